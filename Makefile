@@ -1,0 +1,18 @@
+# The two commands of the README, plus helpers. Everything is configurable by environment
+# variables (see README.md, "Configuration").
+.PHONY: run test build bootstrap clean
+
+run:        ## the whole suite locally: PostgreSQL, broker, the five services, demo data
+	@bash deploy/local/run.sh
+
+test:       ## unit, integration and end-to-end tests against a real PostgreSQL and broker
+	@bash deploy/local/test.sh
+
+build:
+	@bash deploy/local/bootstrap.sh && swift build
+
+bootstrap:  ## install what is missing (Debian packages; broker and librdkafka into .local/)
+	@bash deploy/local/bootstrap.sh
+
+clean:
+	rm -rf .build .local/test .local/run

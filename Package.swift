@@ -1,0 +1,73 @@
+// swift-tools-version:6.0
+// The IAS case-management suite: five services and their shared library.
+// Toolchain and system C libraries only (libpq, librdkafka) — no package dependencies.
+import PackageDescription
+
+let services = ["Intake", "Assessment", "Plan", "Costs", "Coordination"]
+
+var targets: [Target] = [
+    // MARK: C libraries
+    .systemLibrary(
+        name: "CLibPQ", path: "Shared/CLibPQ", pkgConfig: "libpq",
+        providers: [.apt(["libpq-dev"])]),
+    .systemLibrary(
+        name: "COpenSSL", path: "Shared/COpenSSL", pkgConfig: "libcrypto",
+        providers: [.apt(["libssl-dev"])]),
+    .systemLibrary(
+        name: "CRdKafka", path: "Shared/CRdKafka", pkgConfig: "rdkafka",
+        providers: [.apt(["librdkafka-dev"])]),
+
+    // MARK: Shared library, one module per concern
+    .target(name: "IASRuntime", path: "Shared/Runtime"),
+    .target(name: "IASPostgres", dependencies: ["CLibPQ", "COpenSSL", "IASRuntime"], path: "Shared/Postgres"),
+    .target(name: "IASKafka", dependencies: ["CRdKafka", "IASRuntime"], path: "Shared/Kafka"),
+    .target(name: "IASAuth", dependencies: ["COpenSSL", "IASRuntime"], path: "Shared/Auth"),
+    .target(name: "IASHTTP", dependencies: ["IASRuntime"], path: "Shared/HTTP"),
+    .target(
+        name: "IASMessaging", dependencies: ["IASRuntime", "IASPostgres", "IASKafka"],
+        path: "Shared/Messaging", resources: [.copy("Migrations")]),
+    .target(name: "IASContracts", dependencies: ["IASMessaging"], path: "Shared/Contracts"),
+    .target(
+        name: "IASServiceKit",
+        dependencies: ["IASRuntime", "IASPostgres", "IASKafka", "IASHTTP", "IASAuth", "IASMessaging", "IASContracts"],
+        path: "Shared/ServiceKit", resources: [.copy("Migrations")]),
+
+    // MARK: Tests — unit (pure logic), integration (real PostgreSQL and broker), end to end (running services)
+    .testTarget(name: "RuntimeUnitTests", dependencies: ["IASRuntime"], path: "Tests/RuntimeUnitTests"),
+    .testTarget(name: "AuthUnitTests", dependencies: ["IASAuth", "IASRuntime"], path: "Tests/AuthUnitTests"),
+    .testTarget(name: "HTTPUnitTests", dependencies: ["IASRuntime", "IASHTTP"], path: "Tests/HTTPUnitTests"),
+    .testTarget(
+        name: "ServiceUnitTests",
+        dependencies: ["IASRuntime", "IASMessaging", "IASContracts", "IASServiceKit"] + services.map { .target(name: "\($0)Service") },
+        path: "Tests/ServiceUnitTests", resources: [.copy("Fixtures")]),
+    .testTarget(name: "PostgresIntegrationTests", dependencies: ["IASRuntime", "IASPostgres"], path: "Tests/PostgresIntegrationTests"),
+    .testTarget(name: "KafkaIntegrationTests", dependencies: ["IASRuntime", "IASKafka"], path: "Tests/KafkaIntegrationTests"),
+    .testTarget(
+        name: "MessagingIntegrationTests",
+        dependencies: ["IASRuntime", "IASPostgres", "IASKafka", "IASMessaging"],
+        path: "Tests/MessagingIntegrationTests"),
+    .testTarget(
+        name: "EndToEndTests", dependencies: ["IASRuntime", "IASAuth", "IASKafka", "IASMessaging"],
+        path: "Tests/EndToEndTests"),
+]
+
+// One library (domain, persistence, routes, handlers, migrations) and one executable per service.
+for service in services {
+    targets.append(.target(
+        name: "\(service)Service", dependencies: ["IASServiceKit", "IASContracts"],
+        path: "Services/\(service)/Sources", resources: [.copy("Migrations"), .copy("openapi.json")]))
+    targets.append(.executableTarget(
+        name: "ias-\(service.lowercased())", dependencies: [.target(name: "\(service)Service")],
+        path: "Services/\(service)/Main"))
+}
+
+// Operator commands (tokens for the local stack; later: dead-letter replay, consistency checks).
+targets.append(.executableTarget(name: "ias-admin", dependencies: ["IASAuth"], path: "Services/Tools/Admin"))
+
+let package = Package(
+    name: "ias-case-management",
+    platforms: [.macOS(.v14)],
+    products: (services.map { "ias-\($0.lowercased())" } + ["ias-admin"]).map { .executable(name: $0, targets: [$0]) },
+    targets: targets,
+    swiftLanguageModes: [.v6]
+)

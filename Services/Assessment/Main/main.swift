@@ -1,0 +1,3 @@
+import AssessmentService
+
+AssessmentApp.main()

@@ -1,0 +1,3 @@
+import CoordinationService
+
+CoordinationApp.main()

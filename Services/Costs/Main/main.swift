@@ -1,0 +1,3 @@
+import CostsService
+
+CostsApp.main()

@@ -1,0 +1,3 @@
+import IntakeService
+
+IntakeApp.main()

@@ -1,0 +1,98 @@
+import Foundation
+import IASContracts
+import IASHTTP
+import IASMessaging
+import IASPostgres
+import IASRuntime
+import IASServiceKit
+
+/// The intake service: registers every person assigned to the canton and opens their case.
+public final class IntakeApp: Sendable {
+    let host: ServiceHost
+
+    public init(host: ServiceHost) {
+        self.host = host
+    }
+
+    /// Entry point of the `ias-intake` executable.
+    public static func main() -> Never {
+        ServiceMain.run("intake") {
+            let host = try ServiceHost(service: "intake", defaultPort: 8081, publishes: [Topics.intake],
+                                       resources: Bundle.module)
+            IntakeApp(host: host).register()
+            return host
+        }
+    }
+
+    public func register() {
+        host.route("POST", "/persons") { [self] context in try registerPerson(context) }
+        host.route("GET", "/persons") { [self] context in try searchPersons(context) }
+        host.route("GET", "/persons/{personId}") { [self] context in try getPerson(context) }
+    }
+
+    // MARK: Handlers
+
+    func registerPerson(_ context: RequestContext) throws -> HTTPResponse {
+        let request = context.request
+        let body = try request.decode(RegisterPersonRequest.self)
+        let errors = body.validate(today: CalendarDate.today())
+        guard errors.isEmpty else { throw Problem.validation(errors) }
+        // A municipality registers only persons it is responsible for; the canton registers anyone.
+        guard AccessPolicy.seesEveryCase(context.organisation)
+                || AccessPolicy.mayAccessCase(context.organisation, responsibleOrg: body.effectiveResponsibleOrg) else {
+            throw Problem.forbidden("your organisation may register only persons it is responsible for")
+        }
+        let actor = context.actor
+        let zemis = body.zemisNumber.map(Validation.normalizedZemis)
+        return try host.idempotentWrite(context) { connection in
+            if let zemis, let existing = try PersonStore.findByZemis(zemis, on: connection) {
+                throw Problem.conflict("a person with this ZEMIS number is already registered",
+                                       extensions: ["existingPersonId": .string(existing.personId.description),
+                                                    "existingCaseId": .string(existing.caseId.description)])
+            }
+            let person: PersonRecord
+            do {
+                person = try PersonStore.insert(body, personId: Identifier(), caseId: Identifier(), zemis: zemis, on: connection)
+            } catch let error as PostgresError where error.isUniqueViolation {
+                // A concurrent registration of the same ZEMIS number committed first.
+                throw Problem.conflict("a person with this ZEMIS number is already registered")
+            }
+            let event = PersonRegistered(
+                personId: person.personId, caseId: person.caseId, zemisNumber: person.zemisNumber, givenName: person.givenName,
+                familyName: person.familyName, dateOfBirth: person.dateOfBirth, sex: person.sex, nationality: person.nationality,
+                languages: person.languages, status: person.status, enteredCantonOn: person.enteredCantonOn,
+                statusDecidedOn: person.statusDecidedOn, householdId: person.householdId, accommodation: person.accommodation,
+                responsibleOrg: person.responsibleOrg)
+            try host.publish(try EventEnvelope(event, subject: person.caseId.description, actor: actor,
+                                               correlationid: host.correlationId(for: request)),
+                             to: Topics.intake, on: connection)
+            return .json(person, status: 201, headers: [("Location", "/persons/\(person.personId)"), ("ETag", person.etag)])
+        }
+    }
+
+    func getPerson(_ context: RequestContext) throws -> HTTPResponse {
+        guard let id = Identifier(try context.request.parameter("personId")) else { throw Problem.notFound("no person with this id") }
+        guard let person = try host.read({ try PersonStore.find(id, on: $0) }) else { throw Problem.notFound("no person with this id") }
+        try context.requireCaseAccess(responsibleOrg: person.responsibleOrg)
+        return .json(person, headers: [("ETag", person.etag)])
+    }
+
+    func searchPersons(_ context: RequestContext) throws -> HTTPResponse {
+        let request = context.request
+        let page = try Pagination(request)
+        var filter = PersonStore.Filter(limit: page.limit + 1)
+        filter.zemisNumber = request.query["zemisNumber"].map(Validation.normalizedZemis)
+        filter.familyName = request.query["familyName"]
+        filter.responsibleOrg = request.query["responsibleOrg"]
+        filter.after = page.after
+        if !AccessPolicy.seesEveryCase(context.organisation) {
+            guard let own = AccessPolicy.actingMunicipality(context.organisation) else {
+                throw Problem.forbidden("your organisation has no access to persons")
+            }
+            filter.municipality = own
+        }
+        let rows = try host.read { try PersonStore.search(filter, on: $0) }
+        return .json(Page(items: Array(rows.prefix(page.limit)),
+                          nextCursor: rows.count > page.limit ? rows[page.limit - 1].personId.description : nil))
+    }
+}

@@ -1,0 +1,74 @@
+import Foundation
+import IASContracts
+import IASHTTP
+import IASRuntime
+
+/// `POST /persons`: the registration of an assigned person.
+struct RegisterPersonRequest: Decodable {
+    var zemisNumber: String?
+    var givenName: String
+    var familyName: String
+    var dateOfBirth: CalendarDate
+    var sex: Sex
+    var nationality: String
+    var languages: [String]
+    var status: ResidenceStatus
+    var enteredCantonOn: CalendarDate
+    var statusDecidedOn: CalendarDate?
+    var householdId: Identifier?
+    var accommodation: Accommodation
+    var responsibleOrg: String?
+
+    /// Field-level rules beyond the types; all problems are reported at once.
+    func validate(today: CalendarDate) -> [FieldError] {
+        var errors: [FieldError] = []
+        func check(_ ok: Bool, _ field: String, _ message: String) { if !ok { errors.append(FieldError(field: field, message: message)) } }
+        if let zemis = zemisNumber { check(Validation.isZemisNumber(zemis), "zemisNumber", "must be 8 or 9 digits (dots allowed), e.g. 12345678") }
+        check(Validation.isName(givenName), "givenName", "must be 1 to 100 characters, not only spaces")
+        check(Validation.isName(familyName), "familyName", "must be 1 to 100 characters, not only spaces")
+        check(dateOfBirth <= today, "dateOfBirth", "must not be in the future")
+        check(dateOfBirth.years(until: today) <= 120, "dateOfBirth", "must be within the last 120 years")
+        check(Validation.isCountryCode(nationality), "nationality", "must be an ISO 3166-1 alpha-2 or alpha-3 code in capitals, e.g. ER or AFG")
+        check(languages.count <= 20, "languages", "at most 20 languages")
+        for (i, language) in languages.enumerated() {
+            check(Validation.isLanguageCode(language), "languages[\(i)]", "must be an ISO 639 code in lower case, e.g. ti or prs")
+        }
+        check(enteredCantonOn <= today, "enteredCantonOn", "must not be in the future")
+        check(enteredCantonOn >= dateOfBirth, "enteredCantonOn", "must not be before dateOfBirth")
+        if let decided = statusDecidedOn {
+            check(decided <= today, "statusDecidedOn", "must not be in the future")
+            check(status != .N, "statusDecidedOn", "only for status VA or FL; an asylum seeker (N) has no decision yet")
+        }
+        switch (accommodation, responsibleOrg) {
+        case (.municipal, nil):
+            errors.append(FieldError(field: "responsibleOrg", message: "required for municipal accommodation, e.g. municipality:4001"))
+        case (_, let org?):
+            check(Organisation(org) != nil, "responsibleOrg", "must be canton:KSD, municipality:<BFS number> or delegate:<name>:<BFS number>")
+        default: break
+        }
+        return errors
+    }
+
+    /// Cantonal accommodation means the canton's social service runs the case.
+    var effectiveResponsibleOrg: String { responsibleOrg ?? "canton:KSD" }
+}
+
+enum Validation {
+    static func isName(_ s: String) -> Bool {
+        let trimmed = s.trimmingCharacters(in: .whitespacesAndNewlines)
+        return !trimmed.isEmpty && s.count <= 100 && !s.unicodeScalars.contains { $0.properties.generalCategory == .control }
+    }
+    static func isZemisNumber(_ s: String) -> Bool {
+        let digits = s.filter { $0 != "." }
+        return (8...9).contains(digits.count) && digits.allSatisfy { $0.isASCII && $0.isNumber } && s.count <= 12
+    }
+    static func isCountryCode(_ s: String) -> Bool {
+        (2...3).contains(s.count) && s.allSatisfy { $0.isASCII && $0.isUppercase }
+    }
+    static func isLanguageCode(_ s: String) -> Bool {
+        (2...3).contains(s.count) && s.allSatisfy { $0.isASCII && $0.isLowercase }
+    }
+    /// ZEMIS numbers are compared without formatting dots.
+    static func normalizedZemis(_ s: String) -> String { s.filter { $0 != "." } }
+}
+

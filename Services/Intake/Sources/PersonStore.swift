@@ -1,0 +1,54 @@
+import Foundation
+import IASContracts
+import IASMessaging
+import IASPostgres
+import IASRuntime
+
+/// SQL for persons; every statement is parameterised.
+enum PersonStore {
+    static func insert(_ p: RegisterPersonRequest, personId: Identifier, caseId: Identifier, zemis: String?,
+                       on c: PostgresConnection) throws -> PersonRecord {
+        let rows = try c.query("""
+            INSERT INTO persons (person_id, case_id, zemis_number, given_name, family_name, date_of_birth, sex, nationality,
+                                 languages, status, entered_canton_on, status_decided_on, household_id, accommodation, responsible_org)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9::jsonb, $10, $11, $12, $13, $14, $15)
+            RETURNING \(PersonRecord.columns)
+            """,
+            [personId, caseId, zemis, p.givenName.trimmingCharacters(in: .whitespaces), p.familyName.trimmingCharacters(in: .whitespaces),
+             p.dateOfBirth, p.sex.rawValue, p.nationality, try PostgresJSON(p.languages), p.status.rawValue, p.enteredCantonOn,
+             p.statusDecidedOn, p.householdId, p.accommodation.rawValue, p.effectiveResponsibleOrg])
+        return try PersonRecord(row: rows[0])
+    }
+
+    static func find(_ personId: Identifier, on c: PostgresConnection) throws -> PersonRecord? {
+        try c.query("SELECT \(PersonRecord.columns) FROM persons WHERE person_id = $1", [personId]).first.map(PersonRecord.init)
+    }
+
+    static func findByZemis(_ zemis: String, on c: PostgresConnection) throws -> PersonRecord? {
+        try c.query("SELECT \(PersonRecord.columns) FROM persons WHERE zemis_number = $1", [zemis]).first.map(PersonRecord.init)
+    }
+
+    struct Filter {
+        var zemisNumber: String?
+        var familyName: String?
+        var responsibleOrg: String?
+        /// Only cases of this municipality (directly or through a delegate).
+        var municipality: Int?
+        var after: Identifier?
+        var limit: Int
+    }
+
+    /// Keyset pagination by person id: stable under concurrent inserts, no OFFSET scans.
+    static func search(_ f: Filter, on c: PostgresConnection) throws -> [PersonRecord] {
+        try c.query("""
+            SELECT \(PersonRecord.columns) FROM persons
+            WHERE ($1::text IS NULL OR zemis_number = $1)
+              AND ($2::text IS NULL OR lower(family_name) = lower($2))
+              AND ($3::text IS NULL OR responsible_org = $3)
+              AND ($4::uuid IS NULL OR person_id > $4)
+              AND ($6::text IS NULL OR responsible_org = 'municipality:' || $6 OR responsible_org LIKE 'delegate:%:' || $6)
+            ORDER BY person_id
+            LIMIT $5
+            """, [f.zemisNumber, f.familyName, f.responsibleOrg, f.after, f.limit, f.municipality.map(String.init)]).map(PersonRecord.init)
+    }
+}

@@ -1,0 +1,3 @@
+import PlanService
+
+PlanApp.main()

@@ -1,0 +1,34 @@
+/// Why a request's bearer token was refused. Every case maps to 401; the case itself is for
+/// logs and metrics, `description` is safe to send to the client.
+public enum AuthenticationError: Error, Equatable, CustomStringConvertible {
+    /// No Authorization header, or an empty one.
+    case missing
+    /// Not a bearer token, not three base64url segments, not JSON, or too long.
+    case malformed
+    /// The header names an algorithm other than HS256 (including "none").
+    case unsupportedAlgorithm
+    /// The signature does not match the token under the selected key.
+    case badSignature
+    /// The header names a key id that is not (or no longer) accepted.
+    case unknownKey
+    /// `exp` lies in the past, beyond the allowed clock skew.
+    case expired
+    /// `nbf` lies in the future, beyond the allowed clock skew.
+    case notYetValid
+    /// A required claim is missing or has the wrong type or form.
+    case invalidClaims
+
+    /// A short public reason for the 401 detail. A bad signature and an unknown key read the
+    /// same, so that clients learn nothing about which key ids exist.
+    public var description: String {
+        switch self {
+        case .missing: return "no bearer token was sent"
+        case .malformed: return "the token is malformed"
+        case .unsupportedAlgorithm: return "the token's signing algorithm is not accepted"
+        case .badSignature, .unknownKey: return "the token's signature is not valid"
+        case .expired: return "the token is expired"
+        case .notYetValid: return "the token is not yet valid"
+        case .invalidClaims: return "the token's claims are missing or invalid"
+        }
+    }
+}

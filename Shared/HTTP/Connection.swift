@@ -1,0 +1,282 @@
+import Glibc
+import IASRuntime
+
+/// What every connection thread shares with the server.
+struct ServerContext: Sendable {
+    let configuration: HTTPServerConfiguration
+    let router: Router
+    let logger: Logger
+    let metrics: MetricsRegistry
+    let errorMapper: (@Sendable (Error) -> Problem?)?
+    let registry: ConnectionRegistry
+}
+
+/// One client connection, served on its own thread: read a request, run its handler, write
+/// the response, repeat while keep-alive allows. Any framing or parse error is answered
+/// and ends the connection, because the position of the next request is then unknown.
+final class Connection: @unchecked Sendable {
+    private enum Outcome {
+        case keepOpen
+        /// The request was read completely; nothing is left to drain.
+        case close
+        /// Input may be left unread (an error was answered before the body was read).
+        case closeAfterDraining
+        /// The peer is gone or stopped reading.
+        case drop
+    }
+
+    private let fd: Int32
+    private let id: Int
+    private let context: ServerContext
+    private let input: SocketInput
+    private var configuration: HTTPServerConfiguration { context.configuration }
+
+    init(fd: Int32, id: Int, context: ServerContext) {
+        self.fd = fd
+        self.id = id
+        self.context = context
+        self.input = SocketInput(fd: fd)
+    }
+
+    func run() {
+        defer {
+            context.registry.remove(id)
+            close(fd)
+        }
+        var served = 0
+        // A new connection gets readTimeout for its first request, so that connections that
+        // never send anything cannot hold threads for the longer idle timeout.
+        var waitDeadline = MonotonicClock.now() + configuration.readTimeout
+        while true {
+            guard context.registry.setIdle(id, true), awaitRequest(deadline: waitDeadline),
+                  context.registry.setIdle(id, false) else { return }
+            served += 1
+            switch serveRequest(isLast: served >= configuration.maxRequestsPerConnection) {
+            case .keepOpen:
+                waitDeadline = MonotonicClock.now() + configuration.idleTimeout
+            case .close:
+                shutdown(fd, Int32(SHUT_WR))
+                return
+            case .closeAfterDraining:
+                SocketOutput.lingeringClose(fd)
+                return
+            case .drop:
+                return
+            }
+        }
+    }
+
+    /// Waits for the first byte of the next request; false when the wait ends without one.
+    private func awaitRequest(deadline: Double) -> Bool {
+        while true {
+            // Empty lines before a request line are ignored (RFC 9112 §2.2).
+            let blank = input.withUnread { $0.prefix(while: { $0 == ASCII.cr || $0 == ASCII.lf }).count }
+            input.consume(blank)
+            if input.count > 0 { return true }
+            do { try input.fill(deadline: deadline) } catch { return false }
+        }
+    }
+
+    // MARK: One request
+
+    private func serveRequest(isLast: Bool) -> Outcome {
+        let started = MonotonicClock.now()
+        let deadline = started + configuration.readTimeout
+        let head: RequestHead
+        do {
+            head = try readHead(deadline: deadline)
+        } catch {
+            return reject(error, method: nil, requestId: RequestID.resolve(nil), started: started)
+        }
+        let requestId = RequestID.resolve(head.headers["X-Request-Id"])
+        let request: HTTPRequest
+        let segments: [String]
+        do {
+            let target = try RequestTarget.parse(head.target)
+            let framing = try BodyFraming(head: head, maxBodyBytes: configuration.maxBodyBytes)
+            try answerExpectation(head, framing)
+            let body = try readBody(framing, deadline: deadline)
+            segments = target.segments
+            request = HTTPRequest(method: head.method, path: target.path, query: target.query, headers: head.headers,
+                                  body: body, requestId: requestId, logger: context.logger.with(["requestId": requestId]))
+        } catch {
+            return reject(error, method: head.method, requestId: requestId, started: started)
+        }
+
+        let (response, route) = dispatch(request, segments: segments)
+        let close = isLast || !head.wantsKeepAlive || context.registry.isStopping
+            || ASCII.listElements(response.headers.values("Connection")).contains("close")
+        let bytes = ResponseSerializer.serialize(response, requestId: requestId, close: close,
+                                                 announceKeepAlive: !close && head.minorVersion == 0,
+                                                 omitBody: head.method == "HEAD")
+        let written = SocketOutput.sendAll(fd, bytes, timeout: configuration.writeTimeout)
+        record(method: head.method, route: route, status: response.status, started: started, logger: request.logger)
+        if !written { return .drop }
+        return close ? .close : .keepOpen
+    }
+
+    /// Answers a request that could not be read: a Problem as itself, a timeout as 408;
+    /// a vanished peer needs no answer.
+    private func reject(_ error: Error, method: String?, requestId: String, started: Double) -> Outcome {
+        let problem: Problem
+        switch error {
+        case let error as Problem:
+            problem = error
+        case SocketInput.Failure.timedOut:
+            problem = Problem.status(408, "The request did not arrive completely within \(configuration.readTimeout) seconds.")
+        default:
+            return .drop
+        }
+        let bytes = ResponseSerializer.serialize(problem.response(requestId: requestId), requestId: requestId, close: true,
+                                                 announceKeepAlive: false, omitBody: method == "HEAD")
+        let written = SocketOutput.sendAll(fd, bytes, timeout: configuration.writeTimeout)
+        record(method: method, route: "unmatched", status: problem.status, started: started,
+               logger: context.logger.with(["requestId": requestId]), reason: problem.detail)
+        return written ? .closeAfterDraining : .drop
+    }
+
+    // MARK: Reading
+
+    private func readHead(deadline: Double) throws -> RequestHead {
+        var scanner = RequestHeadScanner(limits: configuration.headLimits)
+        let limits = configuration.headLimits
+        while true {
+            if let length = try input.withUnread({ try scanner.scan($0) }) {
+                let head = try input.withUnread { try RequestHeadParser.parse(UnsafeBufferPointer(rebasing: $0[0..<length]), limits: limits) }
+                input.consume(length)
+                return head
+            }
+            try input.fill(deadline: deadline)
+        }
+    }
+
+    /// Sends 100 Continue when an HTTP/1.1 client waits for it before sending an accepted body.
+    private func answerExpectation(_ head: RequestHead, _ framing: BodyFraming) throws {
+        guard let expectation = head.headers["Expect"] else { return }
+        guard expectation.trimmingSpaces().lowercased() == "100-continue" else {
+            throw Problem.status(417, "The only supported expectation is 100-continue.")
+        }
+        guard head.minorVersion >= 1, framing != .none, input.count == 0 else { return }
+        SocketOutput.sendAll(fd, ResponseSerializer.continueResponse, timeout: configuration.writeTimeout)
+    }
+
+    private func readBody(_ framing: BodyFraming, deadline: Double) throws -> [UInt8] {
+        switch framing {
+        case .none:
+            return []
+        case .length(let length):
+            var body: [UInt8] = []
+            body.reserveCapacity(min(length, 65_536))
+            try readExactly(length, into: &body, deadline: deadline)
+            return body
+        case .chunked:
+            return try readChunkedBody(deadline: deadline)
+        }
+    }
+
+    private func readExactly(_ count: Int, into body: inout [UInt8], deadline: Double) throws {
+        let target = body.count + count
+        while body.count < target {
+            if input.count == 0 { try input.fill(deadline: deadline) }
+            input.move(upTo: target - body.count, into: &body)
+        }
+    }
+
+    /// Chunks until the last (size 0), then trailer fields, which are read and discarded.
+    private func readChunkedBody(deadline: Double) throws -> [UInt8] {
+        let maxBody = configuration.maxBodyBytes
+        var body: [UInt8] = []
+        while true {
+            let size = try readLine(maxBytes: 4096, deadline: deadline) { try ChunkedEncoding.parseSizeLine($0) }
+            guard size <= maxBody - body.count else { throw BodyFraming.tooLarge(maxBody) }
+            if size == 0 { break }
+            try readExactly(size, into: &body, deadline: deadline)
+            guard try readLine(maxBytes: 2, deadline: deadline, { $0.isEmpty }) else { throw ChunkedEncoding.malformedChunk }
+        }
+        var trailerBytes = 0
+        while true {
+            let (length, hasColon) = try readLine(maxBytes: configuration.maxHeaderBytes, deadline: deadline) {
+                ($0.count, $0.contains(ASCII.colon))
+            }
+            if length == 0 { return body }
+            trailerBytes += length
+            guard trailerBytes <= configuration.maxHeaderBytes else { throw RequestHeadParser.headersTooLarge }
+            guard hasColon else { throw ChunkedEncoding.malformedChunk }
+        }
+    }
+
+    /// Hands the next line (without CRLF or LF) to `parse`; a line longer than `maxBytes`
+    /// or containing a bare CR is malformed.
+    private func readLine<R>(maxBytes: Int, deadline: Double, _ parse: (UnsafeBufferPointer<UInt8>) throws -> R) throws -> R {
+        while true {
+            if let lf = input.withUnread({ $0.firstIndex(of: ASCII.lf) }) {
+                let result = try input.withUnread { bytes in
+                    let end = lf > 0 && bytes[lf - 1] == ASCII.cr ? lf - 1 : lf
+                    let line = UnsafeBufferPointer(rebasing: bytes[0..<end])
+                    guard end <= maxBytes, !line.contains(ASCII.cr) else { throw ChunkedEncoding.malformedChunk }
+                    return try parse(line)
+                }
+                input.consume(lf + 1)
+                return result
+            }
+            guard input.count <= maxBytes + 1 else { throw ChunkedEncoding.malformedChunk }
+            try input.fill(deadline: deadline)
+        }
+    }
+
+    // MARK: Handling
+
+    private func dispatch(_ request: HTTPRequest, segments: [String]) -> (HTTPResponse, route: String) {
+        switch context.router.match(method: request.method, segments: segments) {
+        case .found(let handler, let pattern, let parameters):
+            var request = request
+            request.pathParameters = parameters
+            return (invoke(handler, request), pattern)
+        case .methodNotAllowed(let allowed):
+            let list = allowed.joined(separator: ", ")
+            let problem = Problem.status(405, "This resource does not support \(request.method); it supports \(list).",
+                                         headers: [("Allow", list)])
+            return (problem.response(requestId: request.requestId), "unmatched")
+        case .notFound:
+            return (Problem.notFound("There is no resource at this path.").response(requestId: request.requestId), "unmatched")
+        }
+    }
+
+    private func invoke(_ handler: HTTPHandler, _ request: HTTPRequest) -> HTTPResponse {
+        do {
+            return try handler(request)
+        } catch let problem as Problem {
+            return problem.response(requestId: request.requestId)
+        } catch {
+            // The type and description identify the failure; request data is never logged.
+            let fields = ["errorType": String(describing: type(of: error)), "error": String(describing: error)]
+            if let problem = context.errorMapper?(error) {
+                request.logger.warning("request failed", fields.merging(["status": String(problem.status)]) { $1 })
+                return problem.response(requestId: request.requestId)
+            }
+            request.logger.error("request failed with an unexpected error", fields)
+            return Problem.status(500, "An internal error occurred; quote the request id \(request.requestId) when reporting it.")
+                .response(requestId: request.requestId)
+        }
+    }
+
+    // MARK: Metrics and the request log
+
+    private static let knownMethods: Set<String> = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
+
+    /// Counts and logs one answered request. Only the method, route pattern and status are
+    /// recorded: the path, query and body can hold personal data.
+    private func record(method: String?, route: String, status: Int, started: Double, logger: Logger, reason: String? = nil) {
+        let seconds = MonotonicClock.now() - started
+        // Methods are client-chosen text; unknown ones share one label to bound cardinality.
+        let methodLabel = method.map { Self.knownMethods.contains($0) ? $0 : "other" } ?? "unknown"
+        context.metrics.increment("http_requests_total", help: "HTTP requests answered, by method, route and status.",
+                                  labels: ["method": methodLabel, "route": route, "status": String(status)])
+        context.metrics.observe("http_request_duration_seconds", help: "Time from the first byte of a request to its response, in seconds.",
+                                labels: ["method": methodLabel, "route": route], value: seconds)
+        var fields = ["method": methodLabel, "route": route, "status": String(status),
+                      "durationMs": String((seconds * 10_000).rounded() / 10)]
+        if let reason { fields["reason"] = reason }
+        logger.info(reason == nil ? "request" : "request rejected", fields)
+    }
+}

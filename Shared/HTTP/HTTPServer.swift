@@ -1,0 +1,152 @@
+import Foundation
+import Glibc
+import IASRuntime
+
+/// A blocking HTTP/1.1 server: one thread accepts, one thread per connection serves, up to
+/// `maxConnections`; every read is bounded by poll(2), so slow or idle clients only ever
+/// hold their own thread. Handlers are synchronous and may block (database calls).
+public final class HTTPServer: @unchecked Sendable {
+    private struct State {
+        var started = false
+        var stopped = false
+        var listener: Int32 = -1
+        var wakeRead: Int32 = -1
+        var wakeWrite: Int32 = -1
+        var boundPort = 0
+    }
+
+    private let context: ServerContext
+    private let state = Locked(State())
+    private let acceptLoopFinished = DispatchSemaphore(value: 0)
+
+    /// `errorMapper` turns errors other than Problem into a Problem (for example an
+    /// unavailable database into 503); errors it does not map become a logged 500.
+    public init(configuration: HTTPServerConfiguration, router: Router, logger: Logger, metrics: MetricsRegistry,
+                errorMapper: (@Sendable (Error) -> Problem?)? = nil) {
+        context = ServerContext(configuration: configuration, router: router, logger: logger, metrics: metrics,
+                                errorMapper: errorMapper, registry: ConnectionRegistry(limit: max(1, configuration.maxConnections)))
+    }
+
+    /// The port actually bound (the chosen one when configured with port 0); 0 before start.
+    public var boundPort: Int { state.withLock { $0.boundPort } }
+
+    public var openConnections: Int { context.registry.count }
+
+    /// Binds, listens and starts accepting; throws when the address cannot be used.
+    public func start() throws {
+        try state.withLock { s in
+            guard !s.started else { throw HTTPServerError(description: "the HTTP server was already started") }
+            // Writing to a closed connection must fail with EPIPE, not end the process.
+            signal(SIGPIPE, SIG_IGN)
+            let configuration = context.configuration
+            let (listener, port) = try Listener.open(host: configuration.host, port: configuration.port)
+            var wake: [Int32] = [-1, -1]
+            guard pipe(&wake) == 0 else {
+                close(listener)
+                throw HTTPServerError(description: "cannot create the shutdown pipe: \(String(cString: strerror(errno)))")
+            }
+            for fd in wake { _ = fcntl(fd, F_SETFD, FD_CLOEXEC); _ = fcntl(fd, F_SETFL, O_NONBLOCK) }
+            s = State(started: true, stopped: false, listener: listener, wakeRead: wake[0], wakeWrite: wake[1], boundPort: port)
+            let wakeRead = wake[0]
+            let thread = Thread { [self] in acceptLoop(listener: listener, wake: wakeRead) }
+            thread.name = "http-accept"
+            thread.stackSize = 256 * 1024
+            thread.start()
+            context.logger.info("listening", ["host": configuration.host, "port": String(port)])
+        }
+    }
+
+    /// Stops accepting, closes idle keep-alive connections, lets requests in flight finish
+    /// for up to `gracePeriod` seconds, then cuts whatever is left and returns.
+    public func stop(gracePeriod: Double) {
+        let s = state.withLock { s -> State? in
+            guard s.started, !s.stopped else { return nil }
+            s.stopped = true
+            return s
+        }
+        guard let s else { return }
+        let deadline = MonotonicClock.now() + max(0, gracePeriod)
+        context.registry.beginStopping()
+        var byte: UInt8 = 1
+        _ = write(s.wakeWrite, &byte, 1)
+        // The accept loop leaves at once; its sockets are closed only after it has.
+        if acceptLoopFinished.wait(timeout: .now() + 5) == .success {
+            close(s.listener)
+            close(s.wakeRead)
+            close(s.wakeWrite)
+        }
+        while context.registry.count > 0, MonotonicClock.now() < deadline { usleep(5_000) }
+        let remaining = context.registry.count
+        if remaining > 0 {
+            context.logger.warning("grace period over; closing connections still busy", ["connections": String(remaining)])
+            context.registry.shutDownAll()
+        }
+        context.logger.info("stopped listening", ["port": String(s.boundPort)])
+    }
+
+    // MARK: Accepting
+
+    private func acceptLoop(listener: Int32, wake: Int32) {
+        defer { acceptLoopFinished.signal() }
+        var fds = [pollfd(fd: listener, events: Int16(POLLIN), revents: 0), pollfd(fd: wake, events: Int16(POLLIN), revents: 0)]
+        var lastRejectionLog = 0.0
+        while true {
+            fds[0].revents = 0
+            fds[1].revents = 0
+            let ready = poll(&fds, 2, -1)
+            if ready < 0 {
+                if errno == EINTR { continue }
+                context.logger.error("accept loop failed", ["error": String(cString: strerror(errno))])
+                return
+            }
+            if fds[1].revents != 0 || context.registry.isStopping { return }
+            guard fds[0].revents != 0 else { continue }
+            let client = accept(listener, nil, nil)
+            guard client >= 0 else {
+                let code = errno
+                if code == EINTR || code == EAGAIN || code == EWOULDBLOCK || code == ECONNABORTED || code == EPROTO { continue }
+                // Out of descriptors or memory: back off instead of spinning on the same error.
+                context.logger.error("accept failed", ["error": String(cString: strerror(code))])
+                usleep(50_000)
+                continue
+            }
+            // Accepted sockets are blocking (the flag is not inherited); every wait uses poll.
+            _ = fcntl(client, F_SETFD, FD_CLOEXEC)
+            var on: Int32 = 1
+            setsockopt(client, Int32(IPPROTO_TCP), TCP_NODELAY, &on, socklen_t(MemoryLayout<Int32>.size))
+            guard let id = context.registry.admit(fd: client) else {
+                refuse(client)
+                let now = MonotonicClock.now()
+                if now - lastRejectionLog >= 1 {
+                    lastRejectionLog = now
+                    context.logger.warning("connection limit reached; refusing connections",
+                                           ["maxConnections": String(context.configuration.maxConnections)])
+                }
+                continue
+            }
+            let connection = Connection(fd: client, id: id, context: context)
+            let thread = Thread { connection.run() }
+            thread.stackSize = context.configuration.threadStackBytes
+            thread.start()
+        }
+    }
+
+    /// Answers 503 on the accept thread without ever blocking it: the response fits an
+    /// empty send buffer, and input already received is discarded first so that closing
+    /// does not reset the connection before the client reads the answer.
+    private func refuse(_ fd: Int32) {
+        context.metrics.increment("http_connections_rejected_total", help: "Connections refused because maxConnections were open.")
+        let requestId = RequestID.resolve(nil)
+        let problem = Problem.unavailable("The server is at its connection limit; retry shortly.", retryAfterSeconds: 1)
+        let bytes = ResponseSerializer.serialize(problem.response(requestId: requestId), requestId: requestId, close: true,
+                                                 announceKeepAlive: false, omitBody: false)
+        var scratch = [UInt8](repeating: 0, count: 4096)
+        for _ in 0..<16 {
+            let n = scratch.withUnsafeMutableBytes { recv(fd, $0.baseAddress!, $0.count, Int32(MSG_DONTWAIT)) }
+            if n <= 0 { break }
+        }
+        _ = bytes.withUnsafeBytes { send(fd, $0.baseAddress!, $0.count, Int32(MSG_NOSIGNAL) | Int32(MSG_DONTWAIT)) }
+        shutdown(fd, Int32(SHUT_WR))
+        close(fd)
+    }
+}

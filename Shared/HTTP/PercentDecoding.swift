@@ -1,0 +1,31 @@
+/// Percent-decoding of path segments and query components (RFC 3986 §2.1).
+enum PercentDecoding {
+    /// The decoded text, or nil when a `%` is not followed by two hex digits or the decoded
+    /// bytes are not UTF-8.
+    static func decode(_ text: Substring, plusAsSpace: Bool) -> String? {
+        let utf8 = text.utf8
+        // The common case (no escapes) needs no copy of the bytes.
+        if !utf8.contains(UInt8(ascii: "%")) && !(plusAsSpace && utf8.contains(UInt8(ascii: "+"))) {
+            return String(text)
+        }
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(utf8.count)
+        var index = utf8.startIndex
+        while index != utf8.endIndex {
+            let byte = utf8[index]
+            if byte == UInt8(ascii: "%") {
+                let first = utf8.index(after: index)
+                guard first != utf8.endIndex else { return nil }
+                let second = utf8.index(after: first)
+                guard second != utf8.endIndex,
+                      let high = ASCII.hexValue(utf8[first]), let low = ASCII.hexValue(utf8[second]) else { return nil }
+                bytes.append(high << 4 | low)
+                index = utf8.index(after: second)
+            } else {
+                bytes.append(plusAsSpace && byte == UInt8(ascii: "+") ? ASCII.space : byte)
+                index = utf8.index(after: index)
+            }
+        }
+        return String(validating: bytes, as: UTF8.self)
+    }
+}

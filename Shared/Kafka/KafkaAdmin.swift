@@ -1,0 +1,192 @@
+import Foundation
+import IASRuntime
+internal import CRdKafka
+
+/// Topic set-up and consumer-lag queries.
+public final class KafkaAdmin: @unchecked Sendable {
+    private let configuration: KafkaConfiguration
+    private let logger: Logger
+    private let handle: KafkaHandle
+    /// Replication factor of topics it creates; -1 (default) uses the broker's
+    /// `default.replication.factor`.
+    public let replicationFactor: Int
+
+    public init(configuration: KafkaConfiguration, logger: Logger, replicationFactor: Int = -1) throws {
+        self.configuration = configuration
+        self.logger = logger
+        self.replicationFactor = replicationFactor
+        // Admin requests run on a producer-type client; it sends no records.
+        handle = try KafkaHandle(
+            type: RD_KAFKA_PRODUCER, role: "admin client",
+            // Asking for metadata must not create the topic asked about.
+            properties: configuration.librdkafkaProperties(["allow.auto.create.topics": "false"]),
+            logger: logger)
+    }
+
+    deinit { close() }
+
+    /// Creates those of `topics` that do not exist yet; "already exists" counts as success,
+    /// so it is safe at every start. Blocks up to `timeout` seconds.
+    public func ensureTopics(_ topics: [(name: String, partitions: Int)], timeout: Double) throws {
+        guard !topics.isEmpty else { return }
+        let milliseconds = Int32(clamping: Int(timeout * 1000))
+        try handle.use { rk in
+            // Nobody else polls this client: serve its queued errors and logs here.
+            rd_kafka_poll(rk, 0)
+            var buffer = ErrorBuffer()
+            var newTopics: [OpaquePointer?] = []
+            defer { for topic in newTopics { rd_kafka_NewTopic_destroy(topic) } }
+            for topic in topics {
+                guard let newTopic = rd_kafka_NewTopic_new(
+                    topic.name, Int32(clamping: topic.partitions), Int32(clamping: replicationFactor), &buffer.bytes, buffer.bytes.count)
+                else {
+                    throw KafkaError(
+                        code: RD_KAFKA_RESP_ERR__INVALID_ARG.rawValue,
+                        message: "invalid topic \(topic.name) with \(topic.partitions) partitions: \(buffer.text)")
+                }
+                newTopics.append(newTopic)
+            }
+            let options = rd_kafka_AdminOptions_new(rk, RD_KAFKA_ADMIN_OP_CREATETOPICS)
+            defer { rd_kafka_AdminOptions_destroy(options) }
+            rd_kafka_AdminOptions_set_request_timeout(options, milliseconds, &buffer.bytes, buffer.bytes.count)
+            // The broker answers only once the topics exist (or this passed).
+            rd_kafka_AdminOptions_set_operation_timeout(options, milliseconds, &buffer.bytes, buffer.bytes.count)
+            let queue = rd_kafka_queue_new(rk)
+            defer { rd_kafka_queue_destroy(queue) }
+            rd_kafka_CreateTopics(rk, &newTopics, newTopics.count, options, queue)
+            guard let event = rd_kafka_queue_poll(queue, milliseconds + 1000) else {
+                throw KafkaError.timedOut("creating topics", after: timeout)
+            }
+            defer { rd_kafka_event_destroy(event) }
+            let code = rd_kafka_event_error(event)
+            guard KafkaError.isSuccess(code) else {
+                let detail = rd_kafka_event_error_string(event).map { String(cString: $0) } ?? ""
+                throw KafkaError(code: code.rawValue, message: "creating topics failed: \(detail)")
+            }
+            var count = 0
+            guard let results = rd_kafka_CreateTopics_result_topics(rd_kafka_event_CreateTopics_result(event), &count) else {
+                return
+            }
+            var failures: [String] = []
+            var created: [String] = []
+            for index in 0..<count {
+                let result = results[index]
+                let name = String(cString: rd_kafka_topic_result_name(result))
+                let topicCode = rd_kafka_topic_result_error(result)
+                if KafkaError.isSuccess(topicCode) {
+                    created.append(name)
+                } else if topicCode != RD_KAFKA_RESP_ERR_TOPIC_ALREADY_EXISTS {
+                    let detail = rd_kafka_topic_result_error_string(result).map { String(cString: $0) } ?? ""
+                    failures.append("\(name): \(String(cString: rd_kafka_err2name(topicCode))) \(detail)")
+                }
+            }
+            if !created.isEmpty { logger.info("topics created", ["topics": created.joined(separator: ",")]) }
+            guard failures.isEmpty else {
+                throw KafkaError(
+                    code: RD_KAFKA_RESP_ERR__FAIL.rawValue,
+                    message: "cannot create topics (\(failures.joined(separator: "; "))); check broker permissions and limits")
+            }
+        }
+    }
+
+    /// The number of partitions of `topic`; throws when it does not exist.
+    public func partitionCount(topic: String, timeout: Double) throws -> Int {
+        try handle.use { rk in try Self.partitionCount(rk, topic: topic, timeout: timeout) }
+    }
+
+    /// How many messages of `topic` the group has not committed yet: the sum over its
+    /// partitions of the end offset minus the committed offset (minus the start offset where
+    /// the group committed nothing, since it would start from the earliest message).
+    public func lag(groupId: String, topic: String, timeout: Double) throws -> Int64 {
+        let deadline = Date(timeIntervalSinceNow: timeout)
+        func remainingMs() -> Int32 { Int32(clamping: max(1, Int(deadline.timeIntervalSinceNow * 1000))) }
+        // A consumer-type client of that group reads its committed offsets; it never joins
+        // the group (no subscribe, no commits), so the group's members are not disturbed.
+        let reader = try KafkaHandle(
+            type: RD_KAFKA_CONSUMER, role: "lag reader",
+            properties: configuration.librdkafkaProperties([
+                "group.id": groupId, "enable.auto.commit": "false", "allow.auto.create.topics": "false",
+                "fetch.wait.max.ms": "100",
+            ]),
+            logger: logger)
+        defer { reader.retire { rd_kafka_consumer_close($0) } }
+        return try reader.use { rk -> Int64 in
+            let partitions = try Self.partitionCount(rk, topic: topic, timeout: timeout)
+            let list = TopicPartitionList.make((0..<partitions).map {
+                .init(topic: topic, partition: Int32($0), offset: Int64(RD_KAFKA_OFFSET_INVALID))
+            })
+            defer { rd_kafka_topic_partition_list_destroy(list) }
+            let code = rd_kafka_committed(rk, list, remainingMs())
+            guard KafkaError.isSuccess(code) else {
+                throw KafkaError(code, "cannot read the committed offsets of group \(groupId)")
+            }
+            var lag: Int64 = 0
+            var listed: [Int32: (low: Int64, high: Int64)] = [:]
+            for entry in TopicPartitionList.entries(list) {
+                var low: Int64 = 0
+                var high: Int64 = 0
+                let code = rd_kafka_query_watermark_offsets(rk, topic, entry.partition, &low, &high, remainingMs())
+                guard KafkaError.isSuccess(code) else {
+                    throw KafkaError(code, "cannot read the offsets of \(topic)[\(entry.partition)]")
+                }
+                listed[entry.partition] = (low, high)
+            }
+            let fetched = Self.fetchedEnds(rk, topic: topic, listed: listed, deadline: deadline)
+            for entry in TopicPartitionList.entries(list) {
+                let (low, listedHigh) = listed[entry.partition] ?? (0, 0)
+                let high = max(listedHigh, fetched[entry.partition] ?? listedHigh)
+                lag += max(0, high - (entry.offset >= 0 ? entry.offset : low))
+            }
+            return lag
+        }
+    }
+
+    /// End offsets as fetch responses report them, for the partitions that are not empty.
+    /// The listed end (ListOffsets) alone is not trusted: some Kafka-compatible brokers
+    /// answer it with the start of the last record batch rather than the log end, which
+    /// would under-report lag. Fetching from the last listed record costs one small fetch.
+    private static func fetchedEnds(
+        _ rk: OpaquePointer, topic: String, listed: [Int32: (low: Int64, high: Int64)], deadline: Date
+    ) -> [Int32: Int64] {
+        let starts = listed.filter { $0.value.high > $0.value.low }.map { ($0.key, $0.value.high - 1) }
+        guard !starts.isEmpty else { return [:] }
+        let list = TopicPartitionList.make(starts.map { .init(topic: topic, partition: $0.0, offset: $0.1) })
+        defer { rd_kafka_topic_partition_list_destroy(list) }
+        guard KafkaError.isSuccess(rd_kafka_assign(rk, list)) else { return [:] }
+        defer { rd_kafka_assign(rk, nil) }
+        var ends: [Int32: Int64] = [:]
+        while ends.count < starts.count && Date() < deadline {
+            if let message = rd_kafka_consumer_poll(rk, 50) { rd_kafka_message_destroy(message) }
+            for (partition, _) in starts where ends[partition] == nil {
+                var low: Int64 = 0
+                var high: Int64 = -1
+                let code = rd_kafka_get_watermark_offsets(rk, topic, partition, &low, &high)
+                if KafkaError.isSuccess(code) && high >= 0 { ends[partition] = high }
+            }
+        }
+        return ends
+    }
+
+    private static func partitionCount(_ rk: OpaquePointer, topic: String, timeout: Double) throws -> Int {
+        guard let rkt = rd_kafka_topic_new(rk, topic, nil) else {
+            throw KafkaError(rd_kafka_last_error(), "invalid topic name \(topic)")
+        }
+        defer { rd_kafka_topic_destroy(rkt) }
+        var metadata: UnsafePointer<rd_kafka_metadata_t>?
+        let code = rd_kafka_metadata(rk, 0, rkt, &metadata, Int32(clamping: Int(timeout * 1000)))
+        defer { if let metadata { rd_kafka_metadata_destroy(metadata) } }
+        guard KafkaError.isSuccess(code), let metadata, metadata.pointee.topic_cnt > 0 else {
+            throw KafkaError(code, "cannot read the metadata of topic \(topic)")
+        }
+        let entry = metadata.pointee.topics[0]
+        guard KafkaError.isSuccess(entry.err) else {
+            throw KafkaError(entry.err, "topic \(topic) is not available; create it first (ensureTopics)")
+        }
+        return Int(entry.partition_cnt)
+    }
+
+    /// Destroys the client. Idempotent.
+    public func close() {
+        handle.retire { _ in }
+    }
+}

@@ -1,0 +1,159 @@
+import Foundation
+import IASRuntime
+internal import CRdKafka
+
+/// A group member that stores an offset only when told to (after the message's effect was
+/// committed), so a crash redelivers instead of losing messages (at least once).
+///
+/// Defaults (override through `KafkaConfiguration.properties`): `enable.auto.commit=true`
+/// with `enable.auto.offset.store=false` (what is committed every 5 s is only what
+/// `storeOffset` stored), `auto.offset.reset=earliest`, `allow.auto.create.topics=true`,
+/// `topic.metadata.refresh.interval.ms=5000` (topics created later are found quickly), the
+/// default eager assignment strategy. Use it from one polling thread; `close` may come from
+/// another thread and waits for a running `poll`.
+public final class KafkaConsumer: @unchecked Sendable {
+    let handle: KafkaHandle
+    private let logger: Logger
+    private let groupId: String
+
+    public init(configuration: KafkaConfiguration, groupId: String, topics: [String], logger: Logger) throws {
+        let logger = logger.with(["group": groupId])
+        self.logger = logger
+        self.groupId = groupId
+        let properties = configuration.librdkafkaProperties([
+            "group.id": groupId,
+            "enable.auto.commit": "true",
+            "enable.auto.offset.store": "false",
+            "auto.offset.reset": "earliest",
+            "allow.auto.create.topics": "true",
+            "topic.metadata.refresh.interval.ms": "5000",
+            "session.timeout.ms": String(configuration.sessionTimeoutMs),
+            "heartbeat.interval.ms": String(configuration.heartbeatIntervalMs),
+        ])
+        handle = try KafkaHandle(type: RD_KAFKA_CONSUMER, role: "consumer", properties: properties, logger: logger) {
+            rd_kafka_conf_set_rebalance_cb($0, kafkaRebalanceCallback)
+        }
+        try handle.use { rk in
+            // Client errors and rebalances are then served by rd_kafka_consumer_poll.
+            rd_kafka_poll_set_consumer(rk)
+            let list = TopicPartitionList.make(topics.map { .init(topic: $0, partition: RD_KAFKA_PARTITION_UA, offset: 0) })
+            defer { rd_kafka_topic_partition_list_destroy(list) }
+            let code = rd_kafka_subscribe(rk, list)
+            guard KafkaError.isSuccess(code) else {
+                throw KafkaError(code, "cannot subscribe to \(topics.joined(separator: ","))")
+            }
+        }
+        logger.info("consumer subscribed", ["topics": topics.joined(separator: ",")])
+    }
+
+    deinit { close() }
+
+    /// Blocks up to `timeoutMs`; nil on timeout. Partition ends and transient errors (topic
+    /// not created yet, broker unreachable) are logged, rate-limited, and return nil, since
+    /// librdkafka recovers from them by itself. Fatal errors and a closed consumer throw.
+    public func poll(timeoutMs: Int) throws -> KafkaMessage? {
+        try handle.context.checkFatal()
+        return try handle.use { rk -> KafkaMessage? in
+            guard let message = rd_kafka_consumer_poll(rk, Int32(clamping: timeoutMs)) else { return nil }
+            defer { rd_kafka_message_destroy(message) }
+            let code = message.pointee.err
+            switch code {
+            case RD_KAFKA_RESP_ERR_NO_ERROR:
+                return KafkaMessage(copying: message)
+            case RD_KAFKA_RESP_ERR__FATAL:
+                throw handle.context.recordFatalError(rk)
+            case RD_KAFKA_RESP_ERR__PARTITION_EOF:
+                return nil
+            default:
+                let topic = message.pointee.rkt.map { String(cString: rd_kafka_topic_name($0)) } ?? ""
+                let detail = rd_kafka_message_errstr(message).map { String(cString: $0) } ?? ""
+                handle.context.warnRateLimited(
+                    "consume\(code.rawValue)\(topic)", "consumer error (librdkafka retries by itself)",
+                    ["code": String(cString: rd_kafka_err2name(code)), "topic": topic, "reason": detail])
+                return nil
+            }
+        }
+    }
+
+    /// Stores `message.offset + 1` for the next commit. Call only after the message's
+    /// effect committed. Throws when the partition was revoked meanwhile: its new owner
+    /// receives the message again, so do not retry.
+    public func storeOffset(of message: KafkaMessage) throws {
+        try handle.context.checkFatal()
+        try handle.use { rk in
+            let list = TopicPartitionList.make([.init(topic: message.topic, partition: message.partition, offset: message.offset + 1)])
+            defer { rd_kafka_topic_partition_list_destroy(list) }
+            let code = rd_kafka_offsets_store(rk, list)
+            let elementCode = TopicPartitionList.entries(list).first?.error ?? RD_KAFKA_RESP_ERR_NO_ERROR
+            if elementCode == RD_KAFKA_RESP_ERR__STATE {
+                throw KafkaError(
+                    code: elementCode.rawValue,
+                    message: "cannot store the offset of \(message.topic)[\(message.partition)]@\(message.offset): "
+                        + "the partition is no longer assigned to this consumer (rebalance); its new owner receives "
+                        + "the message again")
+            }
+            let failure = KafkaError.isSuccess(elementCode) ? code : elementCode
+            guard KafkaError.isSuccess(failure) else {
+                throw KafkaError(failure, "cannot store the offset of \(message.topic)[\(message.partition)]@\(message.offset)")
+            }
+        }
+    }
+
+    /// Rewinds the message's partition to the message's offset so that the next polls
+    /// deliver it again (retry after a transient failure). Messages of that partition
+    /// fetched meanwhile are discarded by librdkafka.
+    public func seek(to message: KafkaMessage) throws {
+        try handle.context.checkFatal()
+        try handle.use { rk in
+            let list = TopicPartitionList.make([.init(topic: message.topic, partition: message.partition, offset: message.offset)])
+            defer { rd_kafka_topic_partition_list_destroy(list) }
+            let doing = "cannot seek \(message.topic)[\(message.partition)] to \(message.offset)"
+            if let error = rd_kafka_seek_partitions(rk, list, 10_000) {
+                throw KafkaError(consuming: error, doing)
+            }
+            if let code = TopicPartitionList.entries(list).first?.error, !KafkaError.isSuccess(code) {
+                throw KafkaError(code, doing)
+            }
+        }
+    }
+
+    /// Commits the stored offsets now and waits for the broker's answer (shutdown, tests).
+    /// Nothing stored is not an error.
+    public func commitStoredOffsets() throws {
+        try handle.context.checkFatal()
+        try handle.use { rk in
+            let code = rd_kafka_commit(rk, nil, 0)
+            guard KafkaError.isSuccess(code) || code == RD_KAFKA_RESP_ERR__NO_OFFSET else {
+                throw KafkaError(code, "cannot commit the stored offsets of group \(groupId)")
+            }
+        }
+    }
+
+    /// Commits the stored offsets, leaves the group (so its partitions move to the other
+    /// members at once instead of after the session timeout) and destroys the client.
+    /// Idempotent.
+    public func close() {
+        let logger = self.logger
+        let context = handle.context
+        handle.retire { rk in
+            let commit = rd_kafka_commit(rk, nil, 0)
+            if !KafkaError.isSuccess(commit) && commit != RD_KAFKA_RESP_ERR__NO_OFFSET {
+                logger.warning(
+                    "final commit failed; messages after the last commit will be delivered again",
+                    ["error": KafkaError(commit, "commit").description])
+            }
+            let code = rd_kafka_consumer_close(rk)
+            if !KafkaError.isSuccess(code) {
+                logger.warning("leaving the consumer group failed", ["error": KafkaError(code, "close").description])
+            }
+            context.assignment.withLock { $0 = [] }
+        }
+    }
+
+    /// The partitions assigned to this member right now (empty before the group join).
+    public var assignedPartitions: [(topic: String, partition: Int32)] {
+        handle.context.assignment.current
+            .sorted { ($0.topic, $0.partition) < ($1.topic, $1.partition) }
+            .map { ($0.topic, $0.partition) }
+    }
+}

@@ -1,0 +1,92 @@
+import Foundation
+import IASRuntime
+internal import CRdKafka
+
+/// Owns one `rd_kafka_t` and its callback context.
+///
+/// librdkafka calls are thread-safe, but the handle must not be destroyed while a call is
+/// running: every use takes a lease, and `retire` waits for running leases, refuses new
+/// ones, then destroys the handle exactly once.
+final class KafkaHandle: @unchecked Sendable {
+    let context: ClientContext
+    private let pointer: OpaquePointer
+    private let role: String
+    // NSCondition guards `leases` and `retired`.
+    private let gate = NSCondition()
+    private var leases = 0
+    private var retired = false
+
+    /// Creates the client. `configure` adds role-specific callbacks to the configuration.
+    init(
+        type: rd_kafka_type_t, role: String, properties: [String: String], logger: Logger,
+        configure: (OpaquePointer) -> Void = { _ in }
+    ) throws {
+        try KafkaLibrary.requireSupportedVersion()
+        let context = ClientContext(logger: logger)
+        let conf = try NativeConfiguration.make(properties)
+        let opaque = Unmanaged.passRetained(context)
+        rd_kafka_conf_set_opaque(conf, opaque.toOpaque())
+        rd_kafka_conf_set_log_cb(conf, kafkaLogCallback)
+        rd_kafka_conf_set_error_cb(conf, kafkaErrorCallback)
+        configure(conf)
+        var buffer = ErrorBuffer()
+        guard let rk = rd_kafka_new(type, conf, &buffer.bytes, buffer.bytes.count) else {
+            // On failure the configuration still belongs to us.
+            rd_kafka_conf_destroy(conf)
+            opaque.release()
+            throw KafkaError(
+                code: RD_KAFKA_RESP_ERR__INVALID_ARG.rawValue,
+                message: "cannot create the Kafka \(role): \(buffer.text); check KafkaConfiguration")
+        }
+        self.context = context
+        self.pointer = rk
+        self.role = role
+    }
+
+    /// Falls back to a plain destroy when the owner never retired the handle (its
+    /// initializer threw after creating it).
+    deinit { retire { _ in } }
+
+    /// Runs `body` with the handle; throws when the handle is closed.
+    func use<T>(_ body: (OpaquePointer) throws -> T) throws -> T {
+        gate.lock()
+        guard !retired else {
+            gate.unlock()
+            throw KafkaError.closed(role)
+        }
+        leases += 1
+        gate.unlock()
+        defer {
+            gate.lock()
+            leases -= 1
+            if leases == 0 { gate.broadcast() }
+            gate.unlock()
+        }
+        return try body(pointer)
+    }
+
+    /// Refuses new uses, waits for running ones, runs `finish` (flush, leave the group),
+    /// then destroys the handle. Later calls do nothing.
+    func retire(_ finish: (OpaquePointer) -> Void) {
+        gate.lock()
+        guard !retired else {
+            gate.unlock()
+            return
+        }
+        retired = true
+        while leases > 0 { gate.wait() }
+        gate.unlock()
+        finish(pointer)
+        rd_kafka_destroy(pointer)
+        // Only now no callback can run any more.
+        Unmanaged.passUnretained(context).release()
+    }
+}
+
+extension KafkaHandle {
+    /// Raises a fatal error the way librdkafka does for a real one (tests only: a real fatal
+    /// error cannot be provoked on demand).
+    func raiseFatalErrorForTesting(_ reason: String) throws {
+        try use { rk in _ = rd_kafka_test_fatal_error(rk, RD_KAFKA_RESP_ERR_OUT_OF_ORDER_SEQUENCE_NUMBER, reason) }
+    }
+}

@@ -1,0 +1,152 @@
+import Foundation
+import IASRuntime
+internal import CRdKafka
+
+/// An idempotent producer whose `send` returns only after librdkafka's delivery report for
+/// each record: a record counts as delivered only when the broker acknowledged it.
+///
+/// Defaults (override through `KafkaConfiguration.properties`): `enable.idempotence=true`
+/// (implies `acks=all`, no duplicates or reordering from retries), `linger.ms=5`,
+/// `compression.type=none`. A thread of its own serves `rd_kafka_poll`, which is where
+/// delivery reports and client errors arrive.
+public final class KafkaProducer: @unchecked Sendable {
+    let handle: KafkaHandle
+    private let logger: Logger
+
+    public init(configuration: KafkaConfiguration, logger: Logger) throws {
+        self.logger = logger
+        let properties = configuration.librdkafkaProperties([
+            "enable.idempotence": "true",
+            "acks": "all",
+            "linger.ms": "5",
+            "compression.type": "none",
+        ])
+        handle = try KafkaHandle(type: RD_KAFKA_PRODUCER, role: "producer", properties: properties, logger: logger) {
+            rd_kafka_conf_set_dr_msg_cb($0, kafkaDeliveryCallback)
+        }
+        let handle = self.handle
+        let thread = Thread {
+            // Ends when the handle is retired (close); each lease lasts one short poll.
+            while (try? handle.use({ rd_kafka_poll($0, 100) })) != nil {}
+        }
+        thread.name = "kafka-producer-poll"
+        thread.start()
+    }
+
+    deinit { close(timeout: 2) }
+
+    /// Enqueues every record in order and blocks until a delivery report arrived for each or
+    /// `timeout` seconds passed. Results are in input order; a record without a report in
+    /// time fails with a timeout, but librdkafka keeps trying it until `message.timeout.ms`
+    /// (default 300000) expires, so sending it again may produce a duplicate (consumers drop
+    /// those). A `timeout` longer than `message.timeout.ms` gives a definite answer per record.
+    public func send(_ records: [KafkaRecord], timeout: Double) -> [Result<Void, KafkaError>] {
+        guard !records.isEmpty else { return [] }
+        if let fatal = handle.context.fatalError.current {
+            return Array(repeating: .failure(fatal), count: records.count)
+        }
+        let deadline = Date(timeIntervalSinceNow: timeout)
+        let batch = DeliveryBatch(count: records.count)
+        let deliveries = handle.context.deliveries
+        var ids: [UInt] = []
+        ids.reserveCapacity(records.count)
+        for (index, record) in records.enumerated() {
+            let id = deliveries.register(batch, index: index)
+            ids.append(id)
+            if let error = enqueue(record, id: id, deadline: deadline, timeout: timeout) {
+                deliveries.forget([id])
+                batch.complete(index, .failure(error))
+            }
+        }
+        let results = batch.wait(until: deadline)
+        deliveries.forget(ids)
+        return results.map {
+            $0 ?? .failure(.timedOut("no delivery report for the record", after: timeout))
+        }
+    }
+
+    /// Nil when librdkafka accepted the record into its queue.
+    private func enqueue(_ record: KafkaRecord, id: UInt, deadline: Date, timeout: Double) -> KafkaError? {
+        var memory = ScratchMemory()
+        defer { memory.release() }
+        var fields: [rd_kafka_vu_t] = []
+        var field = rd_kafka_vu_t()
+        field.vtype = RD_KAFKA_VTYPE_TOPIC
+        field.u.cstr = memory.cString(record.topic)
+        fields.append(field)
+        field = rd_kafka_vu_t()
+        field.vtype = RD_KAFKA_VTYPE_VALUE
+        field.u.mem.ptr = memory.bytes(record.value)
+        field.u.mem.size = record.value.count
+        fields.append(field)
+        if let key = record.key {
+            field = rd_kafka_vu_t()
+            field.vtype = RD_KAFKA_VTYPE_KEY
+            field.u.mem.ptr = memory.bytes(key)
+            field.u.mem.size = key.count
+            fields.append(field)
+        }
+        for header in record.headers {
+            // librdkafka copies header names and values into the message it creates.
+            field = rd_kafka_vu_t()
+            field.vtype = RD_KAFKA_VTYPE_HEADER
+            field.u.header.name = memory.cString(header.key)
+            field.u.header.val = header.value.map { UnsafeRawPointer(memory.bytes($0)) }
+            field.u.header.size = header.value?.count ?? 0
+            fields.append(field)
+        }
+        field = rd_kafka_vu_t()
+        field.vtype = RD_KAFKA_VTYPE_MSGFLAGS
+        field.u.i = RD_KAFKA_MSG_F_COPY
+        fields.append(field)
+        field = rd_kafka_vu_t()
+        field.vtype = RD_KAFKA_VTYPE_OPAQUE
+        field.u.ptr = UnsafeMutableRawPointer(bitPattern: id)
+        fields.append(field)
+
+        do {
+            return try handle.use { rk -> KafkaError? in
+                while true {
+                    guard let error = rd_kafka_produceva(rk, fields, fields.count) else { return nil }
+                    let code = rd_kafka_error_code(error)
+                    guard code == RD_KAFKA_RESP_ERR__QUEUE_FULL, Date() < deadline else {
+                        return KafkaError(consuming: error, "record not accepted for sending to \(record.topic)")
+                    }
+                    // The local queue is full: serve delivery reports to make room, then retry.
+                    rd_kafka_error_destroy(error)
+                    rd_kafka_poll(rk, 50)
+                }
+            }
+        } catch {
+            return error as? KafkaError ?? KafkaError.closed("producer")
+        }
+    }
+
+    /// True when a metadata request to the cluster succeeds within `timeoutMs` (readiness).
+    public func ping(timeoutMs: Int) -> Bool {
+        let answered = try? handle.use { rk -> Bool in
+            var metadata: UnsafePointer<rd_kafka_metadata_t>?
+            let code = rd_kafka_metadata(rk, 0, nil, &metadata, Int32(clamping: timeoutMs))
+            if let metadata { rd_kafka_metadata_destroy(metadata) }
+            return KafkaError.isSuccess(code)
+        }
+        return answered ?? false
+    }
+
+    /// Flushes within `timeout` seconds, stops the poll thread and destroys the client.
+    /// Records still queued after that fail their `send` calls. Idempotent.
+    public func close(timeout: Double) {
+        let logger = self.logger
+        handle.retire { rk in
+            let code = rd_kafka_flush(rk, Int32(clamping: Int(timeout * 1000)))
+            guard !KafkaError.isSuccess(code) else { return }
+            let left = rd_kafka_outq_len(rk)
+            logger.warning(
+                "producer closed with undelivered records; they are reported as failed",
+                ["records": String(left), "timeoutSeconds": String(timeout)])
+            rd_kafka_purge(rk, Int32(RD_KAFKA_PURGE_F_QUEUE | RD_KAFKA_PURGE_F_INFLIGHT))
+            // Serve the delivery reports of the purged records.
+            rd_kafka_poll(rk, 0)
+        }
+    }
+}

@@ -1,0 +1,139 @@
+import Foundation
+import IASKafka
+import IASPostgres
+import IASRuntime
+
+/// Publishes outbox rows to Kafka after their transaction committed.
+///
+/// One batch is one database transaction: it takes a transaction-scoped advisory lock (so
+/// that of several instances of a service only one relays at a time and per-case order
+/// holds), reads the oldest unpublished rows in id order, sends them, waits for every
+/// delivery report, and marks as published exactly the rows the broker confirmed. A row whose
+/// delivery failed stays unpublished, and so do later rows of the same case in that batch,
+/// so that the case's order is kept on the next attempt (consumers drop the duplicates).
+public final class OutboxRelay: @unchecked Sendable {
+    public struct Configuration: Sendable {
+        public var batchSize = 500
+        /// Idle poll, for rows written by other instances; own writes wake the relay at once.
+        public var pollInterval: Double = 0.5
+        /// Upper bound of waiting for delivery reports of one batch.
+        public var deliveryTimeout: Double = 20
+        public init() {}
+    }
+
+    private static let lockKey: Int64 = 0x1A5_0B0C   // advisory lock id of "the relay of this database"
+
+    private let pool: PostgresPool
+    private let producer: KafkaProducer
+    private let metrics: MetricsRegistry
+    private let logger: Logger
+    private let configuration: Configuration
+    private let wakeSignal = DispatchSemaphore(value: 0)
+    private let state = Locked((running: false, stopped: true))
+    private let finished = DispatchSemaphore(value: 0)
+
+    public init(pool: PostgresPool, producer: KafkaProducer, metrics: MetricsRegistry, logger: Logger,
+                configuration: Configuration = Configuration()) {
+        self.pool = pool; self.producer = producer; self.metrics = metrics
+        self.logger = logger.with(["component": "outbox-relay"]); self.configuration = configuration
+    }
+
+    public func start() {
+        state.withLock { $0 = (true, false) }
+        let thread = Thread { [self] in run(); finished.signal() }
+        thread.name = "outbox-relay"
+        thread.start()
+    }
+
+    /// Called after a transaction that wrote outbox rows committed.
+    public func wake() { wakeSignal.signal() }
+
+    /// Finishes the batch under way, then returns.
+    public func stop() {
+        let wasRunning = state.withLock { s -> Bool in let r = s.running; s.running = false; return r }
+        guard wasRunning else { return }
+        wakeSignal.signal()
+        finished.wait()
+    }
+
+    private var isRunning: Bool { state.current.running }
+
+    private func run() {
+        var backoff = 0.1
+        while isRunning {
+            do {
+                let published = try publishBatch()
+                backoff = 0.1
+                if published == configuration.batchSize { continue }   // more waiting: no pause
+            } catch {
+                logger.warning("outbox relay batch failed; will retry", ["error": String(describing: error), "retryInSeconds": String(backoff)])
+                _ = wakeSignal.wait(timeout: .now() + backoff)
+                backoff = min(backoff * 2, 5)
+                continue
+            }
+            _ = wakeSignal.wait(timeout: .now() + configuration.pollInterval)
+            while wakeSignal.wait(timeout: .now()) == .success {}   // coalesce wake-ups
+        }
+    }
+
+    /// Publishes one batch; returns the number of rows marked as published.
+    @discardableResult
+    public func publishBatch() throws -> Int {
+        try pool.transaction { connection -> Int in
+            let locked = try connection.query("SELECT pg_try_advisory_xact_lock($1) AS locked", [Self.lockKey]).first?.bool("locked") ?? false
+            guard locked else { return 0 }   // another instance is relaying right now
+            let rows = try connection.query(
+                "SELECT id, topic, partition_key, event_type, payload FROM outbox WHERE published_at IS NULL ORDER BY id LIMIT $1",
+                [configuration.batchSize])
+            guard !rows.isEmpty else { return 0 }
+            var ids: [Int] = []
+            var keys: [String] = []
+            var records: [KafkaRecord] = []
+            var types: [String] = []
+            for row in rows {
+                ids.append(try row.int("id"))
+                let key = try row.string("partition_key")
+                keys.append(key)
+                let type = try row.string("event_type")
+                types.append(type)
+                records.append(KafkaRecord(
+                    topic: try row.string("topic"), key: Array(key.utf8), value: Array(try row.string("payload").utf8),
+                    headers: [KafkaHeader(key: "content-type", value: Array(EventEnvelope.contentType.utf8)),
+                              KafkaHeader(key: "ce_type", value: Array(type.utf8))]))
+            }
+            let results = producer.send(records, timeout: configuration.deliveryTimeout)
+            var delivered: [Int] = []
+            var failed: [Int] = []
+            var blockedKeys = Set<String>()
+            var firstError: String?
+            for (index, result) in results.enumerated() {
+                switch result {
+                case .success where !blockedKeys.contains(keys[index]):
+                    delivered.append(ids[index])
+                    metrics.increment("ias_events_produced_total", help: "Events confirmed by the broker.",
+                                      labels: ["topic": records[index].topic])
+                default:
+                    if case .failure(let error) = result, firstError == nil { firstError = error.description }
+                    blockedKeys.insert(keys[index])
+                    failed.append(ids[index])
+                }
+            }
+            if !delivered.isEmpty {
+                try connection.execute(
+                    "UPDATE outbox SET published_at = now(), attempts = attempts + 1 WHERE id = ANY($1::bigint[])",
+                    [Self.arrayLiteral(delivered)])
+            }
+            if !failed.isEmpty {
+                try connection.execute(
+                    "UPDATE outbox SET attempts = attempts + 1, last_error = $2 WHERE id = ANY($1::bigint[])",
+                    [Self.arrayLiteral(failed), firstError ?? "not confirmed"])
+                metrics.increment("ias_outbox_publish_failures_total", help: "Outbox rows whose delivery was not confirmed.", by: Double(failed.count))
+                logger.warning("some events were not confirmed by the broker; they stay in the outbox",
+                               ["failed": String(failed.count), "error": firstError ?? "not confirmed"])
+            }
+            return delivered.count
+        }
+    }
+
+    static func arrayLiteral(_ ids: [Int]) -> String { "{" + ids.map(String.init).joined(separator: ",") + "}" }
+}

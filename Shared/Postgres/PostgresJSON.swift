@@ -1,0 +1,19 @@
+import Foundation
+import IASRuntime
+
+/// A `json`/`jsonb` parameter, encoded with the project's one JSON configuration
+/// (`JSONCoding`), so stored documents have the same shape as those on the wire.
+public struct PostgresJSON: PostgresBindable, Sendable {
+    public let text: String
+
+    public init<T: Encodable>(_ value: T) throws {
+        text = String(decoding: try JSONCoding.encoder.encode(value), as: UTF8.self)
+    }
+
+    /// JSON text that is already encoded; PostgreSQL validates it when the statement runs.
+    public init(rawJSON: String) {
+        text = rawJSON
+    }
+
+    public var postgresText: String? { text }
+}

@@ -1,0 +1,19 @@
+import Foundation
+
+/// A value guarded by a lock. The building block for the few pieces of shared mutable state
+/// (pools, registries, lifecycle flags) that live on plain threads rather than actors.
+public final class Locked<Value>: @unchecked Sendable {
+    private let lock = NSLock()
+    private var value: Value
+
+    public init(_ value: Value) { self.value = value }
+
+    @discardableResult
+    public func withLock<T>(_ body: (inout Value) throws -> T) rethrows -> T {
+        lock.lock()
+        defer { lock.unlock() }
+        return try body(&value)
+    }
+
+    public var current: Value { withLock { $0 } }
+}

@@ -1,0 +1,42 @@
+import Foundation
+import IASHTTP
+import IASRuntime
+
+/// A service's OpenAPI 3.1 document. The service refuses to start when the document and its
+/// routes disagree, so the published document cannot drift from the code.
+public struct OpenAPIDocument: Sendable {
+    public let json: JSONValue
+
+    public init(data: Data) throws {
+        json = try JSONCoding.decoder.decode(JSONValue.self, from: data)
+        guard json["openapi"]?.stringValue?.hasPrefix("3.1") == true else {
+            throw OpenAPIMismatch(problems: ["the document does not declare openapi 3.1.x"])
+        }
+    }
+
+    /// `METHOD /path` for every operation in the document.
+    public var operations: Set<String> {
+        guard case .object(let paths)? = json["paths"] else { return [] }
+        var result = Set<String>()
+        for (path, item) in paths {
+            guard case .object(let methods) = item else { continue }
+            for method in methods.keys where ["get", "put", "post", "delete", "patch"].contains(method) {
+                result.insert("\(method.uppercased()) \(path)")
+            }
+        }
+        return result
+    }
+
+    /// Problems, empty when every route is documented and every documented operation routed.
+    public func mismatches(with routes: [(method: String, pattern: String)]) -> [String] {
+        let routed = Set(routes.map { "\($0.method) \($0.pattern)" })
+        let documented = operations
+        return routed.subtracting(documented).sorted().map { "route \($0) is not in the OpenAPI document" }
+            + documented.subtracting(routed).sorted().map { "documented operation \($0) has no route" }
+    }
+}
+
+public struct OpenAPIMismatch: Error, CustomStringConvertible {
+    public let problems: [String]
+    public var description: String { "the OpenAPI document does not match the routes: " + problems.joined(separator: "; ") }
+}

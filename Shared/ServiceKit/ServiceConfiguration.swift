@@ -1,0 +1,57 @@
+import Foundation
+import IASHTTP
+import IASKafka
+import IASPostgres
+import IASRuntime
+
+/// Everything a service reads from its environment, validated at start. Each key has a
+/// default that fits the local stack (`make run`); production sets them all.
+public struct ServiceConfiguration: Sendable {
+    public let serviceName: String
+    public let instanceId: String
+    public let logLevel: Logger.Level
+    public let http: HTTPServerConfiguration
+    public let database: PostgresConfiguration
+    public let kafka: KafkaConfiguration
+    public let topicPartitions: Int
+    public let shutdownSeconds: Double
+    public let relayBatchSize: Int
+
+    /// Reads the common keys; `extra` lets a service read its own keys with the same reader so
+    /// that all problems are reported together.
+    public static func load(service: String, defaultPort: Int, environment: [String: String] = ProcessInfo.processInfo.environment,
+                            extra: (ConfigurationReader) -> Void = { _ in }) throws -> ServiceConfiguration {
+        let reader = ConfigurationReader(environment: environment)
+        let instance = reader.string("IAS_INSTANCE_ID", default: ProcessInfo.processInfo.hostName + "-" + String(getpid()))
+        let level = reader.choice("IAS_LOG_LEVEL", default: "info", allowed: ["debug", "info", "warning", "error"])
+
+        var http = HTTPServerConfiguration(port: reader.int("IAS_HTTP_PORT", default: defaultPort, range: 0...65535))
+        http.host = reader.string("IAS_HTTP_HOST", default: "0.0.0.0")
+        http.maxBodyBytes = reader.int("IAS_HTTP_MAX_BODY_BYTES", default: 1_048_576, range: 1024...(64 << 20))
+        http.maxHeaderBytes = reader.int("IAS_HTTP_MAX_HEADER_BYTES", default: 16_384, range: 1024...(1 << 20))
+        http.maxConnections = reader.int("IAS_HTTP_MAX_CONNECTIONS", default: 512, range: 1...100_000)
+        http.readTimeout = reader.double("IAS_HTTP_READ_TIMEOUT_SECONDS", default: 10, range: 0.1...600)
+        http.idleTimeout = reader.double("IAS_HTTP_IDLE_TIMEOUT_SECONDS", default: 30, range: 0.1...3600)
+
+        var database = PostgresConfiguration(url: reader.string(
+            "IAS_DATABASE_URL", default: "postgresql://ias_\(service)@127.0.0.1:55432/ias_\(service)"))
+        database.poolSize = reader.int("IAS_DATABASE_POOL_SIZE", default: 8, range: 1...200)
+        database.checkoutTimeout = reader.double("IAS_DATABASE_CHECKOUT_TIMEOUT_SECONDS", default: 2, range: 0.05...60)
+        database.applicationName = "ias-\(service)"
+
+        var kafka = KafkaConfiguration(brokers: reader.string("IAS_KAFKA_BROKERS", default: "127.0.0.1:19092"),
+                                       clientId: "ias-\(service)-\(instance)")
+        kafka.sessionTimeoutMs = reader.int("IAS_KAFKA_SESSION_TIMEOUT_MS", default: 6000, range: 1000...300_000)
+        kafka.heartbeatIntervalMs = max(100, kafka.sessionTimeoutMs / 6)
+        // Every message gets a definitive delivery report before the relay stops waiting.
+        kafka.properties["message.timeout.ms"] = "15000"
+        let partitions = reader.int("IAS_KAFKA_TOPIC_PARTITIONS", default: 6, range: 1...1000)
+        let shutdown = reader.double("IAS_SHUTDOWN_SECONDS", default: 10, range: 1...300)
+        let batch = reader.int("IAS_OUTBOX_BATCH_SIZE", default: 500, range: 1...10_000)
+        extra(reader)
+        try reader.validate()
+        return ServiceConfiguration(
+            serviceName: service, instanceId: instance, logLevel: Logger.Level(name: level) ?? .info, http: http,
+            database: database, kafka: kafka, topicPartitions: partitions, shutdownSeconds: shutdown, relayBatchSize: batch)
+    }
+}

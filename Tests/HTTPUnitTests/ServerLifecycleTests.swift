@@ -1,0 +1,71 @@
+import Foundation
+import IASHTTP
+import IASRuntime
+import XCTest
+
+final class ServerLifecycleTests: XCTestCase {
+    func testPortInUseIsAClearError() throws {
+        let first = try TestServer()
+        var configuration = HTTPServerConfiguration(port: first.port)
+        configuration.host = "127.0.0.1"
+        let second = HTTPServer(configuration: configuration, router: Router(), logger: Logger(label: "test", minimumLevel: .error),
+                                metrics: MetricsRegistry())
+        XCTAssertThrowsError(try second.start()) { error in
+            XCTAssertTrue(String(describing: error).contains("already in use"), String(describing: error))
+        }
+    }
+
+    func testInvalidHostIsAClearError() {
+        var configuration = HTTPServerConfiguration(port: 0)
+        configuration.host = "not-an-address"
+        let server = HTTPServer(configuration: configuration, router: Router(), logger: Logger(label: "test", minimumLevel: .error),
+                                metrics: MetricsRegistry())
+        XCTAssertThrowsError(try server.start()) { error in
+            XCTAssertTrue(String(describing: error).contains("IP address"), String(describing: error))
+        }
+    }
+
+    func testStopLetsRequestsInFlightFinishAndClosesIdleConnections() throws {
+        let server = try TestServer { $0.idleTimeout = 30 }
+        let idle = try server.client()
+        XCTAssertEqual(idle.request("GET", "/healthz")?.status, 200)
+        let busy = try server.client()
+        busy.send("GET /slow HTTP/1.1\r\nHost: x\r\n\r\n")
+        Thread.sleep(forTimeInterval: 0.1)
+
+        let started = Date()
+        server.server.stop(gracePeriod: 3)
+        let took = Date().timeIntervalSince(started)
+        XCTAssertLessThan(took, 1, "stop waits for the slow request only")
+
+        let response = try XCTUnwrap(busy.readResponse(timeout: 1))
+        XCTAssertEqual(response.text, "slow")
+        XCTAssertEqual(response.header("Connection"), "close")
+        XCTAssertTrue(idle.waitForClose(timeout: 0.5))
+        XCTAssertEqual(server.server.openConnections, 0)
+        XCTAssertThrowsError(try TestClient(port: server.port), "no longer listening")
+    }
+
+    func testStopReturnsAfterTheGracePeriod() throws {
+        let server = try TestServer()
+        let busy = try server.client()
+        busy.send("GET /slow HTTP/1.1\r\nHost: x\r\n\r\n")
+        Thread.sleep(forTimeInterval: 0.1)
+        let started = Date()
+        server.server.stop(gracePeriod: 0.1)
+        XCTAssertLessThan(Date().timeIntervalSince(started), 0.4)
+    }
+
+    func testStartTwiceIsAnError() throws {
+        let server = try TestServer()
+        XCTAssertThrowsError(try server.server.start())
+    }
+
+    func testOpenConnectionsCountsClients() throws {
+        let server = try TestServer { $0.idleTimeout = 5 }
+        let clients = [try server.client(), try server.client(), try server.client()]
+        for client in clients { XCTAssertEqual(client.request("GET", "/healthz")?.status, 200) }
+        XCTAssertEqual(server.server.openConnections, 3)
+        XCTAssertGreaterThan(server.server.boundPort, 0)
+    }
+}

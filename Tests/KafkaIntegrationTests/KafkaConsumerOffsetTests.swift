@@ -1,0 +1,74 @@
+import Foundation
+import IASKafka
+import XCTest
+
+/// Offsets are committed only for what was stored after the "effect", so a restart
+/// redelivers exactly from the first unstored message.
+final class KafkaConsumerOffsetTests: XCTestCase {
+    private typealias Support = KafkaTestSupport
+
+    func testUnstoredMessagesAreRedeliveredAfterReopen() throws {
+        let topic = try Support.makeTopic("offsets", partitions: 1)
+        let group = Support.unique("group")
+        try Support.produce(Support.records(topic: topic, count: 10))
+
+        // Read all ten, but the effect of only the first four "committed".
+        var consumer = try Support.consumer(group: group, topic: topic)
+        let firstRound = try Support.poll(consumer, count: 10)
+        XCTAssertEqual(firstRound.map(\.offset), Array(0..<10))
+        try consumer.storeOffset(of: firstRound[3])
+        consumer.close()
+
+        consumer = try Support.consumer(group: group, topic: topic)
+        let secondRound = try Support.poll(consumer, count: 6, store: true)
+        XCTAssertEqual(secondRound.map(\.offset), Array(4..<10), "redelivery starts at the first unstored message")
+        consumer.close()
+
+        // Everything stored: a new member continues after it.
+        try Support.produce(Support.records(topic: topic, count: 1, from: 10))
+        consumer = try Support.consumer(group: group, topic: topic)
+        defer { consumer.close() }
+        let thirdRound = try Support.poll(consumer, count: 2, within: 8)
+        XCTAssertEqual(thirdRound.map(\.offset), [10], "only the new message, nothing already stored")
+    }
+
+    func testSeekDeliversAMessageAgain() throws {
+        let topic = try Support.makeTopic("seek", partitions: 1)
+        try Support.produce(Support.records(topic: topic, count: 5))
+        let consumer = try Support.consumer(group: Support.unique("group"), topic: topic)
+        defer { consumer.close() }
+
+        let messages = try Support.poll(consumer, count: 5)
+        XCTAssertEqual(messages.map(\.offset), Array(0..<5))
+        try consumer.storeOffset(of: messages[1])
+        try consumer.seek(to: messages[2])
+        let again = try Support.poll(consumer, count: 3)
+        XCTAssertEqual(again.map(\.offset), [2, 3, 4])
+        XCTAssertEqual(again.first?.value, messages[2].value)
+    }
+
+    func testCloseIsIdempotentAndAClosedConsumerThrows() throws {
+        let topic = try Support.makeTopic("closed", partitions: 1)
+        let consumer = try Support.consumer(group: Support.unique("group"), topic: topic)
+        _ = try consumer.poll(timeoutMs: 100)
+        consumer.close()
+        consumer.close()
+        XCTAssertThrowsError(try consumer.poll(timeoutMs: 10))
+        XCTAssertThrowsError(try consumer.commitStoredOffsets())
+        XCTAssertTrue(consumer.assignedPartitions.isEmpty)
+    }
+
+    func testTopicCreatedAfterSubscribingIsPickedUp() throws {
+        let topic = Support.unique("later")
+        let consumer = try Support.consumer(group: Support.unique("group"), topic: topic)
+        defer { consumer.close() }
+        // The topic is missing at first: polls return nil instead of throwing.
+        XCTAssertNil(try consumer.poll(timeoutMs: 500))
+        let admin = try KafkaAdmin(configuration: Support.configuration(), logger: Support.logger)
+        defer { admin.close() }
+        try admin.ensureTopics([(name: topic, partitions: 2)], timeout: 10)
+        try Support.produce(Support.records(topic: topic, count: 4))
+        let messages = try Support.poll(consumer, count: 4, within: 40)
+        XCTAssertEqual(messages.count, 4)
+    }
+}

@@ -1,0 +1,129 @@
+# Shared functions of the local stack (sourced by run.sh and test.sh): start and stop
+# PostgreSQL on a project-local data directory, the broker, and the services. Every process
+# started here is recorded with its pid and stopped by that pid.
+# shellcheck shell=bash
+
+ROOT="${ROOT:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}"
+LOCAL="${IAS_LOCAL_DIR:-$ROOT/.local}"
+export LD_LIBRARY_PATH="$LOCAL/lib${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
+SERVICES=(intake assessment plan costs coordination)
+STARTED_PIDS=()
+
+log() { printf '[%s] %s\n' "${STACK_NAME:-stack}" "$*" >&2; }
+
+pg_bin() { ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1; }
+
+# Runs a command as the unprivileged owner of the database files (PostgreSQL refuses root).
+as_pg_user() {
+  if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
+}
+
+# start_postgres DIR PORT — initialises DIR once, starts the server on 127.0.0.1:PORT.
+start_postgres() {
+  local dir="$1" port="$2" bin; bin="$(pg_bin)"
+  mkdir -p "$dir"
+  [ "$(id -u)" -eq 0 ] && chown postgres:postgres "$dir"
+  if [ ! -f "$dir/data/PG_VERSION" ]; then
+    log "initialising PostgreSQL in $dir/data"
+    as_pg_user "$bin/initdb" -D "$dir/data" -U postgres --auth=trust -E UTF8 --locale=C.UTF-8 >"$dir/initdb.log" 2>&1 \
+      || { cat "$dir/initdb.log" >&2; return 1; }
+  fi
+  log "starting PostgreSQL on 127.0.0.1:$port"
+  as_pg_user "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 30 \
+    -o "-p $port -k $dir -c listen_addresses=127.0.0.1 -c max_connections=200 -c fsync=${IAS_PG_FSYNC:-on}" start >/dev/null \
+    || { tail -n 20 "$dir/server.log" >&2; return 1; }
+  PG_DIR="$dir"
+}
+
+stop_postgres() {
+  [ -n "${PG_DIR:-}" ] || return 0
+  as_pg_user "$(pg_bin)/pg_ctl" -D "$PG_DIR/data" -m fast -w -t 20 stop >/dev/null 2>&1 || true
+  log "PostgreSQL stopped"
+  PG_DIR=""
+}
+
+psql_admin() { # psql_admin PORT SQL
+  "$(pg_bin)/psql" -X -q -v ON_ERROR_STOP=1 -h 127.0.0.1 -p "$1" -U postgres -d postgres -c "$2" >/dev/null
+}
+
+# One database and one role per service; the role owns only its database.
+create_service_databases() { # PORT [SUFFIX]
+  local port="$1" suffix="${2:-}" svc db
+  for svc in "${SERVICES[@]}"; do
+    db="ias_${svc}${suffix}"
+    if ! "$(pg_bin)/psql" -X -tA -h 127.0.0.1 -p "$port" -U postgres -d postgres \
+        -c "SELECT 1 FROM pg_roles WHERE rolname='ias_${svc}'" | grep -q 1; then
+      psql_admin "$port" "CREATE ROLE ias_${svc} LOGIN"
+    fi
+    if ! "$(pg_bin)/psql" -X -tA -h 127.0.0.1 -p "$port" -U postgres -d postgres \
+        -c "SELECT 1 FROM pg_database WHERE datname='${db}'" | grep -q 1; then
+      psql_admin "$port" "CREATE DATABASE ${db} OWNER ias_${svc}"
+      psql_admin "$port" "REVOKE CONNECT ON DATABASE ${db} FROM PUBLIC"
+    fi
+  done
+}
+
+# start_broker PORT LOGFILE
+start_broker() {
+  local port="$1" logfile="$2"
+  log "starting the broker on 127.0.0.1:$port"
+  "$LOCAL/bin/tansu" broker --listener-url "tcp://127.0.0.1:$port" \
+    --advertised-listener-url "tcp://127.0.0.1:$port" >"$logfile" 2>&1 &
+  BROKER_PID=$!
+  STARTED_PIDS+=("$BROKER_PID")
+  wait_for_port "$port" 20 || { log "the broker did not start; see $logfile"; return 1; }
+}
+
+stop_broker() {
+  [ -n "${BROKER_PID:-}" ] || return 0
+  kill -CONT "$BROKER_PID" 2>/dev/null || true
+  kill "$BROKER_PID" 2>/dev/null || true
+  wait "$BROKER_PID" 2>/dev/null || true
+  log "broker stopped"
+  BROKER_PID=""
+}
+
+create_topics() { # PORT PARTITIONS
+  local port="$1" partitions="$2" topic
+  for topic in ias.intake.v1 ias.assessment.v1 ias.plan.v1 ias.costs.v1 ias.coordination.v1 \
+               iiz.partner.outbound.v1 iiz.partner.inbound.v1; do
+    "$LOCAL/bin/tansu" topic create "$topic" --partitions "$partitions" --broker "tcp://127.0.0.1:$port" >/dev/null 2>&1 || true
+  done
+}
+
+wait_for_port() { # PORT SECONDS
+  local i
+  for ((i = 0; i < $2 * 10; i++)); do
+    (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null && return 0
+    sleep 0.1
+  done
+  return 1
+}
+
+wait_for_ready() { # URL SECONDS
+  local i
+  for ((i = 0; i < $2 * 10; i++)); do
+    curl -fsS -o /dev/null "$1" 2>/dev/null && return 0
+    sleep 0.1
+  done
+  return 1
+}
+
+service_port() { # NAME BASE
+  local i
+  for i in "${!SERVICES[@]}"; do [ "${SERVICES[$i]}" = "$1" ] && echo $(($2 + i)); done
+}
+
+stop_started() {
+  local pid
+  for pid in "${STARTED_PIDS[@]}"; do
+    kill -CONT "$pid" 2>/dev/null || true
+    kill "$pid" 2>/dev/null || true
+  done
+  for pid in "${STARTED_PIDS[@]}"; do
+    for _ in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+    kill -9 "$pid" 2>/dev/null || true
+    wait "$pid" 2>/dev/null || true
+  done
+  STARTED_PIDS=()
+}

@@ -1,0 +1,70 @@
+#!/usr/bin/env bash
+# `make test`: installs what is missing, builds, starts a throw-away PostgreSQL and broker,
+# runs the unit, integration and end-to-end tests, stops everything it started (also when a
+# test fails or the run is interrupted) and exits non-zero on any failure.
+set -uo pipefail
+STACK_NAME=test
+ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
+# shellcheck source=lib.sh
+source "$ROOT/deploy/local/lib.sh"
+cd "$ROOT"
+
+PG_PORT="${IAS_TEST_PG_PORT:-55433}"
+KAFKA_PORT="${IAS_TEST_KAFKA_PORT:-19093}"
+TEST_DIR="$LOCAL/test"
+BUILD_FLAGS=(${IAS_SWIFT_BUILD_FLAGS:-})
+
+cleanup() {
+  stop_started
+  stop_postgres
+  log "everything this run started is stopped"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+"$ROOT/deploy/local/bootstrap.sh" || { log "bootstrap failed"; exit 1; }
+
+log "building (debug, with tests)"
+swift build --build-tests "${BUILD_FLAGS[@]}" 2>&1 | grep -vE '^\[[0-9]+/[0-9]+\] (Compiling|Emitting|Wrapping|Write|Linking|Merging|Planning)' \
+  || true
+[ "${PIPESTATUS[0]}" -eq 0 ] || { log "build failed"; exit 1; }
+
+rm -rf "$TEST_DIR"; mkdir -p "$TEST_DIR"
+start_postgres "$TEST_DIR/pg" "$PG_PORT" || exit 1
+create_service_databases "$PG_PORT" || exit 1
+psql_admin "$PG_PORT" "CREATE DATABASE ias_test" || exit 1
+start_broker "$KAFKA_PORT" "$TEST_DIR/broker.log" || exit 1
+create_topics "$KAFKA_PORT" 6
+export IAS_TEST_BROKER_PID="$BROKER_PID"
+
+export IAS_TEST_DATABASE_URL="postgresql://postgres@127.0.0.1:$PG_PORT/ias_test"
+export IAS_TEST_PG_PORT="$PG_PORT"
+export IAS_TEST_KAFKA_BROKERS="127.0.0.1:$KAFKA_PORT"
+export IAS_TEST_BIN_DIR="$(swift build --show-bin-path "${BUILD_FLAGS[@]}")"
+export IAS_TEST_LOG_DIR="$TEST_DIR/logs"
+mkdir -p "$IAS_TEST_LOG_DIR"
+
+total_run=0; total_failed=0; status=0
+run_phase() { # NAME FILTER
+  log "== $1 =="
+  local out="$TEST_DIR/$1.out"
+  swift test --skip-build "${BUILD_FLAGS[@]}" --filter "$2" 2>&1 | tee "$out"
+  local rc=${PIPESTATUS[0]}
+  local line; line="$(grep -E 'Executed [0-9]+ tests?, with [0-9]+ failures?' "$out" | tail -n 1)"
+  local ran failed
+  ran="$(sed -E 's/.*Executed ([0-9]+) tests?.*/\1/' <<<"$line")"; ran="${ran:-0}"
+  failed="$(sed -E 's/.*with ([0-9]+) failures?.*/\1/' <<<"$line")"; failed="${failed:-0}"
+  if [ "$ran" -eq 0 ]; then log "$1: no test ran"; status=1; fi
+  if [ "$rc" -ne 0 ] && [ "$failed" -eq 0 ]; then failed=1; fi
+  total_run=$((total_run + ran)); total_failed=$((total_failed + failed))
+  [ "$rc" -eq 0 ] || status=1
+  log "$1: $ran run, $failed failed"
+}
+
+run_phase "unit tests" 'UnitTests\.'
+run_phase "integration tests" 'IntegrationTests\.'
+run_phase "end-to-end tests" 'EndToEndTests\.'
+
+echo
+echo "$((total_run - total_failed)) passed, $total_failed failed"
+exit $status
