@@ -22,7 +22,8 @@ enum BodyFraming: Equatable {
                 throw Problem.status(501, "The transfer coding '\(unsupported.prefix(40))' is not supported; send the body with Content-Length or chunked.")
             }
             guard codings.count == 1 else {
-                throw Problem.badRequest("The chunked transfer coding is applied more than once.")
+                throw Problem.badRequest(codings.isEmpty ? "The Transfer-Encoding header is empty."
+                                                         : "The chunked transfer coding is applied more than once.")
             }
             self = .chunked
             return

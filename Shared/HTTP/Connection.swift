@@ -109,10 +109,12 @@ final class Connection: @unchecked Sendable {
         let bytes = ResponseSerializer.serialize(response, requestId: requestId, close: close,
                                                  announceKeepAlive: !close && head.minorVersion == 0,
                                                  omitBody: head.method == "HEAD")
-        let written = SocketOutput.sendAll(fd, bytes, timeout: configuration.writeTimeout)
+        // Recorded before sending, so that a client that has its answer also sees it counted.
         record(method: head.method, route: route, status: response.status, started: started, logger: request.logger)
-        if !written { return .drop }
-        return close ? .close : .keepOpen
+        guard SocketOutput.sendAll(fd, bytes, timeout: configuration.writeTimeout) else { return .drop }
+        if !close { return .keepOpen }
+        // Pipelined requests after the last one may still be arriving.
+        return input.count == 0 ? .close : .closeAfterDraining
     }
 
     /// Answers a request that could not be read: a Problem as itself, a timeout as 408;
@@ -129,10 +131,9 @@ final class Connection: @unchecked Sendable {
         }
         let bytes = ResponseSerializer.serialize(problem.response(requestId: requestId), requestId: requestId, close: true,
                                                  announceKeepAlive: false, omitBody: method == "HEAD")
-        let written = SocketOutput.sendAll(fd, bytes, timeout: configuration.writeTimeout)
         record(method: method, route: "unmatched", status: problem.status, started: started,
                logger: context.logger.with(["requestId": requestId]), reason: problem.detail)
-        return written ? .closeAfterDraining : .drop
+        return SocketOutput.sendAll(fd, bytes, timeout: configuration.writeTimeout) ? .closeAfterDraining : .drop
     }
 
     // MARK: Reading
@@ -150,13 +151,14 @@ final class Connection: @unchecked Sendable {
         }
     }
 
-    /// Sends 100 Continue when an HTTP/1.1 client waits for it before sending an accepted body.
+    /// Sends 100 Continue when an HTTP/1.1 client waits for it before sending an accepted
+    /// body; HTTP/1.0 has no expectations (RFC 9110 §10.1.1).
     private func answerExpectation(_ head: RequestHead, _ framing: BodyFraming) throws {
-        guard let expectation = head.headers["Expect"] else { return }
+        guard head.minorVersion >= 1, let expectation = head.headers["Expect"] else { return }
         guard expectation.trimmingSpaces().lowercased() == "100-continue" else {
             throw Problem.status(417, "The only supported expectation is 100-continue.")
         }
-        guard head.minorVersion >= 1, framing != .none, input.count == 0 else { return }
+        guard framing != .none, input.count == 0 else { return }
         SocketOutput.sendAll(fd, ResponseSerializer.continueResponse, timeout: configuration.writeTimeout)
     }
 
@@ -272,7 +274,7 @@ final class Connection: @unchecked Sendable {
         let methodLabel = method.map { Self.knownMethods.contains($0) ? $0 : "other" } ?? "unknown"
         context.metrics.increment("http_requests_total", help: "HTTP requests answered, by method, route and status.",
                                   labels: ["method": methodLabel, "route": route, "status": String(status)])
-        context.metrics.observe("http_request_duration_seconds", help: "Time from the first byte of a request to its response, in seconds.",
+        context.metrics.observe("http_request_duration_seconds", help: "Time from the first byte of a request until its response is ready, in seconds.",
                                 labels: ["method": methodLabel, "route": route], value: seconds)
         var fields = ["method": methodLabel, "route": route, "status": String(status),
                       "durationMs": String((seconds * 10_000).rounded() / 10)]

@@ -34,33 +34,52 @@ public final class HTTPServer: @unchecked Sendable {
 
     /// Binds, listens and starts accepting; throws when the address cannot be used.
     public func start() throws {
-        try state.withLock { s in
-            guard !s.started else { throw HTTPServerError(description: "the HTTP server was already started") }
-            // Writing to a closed connection must fail with EPIPE, not end the process.
-            signal(SIGPIPE, SIG_IGN)
-            let configuration = context.configuration
-            let (listener, port) = try Listener.open(host: configuration.host, port: configuration.port)
-            var wake: [Int32] = [-1, -1]
-            guard pipe(&wake) == 0 else {
-                close(listener)
-                throw HTTPServerError(description: "cannot create the shutdown pipe: \(String(cString: strerror(errno)))")
-            }
-            for fd in wake { _ = fcntl(fd, F_SETFD, FD_CLOEXEC); _ = fcntl(fd, F_SETFL, O_NONBLOCK) }
-            s = State(started: true, stopped: false, listener: listener, wakeRead: wake[0], wakeWrite: wake[1], boundPort: port)
-            let wakeRead = wake[0]
-            let thread = Thread { [self] in acceptLoop(listener: listener, wake: wakeRead) }
-            thread.name = "http-accept"
-            thread.stackSize = 256 * 1024
-            thread.start()
-            context.logger.info("listening", ["host": configuration.host, "port": String(port)])
+        let first = state.withLock { s -> Bool in
+            defer { s.started = true }
+            return !s.started
         }
+        guard first else { throw HTTPServerError(description: "the HTTP server was already started") }
+        // Writing to a closed connection must fail with EPIPE, not end the process.
+        signal(SIGPIPE, SIG_IGN)
+        let configuration = context.configuration
+        let listener: Int32
+        let port: Int
+        do {
+            (listener, port) = try Listener.open(host: configuration.host, port: configuration.port)
+        } catch {
+            state.withLock { $0.started = false }
+            throw error
+        }
+        var wake: [Int32] = [-1, -1]
+        guard pipe(&wake) == 0 else {
+            let code = errno
+            close(listener)
+            state.withLock { $0.started = false }
+            throw HTTPServerError(description: "cannot create the shutdown pipe: \(String(cString: strerror(code)))")
+        }
+        for fd in wake {
+            _ = fcntl(fd, F_SETFD, FD_CLOEXEC)
+            _ = fcntl(fd, F_SETFL, O_NONBLOCK)
+        }
+        state.withLock { s in
+            s.listener = listener
+            s.wakeRead = wake[0]
+            s.wakeWrite = wake[1]
+            s.boundPort = port
+        }
+        let wakeRead = wake[0]
+        let thread = Thread { [self] in acceptLoop(listener: listener, wake: wakeRead) }
+        thread.name = "http-accept"
+        thread.stackSize = 256 * 1024
+        thread.start()
+        context.logger.info("listening", ["host": configuration.host, "port": String(port)])
     }
 
     /// Stops accepting, closes idle keep-alive connections, lets requests in flight finish
     /// for up to `gracePeriod` seconds, then cuts whatever is left and returns.
     public func stop(gracePeriod: Double) {
         let s = state.withLock { s -> State? in
-            guard s.started, !s.stopped else { return nil }
+            guard s.started, !s.stopped, s.listener >= 0 else { return nil }
             s.stopped = true
             return s
         }

@@ -52,9 +52,12 @@ public struct Problem: Error, Sendable, CustomStringConvertible {
 
     public static func validation(_ errors: [FieldError]) -> Problem {
         let fields = errors.map { $0.field.isEmpty ? "body" : $0.field }
-        let detail = errors.count == 1
-            ? "The field \(fields[0]) is invalid: \(errors[0].message)."
-            : "\(errors.count) fields are invalid: \(fields.joined(separator: ", "))."
+        let detail: String
+        switch errors.count {
+        case 0: detail = "The request is invalid."
+        case 1: detail = "The field \(fields[0]) is invalid: \(errors[0].message)."
+        default: detail = "\(errors.count) fields are invalid: \(fields.joined(separator: ", "))."
+        }
         return Problem(status: 400, type: validationType, title: "The request is invalid", detail: detail, errors: errors)
     }
 

@@ -4,7 +4,6 @@ import IASRuntime
 
 /// `/healthz`, `/readyz`, `/metrics`, `/openapi.json`: unauthenticated and free of personal data.
 struct OperationalRoutes {
-    static let paths: Set<String> = ["/healthz", "/readyz", "/metrics", "/openapi.json"]
     let host: ServiceHost
 
     func register(on router: Router, document: OpenAPIDocument) {

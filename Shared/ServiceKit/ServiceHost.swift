@@ -134,7 +134,7 @@ public final class ServiceHost: @unchecked Sendable {
 
     func start() throws {
         OperationalRoutes(host: self).register(on: router, document: openAPI)
-        let problems = openAPI.mismatches(with: router.routes.filter { !OperationalRoutes.paths.contains($0.pattern) })
+        let problems = openAPI.mismatches(with: router.routes)
         guard problems.isEmpty else { throw OpenAPIMismatch(problems: problems) }
 
         lifecycle.onShutdown("database pool") { [pool] in pool.close() }
@@ -153,9 +153,9 @@ public final class ServiceHost: @unchecked Sendable {
                                 errorMapper: ServiceHost.mapError)
         try server.start()
         self.server = server
+        logger.info("started", ["librdkafka": KafkaLibrary.versionString])
         let grace = max(1, configuration.shutdownSeconds / 2)
         lifecycle.onShutdown("http server") { server.stop(gracePeriod: grace) }
-        logger.info("listening", ["port": String(server.boundPort), "librdkafka": KafkaLibrary.versionString])
 
         metrics.gauge("ias_outbox_backlog", help: "Outbox events not yet confirmed by the broker.") { [pool] in
             guard let n = try? pool.withConnection({ try Outbox.backlog(on: $0) }) else { return [] }
@@ -232,12 +232,15 @@ public final class ServiceHost: @unchecked Sendable {
     }
 }
 
-/// A stable fingerprint of a request body (FNV-1a, 64 bit): detects the reuse of an
-/// Idempotency-Key for a different request; not a security measure.
+/// A stable fingerprint of a request body (FNV-1a, 64 bit, over its canonical JSON so that
+/// member order and spacing do not matter): detects the reuse of an Idempotency-Key for a
+/// different request; not a security measure.
 enum RequestHash {
     static func of(_ bytes: [UInt8]) -> String {
+        let canonical = (try? JSONCoding.decoder.decode(JSONValue.self, from: Data(bytes)))
+            .flatMap { try? JSONCoding.encoder.encode($0) }.map(Array.init) ?? bytes
         var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        for byte in bytes { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
+        for byte in canonical { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
         return String(hash, radix: 16)
     }
 }

@@ -15,7 +15,10 @@ final class DeliveryGuaranteeTests: XCTestCase {
     override class func setUp() {
         super.setUp()
         stack = TestStack(["intake", "coordination"])
-        do { try stack.start() } catch { stack.stop(); fatalError("the stack did not start: \(error)") }
+        do {
+            try stack.start()
+            try stack.warmUp()
+        } catch { stack.stop(); fatalError("the stack did not start: \(error)") }
     }
 
     override class func tearDown() {

@@ -46,6 +46,7 @@ final class BodyFramingTests: XCTestCase {
         XCTAssertEqual(status([("Transfer-Encoding", "gzip")]), 501)
         XCTAssertEqual(status([("Transfer-Encoding", "gzip, chunked")]), 501)
         XCTAssertEqual(status([("Transfer-Encoding", "chunked, chunked")]), 400)
+        XCTAssertEqual(status([("Transfer-Encoding", "")]), 400)
         XCTAssertEqual(status([("Transfer-Encoding", "chunked")], minor: 0), 400)
     }
 

@@ -65,7 +65,7 @@ final class HostileClientTests: XCTestCase {
         let response = try XCTUnwrap(client.readResponse(timeout: 2))
         XCTAssertEqual(response.status, 413)
         XCTAssertEqual(response.header("Connection"), "close")
-        XCTAssertLessThan(Date().timeIntervalSince(started), 0.5)
+        XCTAssertLessThan(Date().timeIntervalSince(started), 1, "answered without waiting for the declared body")
         server.assertServesNormalClient()
         XCTAssertTrue(client.waitForClose(timeout: 3))
     }
@@ -104,7 +104,7 @@ final class HostileClientTests: XCTestCase {
         sender.start()
         Thread.sleep(forTimeInterval: 0.3)
         for _ in 0..<3 {
-            server.assertServesNormalClient(within: 0.3)
+            server.assertServesNormalClient(within: 0.5)
             Thread.sleep(forTimeInterval: 0.2)
         }
         // One byte per 200 ms cannot finish the request within the read timeout.
@@ -175,7 +175,7 @@ final class HostileClientTests: XCTestCase {
         let server = try TestServer()
         var generator = SeededGenerator(seed: 42)
         let valid = Array("POST /echo?x=1 HTTP/1.1\r\nHost: x\r\nContent-Length: 4\r\nTransfer-Encoding: chunked\r\n\r\n4\r\nbody\r\n0\r\n\r\n".utf8)
-        for round in 0..<300 {
+        for round in 0..<500 {
             var input: [UInt8]
             if round % 2 == 0 {
                 input = (0..<Int.random(in: 1...200, using: &generator)).map { _ in UInt8.random(in: 0...255, using: &generator) }

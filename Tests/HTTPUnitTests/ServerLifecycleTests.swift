@@ -36,7 +36,7 @@ final class ServerLifecycleTests: XCTestCase {
         let started = Date()
         server.server.stop(gracePeriod: 3)
         let took = Date().timeIntervalSince(started)
-        XCTAssertLessThan(took, 1, "stop waits for the slow request only")
+        XCTAssertLessThan(took, 2, "stop waits for the slow request only")
 
         let response = try XCTUnwrap(busy.readResponse(timeout: 1))
         XCTAssertEqual(response.text, "slow")
@@ -49,11 +49,11 @@ final class ServerLifecycleTests: XCTestCase {
     func testStopReturnsAfterTheGracePeriod() throws {
         let server = try TestServer()
         let busy = try server.client()
-        busy.send("GET /slow HTTP/1.1\r\nHost: x\r\n\r\n")
+        busy.send("GET /stuck HTTP/1.1\r\nHost: x\r\n\r\n")
         Thread.sleep(forTimeInterval: 0.1)
         let started = Date()
-        server.server.stop(gracePeriod: 0.1)
-        XCTAssertLessThan(Date().timeIntervalSince(started), 0.4)
+        server.server.stop(gracePeriod: 0.2)
+        XCTAssertLessThan(Date().timeIntervalSince(started), 1.5, "a handler stuck for 3 s is not waited for")
     }
 
     func testStartTwiceIsAnError() throws {

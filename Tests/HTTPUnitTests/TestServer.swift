@@ -40,6 +40,10 @@ final class TestServer {
             Thread.sleep(forTimeInterval: 0.5)
             return .text("slow")
         }
+        router.get("/stuck") { _ in
+            Thread.sleep(forTimeInterval: 3)
+            return .text("stuck")
+        }
         router.get("/problem") { _ in throw Problem.conflict("Already there.", extensions: ["existingPersonId": .string("p-1")]) }
         router.get("/unavailable") { _ in throw DatabaseDown() }
         router.get("/fail") { _ in throw Unexpected() }
@@ -56,7 +60,7 @@ final class TestServer {
     func client() throws -> TestClient { try TestClient(port: port) }
 
     /// A well-behaved client's health check, answered quickly while others misbehave.
-    func assertServesNormalClient(within seconds: Double = 0.5, file: StaticString = #filePath, line: UInt = #line) {
+    func assertServesNormalClient(within seconds: Double = 1, file: StaticString = #filePath, line: UInt = #line) {
         let started = Date()
         guard let client = try? client(), let response = client.request("GET", "/healthz", timeout: seconds) else {
             XCTFail("a normal client was not served", file: file, line: line)

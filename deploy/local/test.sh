@@ -48,7 +48,7 @@ total_run=0; total_failed=0; status=0
 run_phase() { # NAME FILTER
   log "== $1 =="
   local out="$TEST_DIR/$1.out"
-  swift test --skip-build "${BUILD_FLAGS[@]}" --filter "$2" 2>&1 | tee "$out"
+  swift test --skip-build --disable-swift-testing "${BUILD_FLAGS[@]}" --filter "$2" 2>&1 | tee "$out"
   local rc=${PIPESTATUS[0]}
   local line; line="$(grep -E 'Executed [0-9]+ tests?, with [0-9]+ failures?' "$out" | tail -n 1)"
   local ran failed

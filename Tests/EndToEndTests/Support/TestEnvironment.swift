@@ -79,6 +79,21 @@ final class TestStack {
         for service in services.values { service.stop() }
     }
 
+    /// Waits until one registration has travelled to coordination: the consumer groups have
+    /// joined and the pipeline is warm (as after `make run` loaded its demo).
+    func warmUp(timeout: Double = 60) throws {
+        let token = TestEnvironment.token(org: "canton:KSD")
+        let created = try client("intake").json("POST", "/persons", token: token, body: Fixtures.person(givenName: "Warm"))
+        guard created.status == 201, let caseId = try created.json()["caseId"] as? String else {
+            throw TestFailure("warm-up registration failed: \(created.status) \(created.text)")
+        }
+        let coordination = try client("coordination")
+        let arrived = try TestStack.eventually(within: timeout) { () -> Bool? in
+            try coordination.json("GET", "/cases/\(caseId)/dossier", token: token).status == 200 ? true : nil
+        }
+        guard arrived == true else { throw TestFailure("the warm-up registration did not reach coordination within \(timeout) s") }
+    }
+
     func client(_ name: String) throws -> RawHTTPClient { try RawHTTPClient(port: self[name].port) }
 
     /// Polls `body` until it returns a value or the timeout passes.
