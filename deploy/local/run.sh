@@ -23,7 +23,7 @@ cleanup() {
   log "everything this run started is stopped"
 }
 trap cleanup EXIT
-trap 'exit 130' INT TERM
+trap 'exit 0' INT TERM
 
 "$ROOT/deploy/local/bootstrap.sh" || exit 1
 log "building"

@@ -6,7 +6,7 @@ final class ServiceProcess {
     let port: Int
     private let environment: [String: String]
     private var process: Process?
-    private let logURL: URL
+    let logURL: URL
 
     init(name: String, port: Int, environment: [String: String]) {
         self.name = name
