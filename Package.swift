@@ -40,6 +40,11 @@ var targets: [Target] = [
         name: "ServiceUnitTests",
         dependencies: ["IASRuntime", "IASMessaging", "IASContracts", "IASServiceKit"] + services.map { .target(name: "\($0)Service") },
         path: "Tests/ServiceUnitTests", resources: [.copy("Fixtures")]),
+    .testTarget(name: "IntakeUnitTests", dependencies: ["IntakeService", "IASContracts", "IASRuntime"], path: "Tests/IntakeUnitTests"),
+    .testTarget(name: "AssessmentUnitTests", dependencies: ["AssessmentService", "IASContracts", "IASRuntime"], path: "Tests/AssessmentUnitTests"),
+    .testTarget(name: "PlanUnitTests", dependencies: ["PlanService", "IASContracts", "IASRuntime"], path: "Tests/PlanUnitTests"),
+    .testTarget(name: "CostsUnitTests", dependencies: ["CostsService", "IASContracts", "IASRuntime"], path: "Tests/CostsUnitTests"),
+    .testTarget(name: "CoordinationUnitTests", dependencies: ["CoordinationService", "IASContracts", "IASRuntime"], path: "Tests/CoordinationUnitTests"),
     .testTarget(name: "PostgresIntegrationTests", dependencies: ["IASRuntime", "IASPostgres"], path: "Tests/PostgresIntegrationTests"),
     .testTarget(name: "KafkaIntegrationTests", dependencies: ["IASRuntime", "IASKafka"], path: "Tests/KafkaIntegrationTests"),
     .testTarget(

@@ -33,7 +33,7 @@ final class ClientContext: Sendable {
         let code = rd_kafka_fatal_error(rk, &buffer.bytes, buffer.bytes.count)
         let error = KafkaError(
             code: code.rawValue,
-            message: "client can no longer work: \(buffer.text); restart the process",
+            message: "client can no longer work: \(buffer.text); close it and create a new one (or restart the process)",
             isFatal: true)
         let first = fatalError.withLock { current -> Bool in
             guard current == nil else { return false }

@@ -109,7 +109,11 @@ public final class KafkaAdmin: @unchecked Sendable {
                 "fetch.wait.max.ms": "100",
             ]),
             logger: logger)
-        defer { reader.retire { rd_kafka_consumer_close($0) } }
+        defer {
+            reader.retire { rk in
+                KafkaError.isSuccess(rd_kafka_consumer_close(rk)) ? .normal : .skippingConsumerClose
+            }
+        }
         return try reader.use { rk -> Int64 in
             let partitions = try Self.partitionCount(rk, topic: topic, timeout: timeout)
             let list = TopicPartitionList.make((0..<partitions).map {
@@ -187,6 +191,6 @@ public final class KafkaAdmin: @unchecked Sendable {
 
     /// Destroys the client. Idempotent.
     public func close() {
-        handle.retire { _ in }
+        handle.retire { _ in .normal }
     }
 }

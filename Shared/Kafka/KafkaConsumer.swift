@@ -136,6 +136,14 @@ public final class KafkaConsumer: @unchecked Sendable {
         let logger = self.logger
         let context = handle.context
         handle.retire { rk in
+            defer { context.assignment.withLock { $0 = [] } }
+            if let fatal = context.fatalError.current {
+                logger.warning(
+                    "consumer closed after a fatal error without committing or leaving the group; "
+                        + "its partitions move to other members after the session timeout",
+                    ["error": fatal.description])
+                return .skippingConsumerClose
+            }
             let commit = rd_kafka_commit(rk, nil, 0)
             if !KafkaError.isSuccess(commit) && commit != RD_KAFKA_RESP_ERR__NO_OFFSET {
                 logger.warning(
@@ -143,10 +151,12 @@ public final class KafkaConsumer: @unchecked Sendable {
                     ["error": KafkaError(commit, "commit").description])
             }
             let code = rd_kafka_consumer_close(rk)
-            if !KafkaError.isSuccess(code) {
+            guard KafkaError.isSuccess(code) else {
                 logger.warning("leaving the consumer group failed", ["error": KafkaError(code, "close").description])
+                // The close did not start; a plain destroy would wait for it forever.
+                return .skippingConsumerClose
             }
-            context.assignment.withLock { $0 = [] }
+            return .normal
         }
     }
 

@@ -43,9 +43,9 @@ final class KafkaHandle: @unchecked Sendable {
         self.role = role
     }
 
-    /// Falls back to a plain destroy when the owner never retired the handle (its
-    /// initializer threw after creating it).
-    deinit { retire { _ in } }
+    /// Destroys a handle its owner never retired (the owner's initializer threw after
+    /// creating it, before any group join).
+    deinit { retire { _ in .skippingConsumerClose } }
 
     /// Runs `body` with the handle; throws when the handle is closed.
     func use<T>(_ body: (OpaquePointer) throws -> T) throws -> T {
@@ -65,9 +65,17 @@ final class KafkaHandle: @unchecked Sendable {
         return try body(pointer)
     }
 
+    /// How `retire` destroys the handle after its `finish` step.
+    enum Destruction {
+        case normal
+        /// For a consumer whose close did not start (after a fatal error librdkafka refuses
+        /// to close, and a plain destroy would then wait forever for the group to end).
+        case skippingConsumerClose
+    }
+
     /// Refuses new uses, waits for running ones, runs `finish` (flush, leave the group),
     /// then destroys the handle. Later calls do nothing.
-    func retire(_ finish: (OpaquePointer) -> Void) {
+    func retire(_ finish: (OpaquePointer) -> Destruction) {
         gate.lock()
         guard !retired else {
             gate.unlock()
@@ -76,8 +84,10 @@ final class KafkaHandle: @unchecked Sendable {
         retired = true
         while leases > 0 { gate.wait() }
         gate.unlock()
-        finish(pointer)
-        rd_kafka_destroy(pointer)
+        switch finish(pointer) {
+        case .normal: rd_kafka_destroy(pointer)
+        case .skippingConsumerClose: rd_kafka_destroy_flags(pointer, Int32(RD_KAFKA_DESTROY_F_NO_CONSUMER_CLOSE))
+        }
         // Only now no callback can run any more.
         Unmanaged.passUnretained(context).release()
     }

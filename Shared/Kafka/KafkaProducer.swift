@@ -53,7 +53,7 @@ public final class KafkaProducer: @unchecked Sendable {
         for (index, record) in records.enumerated() {
             let id = deliveries.register(batch, index: index)
             ids.append(id)
-            if let error = enqueue(record, id: id, deadline: deadline, timeout: timeout) {
+            if let error = enqueue(record, id: id, deadline: deadline) {
                 deliveries.forget([id])
                 batch.complete(index, .failure(error))
             }
@@ -66,7 +66,7 @@ public final class KafkaProducer: @unchecked Sendable {
     }
 
     /// Nil when librdkafka accepted the record into its queue.
-    private func enqueue(_ record: KafkaRecord, id: UInt, deadline: Date, timeout: Double) -> KafkaError? {
+    private func enqueue(_ record: KafkaRecord, id: UInt, deadline: Date) -> KafkaError? {
         var memory = ScratchMemory()
         defer { memory.release() }
         var fields: [rd_kafka_vu_t] = []
@@ -139,7 +139,7 @@ public final class KafkaProducer: @unchecked Sendable {
         let logger = self.logger
         handle.retire { rk in
             let code = rd_kafka_flush(rk, Int32(clamping: Int(timeout * 1000)))
-            guard !KafkaError.isSuccess(code) else { return }
+            guard !KafkaError.isSuccess(code) else { return .normal }
             let left = rd_kafka_outq_len(rk)
             logger.warning(
                 "producer closed with undelivered records; they are reported as failed",
@@ -147,6 +147,7 @@ public final class KafkaProducer: @unchecked Sendable {
             rd_kafka_purge(rk, Int32(RD_KAFKA_PURGE_F_QUEUE | RD_KAFKA_PURGE_F_INFLIGHT))
             // Serve the delivery reports of the purged records.
             rd_kafka_poll(rk, 0)
+            return .normal
         }
     }
 }

@@ -25,6 +25,20 @@ public enum CaseRegistry {
                 INSERT INTO case_registry (case_id, person_id, date_of_birth, status, entered_canton_on, responsible_org)
                 VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (case_id) DO NOTHING
                 """, [e.caseId, e.personId, e.dateOfBirth, e.status.rawValue, e.enteredCantonOn, e.responsibleOrg])
+        case StatusRegularized.eventType:
+            let e = try envelope.payload(StatusRegularized.self)
+            try c.execute("UPDATE case_registry SET status = $2, updated_at = now() WHERE case_id = $1", [e.caseId, e.status.rawValue])
+        case ResponsibilityTransferred.eventType:
+            let e = try envelope.payload(ResponsibilityTransferred.self)
+            try c.execute("UPDATE case_registry SET responsible_org = $2, updated_at = now() WHERE case_id = $1", [e.caseId, e.toOrg])
+        case CaseClosed.eventType:
+            let e = try envelope.payload(CaseClosed.self)
+            try c.execute("UPDATE case_registry SET closed_on = $2, updated_at = now() WHERE case_id = $1", [e.caseId, e.closedOn])
+        case PersonDataCorrected.eventType:
+            let e = try envelope.payload(PersonDataCorrected.self)
+            if let text = e.changes["dateOfBirth"]?.stringValue, let date = CalendarDate(text) {
+                try c.execute("UPDATE case_registry SET date_of_birth = $2, updated_at = now() WHERE case_id = $1", [e.caseId, date])
+            }
         default:
             break
         }

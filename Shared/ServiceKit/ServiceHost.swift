@@ -25,6 +25,8 @@ public final class ServiceHost: @unchecked Sendable {
     private let openAPI: OpenAPIDocument
     private let topics: [String]
     private var subscriptions: [EventSubscription] = []
+    private var jobs: [ScheduledJob] = []
+    private let jobRunners = Locked<[JobRunner]>([])
     private let processors = Locked<[EventProcessor]>([])
     private let started = Locked(false)
     private let lifecycle: Lifecycle
@@ -120,6 +122,11 @@ public final class ServiceHost: @unchecked Sendable {
         subscriptions.append(subscription)
     }
 
+    /// Adds a job that runs at its interval once migrations are applied.
+    public func schedule(_ job: ScheduledJob) {
+        jobs.append(job)
+    }
+
     // MARK: Running
 
     /// Starts everything, blocks until SIGTERM/SIGINT, shuts down in order, exits.
@@ -140,6 +147,9 @@ public final class ServiceHost: @unchecked Sendable {
         lifecycle.onShutdown("database pool") { [pool] in pool.close() }
         lifecycle.onShutdown("producer") { [producer] in producer.close(timeout: 5) }
         lifecycle.onShutdown("outbox relay") { [relay] in relay.stop() }
+        lifecycle.onShutdown("scheduled jobs") { [jobRunners] in
+            for runner in jobRunners.current { runner.stop() }
+        }
         lifecycle.onShutdown("consumers") { [processors] in
             let all = processors.current
             let group = DispatchGroup()
@@ -204,6 +214,11 @@ public final class ServiceHost: @unchecked Sendable {
                              ["consumer": subscription.name, "error": String(describing: error)])
                 exit(1)
             }
+        }
+        for job in jobs {
+            let runner = JobRunner(job: job, logger: logger, metrics: metrics)
+            jobRunners.withLock { $0.append(runner) }
+            runner.start()
         }
         started.withLock { $0 = true }
         logger.info("ready", ["consumers": String(subscriptions.count)])

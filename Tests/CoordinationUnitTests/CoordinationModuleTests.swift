@@ -1,0 +1,8 @@
+import XCTest
+@testable import CoordinationService
+
+final class CoordinationModuleTests: XCTestCase {
+    func testTheServiceModuleLinks() {
+        XCTAssertEqual(String(describing: CoordinationApp.self), "CoordinationApp")
+    }
+}
