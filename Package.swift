@@ -68,11 +68,15 @@ for service in services {
 
 // Operator commands (tokens for the local stack; later: dead-letter replay, consistency checks).
 targets.append(.executableTarget(name: "ias-admin", dependencies: ["IASAuth"], path: "Services/Tools/Admin"))
+// Plays RAV/AMIplus and the vocational school on the partner topics (local stack and tests).
+targets.append(.executableTarget(
+    name: "ias-partner-simulator", dependencies: ["IASRuntime", "IASKafka", "IASMessaging", "IASContracts"],
+    path: "Services/PartnerSimulator"))
 
 let package = Package(
     name: "ias-case-management",
     platforms: [.macOS(.v14)],
-    products: (services.map { "ias-\($0.lowercased())" } + ["ias-admin"]).map { .executable(name: $0, targets: [$0]) },
+    products: (services.map { "ias-\($0.lowercased())" } + ["ias-admin", "ias-partner-simulator"]).map { .executable(name: $0, targets: [$0]) },
     targets: targets,
     swiftLanguageModes: [.v6]
 )

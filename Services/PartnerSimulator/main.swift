@@ -1,0 +1,1 @@
+print("partner simulator: not built yet")
