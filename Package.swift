@@ -5,6 +5,15 @@ import PackageDescription
 
 let services = ["Intake", "Assessment", "Plan", "Costs", "Coordination"]
 
+/// Data files a service ships besides its migrations and OpenAPI document (rule sets, catalogues).
+let extraResources: [String: [Resource]] = [
+    "Intake": [],
+    "Assessment": [],
+    "Plan": [],
+    "Costs": [],
+    "Coordination": [],
+]
+
 var targets: [Target] = [
     // MARK: C libraries
     .systemLibrary(
@@ -60,7 +69,7 @@ var targets: [Target] = [
 for service in services {
     targets.append(.target(
         name: "\(service)Service", dependencies: ["IASServiceKit", "IASContracts"],
-        path: "Services/\(service)/Sources", resources: [.copy("Migrations"), .copy("openapi.json")]))
+        path: "Services/\(service)/Sources", resources: [.copy("Migrations"), .copy("openapi.json")] + (extraResources[service] ?? [])))
     targets.append(.executableTarget(
         name: "ias-\(service.lowercased())", dependencies: [.target(name: "\(service)Service")],
         path: "Services/\(service)/Main"))
@@ -70,7 +79,7 @@ for service in services {
 targets.append(.executableTarget(name: "ias-admin", dependencies: ["IASAuth"], path: "Services/Tools/Admin"))
 // Plays RAV/AMIplus and the vocational school on the partner topics (local stack and tests).
 targets.append(.executableTarget(
-    name: "ias-partner-simulator", dependencies: ["IASRuntime", "IASKafka", "IASMessaging", "IASContracts"],
+    name: "ias-partner-simulator", dependencies: ["IASRuntime", "IASKafka", "IASMessaging", "IASContracts", "IASHTTP"],
     path: "Services/PartnerSimulator"))
 
 let package = Package(
