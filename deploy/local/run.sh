@@ -46,6 +46,10 @@ for svc in "${SERVICES[@]}"; do
     "$BIN/ias-$svc" >>"$RUN_DIR/logs/$svc.log" 2>&1 &
   STARTED_PIDS+=($!)
 done
+# The partner simulator plays RAV/AMIplus and the vocational school on the partner topics.
+IAS_HTTP_PORT="$((PORT_BASE + 9))" IAS_KAFKA_BROKERS="127.0.0.1:${KAFKA_PORT}" IAS_INSTANCE_ID="partner-simulator-local" \
+  "$BIN/ias-partner-simulator" >>"$RUN_DIR/logs/partner-simulator.log" 2>&1 &
+STARTED_PIDS+=($!)
 for svc in "${SERVICES[@]}"; do
   port="$(service_port "$svc" "$PORT_BASE")"
   wait_for_ready "http://127.0.0.1:$port/readyz" 60 || { log "$svc did not become ready; see $RUN_DIR/logs/$svc.log"; exit 1; }
@@ -64,6 +68,7 @@ cat <<INFO
     plan          http://127.0.0.1:$((PORT_BASE + 2))
     costs         http://127.0.0.1:$((PORT_BASE + 3))
     coordination  http://127.0.0.1:$((PORT_BASE + 4))
+    partner simulator (RAV, vocational school)  http://127.0.0.1:$((PORT_BASE + 9))/healthz
     PostgreSQL    127.0.0.1:$PG_PORT (databases ias_<service>, data in $RUN_DIR/pg)
     broker        127.0.0.1:$KAFKA_PORT
     logs          $RUN_DIR/logs/

@@ -22,13 +22,19 @@ struct PersonRecord: Codable, Sendable {
     var householdId: Identifier?
     var accommodation: Accommodation
     var responsibleOrg: String
+    /// Why the registration went ahead although a likely duplicate existed.
+    var duplicateOverrideReason: String?
+    var closedOn: CalendarDate?
+    var closureReason: ClosureReason?
+    var closureOutcome: IntegrationOutcome?
     var version: Int
     var createdAt: Date
     var updatedAt: Date
 
     static let columns = """
         person_id, case_id, zemis_number, given_name, family_name, date_of_birth, sex, nationality, languages, status,
-        entered_canton_on, status_decided_on, household_id, accommodation, responsible_org, version, created_at, updated_at
+        entered_canton_on, status_decided_on, household_id, accommodation, responsible_org, duplicate_override_reason, closed_on, closure_reason, closure_outcome,
+        version, created_at, updated_at
         """
 
     init(row: PostgresRow) throws {
@@ -47,10 +53,31 @@ struct PersonRecord: Codable, Sendable {
         householdId = try row.optionalIdentifier("household_id")
         accommodation = try row.enumValue("accommodation")
         responsibleOrg = try row.string("responsible_org")
+        duplicateOverrideReason = try row.optionalString("duplicate_override_reason")
+        closedOn = try row.optionalCalendarDate("closed_on")
+        closureReason = try row.optionalString("closure_reason").map { text in
+            guard let value = ClosureReason(rawValue: text) else { throw UnexpectedStoredValue(column: "closure_reason") }
+            return value
+        }
+        closureOutcome = try row.optionalString("closure_outcome").map { text in
+            guard let value = IntegrationOutcome(rawValue: text) else { throw UnexpectedStoredValue(column: "closure_outcome") }
+            return value
+        }
         version = try row.int("version")
         createdAt = try row.date("created_at")
         updatedAt = try row.date("updated_at")
     }
 
     var etag: String { "\"\(version)\"" }
+
+    var isClosed: Bool { closedOn != nil }
+
+    /// The registration event of this person, as published and as rebuilt for corrections.
+    var registeredEvent: PersonRegistered {
+        PersonRegistered(
+            personId: personId, caseId: caseId, zemisNumber: zemisNumber, givenName: givenName, familyName: familyName,
+            dateOfBirth: dateOfBirth, sex: sex, nationality: nationality, languages: languages, status: status,
+            enteredCantonOn: enteredCantonOn, statusDecidedOn: statusDecidedOn, householdId: householdId,
+            accommodation: accommodation, responsibleOrg: responsibleOrg, duplicateOverrideReason: duplicateOverrideReason)
+    }
 }

@@ -60,11 +60,12 @@ enum TestEnvironment {
 final class TestStack {
     private(set) var services: [String: ServiceProcess] = [:]
 
-    init(_ names: [String]) {
+    init(_ names: [String], extraEnvironment: [String: [String: String]] = [:]) {
         for name in names {
             let port = TestEnvironment.freePort()
-            services[name] = ServiceProcess(name: name, port: port,
-                                            environment: TestEnvironment.serviceEnvironment(name, port: port, instance: "\(name)-e2e"))
+            let environment = TestEnvironment.serviceEnvironment(name, port: port, instance: "\(name)-e2e")
+                .merging(extraEnvironment[name] ?? [:]) { $1 }
+            services[name] = ServiceProcess(name: name, port: port, environment: environment)
         }
     }
 
