@@ -8,8 +8,8 @@ let services = ["Intake", "Assessment", "Plan", "Costs", "Coordination"]
 /// Data files a service ships besides its migrations and OpenAPI document (rule sets, catalogues).
 let extraResources: [String: [Resource]] = [
     "Intake": [],
-    "Assessment": [],
-    "Plan": [],
+    "Assessment": [.copy("triage-rules.json")],
+    "Plan": [.copy("measure-catalog.json"), .copy("pathways.json")],
     "Costs": [],
     "Coordination": [],
 ]

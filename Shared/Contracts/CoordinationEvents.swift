@@ -12,6 +12,10 @@ public struct ReferralSent: EventPayload, Equatable {
     public var measureId: Identifier
     public var catalogCode: String
     public var legalBasisOverride: Bool
+    /// The consent the referral relies on; absent when an approver recorded a legal-basis override.
+    public var consentId: Identifier?
+    /// Why the referral left without consent (set with legalBasisOverride).
+    public var overrideReason: String?
 
     public init(caseId: Identifier, referralId: Identifier, partner: String, measureId: Identifier, catalogCode: String, legalBasisOverride: Bool) {
         self.caseId = caseId
@@ -58,6 +62,8 @@ public struct TaskOpened: EventPayload, Equatable {
     public var kind: TaskKind
     public var assigneeOrg: String
     public var dueOn: CalendarDate?
+    /// What the task is about: an approval id, a measure id, a plan id, a partner or the new organisation.
+    public var subjectRef: String?
 
     public init(caseId: Identifier, taskId: Identifier, kind: TaskKind, assigneeOrg: String, dueOn: CalendarDate? = nil) {
         self.caseId = caseId

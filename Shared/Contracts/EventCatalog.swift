@@ -11,6 +11,7 @@ public enum EventCatalog {
         BudgetOpened.self, CostApprovalRequested.self, CostApprovalDecided.self, ChargeBooked.self, BudgetThresholdReached.self,
         ReferralSent.self, PartnerUpdateReceived.self, TaskOpened.self, TaskCompleted.self,
         ReferralRequested.self, ReferralAccepted.self, MeasureEnrolled.self, MeasureEnded.self,
+        PersonalDataAccessed.self,
     ]
 
     public static func payloadType(for eventType: String) -> (any EventPayload.Type)? {

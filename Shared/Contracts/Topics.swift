@@ -8,6 +8,8 @@ public enum Topics {
     public static let coordination = "ias.coordination.v1"
     public static let partnerOutbound = "iiz.partner.outbound.v1"
     public static let partnerInbound = "iiz.partner.inbound.v1"
+    /// The audit trail of personal-data access, written by every service, kept by coordination.
+    public static let audit = "ias.audit.v1"
 
-    public static let all = [intake, assessment, plan, costs, coordination, partnerOutbound, partnerInbound]
+    public static let all = [intake, assessment, plan, costs, coordination, partnerOutbound, partnerInbound, audit]
 }

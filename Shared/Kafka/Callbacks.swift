@@ -85,6 +85,7 @@ func kafkaRebalanceCallback(
         context.assignment.withLock { current in
             current = cooperative ? Array(Set(current).union(changed)) : changed
         }
+        context.joinedGroup.withLock { $0 = true }
         if let failure {
             context.logger.error("partition assignment failed", ["partitions": listed, "error": failure])
         } else {

@@ -10,6 +10,8 @@ final class ClientContext: Sendable {
     let deliveries = DeliveryTracker()
     /// Partitions currently assigned (consumers only), kept by the rebalance callback.
     let assignment = Locked<[TopicPartition]>([])
+    /// Set by the first assignment, even an empty one: the member has joined its group.
+    let joinedGroup = Locked(false)
     /// The first fatal error raised on this client; every later operation fails with it.
     let fatalError = Locked<KafkaError?>(nil)
     private let limiter = RateLimiter(interval: 30)

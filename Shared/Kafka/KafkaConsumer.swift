@@ -166,4 +166,8 @@ public final class KafkaConsumer: @unchecked Sendable {
             .sorted { ($0.topic, $0.partition) < ($1.topic, $1.partition) }
             .map { ($0.topic, $0.partition) }
     }
+
+    /// True once the group gave this member its first assignment (possibly empty, when a
+    /// group has more members than partitions): from then on it receives what it is owed.
+    public var hasJoinedGroup: Bool { handle.context.joinedGroup.current }
 }

@@ -32,6 +32,9 @@ public final class EventProcessor: @unchecked Sendable {
         self.metrics = metrics; self.logger = logger.with(["consumer": subscription.name]); self.afterCommit = afterCommit
     }
 
+    /// The consumer has joined its group (readiness waits for it).
+    public var hasJoinedGroup: Bool { consumer.hasJoinedGroup }
+
     public func start() {
         running.withLock { $0 = true }
         let thread = Thread { [self] in

@@ -224,14 +224,16 @@ public final class ServiceHost: @unchecked Sendable {
         logger.info("ready", ["consumers": String(subscriptions.count)])
     }
 
-    /// Readiness: migrations applied and workers started, database and broker reachable.
+    /// Readiness: migrations applied and workers started, every consumer in its group,
+    /// database and broker reachable.
     func readiness() -> (ready: Bool, checks: [String: String]) {
         let workers = started.current
+        let joined = processors.current.allSatisfy(\.hasJoinedGroup)
         let database = pool.ping()
         let broker = producer.ping(timeoutMs: 1000)
-        let checks = ["migrations": workers ? "ok" : "pending", "database": database ? "ok" : "unreachable",
-                      "broker": broker ? "ok" : "unreachable"]
-        return (workers && database && broker, checks)
+        let checks = ["migrations": workers ? "ok" : "pending", "consumers": joined ? "ok" : "joining",
+                      "database": database ? "ok" : "unreachable", "broker": broker ? "ok" : "unreachable"]
+        return (workers && joined && database && broker, checks)
     }
 
     /// Database outages become 503 (retry later) instead of 500.

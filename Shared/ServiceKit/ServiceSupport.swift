@@ -72,6 +72,7 @@ public struct Page<Item: Encodable & Sendable>: Encodable, Sendable {
 /// does not know (a migration is missing).
 public struct UnexpectedStoredValue: Error, CustomStringConvertible {
     public let column: String
+    public init(column: String) { self.column = column }
     public var description: String { "column \(column) holds a value this version does not know" }
 }
 

@@ -86,7 +86,7 @@ stop_broker() {
 create_topics() { # PORT PARTITIONS
   local port="$1" partitions="$2" topic
   for topic in ias.intake.v1 ias.assessment.v1 ias.plan.v1 ias.costs.v1 ias.coordination.v1 \
-               iiz.partner.outbound.v1 iiz.partner.inbound.v1; do
+               iiz.partner.outbound.v1 iiz.partner.inbound.v1 ias.audit.v1; do
     "$LOCAL/bin/tansu" topic create "$topic" --partitions "$partitions" --broker "tcp://127.0.0.1:$port" >/dev/null 2>&1 || true
   done
 }

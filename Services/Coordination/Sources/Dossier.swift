@@ -21,11 +21,25 @@ struct Dossier: Encodable, Sendable {
         let statusDecidedOn: CalendarDate?
         let householdId: Identifier?
         let accommodation: String
+        /// The version of the person's data after the last correction.
+        let version: Int
+    }
+    struct Regularisation: Encodable, Sendable {
+        let previousStatus: String
+        let status: String
+        let decidedOn: CalendarDate
     }
     struct Responsibility: Encodable, Sendable {
         let org: String
         let since: CalendarDate
+        /// registration, assignment, relocation or delegation
         let reason: String
+        let fromOrg: String?
+    }
+    struct Closure: Encodable, Sendable {
+        let reason: String
+        let closedOn: CalendarDate
+        let outcome: String?
     }
     struct TimelineEntry: Encodable, Sendable {
         let eventId: Identifier
@@ -38,15 +52,29 @@ struct Dossier: Encodable, Sendable {
 
     let caseId: Identifier
     let person: Person?
+    let status: String?
+    let regularisation: Regularisation?
     let responsibleOrg: String?
     let responsibilityHistory: [Responsibility]
+    let assessments: [DossierSections.Assessment]
+    let targetGroup: DossierSections.TargetGroupDecision?
+    let targetGroupHistory: [DossierSections.TargetGroupDecision]
+    let plan: DossierSections.Plan?
+    let budget: DossierSections.Budget?
+    let openTasks: [TaskRecord]
+    let consents: [ConsentRecord]
+    let referrals: [ReferralRecord]
+    let finalReports: [DossierSections.FinalReport]
+    let deviations: [DossierSections.Deviation]
+    let closure: Closure?
     let timeline: [TimelineEntry]
 
     /// nil when nothing at all is known about the case.
     static func load(_ caseId: Identifier, on c: PostgresConnection) throws -> Dossier? {
         let caseRow = try c.query("""
             SELECT person_id, zemis_number, given_name, family_name, date_of_birth, sex, nationality, languages, status,
-                   entered_canton_on, status_decided_on, household_id, accommodation, responsible_org
+                   entered_canton_on, status_decided_on, household_id, accommodation, responsible_org, previous_status,
+                   regularized_on, closed_on, closure_reason, closure_outcome, person_version
             FROM cases WHERE case_id = $1
             """, [caseId]).first
         let timeline = try c.query("""
@@ -58,8 +86,10 @@ struct Dossier: Encodable, Sendable {
         }
         guard caseRow != nil || !timeline.isEmpty else { return nil }
         let history = try c.query(
-            "SELECT org, since, reason FROM responsibility_history WHERE case_id = $1 ORDER BY since, event_id", [caseId]
-        ).map { Responsibility(org: try $0.string("org"), since: try $0.calendarDate("since"), reason: try $0.string("reason")) }
+            "SELECT org, since, reason, from_org FROM responsibility_history WHERE case_id = $1 ORDER BY since, reason = 'registration' DESC, event_id",
+            [caseId]
+        ).map { Responsibility(org: try $0.string("org"), since: try $0.calendarDate("since"), reason: try $0.string("reason"),
+                               fromOrg: try $0.optionalString("from_org")) }
         let person = try caseRow.map { row in
             Person(personId: try row.identifier("person_id"), zemisNumber: try row.optionalString("zemis_number"),
                    givenName: try row.string("given_name"), familyName: try row.string("family_name"),
@@ -67,9 +97,28 @@ struct Dossier: Encodable, Sendable {
                    nationality: try row.string("nationality"), languages: try row.json([String].self, "languages"),
                    status: try row.string("status"), enteredCantonOn: try row.calendarDate("entered_canton_on"),
                    statusDecidedOn: try row.optionalCalendarDate("status_decided_on"),
-                   householdId: try row.optionalIdentifier("household_id"), accommodation: try row.string("accommodation"))
+                   householdId: try row.optionalIdentifier("household_id"), accommodation: try row.string("accommodation"),
+                   version: try row.int("person_version"))
         }
-        return Dossier(caseId: caseId, person: person, responsibleOrg: try caseRow?.string("responsible_org"),
-                       responsibilityHistory: history, timeline: timeline)
+        var regularisation: Regularisation?
+        var closure: Closure?
+        if let row = caseRow {
+            if let previous = try row.optionalString("previous_status"), let on = try row.optionalCalendarDate("regularized_on") {
+                regularisation = Regularisation(previousStatus: previous, status: try row.string("status"), decidedOn: on)
+            }
+            if let reason = try row.optionalString("closure_reason"), let on = try row.optionalCalendarDate("closed_on") {
+                closure = Closure(reason: reason, closedOn: on, outcome: try row.optionalString("closure_outcome"))
+            }
+        }
+        let decisions = try DossierSections.targetGroups(caseId, on: c)
+        return Dossier(
+            caseId: caseId, person: person, status: try caseRow?.string("status"), regularisation: regularisation,
+            responsibleOrg: try caseRow?.string("responsible_org"), responsibilityHistory: history,
+            assessments: try DossierSections.assessments(caseId, on: c), targetGroup: decisions.last,
+            targetGroupHistory: decisions, plan: try DossierSections.plan(caseId, on: c), budget: try DossierSections.budget(caseId, on: c),
+            openTasks: try TaskStore.list(.init(status: "open", caseId: caseId, limit: 500), on: c),
+            consents: try ConsentStore.list(caseId: caseId, on: c), referrals: try ReferralStore.list(caseId: caseId, on: c),
+            finalReports: try DossierSections.finalReports(caseId, on: c), deviations: try DossierSections.deviations(caseId, on: c),
+            closure: closure, timeline: timeline)
     }
 }

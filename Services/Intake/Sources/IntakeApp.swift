@@ -9,17 +9,23 @@ import IASServiceKit
 /// The intake service: registers every person assigned to the canton and opens their case.
 public final class IntakeApp: Sendable {
     let host: ServiceHost
+    /// Seconds between two runs of the automatic closure after 7 years.
+    let autoClosureIntervalSeconds: Double
 
-    public init(host: ServiceHost) {
+    public init(host: ServiceHost, autoClosureIntervalSeconds: Double = 3600) {
         self.host = host
+        self.autoClosureIntervalSeconds = autoClosureIntervalSeconds
     }
 
     /// Entry point of the `ias-intake` executable.
     public static func main() -> Never {
         ServiceMain.run("intake") {
+            var interval = 3600.0
             let host = try ServiceHost(service: "intake", defaultPort: 8081, publishes: [Topics.intake],
-                                       resources: Bundle.module)
-            IntakeApp(host: host).register()
+                                       resources: Bundle.module) { reader in
+                interval = reader.double("IAS_AUTO_CLOSURE_INTERVAL_SECONDS", default: 3600, range: 0.2...86_400)
+            }
+            IntakeApp(host: host, autoClosureIntervalSeconds: interval).register()
             return host
         }
     }
@@ -28,6 +34,16 @@ public final class IntakeApp: Sendable {
         host.route("POST", "/persons") { [self] context in try registerPerson(context) }
         host.route("GET", "/persons") { [self] context in try searchPersons(context) }
         host.route("GET", "/persons/{personId}") { [self] context in try getPerson(context) }
+        host.route("PATCH", "/persons/{personId}") { [self] context in try correctPerson(context) }
+        host.route("POST", "/persons/{personId}/regularization") { [self] context in try regularize(context) }
+        host.route("POST", "/persons/{personId}/responsibility") { [self] context in try transferResponsibility(context) }
+        host.route("GET", "/persons/{personId}/responsibility") { [self] context in try responsibilityHistory(context) }
+        host.route("POST", "/persons/{personId}/closure") { [self] context in try closeCase(context) }
+        host.route("GET", "/households/{householdId}") { [self] context in try household(context) }
+        host.schedule(ScheduledJob(name: "auto-closure", intervalSeconds: autoClosureIntervalSeconds) { [self] in
+            let closed = try closeCasesPastMaximumDuration(today: CalendarDate.today())
+            if closed > 0 { host.logger.info("cases closed after the maximum duration", ["count": String(closed)]) }
+        })
     }
 
     // MARK: Handlers
@@ -50,6 +66,7 @@ public final class IntakeApp: Sendable {
                                        extensions: ["existingPersonId": .string(existing.personId.description),
                                                     "existingCaseId": .string(existing.caseId.description)])
             }
+            try checkForLikelyDuplicates(body, context: context, on: connection)
             let person: PersonRecord
             do {
                 person = try PersonStore.insert(body, personId: Identifier(), caseId: Identifier(), zemis: zemis, on: connection)
@@ -57,13 +74,7 @@ public final class IntakeApp: Sendable {
                 // A concurrent registration of the same ZEMIS number committed first.
                 throw Problem.conflict("a person with this ZEMIS number is already registered")
             }
-            let event = PersonRegistered(
-                personId: person.personId, caseId: person.caseId, zemisNumber: person.zemisNumber, givenName: person.givenName,
-                familyName: person.familyName, dateOfBirth: person.dateOfBirth, sex: person.sex, nationality: person.nationality,
-                languages: person.languages, status: person.status, enteredCantonOn: person.enteredCantonOn,
-                statusDecidedOn: person.statusDecidedOn, householdId: person.householdId, accommodation: person.accommodation,
-                responsibleOrg: person.responsibleOrg)
-            try host.publish(try EventEnvelope(event, subject: person.caseId.description, actor: actor,
+            try host.publish(try EventEnvelope(person.registeredEvent, subject: person.caseId.description, actor: actor,
                                                correlationid: host.correlationId(for: request)),
                              to: Topics.intake, on: connection)
             return .json(person, status: 201, headers: [("Location", "/persons/\(person.personId)"), ("ETag", person.etag)])

@@ -18,6 +18,10 @@ struct RegisterPersonRequest: Decodable {
     var householdId: Identifier?
     var accommodation: Accommodation
     var responsibleOrg: String?
+    /// Registers although a likely duplicate exists; the reason is stored and published.
+    var duplicateOverride: DuplicateOverride?
+
+    struct DuplicateOverride: Decodable { var reason: String }
 
     /// Field-level rules beyond the types; all problems are reported at once.
     func validate(today: CalendarDate) -> [FieldError] {
@@ -46,6 +50,9 @@ struct RegisterPersonRequest: Decodable {
             check(Organisation(org) != nil, "responsibleOrg", "must be canton:KSD, municipality:<BFS number> or delegate:<name>:<BFS number>")
         default: break
         }
+        if let reason = duplicateOverride?.reason {
+            check(Validation.isReason(reason), "duplicateOverride.reason", "must be 1 to 500 characters, not only spaces")
+        }
         return errors
     }
 
@@ -67,6 +74,9 @@ enum Validation {
     }
     static func isLanguageCode(_ s: String) -> Bool {
         (2...3).contains(s.count) && s.allSatisfy { $0.isASCII && $0.isLowercase }
+    }
+    static func isReason(_ s: String) -> Bool {
+        !s.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty && s.count <= 500
     }
     /// ZEMIS numbers are compared without formatting dots.
     static func normalizedZemis(_ s: String) -> String { s.filter { $0 != "." } }

@@ -10,13 +10,15 @@ enum PersonStore {
                        on c: PostgresConnection) throws -> PersonRecord {
         let rows = try c.query("""
             INSERT INTO persons (person_id, case_id, zemis_number, given_name, family_name, date_of_birth, sex, nationality,
-                                 languages, status, entered_canton_on, status_decided_on, household_id, accommodation, responsible_org)
-            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9::jsonb, $10, $11, $12, $13, $14, $15)
+                                 languages, status, entered_canton_on, status_decided_on, household_id, accommodation, responsible_org,
+                                 duplicate_override_reason)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9::jsonb, $10, $11, $12, $13, $14, $15, $16)
             RETURNING \(PersonRecord.columns)
             """,
             [personId, caseId, zemis, p.givenName.trimmingCharacters(in: .whitespaces), p.familyName.trimmingCharacters(in: .whitespaces),
              p.dateOfBirth, p.sex.rawValue, p.nationality, try PostgresJSON(p.languages), p.status.rawValue, p.enteredCantonOn,
-             p.statusDecidedOn, p.householdId, p.accommodation.rawValue, p.effectiveResponsibleOrg])
+             p.statusDecidedOn, p.householdId, p.accommodation.rawValue, p.effectiveResponsibleOrg,
+             p.duplicateOverride?.reason.trimmingCharacters(in: .whitespacesAndNewlines)])
         return try PersonRecord(row: rows[0])
     }
 

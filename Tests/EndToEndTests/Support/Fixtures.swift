@@ -11,7 +11,7 @@ enum Fixtures {
         return String(next)
     }
 
-    static func person(givenName: String = "Amina", familyName: String = "Test-\(Int.random(in: 1000...9999))",
+    static func person(givenName: String = "Amina", familyName: String = "Test-\(UUID().uuidString.prefix(8))",
                        status: String = "VA", accommodation: String = "cantonal", responsibleOrg: String? = nil) -> [String: Any] {
         var body: [String: Any] = [
             "zemisNumber": zemis(), "givenName": givenName, "familyName": familyName, "dateOfBirth": "1994-03-02",

@@ -1,0 +1,183 @@
+import Foundation
+import IASContracts
+import IASPostgres
+import IASRuntime
+
+/// The parts of the dossier that other services' events describe: assessments, triage,
+/// plan and measures, budget, final reports, deviations.
+enum DossierSections {
+    struct Assessment: Encodable, Sendable {
+        let assessmentId: Identifier
+        let kind: String
+        let heldOn: CalendarDate
+        let languageLevels: LanguageLevels
+        let literate: Bool
+        let schoolYears: Int
+        let vocationalYears: Int
+        let healthRestriction: String
+        let childcareDuties: Bool
+    }
+    struct TargetGroupDecision: Encodable, Sendable {
+        let targetGroup: String
+        let pathway: String
+        let decidedOn: CalendarDate
+        let ageAtDecision: Int
+        let assessmentId: Identifier?
+        /// rule (with ruleSetVersion and ruleId) or override (with overrideReason)
+        let decidedBy: String
+        let ruleSetVersion: String?
+        let ruleId: String?
+        let overrideReason: String?
+        let potentialAssessmentDue: Bool
+    }
+    struct Measure: Encodable, Sendable {
+        let measureId: Identifier
+        let catalogCode: String
+        let fieldOfAction: String
+        let fundingSource: String
+        let partner: String?
+        let provider: String?
+        let startsOn: CalendarDate
+        let endsOn: CalendarDate?
+        let estimatedCostRappen: Int
+        let status: String
+        let statusOn: CalendarDate?
+    }
+    struct Agreement: Encodable, Sendable {
+        let signedOn: CalendarDate
+        let goalCount: Int?
+        let reviewEveryMonths: Int?
+    }
+    struct Plan: Encodable, Sendable {
+        let planId: Identifier
+        let targetGroup: String
+        let pathway: String
+        /// drafted until the agreement is signed, then active
+        let status: String
+        let agreement: Agreement?
+        let nextReviewDue: CalendarDate?
+        let lastReviewOn: CalendarDate?
+        let lastReviewOutcome: String?
+        let measures: [Measure]
+    }
+    struct Approval: Encodable, Sendable {
+        let approvalId: Identifier
+        let measureId: Identifier
+        let requestedRappen: Int?
+        let decision: String?
+        let grantedRappen: Int
+        let fundingSource: String?
+        let decidedOn: CalendarDate?
+        let chargedRappen: Int
+    }
+    struct Budget: Encodable, Sendable {
+        let lumpSumRappen: Int
+        let openedOn: CalendarDate
+        /// Granted from the lump sum.
+        let committedRappen: Int
+        /// Charged against grants from the lump sum.
+        let spentRappen: Int
+        let remainingRappen: Int
+        let thresholdReachedPercent: Int?
+        let approvals: [Approval]
+    }
+    struct FinalReport: Encodable, Sendable {
+        let reportId: Identifier
+        let planId: Identifier
+        let issuedOn: CalendarDate
+        let fromOrg: String
+        let toOrg: String
+    }
+    struct Deviation: Encodable, Sendable {
+        let kind: String
+        let measureId: Identifier?
+        let flaggedOn: CalendarDate
+    }
+
+    static func assessments(_ caseId: Identifier, on c: PostgresConnection) throws -> [Assessment] {
+        try c.query("SELECT * FROM assessments WHERE case_id = $1 ORDER BY held_on, assessment_id", [caseId]).map { r in
+            Assessment(assessmentId: try r.identifier("assessment_id"), kind: try r.string("kind"), heldOn: try r.calendarDate("held_on"),
+                       languageLevels: LanguageLevels(listening: try r.enumValue("listening"), speaking: try r.enumValue("speaking"),
+                                                      reading: try r.enumValue("reading"), writing: try r.enumValue("writing")),
+                       literate: try r.bool("literate"), schoolYears: try r.int("school_years"),
+                       vocationalYears: try r.int("vocational_years"), healthRestriction: try r.string("health_restriction"),
+                       childcareDuties: try r.bool("childcare_duties"))
+        }
+    }
+
+    /// Oldest first; the last is the current target group.
+    static func targetGroups(_ caseId: Identifier, on c: PostgresConnection) throws -> [TargetGroupDecision] {
+        try c.query("SELECT * FROM target_groups WHERE case_id = $1 ORDER BY occurred_at, event_id", [caseId]).map { r in
+            let reason = try r.optionalString("override_reason")
+            return TargetGroupDecision(
+                targetGroup: try r.string("target_group"), pathway: try r.string("pathway"), decidedOn: try r.calendarDate("decided_on"),
+                ageAtDecision: try r.int("age_at_decision"), assessmentId: try r.optionalIdentifier("assessment_id"),
+                decidedBy: reason == nil ? "rule" : "override", ruleSetVersion: try r.optionalString("rule_set_version"),
+                ruleId: try r.optionalString("rule_id"), overrideReason: reason,
+                potentialAssessmentDue: try r.bool("potential_assessment_due"))
+        }
+    }
+
+    static func plan(_ caseId: Identifier, on c: PostgresConnection) throws -> Plan? {
+        let measures = try c.query("SELECT * FROM measures WHERE case_id = $1 ORDER BY starts_on, measure_id", [caseId]).map { r in
+            Measure(measureId: try r.identifier("measure_id"), catalogCode: try r.string("catalog_code"),
+                    fieldOfAction: try r.string("field_of_action"), fundingSource: try r.string("funding_source"),
+                    partner: try r.optionalString("partner"), provider: try r.optionalString("provider"),
+                    startsOn: try r.calendarDate("starts_on"), endsOn: try r.optionalCalendarDate("ends_on"),
+                    estimatedCostRappen: try r.int("estimated_cost_rappen"), status: try r.string("status"),
+                    statusOn: try r.optionalCalendarDate("status_on"))
+        }
+        guard let r = try c.query("SELECT * FROM plans WHERE case_id = $1", [caseId]).first else { return nil }
+        let signed = try r.optionalCalendarDate("agreement_signed_on")
+        return Plan(planId: try r.identifier("plan_id"), targetGroup: try r.string("target_group"), pathway: try r.string("pathway"),
+                    status: signed == nil ? "drafted" : "active",
+                    agreement: try signed.map { Agreement(signedOn: $0, goalCount: try r.optionalInt("goal_count"),
+                                                          reviewEveryMonths: try r.optionalInt("review_every_months")) },
+                    nextReviewDue: try r.optionalCalendarDate("next_review_due"), lastReviewOn: try r.optionalCalendarDate("last_review_on"),
+                    lastReviewOutcome: try r.optionalString("last_review_outcome"), measures: measures)
+    }
+
+    static func budget(_ caseId: Identifier, on c: PostgresConnection) throws -> Budget? {
+        let approvals = try c.query("SELECT * FROM approvals WHERE case_id = $1 ORDER BY approval_id", [caseId]).map { r in
+            Approval(approvalId: try r.identifier("approval_id"), measureId: try r.identifier("measure_id"),
+                     requestedRappen: try r.optionalInt("requested_rappen"), decision: try r.optionalString("decision"),
+                     grantedRappen: try r.int("granted_rappen"), fundingSource: try r.optionalString("funding_source"),
+                     decidedOn: try r.optionalCalendarDate("decided_on"), chargedRappen: try r.int("charged_rappen"))
+        }
+        guard let r = try c.query("SELECT * FROM budgets WHERE case_id = $1", [caseId]).first else { return nil }
+        let figures = BudgetFigures(lumpSumRappen: try r.int("lump_sum_rappen"), approvals: approvals)
+        return Budget(lumpSumRappen: figures.lumpSumRappen, openedOn: try r.calendarDate("opened_on"),
+                      committedRappen: figures.committedRappen, spentRappen: figures.spentRappen,
+                      remainingRappen: figures.remainingRappen, thresholdReachedPercent: try r.optionalInt("threshold_reached_percent"),
+                      approvals: approvals)
+    }
+
+    static func finalReports(_ caseId: Identifier, on c: PostgresConnection) throws -> [FinalReport] {
+        try c.query("SELECT * FROM final_reports WHERE case_id = $1 ORDER BY issued_on, report_id", [caseId]).map { r in
+            FinalReport(reportId: try r.identifier("report_id"), planId: try r.identifier("plan_id"), issuedOn: try r.calendarDate("issued_on"),
+                        fromOrg: try r.string("from_org"), toOrg: try r.string("to_org"))
+        }
+    }
+
+    static func deviations(_ caseId: Identifier, on c: PostgresConnection) throws -> [Deviation] {
+        try c.query("SELECT * FROM deviations WHERE case_id = $1 ORDER BY flagged_on, event_id", [caseId]).map { r in
+            Deviation(kind: try r.string("kind"), measureId: try r.optionalIdentifier("measure_id"), flaggedOn: try r.calendarDate("flagged_on"))
+        }
+    }
+}
+
+/// The budget as the dossier shows it (pure, unit-tested): only grants from the lump sum
+/// commit it; grants funded from another source and their charges do not touch it.
+struct BudgetFigures: Equatable {
+    let lumpSumRappen: Int
+    let committedRappen: Int
+    let spentRappen: Int
+    var remainingRappen: Int { lumpSumRappen - committedRappen }
+
+    init(lumpSumRappen: Int, approvals: [DossierSections.Approval]) {
+        self.lumpSumRappen = lumpSumRappen
+        let fromLumpSum = approvals.filter { $0.fundingSource == FundingSource.lumpSum.rawValue && $0.decision != CostDecision.rejected.rawValue }
+        committedRappen = fromLumpSum.reduce(0) { $0 + $1.grantedRappen }
+        spentRappen = fromLumpSum.reduce(0) { $0 + $1.chargedRappen }
+    }
+}

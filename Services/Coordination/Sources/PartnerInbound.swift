@@ -1,0 +1,72 @@
+import Foundation
+import IASContracts
+import IASMessaging
+import IASPostgres
+import IASRuntime
+
+/// Answers of RAV and the vocational school on `iiz.partner.inbound.v1`. Their own consumer,
+/// so that a message that can never be processed only ever delays partner answers, never
+/// the internal events. Each answer becomes PartnerUpdateReceived, which the plan service
+/// turns into measure states.
+enum PartnerInbound {
+    static let topics = [Topics.partnerInbound]
+
+    /// The envelope source each partner answers with, by the partner's organisation.
+    static let sources = ["partner:RAV": "/partner/rav", "canton:BKS": "/partner/bks"]
+
+    static func apply(_ envelope: EventEnvelope, on c: PostgresConnection) throws {
+        let referralId: Identifier, caseId: Identifier
+        switch envelope.type {
+        case ReferralAccepted.eventType:
+            let e = try envelope.payload(ReferralAccepted.self); referralId = e.referralId; caseId = e.caseId
+        case MeasureEnrolled.eventType:
+            let e = try envelope.payload(MeasureEnrolled.self); referralId = e.referralId; caseId = e.caseId
+        case MeasureEnded.eventType:
+            let e = try envelope.payload(MeasureEnded.self); referralId = e.referralId; caseId = e.caseId
+        default:
+            throw EventRejected("message \(envelope.id) has type \(envelope.type), which partners do not send")
+        }
+        guard let referral = try ReferralStore.find(referralId, on: c) else {
+            throw EventRejected("message \(envelope.id) answers referral \(referralId), which coordination never sent")
+        }
+        guard referral.caseId == caseId, envelope.subject == caseId.description else {
+            throw EventRejected("message \(envelope.id) names case \(caseId), but referral \(referralId) belongs to another case")
+        }
+        // A partner answers only for the referrals sent to it.
+        guard sources[referral.partner] == envelope.source else {
+            throw EventRejected("message \(envelope.id) from \(envelope.source) answers a referral sent to \(referral.partner)")
+        }
+        guard referral.status != "awaiting_consent" else {
+            throw EventRejected("message \(envelope.id) answers referral \(referralId), which has not been sent")
+        }
+        let cause = Cause(actor: Actor(subject: envelope.actorsub, organisation: referral.partner),
+                          correlationId: envelope.correlationid, causationId: envelope.id)
+        let update: PartnerUpdateReceived
+        switch envelope.type {
+        case ReferralAccepted.eventType:
+            let e = try envelope.payload(ReferralAccepted.self)
+            try ReferralStore.updateStatus(referralId, status: Self.later(referral.status, "accepted"), .acceptedOn, date: e.acceptedOn, on: c)
+            update = PartnerUpdateReceived(caseId: caseId, referralId: referralId, partner: referral.partner,
+                                           measureId: referral.measureId, update: .accepted, on: e.acceptedOn)
+        case MeasureEnrolled.eventType:
+            let e = try envelope.payload(MeasureEnrolled.self)
+            try ReferralStore.updateStatus(referralId, status: Self.later(referral.status, "enrolled"), .enrolledOn, date: e.enrolledOn,
+                                           startsOn: e.startsOn, on: c)
+            update = PartnerUpdateReceived(caseId: caseId, referralId: referralId, partner: referral.partner,
+                                           measureId: referral.measureId, update: .enrolled, on: e.enrolledOn)
+        default:
+            let e = try envelope.payload(MeasureEnded.self)
+            try ReferralStore.updateStatus(referralId, status: "ended", .endedOn, date: e.endedOn, outcome: e.outcome.rawValue, on: c)
+            update = PartnerUpdateReceived(caseId: caseId, referralId: referralId, partner: referral.partner,
+                                           measureId: referral.measureId, update: .ended, on: e.endedOn, outcome: e.outcome.rawValue)
+        }
+        try OwnEvents.publish(update, caseId: caseId, cause: cause, on: c)
+    }
+
+    static let order = ["sent", "accepted", "enrolled", "ended"]
+
+    /// A late answer (accepted after enrolled) never moves a referral back.
+    static func later(_ current: String, _ next: String) -> String {
+        (order.firstIndex(of: next) ?? 0) >= (order.firstIndex(of: current) ?? 0) ? next : current
+    }
+}

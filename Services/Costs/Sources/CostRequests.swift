@@ -1,0 +1,72 @@
+import Foundation
+import IASContracts
+import IASHTTP
+import IASRuntime
+
+private func isText(_ s: String, max: Int) -> Bool {
+    !s.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty && s.count <= max
+}
+
+/// The largest single amount the API accepts (CHF 100,000): well above any measure, below
+/// any overflow.
+let maximumAmountRappen = 10_000_000
+
+/// `POST /cost-approvals`.
+struct RequestApproval: Decodable {
+    var caseId: Identifier
+    var measureId: Identifier
+    var amountRappen: Int
+    var justification: String
+
+    func validate() -> [FieldError] {
+        var errors: [FieldError] = []
+        if !(1...maximumAmountRappen).contains(amountRappen) {
+            errors.append(FieldError(field: "amountRappen", message: "must be a whole number of Rappen from 1 to \(maximumAmountRappen)"))
+        }
+        if !isText(justification, max: 4000) { errors.append(FieldError(field: "justification", message: "must be 1 to 4000 characters")) }
+        return errors
+    }
+}
+
+/// Where a grant is paid from: the case's lump sum, or another source named by the canton.
+enum DecisionFunding: String, Decodable { case lumpSum = "lump_sum", other }
+
+/// `POST /cost-approvals/{id}/decision`.
+struct DecideApproval: Decodable {
+    var decision: CostDecision
+    var amountRappen: Int?
+    var reason: String
+    var fundingSource: DecisionFunding?
+
+    func validate(requested: Int) -> [FieldError] {
+        var errors: [FieldError] = []
+        if BudgetRules.grantedAmount(decision: decision, requested: requested, named: amountRappen) == nil {
+            let message: String
+            switch decision {
+            case .granted: message = "leave it out or give the requested \(requested): a smaller amount is partially_granted"
+            case .partiallyGranted: message = "is required for partially_granted: from 1 to the requested \(requested)"
+            case .rejected: message = "must be left out (or 0) for rejected"
+            }
+            errors.append(FieldError(field: "amountRappen", message: message))
+        }
+        if !isText(reason, max: 4000) { errors.append(FieldError(field: "reason", message: "must be 1 to 4000 characters")) }
+        return errors
+    }
+}
+
+/// `POST /cost-approvals/{id}/charges`: an invoice against a granted approval.
+struct BookCharge: Decodable {
+    var amountRappen: Int
+    var invoiceRef: String
+    var bookedOn: CalendarDate
+
+    func validate(today: CalendarDate) -> [FieldError] {
+        var errors: [FieldError] = []
+        if !(1...maximumAmountRappen).contains(amountRappen) {
+            errors.append(FieldError(field: "amountRappen", message: "must be a whole number of Rappen from 1 to \(maximumAmountRappen)"))
+        }
+        if !isText(invoiceRef, max: 100) { errors.append(FieldError(field: "invoiceRef", message: "must be 1 to 100 characters")) }
+        if bookedOn > today { errors.append(FieldError(field: "bookedOn", message: "must not be in the future")) }
+        return errors
+    }
+}
