@@ -6,7 +6,8 @@ import IASPostgres
 import IASRuntime
 import IASServiceKit
 
-/// The coordination service: the dossier built from every service's events.
+/// The coordination service: the dossier built from every service's events, the tasks of
+/// the organisations, consents, referrals to partners, the IAS indicators and the audit trail.
 public final class CoordinationApp: Sendable {
     let host: ServiceHost
 
@@ -26,16 +27,59 @@ public final class CoordinationApp: Sendable {
         host.subscribe(EventSubscription(name: "dossier", topics: DossierProjection.topics) { envelope, connection in
             try DossierProjection.apply(envelope, on: connection)
         })
+        host.subscribe(EventSubscription(name: "partner-inbound", topics: PartnerInbound.topics) { envelope, connection in
+            try PartnerInbound.apply(envelope, on: connection)
+        })
+        // Every service records access to personal data on ias.audit.v1; coordination keeps the trail.
+        host.subscribe(EventSubscription(name: "audit", topics: [Topics.audit]) { envelope, connection in
+            try AuditLog.apply(envelope, on: connection)
+        })
         host.route("GET", "/cases/{caseId}/dossier") { [self] context in try dossier(context) }
+        host.route("GET", "/tasks") { [self] context in try listTasks(context) }
+        host.route("POST", "/tasks/{taskId}/completion") { [self] context in try completeTask(context) }
+        host.route("POST", "/cases/{caseId}/consents") { [self] context in try recordConsent(context) }
+        host.route("GET", "/cases/{caseId}/consents") { [self] context in try listConsents(context) }
+        host.route("DELETE", "/cases/{caseId}/consents/{consentId}") { [self] context in try withdrawConsent(context) }
+        host.route("POST", "/cases/{caseId}/referrals") { [self] context in try sendReferral(context) }
+        host.route("GET", "/cases/{caseId}/referrals") { [self] context in try listReferrals(context) }
+        host.route("GET", "/reports/ias-indicators", audit: .none) { [self] context in try indicators(context) }
+        host.route("GET", "/audit") { [self] context in try audit(context) }
     }
 
     func dossier(_ context: RequestContext) throws -> HTTPResponse {
-        guard let caseId = Identifier(try context.request.parameter("caseId")) else { throw Problem.notFound("no case with this id") }
-        guard let dossier = try host.read({ try Dossier.load(caseId, on: $0) }) else {
+        let caseId = try Self.caseId(context)
+        let dossier = try host.read { c -> Dossier in
+            guard let dossier = try Dossier.load(caseId, on: c) else { throw Problem.notFound("no case with this id") }
+            // Until the registration arrived only the canton sees the case.
+            try context.requireCaseAccess(responsibleOrg: dossier.responsibleOrg ?? "canton:KSD")
+            return dossier
+        }
+        return .json(dossier)
+    }
+
+    // MARK: Shared helpers of the handlers
+
+    static func caseId(_ context: RequestContext) throws -> Identifier {
+        guard let id = Identifier(try context.request.parameter("caseId")) else { throw Problem.notFound("no case with this id") }
+        return id
+    }
+
+    /// Locks the case and checks the caller may work on it: 404 unknown, 403 not responsible.
+    static func lockAccessibleCase(_ caseId: Identifier, _ context: RequestContext, on c: PostgresConnection) throws -> CaseSnapshot {
+        guard let snapshot = try CaseSnapshot.lock(caseId, on: c) else { throw Problem.notFound("no case with this id") }
+        try context.requireCaseAccess(responsibleOrg: snapshot.responsibleOrg)
+        return snapshot
+    }
+
+    /// For reads: 404 unknown, 403 not responsible.
+    static func requireReadableCase(_ caseId: Identifier, _ context: RequestContext, on c: PostgresConnection) throws {
+        guard let row = try c.query("SELECT responsible_org FROM cases WHERE case_id = $1", [caseId]).first else {
             throw Problem.notFound("no case with this id")
         }
-        // Until the registration arrived only the canton sees the case.
-        try context.requireCaseAccess(responsibleOrg: dossier.responsibleOrg ?? "canton:KSD")
-        return .json(dossier)
+        try context.requireCaseAccess(responsibleOrg: try row.string("responsible_org"))
+    }
+
+    func cause(_ context: RequestContext) -> Cause {
+        Cause(actor: context.actor, correlationId: host.correlationId(for: context.request), causationId: nil)
     }
 }

@@ -86,7 +86,7 @@ struct Dossier: Encodable, Sendable {
         }
         guard caseRow != nil || !timeline.isEmpty else { return nil }
         let history = try c.query(
-            "SELECT org, since, reason, from_org FROM responsibility_history WHERE case_id = $1 ORDER BY since, reason = 'registration' DESC, event_id",
+            "SELECT org, since, reason, from_org FROM responsibility_history WHERE case_id = $1 ORDER BY since, occurred_at NULLS FIRST, event_id",
             [caseId]
         ).map { Responsibility(org: try $0.string("org"), since: try $0.calendarDate("since"), reason: try $0.string("reason"),
                                fromOrg: try $0.optionalString("from_org")) }

@@ -56,9 +56,9 @@ enum DossierProjection {
                   try PostgresJSON(e.languages), e.status.rawValue, e.enteredCantonOn, e.statusDecidedOn, e.householdId,
                   e.accommodation.rawValue, e.responsibleOrg, envelope.time])
         try c.execute("""
-            INSERT INTO responsibility_history (case_id, event_id, org, since, reason) VALUES ($1, $2, $3, $4, 'registration')
+            INSERT INTO responsibility_history (case_id, event_id, org, since, reason, occurred_at) VALUES ($1, $2, $3, $4, 'registration', $5)
             ON CONFLICT DO NOTHING
-            """, [e.caseId, envelope.id, e.responsibleOrg, e.enteredCantonOn])
+            """, [e.caseId, envelope.id, e.responsibleOrg, e.enteredCantonOn, envelope.time])
     }
 
     private static func responsibilityTransferred(_ e: ResponsibilityTransferred, envelope: EventEnvelope, cause: Cause,
@@ -66,9 +66,9 @@ enum DossierProjection {
         try requireCase(e.caseId, envelope, on: c)
         try c.execute("UPDATE cases SET responsible_org = $2, updated_at = now() WHERE case_id = $1", [e.caseId, e.toOrg])
         try c.execute("""
-            INSERT INTO responsibility_history (case_id, event_id, org, since, reason, from_org) VALUES ($1, $2, $3, $4, $5, $6)
-            ON CONFLICT DO NOTHING
-            """, [e.caseId, envelope.id, e.toOrg, e.effectiveOn, e.reason.rawValue, e.fromOrg])
+            INSERT INTO responsibility_history (case_id, event_id, org, since, reason, from_org, occurred_at)
+            VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT DO NOTHING
+            """, [e.caseId, envelope.id, e.toOrg, e.effectiveOn, e.reason.rawValue, e.fromOrg, envelope.time])
         try TaskStore.reassignOpen(caseId: e.caseId, from: e.fromOrg, to: e.toOrg, on: c)
         // The receiving organisation confirms it took the case over: the case is never ownerless.
         try TaskStore.open(caseId: e.caseId, kind: .handover, assignee: e.toOrg, subjectRef: "\(e.toOrg)@\(e.effectiveOn)",

@@ -49,15 +49,15 @@ enum Indicators {
     }
 
     /// One indicator's rule: who is counted, by when, and what counts as reached.
-    struct Rule {
+    struct Rule: Sendable {
         let id: Int
         let name: String
         let target: String
         let definition: String
         let notCounted: String
-        let population: (Member) -> Bool
-        let horizon: (Member) -> CalendarDate
-        let reached: (Member, CalendarDate) -> Bool
+        let population: @Sendable (Member) -> Bool
+        let horizon: @Sendable (Member) -> CalendarDate
+        let reached: @Sendable (Member, CalendarDate) -> Bool
     }
 
     static let languageCourses: Set<String> = ["GER_A1", "GER_A2", "GER_B1"]

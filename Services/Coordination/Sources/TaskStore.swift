@@ -113,7 +113,7 @@ enum TaskStore {
         var limit: Int
     }
 
-    /// Keyset pagination by task id.
+    /// Newest first (a work list), keyset-paginated by the last task of the previous page.
     static func list(_ f: Filter, on c: PostgresConnection) throws -> [TaskRecord] {
         try c.query("""
             SELECT \(TaskRecord.columns) FROM tasks
@@ -123,8 +123,8 @@ enum TaskStore {
               AND ($4::text IS NULL OR status = $4)
               AND ($5::text IS NULL OR kind = $5)
               AND ($6::uuid IS NULL OR case_id = $6)
-              AND ($7::uuid IS NULL OR task_id > $7)
-            ORDER BY task_id LIMIT $8
+              AND ($7::uuid IS NULL OR (opened_at, task_id) < (SELECT p.opened_at, p.task_id FROM tasks p WHERE p.task_id = $7))
+            ORDER BY opened_at DESC, task_id DESC LIMIT $8
             """, [f.assigneeOrg, f.municipality.map(String.init), f.exactOrg, f.status, f.kind, f.caseId, f.after, f.limit])
             .map(TaskRecord.init)
     }

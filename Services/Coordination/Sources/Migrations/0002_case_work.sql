@@ -9,6 +9,8 @@ ALTER TABLE cases ADD COLUMN person_version integer NOT NULL DEFAULT 1;
 CREATE INDEX cases_entered_canton_on ON cases (entered_canton_on);
 
 ALTER TABLE responsibility_history ADD COLUMN from_org text;
+-- Several handovers can take effect on one day: their order is the order they happened.
+ALTER TABLE responsibility_history ADD COLUMN occurred_at timestamptz;
 
 CREATE TABLE assessments (
     assessment_id       uuid        PRIMARY KEY,
@@ -178,14 +180,23 @@ CREATE TABLE referrals (
 );
 CREATE INDEX referrals_case ON referrals (case_id);
 
--- Who read which personal data when (CONTRACT: every read of personal data is audited).
+-- The audit trail of every service (audit.PersonalDataAccessed on ias.audit.v1): who
+-- touched which personal data when, with identifiers only.
 CREATE TABLE audit_log (
-    audit_id    uuid        PRIMARY KEY,
-    case_id     uuid,
-    subject     text        NOT NULL,
-    org         text        NOT NULL,
-    action      text        NOT NULL,
-    at          timestamptz NOT NULL DEFAULT now()
+    audit_id      uuid        PRIMARY KEY,
+    service       text        NOT NULL,
+    subject       text        NOT NULL,
+    org           text        NOT NULL,
+    roles         jsonb       NOT NULL,
+    action        text        NOT NULL,
+    method        text        NOT NULL,
+    route         text        NOT NULL,
+    case_id       uuid,
+    person_id     uuid,
+    status        integer     NOT NULL,
+    request_id    text        NOT NULL,
+    at            timestamptz NOT NULL
 );
 CREATE INDEX audit_log_case ON audit_log (case_id, at);
-CREATE INDEX audit_log_at ON audit_log (at);
+CREATE INDEX audit_log_subject ON audit_log (subject, at);
+CREATE INDEX audit_log_at ON audit_log (at, audit_id);

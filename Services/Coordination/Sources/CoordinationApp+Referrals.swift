@@ -1,0 +1,55 @@
+import Foundation
+import IASContracts
+import IASHTTP
+import IASRuntime
+import IASServiceKit
+
+/// `POST/GET /cases/{caseId}/referrals`.
+extension CoordinationApp {
+    func sendReferral(_ context: RequestContext) throws -> HTTPResponse {
+        let caseId = try Self.caseId(context)
+        let body = try context.request.decode(SendReferralRequest.self)
+        let errors = body.validate()
+        guard errors.isEmpty else { throw Problem.validation(errors) }
+        let overrideReason = body.legalBasisOverride?.reason.trimmingCharacters(in: .whitespacesAndNewlines)
+        if overrideReason != nil, !(context.organisation.isCanton && context.principal.hasRole("approver")) {
+            throw Problem.forbidden("only a canton approver may record a legal-basis override")
+        }
+        let cause = cause(context)
+        return try host.idempotentWrite(context) { c in
+            let snapshot = try Self.lockAccessibleCase(caseId, context, on: c)
+            guard snapshot.closedOn == nil else { throw Problem.conflict("the case is closed") }
+            guard let measure = try MeasureFacts.find(body.measureId, on: c), measure.caseId == caseId else {
+                throw Problem.notFound("no measure with this id in this case")
+            }
+            guard let partner = measure.partner else {
+                throw Problem.unprocessable("measure \(measure.catalogCode) is not delivered by a partner; nothing to refer")
+            }
+            let existing = try ReferralStore.forMeasure(measure.measureId, on: c)
+            if let existing, existing.status != "awaiting_consent" {
+                throw Problem.conflict("this measure was already referred (referral \(existing.referralId), \(existing.status))")
+            }
+            let consentId = try ConsentStore.valid(caseId: caseId, partner: partner, on: c)
+            guard consentId != nil || overrideReason != nil else {
+                throw Problem.unprocessable("no valid consent of the person for \(partner): record one first, or an approver records the legal basis")
+            }
+            let referralId = try existing?.referralId ?? ReferralStore.insertAwaiting(measure, partner: partner, on: c)
+            // With a valid consent the override is not needed, and not recorded.
+            try ReferralDispatcher.send(referralId: referralId, measure: measure, partner: partner, snapshot: snapshot,
+                                        consentId: consentId, overrideReason: consentId == nil ? overrideReason : nil, cause: cause, on: c)
+            guard let referral = try ReferralStore.find(referralId, on: c) else { throw Problem.notFound("no referral with this id") }
+            return .json(referral, status: 201, headers: [("Location", "/cases/\(caseId)/referrals")])
+        }
+    }
+
+    func listReferrals(_ context: RequestContext) throws -> HTTPResponse {
+        let caseId = try Self.caseId(context)
+        let page = try Pagination(context.request)
+        let rows = try host.read { c -> [ReferralRecord] in
+            try Self.requireReadableCase(caseId, context, on: c)
+            return try ReferralStore.list(caseId: caseId, after: page.after, limit: page.limit + 1, on: c)
+        }
+        return .json(Page(items: Array(rows.prefix(page.limit)),
+                          nextCursor: rows.count > page.limit ? rows[page.limit - 1].referralId.description : nil))
+    }
+}

@@ -1,0 +1,130 @@
+import Foundation
+import IASContracts
+import IASKafka
+import IASMessaging
+import IASRuntime
+
+/// Plays RAV/AMIplus and the vocational school: reads referrals from the outbound partner
+/// topic, accepts each at once, reports the enrolment and later the end after the configured
+/// delays. The offset of a referral is stored only after its acceptance was delivered, so a
+/// crash before that re-reads the referral. Pending enrolments and ends live in memory only:
+/// a restart loses them (the referral stays accepted; the partner would report by hand).
+final class PartnerSimulator: @unchecked Sendable {
+    private let configuration: SimulatorConfiguration
+    private let consumer: KafkaConsumer
+    private let producer: KafkaProducer
+    private let logger: Logger
+    private let running = Locked(false)
+    private let finished = DispatchSemaphore(value: 0)
+    private let timers = DispatchQueue(label: "partner-simulator-timers", attributes: .concurrent)
+    private let pending = Locked(0)
+
+    init(configuration: SimulatorConfiguration, consumer: KafkaConsumer, producer: KafkaProducer, logger: Logger) {
+        self.configuration = configuration; self.consumer = consumer; self.producer = producer; self.logger = logger
+    }
+
+    var isReady: Bool { running.current && consumer.hasJoinedGroup && producer.ping(timeoutMs: 1000) }
+
+    func start() {
+        running.withLock { $0 = true }
+        let thread = Thread { [self] in
+            loop()
+            finished.signal()
+        }
+        thread.name = "partner-simulator"
+        thread.start()
+    }
+
+    /// Finishes the referral under way, commits the stored offsets and leaves the group.
+    func stop() {
+        let was = running.withLock { r -> Bool in let w = r; r = false; return w }
+        guard was else { return }
+        finished.wait()
+        let left = pending.current
+        if left > 0 { logger.warning("stopping with answers still pending; they are lost", ["pending": String(left)]) }
+    }
+
+    private func loop() {
+        var backoff = 0.2
+        while running.current {
+            let message: KafkaMessage?
+            do { message = try consumer.poll(timeoutMs: 200) } catch {
+                logger.error("consumer failed; retrying", ["error": String(describing: error)])
+                Thread.sleep(forTimeInterval: 1)
+                continue
+            }
+            guard let message else { continue }
+            do {
+                try handle(message)
+                try consumer.storeOffset(of: message)
+                backoff = 0.2
+            } catch {
+                logger.warning("could not answer a referral now; retrying", ["error": String(describing: error)])
+                try? consumer.seek(to: message)
+                Thread.sleep(forTimeInterval: backoff)
+                backoff = min(backoff * 2, 5)
+            }
+        }
+        consumer.close()
+    }
+
+    /// Throws only when the acceptance could not be delivered (the message is read again).
+    private func handle(_ message: KafkaMessage) throws {
+        let request: EventEnvelope, referral: ReferralRequested
+        do {
+            request = try EventEnvelope.decode(message.value)
+            guard request.type == ReferralRequested.eventType else { return }
+            referral = try request.payload(ReferralRequested.self)
+        } catch {
+            // A partner system ignores what it cannot read; there is nobody to answer to.
+            logger.warning("ignoring an unreadable message", ["offset": String(message.offset), "error": String(describing: error)])
+            return
+        }
+        guard PartnerAnswers.partners[referral.partner] != nil else {
+            logger.info("ignoring a referral for another partner", ["referralId": referral.referralId.description, "partner": referral.partner])
+            return
+        }
+        try send(PartnerAnswers.accepted(referral, on: .today()), answering: request, partner: referral.partner)
+        logger.info("referral accepted", ["referralId": referral.referralId.description, "partner": referral.partner])
+        schedule(after: configuration.enrolAfterMs, "enrolled", referral) { [self] in
+            try send(PartnerAnswers.enrolled(referral, on: .today()), answering: request, partner: referral.partner)
+        }
+        if configuration.endAfterMs > 0 {
+            schedule(after: max(configuration.endAfterMs, configuration.enrolAfterMs), "ended", referral) { [self] in
+                try send(PartnerAnswers.ended(referral, on: .today()), answering: request, partner: referral.partner)
+            }
+        }
+    }
+
+    private func schedule(after ms: Int, _ what: String, _ referral: ReferralRequested, _ body: @escaping @Sendable () throws -> Void) {
+        pending.withLock { $0 += 1 }
+        // The end is scheduled after the enrolment; equal delays keep their order by a small step.
+        let delay = Double(ms) / 1000 + (what == "ended" ? 0.05 : 0)
+        timers.asyncAfter(deadline: .now() + delay) { [self] in
+            defer { pending.withLock { $0 -= 1 } }
+            var attempt = 0
+            while attempt < 5 {
+                do {
+                    try body()
+                    logger.info("measure \(what) reported", ["referralId": referral.referralId.description])
+                    return
+                } catch {
+                    attempt += 1
+                    Thread.sleep(forTimeInterval: Double(attempt) * 0.5)
+                }
+            }
+            logger.error("could not report \(what); giving up", ["referralId": referral.referralId.description])
+        }
+    }
+
+    private func send<P: EventPayload>(_ payload: P, answering request: EventEnvelope, partner: String) throws {
+        let envelope = try PartnerAnswers.envelope(payload, answering: request, partner: partner)
+        let record = KafkaRecord(topic: Topics.partnerInbound, key: Array(request.subject.utf8), value: try envelope.encoded(),
+                                 headers: [KafkaHeader(key: "content-type", value: Array(EventEnvelope.contentType.utf8)),
+                                           KafkaHeader(key: "ce_type", value: Array(P.eventType.utf8))])
+        guard let result = producer.send([record], timeout: 10).first else {
+            throw KafkaError(code: -1, message: "no delivery report", isFatal: false)
+        }
+        try result.get()
+    }
+}

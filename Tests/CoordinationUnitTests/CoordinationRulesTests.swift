@@ -1,0 +1,80 @@
+import IASContracts
+import IASHTTP
+import IASRuntime
+import XCTest
+@testable import CoordinationService
+
+/// Consent validity, request validation, task access and the budget sums.
+final class CoordinationRulesTests: XCTestCase {
+    let today = CalendarDate("2026-11-22")!
+
+    func testAConsentIsValidFromTheDayGivenUntilItsExpiryDayUnlessWithdrawn() {
+        func state(_ given: String, _ expires: String?, withdrawn: Bool = false) -> ConsentRules.State {
+            ConsentRules.state(givenOn: CalendarDate(given)!, expiresOn: expires.flatMap(CalendarDate.init), withdrawn: withdrawn, today: today)
+        }
+        XCTAssertEqual(state("2026-11-22", nil), .valid)
+        XCTAssertEqual(state("2026-01-01", "2026-11-22"), .valid, "the day of expiry is still covered")
+        XCTAssertEqual(state("2026-01-01", "2026-11-21"), .expired)
+        XCTAssertEqual(state("2026-11-23", nil), .notYetValid)
+        XCTAssertEqual(state("2026-01-01", nil, withdrawn: true), .withdrawn)
+    }
+
+    func testAConsentRequestNamesEveryBadField() {
+        let bad = RecordConsentRequest(partner: "partner:XYZ", givenOn: CalendarDate("2026-12-01")!, expiresOn: CalendarDate("2026-11-01")!,
+                                       documentRef: " ")
+        XCTAssertEqual(Set(bad.validate(today: today).map(\.field)), ["partner", "givenOn", "expiresOn", "documentRef"])
+        let good = RecordConsentRequest(partner: "canton:BKS", givenOn: today, expiresOn: nil, documentRef: "DMS-1")
+        XCTAssertEqual(good.validate(today: today).count, 0)
+    }
+
+    func testTaskOutcomesAreShortCodesAndOverrideReasonsNameTheLegalBasis() {
+        XCTAssertTrue(CompleteTaskRequest(outcome: "plan_adjusted", notes: nil).validate().isEmpty)
+        XCTAssertEqual(CompleteTaskRequest(outcome: "done!", notes: String(repeating: "x", count: 4001)).validate().map(\.field), ["outcome", "notes"])
+        XCTAssertEqual(SendReferralRequest(measureId: Identifier(), legalBasisOverride: .init(reason: "law")).validate().map(\.field),
+                       ["legalBasisOverride.reason"])
+        XCTAssertTrue(SendReferralRequest(measureId: Identifier(), legalBasisOverride: nil).validate().isEmpty)
+    }
+
+    func testATaskIsWorkedOnByItsMunicipalityItsDelegatesAndTheCantonsCaseManagers() throws {
+        let row = TaskRecordFixture.make(assignee: "municipality:4001")
+        XCTAssertTrue(CoordinationApp.mayWork(on: row, Organisation("municipality:4001")!))
+        XCTAssertTrue(CoordinationApp.mayWork(on: row, Organisation("delegate:caritas:4001")!))
+        XCTAssertTrue(CoordinationApp.mayWork(on: row, Organisation("canton:KSD")!))
+        XCTAssertFalse(CoordinationApp.mayWork(on: row, Organisation("municipality:4021")!))
+        XCTAssertFalse(CoordinationApp.mayWork(on: row, Organisation("canton:AWA")!))
+        XCTAssertFalse(CoordinationApp.mayWork(on: row, Organisation("partner:RAV")!))
+        XCTAssertTrue(CoordinationApp.mayWork(on: TaskRecordFixture.make(assignee: "canton:BKS"), Organisation("canton:BKS")!))
+    }
+
+    func testALatePartnerAnswerNeverMovesAReferralBack() {
+        XCTAssertEqual(PartnerInbound.later("enrolled", "accepted"), "enrolled")
+        XCTAssertEqual(PartnerInbound.later("sent", "enrolled"), "enrolled")
+        XCTAssertEqual(PartnerInbound.later("accepted", "ended"), "ended")
+    }
+
+    func testOnlyGrantsFromTheLumpSumCommitAndSpendTheBudget() {
+        func approval(_ decision: String, _ granted: Int, _ source: String, charged: Int = 0) -> DossierSections.Approval {
+            .init(approvalId: Identifier(), measureId: Identifier(), requestedRappen: granted, decision: decision, grantedRappen: granted,
+                  fundingSource: source, decidedOn: today, chargedRappen: charged)
+        }
+        let figures = BudgetFigures(lumpSumRappen: 1_800_000, approvals: [
+            approval("granted", 400_000, "lump_sum", charged: 150_000), approval("partially_granted", 300_000, "lump_sum"),
+            approval("granted", 900_000, "other", charged: 900_000), approval("rejected", 0, "lump_sum"),
+        ])
+        XCTAssertEqual(figures.committedRappen, 700_000)
+        XCTAssertEqual(figures.spentRappen, 150_000)
+        XCTAssertEqual(figures.remainingRappen, 1_100_000)
+    }
+
+    func testDueDatesAreCountedInCalendarDays() {
+        XCTAssertEqual(CalendarDate("2026-12-25")!.addingDays(14), CalendarDate("2027-01-08")!)
+        XCTAssertEqual(CalendarDate("2028-02-20")!.addingDays(10), CalendarDate("2028-03-01")!)
+    }
+}
+
+enum TaskRecordFixture {
+    static func make(assignee: String) -> TaskRecord {
+        TaskRecord(taskId: Identifier(), caseId: Identifier(), kind: .handover, assigneeOrg: assignee, subjectRef: assignee,
+                   status: "open", dueOn: nil, openedAt: Date(), completedAt: nil, outcome: nil, notes: nil, completedByOrg: nil)
+    }
+}

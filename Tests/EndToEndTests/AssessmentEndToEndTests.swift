@@ -1,0 +1,160 @@
+import Foundation
+import XCTest
+
+/// Assessment through the running services: the case arrives from intake's events, the
+/// triage follows the versioned rule set, overrides need a reason, closed cases take no more.
+final class AssessmentEndToEndTests: XCTestCase {
+    nonisolated(unsafe) static var stack: TestStack!
+    let canton = TestEnvironment.token(org: "canton:KSD")
+
+    override class func setUp() {
+        super.setUp()
+        stack = TestStack(["intake", "assessment"])
+        do { try stack.start() } catch { stack.stop(); fatalError("the stack did not start: \(error)") }
+    }
+
+    override class func tearDown() {
+        stack.stop()
+        super.tearDown()
+    }
+
+    static var today: String { String(ISO8601DateFormatter().string(from: Date()).prefix(10)) }
+
+    func born(yearsAgo: Int) -> String {
+        let date = Calendar(identifier: .gregorian).date(byAdding: .year, value: -yearsAgo, to: Date())!.addingTimeInterval(-86_400 * 30)
+        return String(ISO8601DateFormatter().string(from: date).prefix(10))
+    }
+
+    func register(yearsOld: Int, status: String = "VA") throws -> (personId: String, caseId: String) {
+        var body = Fixtures.person(status: status)
+        body["dateOfBirth"] = born(yearsAgo: yearsOld)
+        body["enteredCantonOn"] = Self.today
+        if status != "N" { body["statusDecidedOn"] = Self.today }
+        let r = try Self.stack.client("intake").json("POST", "/persons", token: canton, body: body)
+        XCTAssertEqual(r.status, 201, r.text)
+        let json = try r.json()
+        return (json["personId"] as? String ?? "", json["caseId"] as? String ?? "")
+    }
+
+    func assessment(kind: String = "short", level: String = "A1", schoolYears: Int = 9, vocationalYears: Int = 0,
+                    health: String = "none") -> [String: Any] {
+        ["kind": kind, "heldOn": Self.today,
+         "languageLevels": ["listening": level, "speaking": level, "reading": level, "writing": level],
+         "literate": true, "schoolYears": schoolYears, "vocationalYears": vocationalYears, "healthRestriction": health,
+         "childcareDuties": false, "goals": ["German A2", "apprenticeship"]]
+    }
+
+    /// Posts until the assessment service has learnt of the case from intake's event.
+    func post(_ path: String, _ body: [String: Any], token: String? = nil) throws -> RawHTTPClient.Response {
+        let response = try TestStack.eventually(within: 30) { () -> RawHTTPClient.Response? in
+            let r = try Self.stack.client("assessment").json("POST", path, token: token ?? self.canton, body: body)
+            return r.status == 404 ? nil : r
+        }
+        return try XCTUnwrap(response, "the assessment service never learnt of the case")
+    }
+
+    func testAnAdultIsTriagedByTheRulesAndThePotentialAssessmentIsDueUntilRecorded() throws {
+        let person = try register(yearsOld: 34)
+        let first = try post("/cases/\(person.caseId)/assessments", assessment(level: "A2", schoolYears: 10, vocationalYears: 3))
+        XCTAssertEqual(first.status, 201, first.text)
+        let result = try first.json()
+        XCTAssertEqual(result["targetGroup"] as? String, "labour_market_ready")
+        XCTAssertEqual(result["pathway"] as? String, "labour_market")
+        XCTAssertEqual(result["ageAtAssessment"] as? Int, 34)
+        XCTAssertEqual(result["potentialAssessmentDue"] as? Bool, true)
+        let rule = try XCTUnwrap(result["rule"] as? [String: Any])
+        XCTAssertEqual(rule["ruleSetVersion"] as? String, "AG-2019.1")
+        XCTAssertEqual(rule["ruleId"] as? String, "labour-market-language-a1")
+        XCTAssertNotNil(result["assessmentId"] as? String)
+
+        let potential = try post("/cases/\(person.caseId)/assessments", assessment(kind: "potential", level: "A2", schoolYears: 10))
+        XCTAssertEqual(potential.status, 201, potential.text)
+        XCTAssertEqual(try potential.json()["potentialAssessmentDue"] as? Bool, false)
+
+        let client = try Self.stack.client("assessment")
+        let list = try client.json("GET", "/cases/\(person.caseId)/assessments?limit=1", token: canton)
+        XCTAssertEqual(list.status, 200, list.text)
+        let page = try list.json()
+        XCTAssertEqual((page["items"] as? [[String: Any]])?.first?["kind"] as? String, "short")
+        let cursor = try XCTUnwrap(page["nextCursor"] as? String)
+        let next = try client.json("GET", "/cases/\(person.caseId)/assessments?limit=1&cursor=\(cursor)", token: canton).json()
+        XCTAssertEqual((next["items"] as? [[String: Any]])?.first?["kind"] as? String, "potential")
+        let current = try client.json("GET", "/cases/\(person.caseId)/target-group", token: canton).json()
+        XCTAssertEqual(current["potentialAssessmentDue"] as? Bool, false)
+        XCTAssertEqual(current["ruleId"] as? String, "labour-market-language-a1")
+    }
+
+    func testChildrenAndYoungPeopleAreTriagedByAge() throws {
+        let child = try register(yearsOld: 3)
+        let childResult = try post("/cases/\(child.caseId)/assessments", assessment(level: "none", schoolYears: 0))
+        XCTAssertEqual(childResult.status, 201, childResult.text)
+        XCTAssertEqual(try childResult.json()["targetGroup"] as? String, "preschool")
+        XCTAssertEqual(try childResult.json()["potentialAssessmentDue"] as? Bool, false)
+
+        let pupil = try register(yearsOld: 9)
+        XCTAssertEqual(try post("/cases/\(pupil.caseId)/assessments", assessment()).json()["targetGroup"] as? String, "school_age")
+
+        let young = try register(yearsOld: 23)
+        let youngResult = try post("/cases/\(young.caseId)/assessments", assessment()).json()
+        XCTAssertEqual(youngResult["targetGroup"] as? String, "education_ready")
+        XCTAssertEqual(youngResult["pathway"] as? String, "education_22_25")
+
+        let ill = try register(yearsOld: 19)
+        XCTAssertEqual(try post("/cases/\(ill.caseId)/assessments", assessment(health: "severe")).json()["targetGroup"] as? String,
+                       "social_integration")
+    }
+
+    func testAnOverrideNeedsAReasonAndAFittingAge() throws {
+        let person = try register(yearsOld: 40)
+        let path = "/cases/\(person.caseId)/target-group"
+        _ = try post("/cases/\(person.caseId)/assessments", assessment(level: "none", schoolYears: 0))
+        let client = try Self.stack.client("assessment")
+        let noReason = try client.json("PUT", path, token: canton, body: ["targetGroup": "labour_market_ready"])
+        XCTAssertEqual(noReason.status, 400, noReason.text)
+        XCTAssertEqual((try noReason.json()["errors"] as? [[String: Any]])?.first?["field"] as? String, "reason")
+        XCTAssertEqual(try client.json("PUT", path, token: canton, body: ["targetGroup": "preschool", "reason": "x"]).status, 422)
+        let done = try client.json("PUT", path, token: canton,
+                                   body: ["targetGroup": "labour_market_ready", "reason": "trained welder, certificates verified"])
+        XCTAssertEqual(done.status, 200, done.text)
+        let assigned = try done.json()
+        XCTAssertEqual(assigned["pathway"] as? String, "labour_market")
+        XCTAssertEqual(assigned["overrideReason"] as? String, "trained welder, certificates verified")
+        XCTAssertNil(assigned["ruleId"])
+        XCTAssertEqual(try client.json("GET", path, token: canton).json()["targetGroup"] as? String, "labour_market_ready")
+    }
+
+    func testStatusMeetingsAccessAndClosedCases() throws {
+        let person = try register(yearsOld: 30)
+        let meetings = "/cases/\(person.caseId)/status-meetings"
+        let invalid = try post(meetings, ["heldOn": "2199-01-01", "participants": [] as [String]])
+        XCTAssertEqual(invalid.status, 400)
+        let fields = Set((try invalid.json()["errors"] as? [[String: Any]] ?? []).compactMap { $0["field"] as? String })
+        XCTAssertEqual(fields, ["heldOn", "participants"])
+        let recorded = try post(meetings, ["heldOn": Self.today, "participants": ["case worker", "interpreter", "client"], "notes": "first meeting"])
+        XCTAssertEqual(recorded.status, 201, recorded.text)
+        let client = try Self.stack.client("assessment")
+        let list = try client.json("GET", meetings, token: canton).json()
+        XCTAssertEqual(((list["items"] as? [[String: Any]])?.first?["participants"] as? [String])?.count, 3)
+
+        let otherMunicipality = TestEnvironment.token(org: "municipality:4001")
+        XCTAssertEqual(try client.json("GET", meetings, token: otherMunicipality).status, 403)
+        XCTAssertEqual(try client.json("POST", "/cases/\(person.caseId)/assessments", token: otherMunicipality, body: assessment()).status, 403)
+        XCTAssertEqual(try client.json("GET", "/cases/\(UUID().uuidString.lowercased())/assessments", token: canton).status, 404)
+
+        let closed = try Self.stack.client("intake").json("POST", "/persons/\(person.personId)/closure", token: canton,
+                                                          body: ["reason": "left_canton", "closedOn": Self.today])
+        XCTAssertEqual(closed.status, 200, closed.text)
+        let refused = try TestStack.eventually(within: 15) { () -> Bool? in
+            try client.json("POST", "/cases/\(person.caseId)/assessments", token: self.canton, body: self.assessment()).status == 409 ? true : nil
+        }
+        XCTAssertNotNil(refused, "a closed case still took an assessment")
+    }
+
+    func testTheRuleSetInForceIsPublished() throws {
+        let rules = try Self.stack.client("assessment").json("GET", "/triage-rules", token: canton)
+        XCTAssertEqual(rules.status, 200)
+        let json = try rules.json()
+        XCTAssertEqual(json["version"] as? String, "AG-2019.1")
+        XCTAssertEqual((json["rules"] as? [[String: Any]])?.last?["id"] as? String, "social-integration")
+    }
+}

@@ -1,0 +1,360 @@
+import Foundation
+import IASKafka
+import IASMessaging
+import IASRuntime
+import XCTest
+
+/// Coordination through real processes: intake registers, the partner simulator answers,
+/// and the events of plan, costs and assessment are published here directly, as those
+/// services would, so that each rule of coordination is checked on its own.
+final class CoordinationEndToEndTests: XCTestCase {
+    nonisolated(unsafe) static var stack: TestStack!
+    nonisolated(unsafe) static var producer: KafkaProducer!
+    let canton = TestEnvironment.token(org: "canton:KSD")
+    let approver = TestEnvironment.token(org: "canton:KSD", roles: ["caseworker", "approver"], subject: "approver-7")
+    let aarau = TestEnvironment.token(org: "municipality:4001")
+    let baden = TestEnvironment.token(org: "municipality:4021")
+
+    override class func setUp() {
+        super.setUp()
+        stack = TestStack(["intake", "coordination", "partner-simulator"],
+                          extraEnvironment: ["partner-simulator": ["IAS_SIMULATOR_ENROL_AFTER_MS": "200", "IAS_SIMULATOR_END_AFTER_MS": "800"]])
+        do {
+            try stack.start()
+            try stack.warmUp()
+            producer = try KafkaProducer(configuration: KafkaConfiguration(brokers: TestEnvironment.brokers, clientId: "e2e-coordination"),
+                                         logger: Logger(label: "e2e"))
+        } catch { stack.stop(); fatalError("the stack did not start: \(error)") }
+    }
+
+    override class func tearDown() {
+        producer?.close(timeout: 5)
+        stack.stop()
+        super.tearDown()
+    }
+
+    // MARK: Tasks and automatic referrals
+
+    func testACostDecisionTaskAndAReferralThatWaitsForConsentThenTravelsToTheJobCentreAndBack() throws {
+        let caseId = try register()
+        let measureId = Identifier(), approvalId = Identifier()
+        try publish("plan.MeasurePlanned", "/ias/plan", "ias.plan.v1", caseId, measurePlanned(caseId, measureId, code: "AMIPLUS", partner: "partner:RAV"))
+        try publish("costs.CostApprovalRequested", "/ias/costs", "ias.costs.v1", caseId, [
+            "caseId": .string(caseId), "approvalId": .string(approvalId.description), "measureId": .string(measureId.description),
+            "amountRappen": .number(600_000), "requestedByOrg": .string("canton:KSD")])
+
+        // The canton gets a task to decide; the decision completes it by itself.
+        let decisionTask = try eventually { try self.openTask(caseId, kind: "cost_decision", org: "canton:KSD", token: self.canton) }
+        XCTAssertEqual(try XCTUnwrap(decisionTask)["subjectRef"] as? String, approvalId.description)
+        try publish("costs.CostApprovalDecided", "/ias/costs", "ias.costs.v1", caseId, [
+            "caseId": .string(caseId), "approvalId": .string(approvalId.description), "measureId": .string(measureId.description),
+            "decision": .string("granted"), "grantedRappen": .number(600_000), "fundingSource": .string("lump_sum"),
+            "decidedOn": .string(Self.today)])
+
+        // Granted, but no consent: the referral waits and the responsible organisation is asked to obtain one.
+        let consentTask = try eventually { try self.openTask(caseId, kind: "obtain_consent", org: "canton:KSD", token: self.canton) }
+        XCTAssertNotNil(consentTask, "no obtain_consent task")
+        let waiting = try referrals(caseId)
+        XCTAssertEqual(waiting.map { $0["status"] as? String }, ["awaiting_consent"])
+        XCTAssertNil(try openTask(caseId, kind: "cost_decision", org: "canton:KSD", token: canton), "the decision did not complete the task")
+
+        let consent = try coordination().json("POST", "/cases/\(caseId)/consents", token: canton,
+                                              body: ["partner": "partner:RAV", "givenOn": Self.today, "documentRef": "DMS-2026-0042"])
+        XCTAssertEqual(consent.status, 201, consent.text)
+        XCTAssertEqual((try consent.json()["referralsSent"] as? [String])?.count, 1, "the waiting referral did not leave with the consent")
+        XCTAssertEqual(try consent.json()["state"] as? String, "valid")
+
+        // The job centre (simulator) accepts, enrols and reports the end.
+        let ended = try TestStack.eventually(within: 20) { () -> [String: Any]? in
+            let list = try self.referrals(caseId)
+            return list.first { ($0["status"] as? String) == "ended" }
+        }
+        let answered = try referrals(caseId)
+        let referral = try XCTUnwrap(ended, "the partner's answers never arrived: \(answered)")
+        XCTAssertEqual(referral["outcome"] as? String, "completed")
+        XCTAssertNotNil(referral["acceptedOn"] as? String)
+        XCTAssertNotNil(referral["enrolledOn"] as? String)
+        XCTAssertEqual(referral["legalBasisOverride"] as? Bool, false)
+
+        let dossier = try get("/cases/\(caseId)/dossier")
+        let timeline = (dossier["timeline"] as? [[String: Any]] ?? [])
+        let updates = timeline.filter { $0["type"] as? String == "coordination.PartnerUpdateReceived" }
+            .compactMap { ($0["data"] as? [String: Any])?["update"] as? String }
+        XCTAssertEqual(updates, ["accepted", "enrolled", "ended"])
+        XCTAssertEqual(timeline.filter { $0["type"] as? String == "coordination.ReferralSent" }.count, 1)
+        XCTAssertFalse((dossier["openTasks"] as? [[String: Any]] ?? []).contains { $0["kind"] as? String == "obtain_consent" },
+                       "the consent task stayed open after the referral left")
+        XCTAssertEqual((dossier["budget"] as? [String: Any]) == nil, true, "no BudgetOpened was published for this case")
+    }
+
+    func testAManualReferralNeedsAValidConsentOrAnApproversRecordedLegalBasis() throws {
+        let caseId = try register()
+        let bai = Identifier(), course = Identifier()
+        try publish("plan.MeasurePlanned", "/ias/plan", "ias.plan.v1", caseId, measurePlanned(caseId, bai, code: "BAI", partner: "canton:BKS"))
+        try publish("plan.MeasurePlanned", "/ias/plan", "ias.plan.v1", caseId, measurePlanned(caseId, course, code: "GER_A1", partner: nil))
+        let client = try coordination()
+        let known = try eventually { () -> Bool? in
+            let r = try client.json("POST", "/cases/\(caseId)/referrals", token: self.canton, body: ["measureId": course.description])
+            return r.status == 404 ? nil : true
+        }
+        XCTAssertNotNil(known, "coordination never learnt of the measures")
+        XCTAssertEqual(try client.json("POST", "/cases/\(caseId)/referrals", token: canton, body: ["measureId": course.description]).status, 422,
+                       "a measure without partner cannot be referred")
+        XCTAssertEqual(try client.json("POST", "/cases/\(caseId)/referrals", token: canton, body: ["measureId": Identifier().description]).status, 404)
+
+        let noConsent = try client.json("POST", "/cases/\(caseId)/referrals", token: canton, body: ["measureId": bai.description])
+        XCTAssertEqual(noConsent.status, 422, noConsent.text)
+        let override: [String: Any] = ["measureId": bai.description, "legalBasisOverride": ["reason": "Art. 9 IntV: bridge course registration by law"]]
+        XCTAssertEqual(try client.json("POST", "/cases/\(caseId)/referrals", token: canton, body: override).status, 403,
+                       "a case worker without the approver role cannot override")
+        XCTAssertEqual(try client.json("POST", "/cases/\(caseId)/referrals", token: aarau, body: override).status, 403)
+        let short = try client.json("POST", "/cases/\(caseId)/referrals", token: approver,
+                                    body: ["measureId": bai.description, "legalBasisOverride": ["reason": "law"]])
+        XCTAssertEqual(short.status, 400)
+        XCTAssertTrue(short.text.contains("legalBasisOverride.reason"), short.text)
+
+        let sent = try client.json("POST", "/cases/\(caseId)/referrals", token: approver, body: override)
+        XCTAssertEqual(sent.status, 201, sent.text)
+        XCTAssertEqual(try sent.json()["legalBasisOverride"] as? Bool, true)
+        XCTAssertEqual(try sent.json()["status"] as? String, "sent")
+        XCTAssertEqual(try client.json("POST", "/cases/\(caseId)/referrals", token: approver, body: override).status, 409,
+                       "a measure is referred once")
+        // The override is audited in the event.
+        let event = try eventually { () -> [String: Any]? in
+            let timeline = try self.get("/cases/\(caseId)/dossier")["timeline"] as? [[String: Any]] ?? []
+            return timeline.first { $0["type"] as? String == "coordination.ReferralSent" }?["data"] as? [String: Any]
+        }
+        XCTAssertEqual(event?["legalBasisOverride"] as? Bool, true)
+        XCTAssertNotNil(event?["overrideReason"] as? String)
+        // The vocational school (simulator) answers the referral too.
+        XCTAssertNotNil(try TestStack.eventually(within: 20) { () -> Bool? in
+            try self.referrals(caseId).first?["status"] as? String == "ended" ? true : nil
+        })
+    }
+
+    func testConsentsAreValidatedListedAndWithdrawnAndOnlyAValidOneReleasesAReferral() throws {
+        let caseId = try register()
+        let client = try coordination()
+        let invalid = try client.json("POST", "/cases/\(caseId)/consents", token: canton,
+                                      body: ["partner": "partner:XYZ", "givenOn": "2099-01-01", "documentRef": "  "])
+        XCTAssertEqual(invalid.status, 400)
+        let fields = Set((try invalid.json()["errors"] as? [[String: Any]] ?? []).compactMap { $0["field"] as? String })
+        XCTAssertEqual(fields, ["partner", "givenOn", "documentRef"])
+        XCTAssertEqual(try client.json("POST", "/cases/\(Identifier())/consents", token: canton,
+                                       body: ["partner": "partner:RAV", "givenOn": "2026-01-05", "documentRef": "DMS-1"]).status, 404)
+
+        let expired = try client.json("POST", "/cases/\(caseId)/consents", token: canton,
+                                      body: ["partner": "partner:RAV", "givenOn": "2020-01-06", "expiresOn": "2021-01-05", "documentRef": "DMS-OLD"])
+        XCTAssertEqual(expired.status, 201, expired.text)
+        XCTAssertEqual(try expired.json()["state"] as? String, "expired")
+        let given = try client.json("POST", "/cases/\(caseId)/consents", token: canton,
+                                    body: ["partner": "partner:RAV", "givenOn": Self.today, "documentRef": "DMS-NEW"])
+        let consentId = try XCTUnwrap(try given.json()["consentId"] as? String)
+        let withdrawn = try client.json("DELETE", "/cases/\(caseId)/consents/\(consentId)", token: canton)
+        XCTAssertEqual(withdrawn.status, 200, withdrawn.text)
+        XCTAssertEqual(try withdrawn.json()["state"] as? String, "withdrawn")
+        XCTAssertEqual(try client.json("DELETE", "/cases/\(caseId)/consents/\(consentId)", token: canton).status, 409)
+
+        let first = try get("/cases/\(caseId)/consents?limit=1")
+        XCTAssertEqual((first["items"] as? [Any])?.count, 1)
+        let cursor = try XCTUnwrap(first["nextCursor"] as? String)
+        let second = try get("/cases/\(caseId)/consents?limit=1&cursor=\(cursor)")
+        XCTAssertEqual((second["items"] as? [Any])?.count, 1)
+        XCTAssertEqual(try client.json("GET", "/cases/\(caseId)/consents", token: aarau).status, 403)
+
+        // Neither the expired nor the withdrawn consent lets a granted measure's referral leave.
+        let measureId = Identifier()
+        try publish("plan.MeasurePlanned", "/ias/plan", "ias.plan.v1", caseId, measurePlanned(caseId, measureId, code: "AMIPLUS", partner: "partner:RAV"))
+        try publish("costs.CostApprovalDecided", "/ias/costs", "ias.costs.v1", caseId, [
+            "caseId": .string(caseId), "approvalId": .string(Identifier().description), "measureId": .string(measureId.description),
+            "decision": .string("partially_granted"), "grantedRappen": .number(300_000), "fundingSource": .string("lump_sum"),
+            "decidedOn": .string(Self.today)])
+        let waiting = try eventually { () -> String? in try self.referrals(caseId).first?["status"] as? String }
+        XCTAssertEqual(waiting, "awaiting_consent")
+    }
+
+    // MARK: Handover, follow-up and access
+
+    func testAHandoverGivesTheReceivingMunicipalityATaskAndTheCaseWhileTheOtherSeesNothing() throws {
+        let caseId = try register()
+        try publish("intake.ResponsibilityTransferred", "/ias/intake", "ias.intake.v1", caseId, [
+            "personId": .string(Identifier().description), "caseId": .string(caseId), "fromOrg": .string("canton:KSD"),
+            "toOrg": .string("municipality:4001"), "effectiveOn": .string(Self.today), "reason": .string("assignment")])
+        let task = try eventually { try self.openTask(caseId, kind: "handover", org: "municipality:4001", token: self.aarau) }
+        let taskId = try XCTUnwrap(try XCTUnwrap(task, "no handover task for the receiving municipality")["taskId"] as? String)
+        XCTAssertNil(try openTask(caseId, kind: "handover", org: nil, token: baden), "another municipality sees the task")
+        XCTAssertEqual(try coordination().json("GET", "/tasks?org=municipality:4001", token: baden).status, 403)
+        XCTAssertEqual(try coordination().json("GET", "/tasks?status=later", token: aarau).status, 400)
+        XCTAssertEqual(try coordination().json("GET", "/cases/\(caseId)/dossier", token: aarau).status, 200)
+        XCTAssertEqual(try coordination().json("GET", "/cases/\(caseId)/dossier", token: baden).status, 403)
+
+        let client = try coordination()
+        XCTAssertEqual(try client.json("POST", "/tasks/\(taskId)/completion", token: baden, body: ["outcome": "taken_over"]).status, 403)
+        XCTAssertEqual(try client.json("POST", "/tasks/\(taskId)/completion", token: aarau, body: ["outcome": "taken over!"]).status, 400)
+        let done = try client.json("POST", "/tasks/\(taskId)/completion", token: aarau,
+                                   body: ["outcome": "taken_over", "notes": "first meeting on Monday"])
+        XCTAssertEqual(done.status, 200, done.text)
+        XCTAssertEqual(try done.json()["status"] as? String, "done")
+        XCTAssertEqual(try client.json("POST", "/tasks/\(taskId)/completion", token: aarau, body: ["outcome": "taken_over"]).status, 409)
+
+        // An interrupted measure: the municipality now responsible gets the follow-up, once.
+        let measureId = Identifier(), planId = Identifier()
+        try publish("plan.MeasureStatusChanged", "/ias/plan", "ias.plan.v1", caseId, [
+            "caseId": .string(caseId), "planId": .string(planId.description), "measureId": .string(measureId.description),
+            "catalogCode": .string("EMPLOYMENT_PROGRAMME"), "from": .string("started"), "to": .string("interrupted"),
+            "on": .string(Self.today), "reason": .string("health")])
+        try publish("plan.PlanDeviationFlagged", "/ias/plan", "ias.plan.v1", caseId, [
+            "caseId": .string(caseId), "planId": .string(planId.description), "kind": .string("interrupted"),
+            "measureId": .string(measureId.description), "on": .string(Self.today)])
+        let followUp = try eventually { try self.openTask(caseId, kind: "measure_follow_up", org: "municipality:4001", token: self.aarau) }
+        XCTAssertEqual(try XCTUnwrap(followUp)["subjectRef"] as? String, measureId.description)
+        Thread.sleep(forTimeInterval: 1)
+        let dossier = try get("/cases/\(caseId)/dossier", token: aarau)
+        XCTAssertEqual((dossier["openTasks"] as? [[String: Any]] ?? []).filter { $0["kind"] as? String == "measure_follow_up" }.count, 1)
+        let history = (dossier["responsibilityHistory"] as? [[String: Any]] ?? []).compactMap { $0["reason"] as? String }
+        XCTAssertEqual(history, ["registration", "assignment"])
+    }
+
+    func testAPartnerAnswerToAReferralNeverSentGoesToTheDeadLetterTopic() throws {
+        let caseId = Identifier().description
+        let marker = Identifier()
+        let envelope = EventEnvelope(
+            type: "partner.MeasureEnrolled", source: "/partner/rav", subject: caseId, correlationid: marker,
+            actorsub: "rav-e2e", actororg: "partner:RAV",
+            data: .object(["referralId": .string(Identifier().description), "caseId": .string(caseId),
+                           "enrolledOn": .string(Self.today), "startsOn": .string(Self.today)]))
+        XCTAssertNoThrow(try Self.producer.send([KafkaRecord(topic: "iiz.partner.inbound.v1", key: Array(caseId.utf8),
+                                                             value: try envelope.encoded())], timeout: 10)[0].get())
+        let consumer = try KafkaConsumer(configuration: KafkaConfiguration(brokers: TestEnvironment.brokers, clientId: "e2e-partner-dlq"),
+                                         groupId: "e2e-partner-dlq-\(marker)", topics: ["iiz.partner.inbound.v1.dlq"], logger: Logger(label: "e2e"))
+        defer { consumer.close() }
+        var found: KafkaMessage?
+        let deadline = Date().addingTimeInterval(30)
+        while Date() < deadline, found == nil {
+            if let message = try consumer.poll(timeoutMs: 500), String(decoding: message.value, as: UTF8.self).contains(marker.description) {
+                found = message
+            }
+        }
+        let message = try XCTUnwrap(found, "the answer to an unknown referral did not reach the dead-letter topic")
+        let reason = String(decoding: message.header("dlq-reason") ?? [], as: UTF8.self)
+        XCTAssertTrue(reason.contains("never sent"), reason)
+    }
+
+    // MARK: Indicators
+
+    func testTheIndicatorsOfACohortCountOnlyRecordedFactsWithinTheirHorizon() throws {
+        // A cohort year of its own, long enough ago that every horizon has passed.
+        let year = Int.random(in: 1950...2015)
+        let entered = "\(year)-03-01"
+        func person(_ born: String, _ status: String) throws -> String {
+            let caseId = Identifier().description
+            try publish("intake.PersonRegistered", "/ias/intake", "ias.intake.v1", caseId, [
+                "personId": .string(Identifier().description), "caseId": .string(caseId), "givenName": .string("Cohort"),
+                "familyName": .string("Member"), "dateOfBirth": .string(born), "sex": .string("female"), "nationality": .string("AF"),
+                "languages": .array([.string("prs")]), "status": .string(status), "enteredCantonOn": .string(entered),
+                "accommodation": .string("cantonal"), "responsibleOrg": .string("canton:KSD")])
+            return caseId
+        }
+        let a = try person("\(year - 30)-01-01", "VA")    // language A1 and work: indicators 1 and 4
+        let b = try person("\(year - 40)-01-01", "FL")    // mentoring completed: indicator 5
+        _ = try person("\(year - 35)-01-01", "N")         // asylum seeker: not counted
+        let d = try person("\(year - 2)-01-01", "FL")     // playgroup before 5: indicator 2
+        let e = try person("\(year - 18)-01-01", "VA")    // bridge course started: indicator 3
+        let f = try person("\(year - 28)-01-01", "VA")    // left the canton after a year: not counted
+        try publish("assessment.AssessmentCompleted", "/ias/assessment", "ias.assessment.v1", a, [
+            "caseId": .string(a), "assessmentId": .string(Identifier().description), "kind": .string("short"),
+            "heldOn": .string("\(year + 2)-01-10"),
+            "languageLevels": .object(["listening": .string("A2"), "speaking": .string("A1"), "reading": .string("A1"), "writing": .string("A1")]),
+            "literate": .bool(true), "schoolYears": .number(9), "vocationalYears": .number(0), "healthRestriction": .string("none"),
+            "childcareDuties": .bool(false)])
+        // An assessment after the 3-year horizon does not count for b.
+        try publish("assessment.AssessmentCompleted", "/ias/assessment", "ias.assessment.v1", b, [
+            "caseId": .string(b), "assessmentId": .string(Identifier().description), "kind": .string("short"),
+            "heldOn": .string("\(year + 4)-01-10"),
+            "languageLevels": .object(["listening": .string("B1"), "speaking": .string("B1"), "reading": .string("B1"), "writing": .string("B1")]),
+            "literate": .bool(true), "schoolYears": .number(9), "vocationalYears": .number(0), "healthRestriction": .string("none"),
+            "childcareDuties": .bool(false)])
+        try publish("intake.CaseClosed", "/ias/intake", "ias.intake.v1", a, [
+            "personId": .string(Identifier().description), "caseId": .string(a), "reason": .string("integrated"),
+            "closedOn": .string("\(year + 5)-06-30"), "outcome": .string("first_labour_market")])
+        try publish("intake.CaseClosed", "/ias/intake", "ias.intake.v1", f, [
+            "personId": .string(Identifier().description), "caseId": .string(f), "reason": .string("left_canton"),
+            "closedOn": .string("\(year + 1)-02-01")])
+        for (caseId, code, status, on) in [(b, "MENTORING", "completed", "\(year + 6)-05-01"), (d, "PLAYGROUP", "completed", "\(year + 2)-07-01"),
+                                           (e, "BAI", "started", "\(year + 1)-08-15")] {
+            let measureId = Identifier()
+            try publish("plan.MeasurePlanned", "/ias/plan", "ias.plan.v1", caseId, measurePlanned(caseId, measureId, code: code, partner: nil))
+            try publish("plan.MeasureStatusChanged", "/ias/plan", "ias.plan.v1", caseId, [
+                "caseId": .string(caseId), "planId": .string(Identifier().description), "measureId": .string(measureId.description),
+                "catalogCode": .string(code), "from": .string("enrolled"), "to": .string(status), "on": .string(on)])
+        }
+
+        let expected: [Int: (Int, Int)] = [1: (1, 4), 2: (1, 1), 3: (1, 1), 4: (1, 3), 5: (1, 4)]
+        var last: [String: Any] = [:]
+        let matched = try TestStack.eventually(within: 20) { () -> Bool? in
+            last = try self.get("/reports/ias-indicators?entryYear=\(year)")
+            let figures = (last["indicators"] as? [[String: Any]] ?? []).reduce(into: [Int: (Int, Int)]()) {
+                $0[$1["id"] as? Int ?? 0] = ($1["numerator"] as? Int ?? -1, $1["denominator"] as? Int ?? -1)
+            }
+            let all = expected.allSatisfy { id, want in figures[id].map { $0 == want } ?? false }
+            return all && last["cohortSize"] as? Int == 6 ? true : nil
+        }
+        XCTAssertNotNil(matched, "indicators: \(last)")
+        let first = try XCTUnwrap((last["indicators"] as? [[String: Any]])?.first)
+        XCTAssertEqual(first["share"] as? Double, 0.25)
+        XCTAssertFalse((first["definition"] as? String ?? "").isEmpty)
+        XCTAssertEqual((first["partial"] as? [String: Any])?["denominator"] as? Int, 0)
+
+        XCTAssertEqual(try coordination().json("GET", "/reports/ias-indicators?entryYear=\(year)", token: aarau).status, 403)
+        XCTAssertEqual(try coordination().json("GET", "/reports/ias-indicators", token: canton).status, 400)
+    }
+
+    // MARK: Steps
+
+    static var today: String { String(ISO8601DateFormatter().string(from: Date()).prefix(10)) }
+
+    func coordination() throws -> RawHTTPClient { try Self.stack.client("coordination") }
+
+    /// Registers through intake and waits until coordination has the case.
+    func register() throws -> String {
+        let created = try Self.stack.client("intake").json("POST", "/persons", token: canton, body: Fixtures.person(givenName: "Meron"))
+        XCTAssertEqual(created.status, 201, created.text)
+        let caseId = try XCTUnwrap(try created.json()["caseId"] as? String)
+        XCTAssertNotNil(try eventually { try self.coordination().json("GET", "/cases/\(caseId)/dossier", token: self.canton).status == 200 ? true : nil })
+        return caseId
+    }
+
+    func measurePlanned(_ caseId: String, _ measureId: Identifier, code: String, partner: String?) -> [String: JSONValue] {
+        var data: [String: JSONValue] = [
+            "caseId": .string(caseId), "planId": .string(Identifier().description), "measureId": .string(measureId.description),
+            "catalogCode": .string(code), "fieldOfAction": .string("work"), "fundingSource": .string("lump_sum"),
+            "startsOn": .string(Self.today), "estimatedCostRappen": .number(600_000)]
+        if let partner { data["partner"] = .string(partner) }
+        return data
+    }
+
+    func publish(_ type: String, _ source: String, _ topic: String, _ caseId: String, _ data: [String: JSONValue]) throws {
+        let envelope = EventEnvelope(type: type, source: source, subject: caseId, correlationid: Identifier(),
+                                     actorsub: "e2e", actororg: "canton:KSD", data: .object(data))
+        let record = KafkaRecord(topic: topic, key: Array(caseId.utf8), value: try envelope.encoded())
+        try Self.producer.send([record], timeout: 10)[0].get()
+    }
+
+    func get(_ path: String, token: String? = nil) throws -> [String: Any] {
+        let r = try coordination().json("GET", path, token: token ?? canton)
+        XCTAssertEqual(r.status, 200, "\(path): \(r.text)")
+        return r.status == 200 ? try r.json() : [:]
+    }
+
+    func referrals(_ caseId: String) throws -> [[String: Any]] {
+        try get("/cases/\(caseId)/referrals")["items"] as? [[String: Any]] ?? []
+    }
+
+    func openTask(_ caseId: String, kind: String, org: String?, token: String) throws -> [String: Any]? {
+        let path = "/tasks?status=open&kind=\(kind)&limit=200" + (org.map { "&org=\($0)" } ?? "")
+        let items = try get(path, token: token)["items"] as? [[String: Any]] ?? []
+        return items.first { $0["caseId"] as? String == caseId }
+    }
+
+    func eventually<T>(_ body: () throws -> T?) throws -> T? { try TestStack.eventually(within: 15, body) }
+}

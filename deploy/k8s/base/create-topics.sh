@@ -1,0 +1,75 @@
+#!/bin/sh
+# Creates the IAS topics and their dead-letter topics, and enforces their retention.
+# Used by docker-compose.yml (service `topics`) and by the Kubernetes Job `ias-topics`, both
+# with the official apache/kafka image. Idempotent: run it again at any time.
+#
+#   KAFKA_BOOTSTRAP       bootstrap servers (host:port[,host:port])        required
+#   PARTITIONS            partitions of every topic; keep it equal to IAS_KAFKA_TOPIC_PARTITIONS
+#                         and never below the most replicas a consumer Deployment may have   (6)
+#   REPLICATION_FACTOR    replicas of every partition (1 on a single broker)                  (3)
+#   MIN_INSYNC_REPLICAS   acknowledged replicas an idempotent producer waits for              (2)
+#   KAFKA_BIN             where the Kafka command-line tools are             (/opt/kafka/bin)
+#
+# Retention: the event topics are the record the projections are rebuilt from, so they keep
+# every event (retention.ms=-1, retention.bytes=-1); so do the dead-letter topics, until an
+# operator has replayed or discarded their messages (deploy/README.md). A topic that a service
+# created before this ran got the broker's default retention: it is corrected here.
+# Partitions are never changed here (more partitions move keys to other partitions and break
+# the per-case order); a different count is reported, see deploy/README.md, "Scaling".
+set -eu
+
+BOOTSTRAP="${KAFKA_BOOTSTRAP:?KAFKA_BOOTSTRAP is not set}"
+PARTITIONS="${PARTITIONS:-6}"
+REPLICATION_FACTOR="${REPLICATION_FACTOR:-3}"
+MIN_INSYNC_REPLICAS="${MIN_INSYNC_REPLICAS:-2}"
+BIN="${KAFKA_BIN:-/opt/kafka/bin}"
+
+EVENT_TOPICS="ias.intake.v1 ias.assessment.v1 ias.plan.v1 ias.costs.v1 ias.coordination.v1 iiz.partner.outbound.v1 iiz.partner.inbound.v1"
+RETENTION="retention.ms=-1,retention.bytes=-1,cleanup.policy=delete,min.insync.replicas=${MIN_INSYNC_REPLICAS}"
+
+log() { printf 'create-topics: %s\n' "$*" >&2; }
+
+attempt=0
+until existing="$("$BIN/kafka-topics.sh" --bootstrap-server "$BOOTSTRAP" --list 2>/dev/null)"; do
+  attempt=$((attempt + 1))
+  if [ "$attempt" -ge 30 ]; then
+    log "the brokers at $BOOTSTRAP do not answer"
+    exit 1
+  fi
+  sleep 2
+done
+
+failed=0
+for event_topic in $EVENT_TOPICS; do
+  for topic in "$event_topic" "$event_topic.dlq"; do
+    if printf '%s\n' "$existing" | grep -qx "$topic"; then
+      "$BIN/kafka-configs.sh" --bootstrap-server "$BOOTSTRAP" --alter --entity-type topics \
+        --entity-name "$topic" --add-config "$RETENTION" >/dev/null || failed=1
+      log "$topic exists; retention enforced"
+    else
+      "$BIN/kafka-topics.sh" --bootstrap-server "$BOOTSTRAP" --create --if-not-exists --topic "$topic" \
+        --partitions "$PARTITIONS" --replication-factor "$REPLICATION_FACTOR" \
+        --config retention.ms=-1 --config retention.bytes=-1 --config cleanup.policy=delete \
+        --config "min.insync.replicas=${MIN_INSYNC_REPLICAS}" >/dev/null || failed=1
+      log "$topic created: $PARTITIONS partitions, $REPLICATION_FACTOR replicas, kept indefinitely"
+    fi
+  done
+done
+
+# One description of everything: report topics whose partition count differs.
+"$BIN/kafka-topics.sh" --bootstrap-server "$BOOTSTRAP" --describe 2>/dev/null \
+  | sed -n 's/^Topic: *\([^[:space:]]*\).*PartitionCount: *\([0-9]*\).*/\1 \2/p' \
+  | while read -r topic count; do
+      case " $EVENT_TOPICS " in
+        *" ${topic%.dlq} "*)
+          if [ "$count" != "$PARTITIONS" ]; then
+            log "warning: $topic has $count partitions, not $PARTITIONS (deploy/README.md, Scaling)"
+          fi ;;
+      esac
+    done
+
+if [ "$failed" -ne 0 ]; then
+  log "some topics could not be created or configured"
+  exit 1
+fi
+log "done"
