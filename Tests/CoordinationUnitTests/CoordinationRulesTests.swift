@@ -1,5 +1,4 @@
 import IASContracts
-import IASHTTP
 import IASRuntime
 import XCTest
 @testable import CoordinationService

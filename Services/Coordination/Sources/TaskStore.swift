@@ -23,6 +23,13 @@ struct TaskRecord: Encodable, Sendable {
         task_id, case_id, kind, assignee_org, subject_ref, status, due_on, opened_at, completed_at, outcome, notes, completed_by_org
         """
 
+    init(taskId: Identifier, caseId: Identifier, kind: TaskKind, assigneeOrg: String, subjectRef: String, status: String,
+         dueOn: CalendarDate?, openedAt: Date, completedAt: Date?, outcome: String?, notes: String?, completedByOrg: String?) {
+        self.taskId = taskId; self.caseId = caseId; self.kind = kind; self.assigneeOrg = assigneeOrg; self.subjectRef = subjectRef
+        self.status = status; self.dueOn = dueOn; self.openedAt = openedAt; self.completedAt = completedAt; self.outcome = outcome
+        self.notes = notes; self.completedByOrg = completedByOrg
+    }
+
     init(row: PostgresRow) throws {
         taskId = try row.identifier("task_id"); caseId = try row.identifier("case_id"); kind = try row.enumValue("kind")
         assigneeOrg = try row.string("assignee_org"); subjectRef = try row.string("subject_ref"); status = try row.string("status")

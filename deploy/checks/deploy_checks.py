@@ -1,0 +1,812 @@
+"""Checks of docker-compose.yml, the Kubernetes manifests and the image against the code.
+
+    python3 deploy_checks.py CHECK [--root ROOT] [--base FILE] [--overlay FILE]
+
+Each check prints what it found wrong to standard error, one summary line to standard output,
+and exits 1 when anything is wrong. The checks are functions of parsed inputs (the key lists
+from config_keys.py, the compose file, the rendered manifests), so that selftest.py can feed
+them inputs with a seeded fault and prove that they notice it.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import stat
+import subprocess
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import config_keys  # noqa: E402
+
+SERVICES = config_keys.SERVICES
+DB_PORT = 5432
+DNS_PORT = 53
+
+
+class CheckFailed(Exception):
+    pass
+
+
+# ---------------------------------------------------------------------------- facts from the code
+
+@dataclass
+class CodeFacts:
+    """What the deployment must agree with, read from the sources."""
+    executables: dict  # name -> config_keys.Executable
+    ports: dict = field(default_factory=dict)  # compose/k8s name (intake, partner-simulator) -> port
+    routes: dict = field(default_factory=dict)  # name -> set of GET paths it serves
+    metrics: set = field(default_factory=set)  # metric names the code exports
+    topics: list = field(default_factory=list)  # the event topics (Shared/Contracts Topics.all)
+
+
+def service_name(executable: str) -> str:
+    return executable.removeprefix("ias-")
+
+
+def read_code_facts(root: Path, executables: dict | None = None) -> CodeFacts:
+    facts = CodeFacts(executables if executables is not None else config_keys.load(root))
+    host = re.compile(r"ServiceHost\(\s*service:\s*\"(\w+)\",\s*defaultPort:\s*(\d+)")
+    get_route = re.compile(r"router\.get\(\s*\"(/[^\"]*)\"")
+    shared_routes: set[str] = set()
+    for path in (root / "Shared" / "ServiceKit").glob("*.swift"):
+        shared_routes.update(get_route.findall(path.read_text()))
+    for exe in facts.executables.values():
+        name = service_name(exe.name)
+        folder = root / "Services" / exe.folder
+        routes = set(shared_routes) if exe.uses_common else set()
+        for path in folder.rglob("*.swift") if folder.is_dir() else []:
+            text = path.read_text()
+            routes.update(get_route.findall(text))
+            for svc, port in host.findall(text):
+                if svc == name:
+                    facts.ports[name] = int(port)
+        port_key = exe.keys.get("IAS_HTTP_PORT")
+        if name not in facts.ports and port_key is not None and port_key.default and port_key.default.isdigit():
+            facts.ports[name] = int(port_key.default)
+        facts.routes[name] = routes
+    metric = re.compile(r"\"((?:ias|http)_[a-z0-9_]+)\"")
+    for base in (root / "Shared", root / "Services"):
+        for path in base.rglob("*.swift"):
+            facts.metrics.update(metric.findall(path.read_text()))
+    topics_file = root / "Shared" / "Contracts" / "Topics.swift"
+    if topics_file.exists():
+        text = topics_file.read_text()
+        facts.topics = re.findall(r"static let \w+ = \"([a-z0-9.\-]+)\"", text)
+    return facts
+
+
+# ---------------------------------------------------------------------------- helpers
+
+def load_yaml_documents(path: Path) -> list[dict]:
+    with open(path) as handle:
+        return [doc for doc in yaml.safe_load_all(handle) if doc]
+
+
+def compose_environment(service: dict) -> dict[str, str | None]:
+    env = service.get("environment") or {}
+    if isinstance(env, list):
+        result = {}
+        for item in env:
+            key, sep, value = str(item).partition("=")
+            result[key] = value if sep else None
+        return result
+    return {k: (None if v is None else str(v)) for k, v in env.items()}
+
+
+INTERPOLATION = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?[-?+])([^}]*))?\}")
+
+
+def compose_value_may_be_empty(value: str | None) -> bool:
+    """True when the value, after compose interpolation, can be the empty string."""
+    if value is None:
+        return True
+    literal = INTERPOLATION.sub("", value.replace("$$", "$"))
+    if literal.strip():
+        return False
+    matches = list(INTERPOLATION.finditer(value))
+    if not matches:
+        return True
+    for match in matches:
+        operator, default = match.group(2), match.group(3) or ""
+        if operator == ":?" or (operator == ":-" and default):
+            return False
+    return True
+
+
+def shutdown_bound(env: dict[str, str | None], executable) -> float:
+    value = env.get("IAS_SHUTDOWN_SECONDS")
+    if value not in (None, ""):
+        try:
+            return float(value)
+        except ValueError:
+            pass
+    key = executable.keys.get("IAS_SHUTDOWN_SECONDS") if executable else None
+    return float(key.default) if key is not None and key.default else 10.0
+
+
+def parse_duration(text) -> float | None:
+    if text is None:
+        return None
+    if isinstance(text, (int, float)):
+        return float(text)
+    total = 0.0
+    for amount, unit in re.findall(r"(\d+(?:\.\d+)?)(ms|us|h|m|s)", str(text)):
+        total += float(amount) * {"h": 3600, "m": 60, "s": 1, "ms": 0.001, "us": 0.000001}[unit]
+    return total
+
+
+# ---------------------------------------------------------------------------- compose
+
+def compose_env_problems(compose: dict, facts: CodeFacts) -> tuple[list[str], str]:
+    """Every key each executable reads is set in its compose service; nothing unknown is set."""
+    problems: list[str] = []
+    services = compose.get("services") or {}
+    counted = 0
+    for exe in facts.executables.values():
+        name = service_name(exe.name)
+        if not exe.exists or not exe.keys:
+            continue
+        if name not in services:
+            problems.append(f"compose has no service `{name}` for {exe.name}")
+            continue
+        counted += 1
+        env = compose_environment(services[name])
+        for key in sorted(exe.keys.values(), key=lambda k: k.name):
+            if key.name not in env:
+                kind = "required" if key.required else "has a default, but production sets every key"
+                problems.append(f"compose service `{name}` does not set {key.name} ({kind}; read at {key.where})")
+            elif key.required and compose_value_may_be_empty(env[key.name]):
+                problems.append(f"compose service `{name}`: {key.name} is required but may be empty "
+                                f"(use a value or ${{VAR:?message}})")
+        for key in sorted(env):
+            if key.startswith("IAS_") and key not in exe.keys:
+                problems.append(f"compose service `{name}` sets {key}, which {exe.name} does not read (typo or leftover?)")
+    total = sum(len(e.keys) for e in facts.executables.values() if e.exists)
+    return problems, f"{counted} services, {total} key reads, each set in compose"
+
+
+def compose_config_problems(compose: dict, facts: CodeFacts, root: Path) -> tuple[list[str], str]:
+    """Start order, health checks, ports, probes, databases, topics, grace periods."""
+    problems: list[str] = []
+    services = compose.get("services") or {}
+    for required in ("postgres", "kafka", "topics", *SERVICES, "partner-simulator"):
+        if required not in services:
+            problems.append(f"compose has no service `{required}`")
+    kafka = services.get("kafka", {})
+    kafka_env = compose_environment(kafka)
+    if not str(kafka.get("image", "")).startswith("apache/kafka:"):
+        problems.append("kafka must run the official apache/kafka image")
+    if "controller" not in str(kafka_env.get("KAFKA_PROCESS_ROLES", "")) or any("ZOOKEEPER" in k for k in kafka_env):
+        problems.append("kafka must run in KRaft mode (KAFKA_PROCESS_ROLES with controller, no ZooKeeper)")
+    for infra in ("postgres", "kafka"):
+        if infra in services and not services[infra].get("healthcheck"):
+            problems.append(f"`{infra}` has no health check")
+
+    # The database of each service: its own role and database, created by the init script.
+    init_path = root / "deploy" / "postgres" / "init-databases.sh"
+    init_services: list[str] = []
+    if init_path.exists():
+        match = re.search(r'^SERVICES="([^"]*)"', init_path.read_text(), re.M)
+        init_services = match.group(1).split() if match else []
+        if not os.stat(init_path).st_mode & stat.S_IXUSR:
+            problems.append("deploy/postgres/init-databases.sh must be executable (the postgres image sources it otherwise)")
+    else:
+        problems.append("deploy/postgres/init-databases.sh is missing")
+    if sorted(init_services) != sorted(SERVICES):
+        problems.append(f"init-databases.sh creates databases for {init_services}, not for {SERVICES}")
+    postgres = services.get("postgres", {})
+    if not any("init-databases.sh:/docker-entrypoint-initdb.d/" in str(v) for v in postgres.get("volumes", [])):
+        problems.append("postgres does not mount deploy/postgres/init-databases.sh into /docker-entrypoint-initdb.d/")
+    pg_env = compose_environment(postgres)
+    for svc in SERVICES:
+        if f"IAS_{svc.upper()}_DB_PASSWORD" not in pg_env:
+            problems.append(f"postgres does not pass IAS_{svc.upper()}_DB_PASSWORD to the init script")
+
+    # Topics: the job, its partitions, its retention, its list.
+    topics = services.get("topics", {})
+    topics_env = compose_environment(topics)
+    script = root / "deploy" / "k8s" / "base" / "create-topics.sh"
+    if not any("create-topics.sh" in str(v) for v in topics.get("volumes", [])):
+        problems.append("the topics job does not mount deploy/k8s/base/create-topics.sh")
+    if topics.get("restart") not in ("no", None):
+        problems.append("the topics job must not restart (it runs once)")
+    if script.exists():
+        text = script.read_text()
+        match = re.search(r'^EVENT_TOPICS="([^"]*)"', text, re.M)
+        listed = match.group(1).split() if match else []
+        if facts.topics and sorted(listed) != sorted(facts.topics):
+            problems.append(f"create-topics.sh creates {listed}, but the code's topics are {facts.topics}")
+        if "retention.ms=-1" not in text:
+            problems.append("create-topics.sh does not keep events indefinitely (retention.ms=-1)")
+        if ".dlq" not in text:
+            problems.append("create-topics.sh does not create the .dlq topics")
+    else:
+        problems.append("deploy/k8s/base/create-topics.sh is missing")
+
+    db_users: dict[str, str] = {}
+    for exe in facts.executables.values():
+        name = service_name(exe.name)
+        if name not in services or not exe.exists:
+            continue
+        service = services[name]
+        env = compose_environment(service)
+        if service.get("command") not in ([exe.name], exe.name):
+            problems.append(f"`{name}` must run the command {exe.name}, not {service.get('command')}")
+        port = facts.ports.get(name)
+        declared = env.get("IAS_HTTP_PORT")
+        if port is None:
+            problems.append(f"cannot tell the port of {exe.name} from its sources")
+        elif declared is not None and declared != str(port):
+            problems.append(f"`{name}` sets IAS_HTTP_PORT={declared}, the code's port is {port}")
+        listen = int(declared) if declared and declared.isdigit() else port
+        container_ports = []
+        for mapping in service.get("ports", []):
+            text = str(mapping["target"]) if isinstance(mapping, dict) else str(mapping).split("/")[0].split(":")[-1]
+            container_ports.append(text)
+        if str(listen) not in container_ports:
+            problems.append(f"`{name}` publishes {container_ports}, not its HTTP port {listen}")
+        health = service.get("healthcheck") or {}
+        probe = " ".join(map(str, health.get("test", []))) if isinstance(health.get("test"), list) else str(health.get("test", ""))
+        if f"/{listen}" not in probe and f":{listen}" not in probe:
+            problems.append(f"`{name}` health check does not probe port {listen}")
+        if "/readyz" not in probe:
+            problems.append(f"`{name}` health check does not ask /readyz")
+        elif "/readyz" not in facts.routes.get(name, set()):
+            problems.append(f"`{name}` health check asks /readyz, which {exe.name} does not serve")
+        if probe.startswith("CMD-SHELL") and "/dev/tcp" in probe:
+            problems.append(f"`{name}` health check uses /dev/tcp under sh (dash has none): run it with bash")
+        grace = parse_duration(service.get("stop_grace_period")) or 10.0
+        bound = shutdown_bound(env, exe)
+        if grace <= bound:
+            problems.append(f"`{name}`: stop_grace_period {grace:g}s must exceed IAS_SHUTDOWN_SECONDS {bound:g}s")
+        if not service.get("read_only"):
+            problems.append(f"`{name}` should run with a read-only root file system")
+        depends = service.get("depends_on") or {}
+        wanted = {"kafka": "service_healthy", "topics": "service_completed_successfully"}
+        if name in SERVICES:
+            wanted["postgres"] = "service_healthy"
+        for dependency, condition in wanted.items():
+            got = depends.get(dependency, {}).get("condition") if isinstance(depends, dict) else None
+            if got != condition:
+                problems.append(f"`{name}` must wait for {dependency} with condition {condition} (has {got})")
+        if name in SERVICES:
+            url = env.get("IAS_DATABASE_URL") or ""
+            match = re.match(r"postgres(?:ql)?://([^:@/]+)(?::.*)?@([^:/]+)(?::\d+)?/([^?]+)", url)
+            if not match:
+                problems.append(f"`{name}`: IAS_DATABASE_URL is not a postgresql:// URI with user and database")
+            else:
+                user, host, database = match.groups()
+                if user != f"ias_{name}" or database != f"ias_{name}":
+                    problems.append(f"`{name}` connects as {user} to {database}: its own is ias_{name}")
+                if host != "postgres":
+                    problems.append(f"`{name}` connects to {host}, not to the compose service postgres")
+                if user in db_users:
+                    problems.append(f"`{name}` and `{db_users[user]}` share the database role {user}")
+                db_users[user] = name
+            partitions = env.get("IAS_KAFKA_TOPIC_PARTITIONS")
+            if partitions is not None and partitions != topics_env.get("PARTITIONS"):
+                problems.append(f"`{name}` IAS_KAFKA_TOPIC_PARTITIONS={partitions} differs from the topics job's "
+                                f"PARTITIONS={topics_env.get('PARTITIONS')}")
+    simulator = services.get("partner-simulator", {})
+    if simulator and not simulator.get("profiles"):
+        problems.append("partner-simulator must be in an optional profile")
+    return problems, "start order by health, probes and ports match the code, one database and role per service"
+
+
+# ---------------------------------------------------------------------------- kubernetes
+
+@dataclass
+class Manifests:
+    docs: list[dict]
+
+    def of_kind(self, kind: str) -> list[dict]:
+        return [d for d in self.docs if d.get("kind") == kind]
+
+    def named(self, kind: str, name: str) -> dict | None:
+        for doc in self.of_kind(kind):
+            if doc.get("metadata", {}).get("name") == name:
+                return doc
+        return None
+
+
+def selects(selector: dict | None, labels: dict) -> bool:
+    if selector is None:
+        return False
+    for key, value in (selector.get("matchLabels") or {}).items():
+        if labels.get(key) != value:
+            return False
+    for expression in selector.get("matchExpressions") or []:
+        key, operator, values = expression["key"], expression["operator"], expression.get("values", [])
+        if operator == "In" and labels.get(key) not in values:
+            return False
+        if operator == "NotIn" and labels.get(key) in values:
+            return False
+        if operator == "Exists" and key not in labels:
+            return False
+        if operator == "DoesNotExist" and key in labels:
+            return False
+    return True
+
+
+def service_container(deployment: dict, executable: str) -> dict | None:
+    for container in deployment["spec"]["template"]["spec"].get("containers", []):
+        if container.get("command") == [executable] or container.get("args") == [executable]:
+            return container
+    containers = deployment["spec"]["template"]["spec"].get("containers", [])
+    return containers[0] if containers else None
+
+
+def container_environment(container: dict, manifests: Manifests) -> tuple[dict[str, dict], list[str]]:
+    """Name -> {"value": str|None, "source": str, "optional": bool} and problems of resolution."""
+    env: dict[str, dict] = {}
+    problems: list[str] = []
+    for source in container.get("envFrom") or []:
+        prefix = source.get("prefix", "")
+        if "configMapRef" in source:
+            ref = source["configMapRef"]
+            config_map = manifests.named("ConfigMap", ref["name"])
+            if config_map is None:
+                problems.append(f"envFrom names ConfigMap {ref['name']}, which the manifests do not contain")
+                continue
+            for key, value in (config_map.get("data") or {}).items():
+                env[prefix + key] = {"value": str(value), "source": f"ConfigMap {ref['name']}",
+                                     "optional": bool(ref.get("optional"))}
+        elif "secretRef" in source:
+            ref = source["secretRef"]
+            secret = manifests.named("Secret", ref["name"])
+            if secret is None:
+                problems.append(f"envFrom secretRef {ref['name']} hides which keys it sets: use env[].valueFrom.secretKeyRef")
+                continue
+            for key in list((secret.get("data") or {})) + list((secret.get("stringData") or {})):
+                env[prefix + key] = {"value": None, "source": f"Secret {ref['name']}", "optional": bool(ref.get("optional"))}
+    for item in container.get("env") or []:
+        name = item["name"]
+        if "value" in item:
+            env[name] = {"value": str(item["value"]), "source": "value", "optional": False}
+        elif "valueFrom" in item:
+            source = item["valueFrom"]
+            ref = source.get("secretKeyRef") or source.get("configMapKeyRef")
+            if ref is not None:
+                kind = "Secret" if "secretKeyRef" in source else "ConfigMap"
+                value = None
+                if kind == "ConfigMap":
+                    config_map = manifests.named("ConfigMap", ref["name"])
+                    if config_map is None:
+                        problems.append(f"{name} refers to ConfigMap {ref['name']}, which the manifests do not contain")
+                    elif ref["key"] not in (config_map.get("data") or {}):
+                        problems.append(f"{name} refers to key {ref['key']} of ConfigMap {ref['name']}, which it lacks")
+                    else:
+                        value = str(config_map["data"][ref["key"]])
+                env[name] = {"value": value, "source": f"{kind} {ref['name']}/{ref['key']}",
+                             "optional": bool(ref.get("optional"))}
+            else:
+                env[name] = {"value": None, "source": "fieldRef", "optional": False}
+        else:
+            env[name] = {"value": "", "source": "value", "optional": False}
+    return env, problems
+
+
+def k8s_env_problems(manifests: Manifests, facts: CodeFacts, label: str) -> tuple[list[str], str]:
+    """Every key each service reads is set in its Deployment (env, envFrom ConfigMap, secretKeyRef)."""
+    problems: list[str] = []
+    counted = 0
+    for svc in SERVICES:
+        exe = facts.executables[f"ias-{svc}"]
+        deployment = manifests.named("Deployment", f"ias-{svc}")
+        if deployment is None:
+            problems.append(f"{label}: no Deployment ias-{svc}")
+            continue
+        container = service_container(deployment, exe.name)
+        if container is None:
+            problems.append(f"{label}: Deployment ias-{svc} has no container")
+            continue
+        counted += 1
+        env, resolution = container_environment(container, manifests)
+        problems.extend(f"{label}: ias-{svc}: {p}" for p in resolution)
+        for key in sorted(exe.keys.values(), key=lambda k: k.name):
+            entry = env.get(key.name)
+            if entry is None:
+                kind = "required" if key.required else "has a default, but production sets every key"
+                problems.append(f"{label}: Deployment ias-{svc} does not set {key.name} ({kind}; read at {key.where})")
+            elif key.required and (entry["optional"] or entry["value"] == ""):
+                problems.append(f"{label}: ias-{svc}: {key.name} is required but is empty or optional ({entry['source']})")
+        for name in sorted(env):
+            if name.startswith("IAS_") and name not in exe.keys:
+                problems.append(f"{label}: ias-{svc} sets {name} ({env[name]['source']}), which {exe.name} does not read")
+    return problems, f"{label}: {counted} Deployments set every key their service reads"
+
+
+def _port_of(container: dict, port) -> int | None:
+    if isinstance(port, int):
+        return port
+    for item in container.get("ports") or []:
+        if item.get("name") == port:
+            return item.get("containerPort")
+    return int(port) if str(port).isdigit() else None
+
+
+def _prestop_seconds(container: dict) -> float:
+    pre_stop = (container.get("lifecycle") or {}).get("preStop") or {}
+    if "sleep" in pre_stop:
+        return float(pre_stop["sleep"].get("seconds", 0))
+    command = (pre_stop.get("exec") or {}).get("command") or []
+    for index, word in enumerate(command):
+        if word.endswith("sleep") and index + 1 < len(command):
+            try:
+                return float(command[index + 1])
+            except ValueError:
+                return 0.0
+        match = re.search(r"sleep\s+(\d+(?:\.\d+)?)", word)
+        if match:
+            return float(match.group(1))
+    return 0.0
+
+
+def _image_is_pinned(image: str) -> bool:
+    if "@sha256:" in image:
+        return True
+    last = image.rsplit("/", 1)[-1]
+    return ":" in last and not last.endswith(":latest")
+
+
+def k8s_workload_problems(manifests: Manifests, facts: CodeFacts, label: str, pinned_images: bool) -> tuple[list[str], str]:
+    """Probes, ports, security, resources, grace, Services, PDBs, autoscaling, scraping, alerts."""
+    problems: list[str] = []
+    note = lambda text: problems.append(f"{label}: {text}")  # noqa: E731
+    topics_job = manifests.named("Job", "ias-topics")
+    job_partitions = None
+    if topics_job is None:
+        note("no Job ias-topics (creates the topics with their retention)")
+    else:
+        job_container = topics_job["spec"]["template"]["spec"]["containers"][0]
+        job_env, resolution = container_environment(job_container, manifests)
+        problems.extend(f"{label}: ias-topics: {p}" for p in resolution)
+        job_partitions = (job_env.get("PARTITIONS") or {}).get("value")
+        _security_problems(topics_job, job_container, "Job ias-topics", note)
+    images = set()
+    for svc in SERVICES:
+        exe = facts.executables[f"ias-{svc}"]
+        deployment = manifests.named("Deployment", f"ias-{svc}")
+        if deployment is None:
+            note(f"no Deployment ias-{svc}")
+            continue
+        pod = deployment["spec"]["template"]
+        spec = pod["spec"]
+        labels = pod.get("metadata", {}).get("labels") or {}
+        container = service_container(deployment, exe.name)
+        name = f"Deployment ias-{svc}"
+        if container is None:
+            note(f"{name} has no container")
+            continue
+        images.add(container.get("image", ""))
+        if pinned_images and not _image_is_pinned(container.get("image", "")):
+            note(f"{name} runs {container.get('image')}: name a version or a digest, not latest")
+        if container.get("command") != [exe.name]:
+            note(f"{name} must run the command [{exe.name}], not {container.get('command')}")
+        env, _ = container_environment(container, manifests)
+        code_port = facts.ports.get(svc)
+        http_port = _port_of(container, "http")
+        if http_port is None:
+            note(f"{name} declares no container port named http")
+        elif http_port != code_port:
+            note(f"{name} declares port {http_port}, the code's is {code_port}")
+        declared = (env.get("IAS_HTTP_PORT") or {}).get("value")
+        if declared is not None and declared != str(http_port):
+            note(f"{name}: IAS_HTTP_PORT={declared} but the container port is {http_port}")
+        routes = facts.routes.get(svc, set())
+        for probe_name, path in (("readinessProbe", "/readyz"), ("livenessProbe", "/healthz")):
+            probe = container.get(probe_name) or {}
+            get = probe.get("httpGet") or {}
+            if get.get("path") != path:
+                note(f"{name}: {probe_name} must ask {path} (asks {get.get('path')})")
+            elif path not in routes:
+                note(f"{name}: {probe_name} asks {path}, which {exe.name} does not serve")
+            if _port_of(container, get.get("port")) != code_port:
+                note(f"{name}: {probe_name} probes port {get.get('port')}, the service listens on {code_port}")
+        startup = (container.get("startupProbe") or {}).get("httpGet")
+        if startup and startup.get("path") not in routes:
+            note(f"{name}: startupProbe asks {startup.get('path')}, which {exe.name} does not serve")
+        resources = container.get("resources") or {}
+        for part, keys in (("requests", ("cpu", "memory")), ("limits", ("memory",))):
+            for key in keys:
+                if key not in (resources.get(part) or {}):
+                    note(f"{name}: resources.{part}.{key} is not set")
+        _security_problems(deployment, container, name, note)
+        grace = spec.get("terminationGracePeriodSeconds", 30)
+        bound = shutdown_bound({k: v["value"] for k, v in env.items()}, exe)
+        pre_stop = _prestop_seconds(container)
+        if grace <= bound + pre_stop:
+            note(f"{name}: terminationGracePeriodSeconds {grace} must exceed preStop {pre_stop:g}s + "
+                 f"IAS_SHUTDOWN_SECONDS {bound:g}s")
+        annotations = pod.get("metadata", {}).get("annotations") or {}
+        if annotations.get("prometheus.io/scrape") != "true":
+            note(f"{name}: pods are not marked for Prometheus (prometheus.io/scrape)")
+        if annotations.get("prometheus.io/port") != str(code_port):
+            note(f"{name}: prometheus.io/port is {annotations.get('prometheus.io/port')}, not {code_port}")
+        if annotations.get("prometheus.io/path", "/metrics") not in routes:
+            note(f"{name}: prometheus.io/path {annotations.get('prometheus.io/path')} is not served")
+        # Service
+        services = [s for s in manifests.of_kind("Service") if selects({"matchLabels": s["spec"].get("selector") or {}}, labels)
+                    and s["spec"].get("selector")]
+        if not services:
+            note(f"no Service selects the pods of {name}")
+        for service in services:
+            for port in service["spec"].get("ports") or []:
+                if _port_of(container, port.get("targetPort", port.get("port"))) != code_port:
+                    note(f"Service {service['metadata']['name']} targets {port.get('targetPort')}, not {code_port}")
+        # PodDisruptionBudget
+        budgets = [b for b in manifests.of_kind("PodDisruptionBudget") if selects(b["spec"].get("selector"), labels)]
+        if not budgets:
+            note(f"no PodDisruptionBudget covers {name}")
+        # Autoscaling bounded by the partitions
+        partitions = (env.get("IAS_KAFKA_TOPIC_PARTITIONS") or {}).get("value")
+        scalers = [h for h in manifests.of_kind("HorizontalPodAutoscaler")
+                   if h["spec"]["scaleTargetRef"].get("kind") == "Deployment" and h["spec"]["scaleTargetRef"].get("name") == f"ias-{svc}"]
+        if not scalers:
+            note(f"no HorizontalPodAutoscaler scales {name}")
+        for scaler in scalers:
+            most = scaler["spec"].get("maxReplicas", 0)
+            if partitions is None or not str(partitions).isdigit():
+                note(f"{name}: IAS_KAFKA_TOPIC_PARTITIONS is not known, cannot bound the autoscaler")
+            elif most > int(partitions):
+                note(f"HorizontalPodAutoscaler ias-{svc} may scale to {most} replicas, more than the {partitions} partitions")
+            if scaler["spec"].get("minReplicas", 1) < 2:
+                note(f"HorizontalPodAutoscaler ias-{svc} allows a single replica (no availability during disruptions)")
+            if deployment["spec"].get("replicas", 1) > most:
+                note(f"{name} starts {deployment['spec'].get('replicas')} replicas, above maxReplicas {most}")
+        if job_partitions is not None and partitions is not None and job_partitions != partitions:
+            note(f"{name}: IAS_KAFKA_TOPIC_PARTITIONS={partitions} but Job ias-topics creates {job_partitions} partitions")
+    if len(images) > 1:
+        note(f"the services run different images: {sorted(images)}")
+    for monitor in manifests.of_kind("PodMonitor"):
+        for endpoint in monitor["spec"].get("podMetricsEndpoints") or []:
+            if endpoint.get("path", "/metrics") != "/metrics" or endpoint.get("port") != "http":
+                note(f"PodMonitor {monitor['metadata']['name']} must scrape port http, path /metrics")
+    for rule_set in manifests.of_kind("PrometheusRule"):
+        for group in rule_set["spec"].get("groups") or []:
+            for rule in group.get("rules") or []:
+                for metric in re.findall(r"\b((?:ias|http)_[a-z0-9_]+)", str(rule.get("expr", ""))):
+                    base = re.sub(r"_(bucket|sum|count)$", "", metric)
+                    if metric not in facts.metrics and base not in facts.metrics:
+                        note(f"alert {rule.get('alert')} uses {metric}, which the services do not export")
+    return problems, f"{label}: probes, ports, security, resources, grace, PDB, HPA <= partitions, scraping"
+
+
+def _security_problems(workload: dict, container: dict, name: str, note) -> None:
+    spec = workload["spec"]["template"]["spec"]
+    pod_security = spec.get("securityContext") or {}
+    security = container.get("securityContext") or {}
+    if not (security.get("runAsNonRoot", pod_security.get("runAsNonRoot"))):
+        note(f"{name} does not require a non-root user (runAsNonRoot)")
+    user = security.get("runAsUser", pod_security.get("runAsUser"))
+    if user is not None and int(user) == 0:
+        note(f"{name} runs as root")
+    if security.get("readOnlyRootFilesystem") is not True:
+        note(f"{name} must mount its root file system read-only")
+    if security.get("allowPrivilegeEscalation") is not False:
+        note(f"{name} must set allowPrivilegeEscalation: false")
+    if "ALL" not in ((security.get("capabilities") or {}).get("drop") or []):
+        note(f"{name} must drop all capabilities")
+    if spec.get("automountServiceAccountToken") is not False:
+        note(f"{name} mounts a service account token it does not need")
+    mounts = {m.get("mountPath") for m in container.get("volumeMounts") or []}
+    if security.get("readOnlyRootFilesystem") and "/tmp" not in mounts:
+        note(f"{name} has a read-only root but no writable /tmp")
+
+
+def k8s_network_problems(manifests: Manifests, facts: CodeFacts, label: str) -> tuple[list[str], str]:
+    """Default deny; each service: DNS, the brokers and its own database only; ingress on its port."""
+    problems: list[str] = []
+    note = lambda text: problems.append(f"{label}: {text}")  # noqa: E731
+    policies = manifests.of_kind("NetworkPolicy")
+    deny = [p for p in policies if p["spec"].get("podSelector") in ({}, None)
+            and set(p["spec"].get("policyTypes") or []) >= {"Ingress", "Egress"}
+            and not p["spec"].get("ingress") and not p["spec"].get("egress")]
+    if not deny:
+        note("no default-deny NetworkPolicy (podSelector {}, Ingress and Egress, no rules)")
+    database_peers: dict[str, list] = {}
+    for svc in SERVICES:
+        deployment = manifests.named("Deployment", f"ias-{svc}")
+        if deployment is None:
+            continue
+        labels = deployment["spec"]["template"].get("metadata", {}).get("labels") or {}
+        container = service_container(deployment, f"ias-{svc}")
+        env, _ = container_environment(container, manifests) if container else ({}, [])
+        brokers = (env.get("IAS_KAFKA_BROKERS") or {}).get("value") or ""
+        broker_ports = {int(p) for p in re.findall(r":(\d+)(?:,|$)", brokers)}
+        if not broker_ports:
+            note(f"ias-{svc}: cannot tell the broker ports from IAS_KAFKA_BROKERS={brokers!r}")
+        mine = [p for p in policies if selects(p["spec"].get("podSelector"), labels) and p["spec"].get("podSelector")]
+        if not mine:
+            note(f"no NetworkPolicy of its own selects ias-{svc}")
+            continue
+        egress_rules, ingress_rules = [], []
+        for policy in [p for p in policies if selects(p["spec"].get("podSelector"), labels) or p["spec"].get("podSelector") in ({}, None)]:
+            types = policy["spec"].get("policyTypes") or ["Ingress"]
+            if "Egress" in types:
+                egress_rules.extend(policy["spec"].get("egress") or [])
+            if "Ingress" in types:
+                ingress_rules.extend(policy["spec"].get("ingress") or [])
+        if not any("Egress" in (p["spec"].get("policyTypes") or []) for p in mine):
+            note(f"the NetworkPolicy of ias-{svc} does not restrict egress")
+        seen = {"dns": False, "database": False, "brokers": False}
+        for rule in egress_rules:
+            ports = {int(p["port"]) for p in rule.get("ports") or [] if str(p.get("port", "")).isdigit()}
+            peers = rule.get("to") or []
+            if not rule.get("ports") or not peers:
+                note(f"ias-{svc} has an egress rule open to any port or any peer: {rule}")
+                continue
+            if ports == {DNS_PORT}:
+                seen["dns"] = True
+            elif ports == {DB_PORT}:
+                seen["database"] = True
+                database_peers.setdefault(svc, []).extend(peers)
+                for peer in peers:
+                    named = _peer_names(peer)
+                    if peer.get("ipBlock"):
+                        continue
+                    if not peer.get("podSelector"):
+                        note(f"ias-{svc} may reach port {DB_PORT} of every pod of a namespace: {peer}")
+                    elif svc not in named:
+                        note(f"ias-{svc} reaches a database peer that does not name ias-{svc}: {peer}")
+                    elif named - {svc}:
+                        note(f"ias-{svc} reaches the database of {sorted(named - {svc})}")
+            elif ports and ports <= broker_ports:
+                seen["brokers"] = True
+            else:
+                note(f"ias-{svc} may reach ports {sorted(ports)}, which are neither DNS, its database nor the brokers")
+        for what, ok in seen.items():
+            if not ok:
+                note(f"ias-{svc} has no egress rule for {what}")
+        code_port = facts.ports.get(svc)
+        for rule in ingress_rules:
+            ports = {p.get("port") for p in rule.get("ports") or []}
+            if not ports:
+                note(f"ias-{svc} accepts connections on every port")
+            elif ports - {code_port, "http"}:
+                note(f"ias-{svc} accepts connections on {sorted(map(str, ports))}, not only its HTTP port {code_port}")
+    # No two services share a database peer.
+    blocks: dict[str, str] = {}
+    for svc, peers in database_peers.items():
+        for peer in peers:
+            if peer.get("ipBlock"):
+                cidr = peer["ipBlock"].get("cidr")
+                if cidr in blocks and blocks[cidr] != svc:
+                    note(f"ias-{svc} and ias-{blocks[cidr]} reach the same database address {cidr}")
+                blocks[cidr] = svc
+    return problems, f"{label}: default deny; each service reaches DNS, the brokers and its own database only"
+
+
+def _peer_names(peer: dict) -> set[str]:
+    """The services whose names appear as a label value of the peer's pod selector."""
+    named = set()
+    values = list(((peer.get("podSelector") or {}).get("matchLabels") or {}).values())
+    for expression in (peer.get("podSelector") or {}).get("matchExpressions") or []:
+        values.extend(expression.get("values") or [])
+    for value in values:
+        for svc in SERVICES:
+            if re.search(rf"(^|[-_.]){svc}($|[-_.])", str(value)):
+                named.add(svc)
+    return named
+
+
+# ---------------------------------------------------------------------------- image
+
+def dockerfile_problems(root: Path, facts: CodeFacts, hadolint: str | None) -> tuple[list[str], str]:
+    problems: list[str] = []
+    dockerfile = root / "deploy" / "Dockerfile"
+    text = dockerfile.read_text()
+    lines = [line.strip() for line in text.splitlines()]
+    stages = [line for line in lines if line.upper().startswith("FROM ")]
+    args = dict(re.findall(r"^ARG (\w+)=(\S+)", text, re.M))
+    resolve = lambda image: re.sub(r"\$\{(\w+)\}", lambda m: args.get(m.group(1), m.group(0)), image)  # noqa: E731
+    if len(stages) < 2:
+        problems.append("the Dockerfile must have a build stage and a run stage")
+    else:
+        first = resolve(stages[0].split()[1])
+        last = resolve(stages[-1].split()[1])
+        if not first.startswith("swift:"):
+            problems.append(f"the build stage must use the official Swift image, not {first}")
+        if "slim" not in last:
+            problems.append(f"the run stage must use a slim base, not {last}")
+    users = [line.split()[1] for line in lines if line.upper().startswith("USER ")]
+    if not users or not re.fullmatch(r"[1-9]\d*(:\d+)?", users[-1]):
+        problems.append("the run stage must end with a numeric non-root USER (runAsNonRoot checks it)")
+    if "*.resources" not in text:
+        problems.append("the image must ship the <Package>_<Target>.resources bundles beside the executables")
+    for svc in SERVICES:
+        if f"ias-{svc}" not in text:
+            problems.append(f"the Dockerfile does not make sure ias-{svc} is in the image")
+    exposed = set()
+    for line in lines:
+        if line.upper().startswith("EXPOSE "):
+            exposed.update(int(p.split("/")[0]) for p in line.split()[1:])
+    for name, port in facts.ports.items():
+        if port not in exposed:
+            problems.append(f"EXPOSE lacks {port} ({name})")
+    requirements = root / "deploy" / "librdkafka" / "requirements.txt"
+    if "--require-hashes" not in text or not requirements.exists():
+        problems.append("librdkafka must come from the hash-pinned deploy/librdkafka/requirements.txt")
+    else:
+        req = requirements.read_text()
+        pinned = re.search(r"^confluent-kafka==([\d.]+)", req, re.M)
+        if not pinned or "--hash=sha256:" not in req:
+            problems.append("deploy/librdkafka/requirements.txt must pin confluent-kafka==X with --hash=sha256")
+        bootstrap = root / "deploy" / "local" / "bootstrap.sh"
+        if pinned and bootstrap.exists():
+            local = re.search(r'RDKAFKA_WHEEL="confluent-kafka==([\d.]+)"', bootstrap.read_text())
+            if local and local.group(1) != pinned.group(1):
+                problems.append(f"the image pins confluent-kafka {pinned.group(1)}, the local stack {local.group(1)}")
+    ignore = root / "deploy" / "Dockerfile.dockerignore"
+    if ignore.exists():
+        allowed = [line[1:].rstrip("/") for line in ignore.read_text().splitlines() if line.startswith("!")]
+        for line in lines:
+            if line.upper().startswith("COPY ") and "--from=" not in line:
+                for source in line.split()[1:-1]:
+                    if source.startswith("--"):
+                        continue
+                    if not any(source.rstrip("/") == a or source.startswith(a + "/") for a in allowed):
+                        problems.append(f"COPY {source}: excluded from the build context by Dockerfile.dockerignore")
+    if hadolint:
+        config = Path(__file__).resolve().parent / "hadolint.yaml"
+        run = subprocess.run([hadolint, "--config", str(config), str(dockerfile)], capture_output=True, text=True)
+        if run.returncode != 0:
+            problems.append("hadolint: " + (run.stdout + run.stderr).strip())
+    return problems, "multi-stage, slim, non-root, resources shipped, librdkafka hash-pinned" + (", hadolint clean" if hadolint else "")
+
+
+# ---------------------------------------------------------------------------- command line
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("check", choices=["compose-env", "compose-config", "k8s-env", "k8s-workloads", "k8s-network", "dockerfile"])
+    parser.add_argument("--root", default=str(Path(__file__).resolve().parents[2]))
+    parser.add_argument("--compose", help="compose file (default ROOT/docker-compose.yml)")
+    parser.add_argument("--base", help="rendered base manifests")
+    parser.add_argument("--overlay", help="rendered overlay manifests")
+    parser.add_argument("--hadolint", help="path of the hadolint executable")
+    args = parser.parse_args()
+    root = Path(args.root)
+    try:
+        facts = read_code_facts(root)
+    except config_keys.ScanError as error:
+        print(error, file=sys.stderr)
+        return 1
+    problems: list[str] = []
+    summaries: list[str] = []
+    if args.check.startswith("compose"):
+        compose = yaml.safe_load(open(args.compose or root / "docker-compose.yml"))
+        fn = compose_env_problems if args.check == "compose-env" else None
+        found, summary = fn(compose, facts) if fn else compose_config_problems(compose, facts, root)
+        problems += found
+        summaries.append(summary)
+    elif args.check.startswith("k8s"):
+        for label, path, pinned in (("base", args.base, False), ("overlay", args.overlay, True)):
+            if not path:
+                continue
+            manifests = Manifests(load_yaml_documents(Path(path)))
+            if args.check == "k8s-env":
+                found, summary = k8s_env_problems(manifests, facts, label)
+            elif args.check == "k8s-workloads":
+                found, summary = k8s_workload_problems(manifests, facts, label, pinned)
+            else:
+                found, summary = k8s_network_problems(manifests, facts, label)
+            problems += found
+            summaries.append(summary)
+    else:
+        found, summary = dockerfile_problems(root, facts, args.hadolint)
+        problems += found
+        summaries.append(summary)
+    for problem in problems:
+        print("  - " + problem, file=sys.stderr)
+    print("; ".join(summaries) if not problems else f"{len(problems)} problem(s)")
+    return 1 if problems else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
