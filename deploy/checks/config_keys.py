@@ -39,7 +39,8 @@ SERVICES = ["intake", "assessment", "plan", "costs", "coordination"]
 
 READ_CALL = re.compile(r"\.(string|int|double|bool|choice|required)\(\s*\"(IAS_[A-Z0-9_]+)\"")
 ENV_SUBSCRIPT = re.compile(r"environment\[\s*\"(IAS_[A-Z0-9_]+)\"\s*\]")
-DEFAULT_LITERAL = re.compile(r"default:\s*(?:\"([^\"]*)\"|(-?[0-9][0-9_.]*))")
+# What follows the key: `, default: "text"` or `, default: 123`.
+DEFAULT_LITERAL = re.compile(r"\s*,\s*default:\s*(?:\"((?:[^\"\\]|\\.)*)\"|(-?[0-9][0-9_.]*))")
 # A reader call whose key is not a literal: the scan cannot see which key it is.
 OPAQUE_CALL = re.compile(r"\breader\.(string|int|double|bool|choice|required)\(\s*(?!\")[A-Za-z_]")
 USES_HOST = re.compile(r"\bServiceHost\(|ServiceConfiguration\.load\(")
@@ -74,28 +75,31 @@ class ScanError(Exception):
 def _scan_file(path: Path, root: Path) -> tuple[dict[str, Key], list[str]]:
     keys: dict[str, Key] = {}
     opaque: list[str] = []
-    text = path.read_text(encoding="utf-8", errors="replace")
     rel = path.relative_to(root)
-    for number, line in enumerate(text.splitlines(), start=1):
-        stripped = line.strip()
-        if stripped.startswith("//") or stripped.startswith("///"):
-            continue
-        for match in READ_CALL.finditer(line):
-            name = match.group(2)
-            required = match.group(1) == "required"
-            literal = DEFAULT_LITERAL.search(line, match.end())
-            default = None
-            if literal and not required:
-                default = literal.group(1) if literal.group(1) is not None else literal.group(2).replace("_", "")
-            if name in keys:
-                keys[name].required = keys[name].required or required
-            else:
-                keys[name] = Key(name, required, f"{rel}:{number}", default)
-        for match in ENV_SUBSCRIPT.finditer(line):
-            name = match.group(1)
-            keys.setdefault(name, Key(name, True, f"{rel}:{number}"))
-        if OPAQUE_CALL.search(line):
-            opaque.append(f"{rel}:{number}: {stripped}")
+    # Whole-line comments are blanked (line numbers stay); calls may span lines.
+    lines = path.read_text(encoding="utf-8", errors="replace").splitlines()
+    text = "\n".join("" if line.lstrip().startswith("//") else line for line in lines)
+
+    def line_of(offset: int) -> int:
+        return text.count("\n", 0, offset) + 1
+
+    for match in READ_CALL.finditer(text):
+        name = match.group(2)
+        required = match.group(1) == "required"
+        literal = DEFAULT_LITERAL.match(text, match.end())
+        default = None
+        if literal and not required:
+            default = literal.group(1) if literal.group(1) is not None else literal.group(2).replace("_", "")
+        if name in keys:
+            keys[name].required = keys[name].required or required
+        else:
+            keys[name] = Key(name, required, f"{rel}:{line_of(match.start())}", default)
+    for match in ENV_SUBSCRIPT.finditer(text):
+        name = match.group(1)
+        keys.setdefault(name, Key(name, True, f"{rel}:{line_of(match.start())}"))
+    for match in OPAQUE_CALL.finditer(text):
+        number = line_of(match.start())
+        opaque.append(f"{rel}:{number}: {lines[number - 1].strip()}")
     return keys, opaque
 
 

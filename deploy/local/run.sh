@@ -56,9 +56,8 @@ for svc in "${SERVICES[@]}"; do
 done
 log "all services ready"
 
-export IAS_ADMIN_BIN="$BIN/ias-admin" IAS_INTAKE_URL="http://127.0.0.1:$PORT_BASE" \
-       IAS_COORDINATION_URL="http://127.0.0.1:$((PORT_BASE + 4))"
-bash "$ROOT/deploy/local/demo.sh" || log "the demo could not be loaded completely"
+export IAS_ADMIN_BIN="$BIN/ias-admin" IAS_PORT_BASE="$PORT_BASE"
+python3 "$ROOT/deploy/local/demo.py" || log "the demo could not be loaded completely"
 
 cat <<INFO
 

@@ -10,7 +10,8 @@
 #   MIN_INSYNC_REPLICAS   acknowledged replicas an idempotent producer waits for              (2)
 #   KAFKA_BIN             where the Kafka command-line tools are             (/opt/kafka/bin)
 #
-# Retention: the event topics are the record the projections are rebuilt from, so they keep
+# Retention: the event topics (and the audit trail) are the record the projections are rebuilt
+# from, so they keep
 # every event (retention.ms=-1, retention.bytes=-1); so do the dead-letter topics, until an
 # operator has replayed or discarded their messages (deploy/README.md). A topic that a service
 # created before this ran got the broker's default retention: it is corrected here.
@@ -24,7 +25,7 @@ REPLICATION_FACTOR="${REPLICATION_FACTOR:-3}"
 MIN_INSYNC_REPLICAS="${MIN_INSYNC_REPLICAS:-2}"
 BIN="${KAFKA_BIN:-/opt/kafka/bin}"
 
-EVENT_TOPICS="ias.intake.v1 ias.assessment.v1 ias.plan.v1 ias.costs.v1 ias.coordination.v1 iiz.partner.outbound.v1 iiz.partner.inbound.v1"
+EVENT_TOPICS="ias.intake.v1 ias.assessment.v1 ias.plan.v1 ias.costs.v1 ias.coordination.v1 ias.audit.v1 iiz.partner.outbound.v1 iiz.partner.inbound.v1"
 RETENTION="retention.ms=-1,retention.bytes=-1,cleanup.policy=delete,min.insync.replicas=${MIN_INSYNC_REPLICAS}"
 
 log() { printf 'create-topics: %s\n' "$*" >&2; }
