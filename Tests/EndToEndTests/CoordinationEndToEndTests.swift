@@ -215,6 +215,114 @@ final class CoordinationEndToEndTests: XCTestCase {
         XCTAssertEqual(history, ["registration", "assignment"])
     }
 
+    func testTheDossierShowsTheWholeCaseFromTheEventsOfEveryService() throws {
+        let caseId = try register()
+        let personId = try XCTUnwrap(try get("/cases/\(caseId)/dossier")["person"] as? [String: Any])["personId"] as? String ?? ""
+        let planId = Identifier(), measureId = Identifier(), approvalId = Identifier(), assessmentId = Identifier()
+        try publish("intake.PersonDataCorrected", "/ias/intake", "ias.intake.v1", caseId, [
+            "personId": .string(personId), "caseId": .string(caseId), "version": .number(2),
+            "changes": .object(["givenName": .string("Meron-Corrected"), "languages": .array([.string("ti")])])])
+        try publish("assessment.AssessmentCompleted", "/ias/assessment", "ias.assessment.v1", caseId, [
+            "caseId": .string(caseId), "assessmentId": .string(assessmentId.description), "kind": .string("short"), "heldOn": .string(Self.today),
+            "languageLevels": .object(["listening": .string("A2"), "speaking": .string("A1"), "reading": .string("A1"), "writing": .string("none")]),
+            "literate": .bool(true), "schoolYears": .number(9), "vocationalYears": .number(2), "healthRestriction": .string("none"),
+            "childcareDuties": .bool(false)])
+        try publish("assessment.TargetGroupAssigned", "/ias/assessment", "ias.assessment.v1", caseId, [
+            "caseId": .string(caseId), "targetGroup": .string("labour_market_ready"), "pathway": .string("PW_LABOUR"),
+            "decidedOn": .string(Self.today), "ageAtDecision": .number(32), "assessmentId": .string(assessmentId.description),
+            "ruleSetVersion": .string("2019.1"), "ruleId": .string("adult-work-ready"), "potentialAssessmentDue": .bool(true)])
+        try publish("assessment.TargetGroupAssigned", "/ias/assessment", "ias.assessment.v1", caseId, [
+            "caseId": .string(caseId), "targetGroup": .string("social_integration"), "pathway": .string("PW_SOCIAL"),
+            "decidedOn": .string(Self.today), "ageAtDecision": .number(32), "overrideReason": .string("severe health restriction"),
+            "potentialAssessmentDue": .bool(false)])
+        try publish("plan.PlanDrafted", "/ias/plan", "ias.plan.v1", caseId, [
+            "caseId": .string(caseId), "planId": .string(planId.description), "targetGroup": .string("social_integration"),
+            "pathway": .string("PW_SOCIAL")])
+        try publish("plan.AgreementSigned", "/ias/plan", "ias.plan.v1", caseId, [
+            "caseId": .string(caseId), "planId": .string(planId.description), "signedOn": .string(Self.today), "goalCount": .number(2),
+            "reviewEveryMonths": .number(6), "nextReviewDue": .string("2027-05-22")])
+        try publish("plan.MeasurePlanned", "/ias/plan", "ias.plan.v1", caseId, measurePlanned(caseId, measureId, code: "MENTORING", partner: nil))
+        try publish("costs.BudgetOpened", "/ias/costs", "ias.costs.v1", caseId, [
+            "caseId": .string(caseId), "lumpSumRappen": .number(1_800_000), "openedOn": .string(Self.today)])
+        try publish("costs.CostApprovalDecided", "/ias/costs", "ias.costs.v1", caseId, [
+            "caseId": .string(caseId), "approvalId": .string(approvalId.description), "measureId": .string(measureId.description),
+            "decision": .string("granted"), "grantedRappen": .number(400_000), "fundingSource": .string("lump_sum"), "decidedOn": .string(Self.today)])
+        try publish("costs.ChargeBooked", "/ias/costs", "ias.costs.v1", caseId, [
+            "caseId": .string(caseId), "approvalId": .string(approvalId.description), "measureId": .string(measureId.description),
+            "amountRappen": .number(150_000), "bookedOn": .string(Self.today)])
+        try publish("plan.PlanDeviationFlagged", "/ias/plan", "ias.plan.v1", caseId, [
+            "caseId": .string(caseId), "planId": .string(planId.description), "kind": .string("review_overdue"), "on": .string(Self.today)])
+        let overdue = try eventually { try self.openTask(caseId, kind: "overdue_review", org: "canton:KSD", token: self.canton) }
+        XCTAssertNotNil(overdue, "no task for the overdue review")
+        try publish("plan.PlanReviewed", "/ias/plan", "ias.plan.v1", caseId, [
+            "caseId": .string(caseId), "planId": .string(planId.description), "heldOn": .string(Self.today), "outcome": .string("on_track"),
+            "nextReviewDue": .string("2027-11-22")])
+        try publish("plan.FinalReportIssued", "/ias/plan", "ias.plan.v1", caseId, [
+            "caseId": .string(caseId), "planId": .string(planId.description), "reportId": .string(Identifier().description),
+            "issuedOn": .string(Self.today), "fromOrg": .string("canton:KSD"), "toOrg": .string("municipality:4001")])
+        try publish("intake.CaseClosed", "/ias/intake", "ias.intake.v1", caseId, [
+            "personId": .string(personId), "caseId": .string(caseId), "reason": .string("integrated"), "closedOn": .string(Self.today),
+            "outcome": .string("first_labour_market")])
+
+        var dossier: [String: Any] = [:]
+        let complete = try TestStack.eventually(within: 15) { () -> Bool? in
+            dossier = try self.get("/cases/\(caseId)/dossier")
+            return dossier["closure"] is [String: Any] && (dossier["finalReports"] as? [Any])?.count == 1
+                && (dossier["budget"] as? [String: Any])?["spentRappen"] as? Int == 150_000
+                && (dossier["plan"] as? [String: Any])?["lastReviewOutcome"] as? String == "on_track" ? true : nil
+        }
+        XCTAssertNotNil(complete, "the dossier never showed every part: \(dossier)")
+        let person = try XCTUnwrap(dossier["person"] as? [String: Any])
+        XCTAssertEqual(person["givenName"] as? String, "Meron-Corrected", "corrections are applied")
+        XCTAssertEqual(person["languages"] as? [String], ["ti"])
+        XCTAssertEqual(person["version"] as? Int, 2)
+        XCTAssertEqual((dossier["assessments"] as? [[String: Any]])?.count, 1)
+        let group = try XCTUnwrap(dossier["targetGroup"] as? [String: Any])
+        XCTAssertEqual(group["targetGroup"] as? String, "social_integration")
+        XCTAssertEqual(group["decidedBy"] as? String, "override")
+        XCTAssertEqual((dossier["targetGroupHistory"] as? [[String: Any]])?.first?["ruleId"] as? String, "adult-work-ready")
+        let plan = try XCTUnwrap(dossier["plan"] as? [String: Any])
+        XCTAssertEqual(plan["status"] as? String, "active")
+        XCTAssertEqual((plan["measures"] as? [[String: Any]])?.first?["catalogCode"] as? String, "MENTORING")
+        let budget = try XCTUnwrap(dossier["budget"] as? [String: Any])
+        XCTAssertEqual(budget["committedRappen"] as? Int, 400_000)
+        XCTAssertEqual(budget["remainingRappen"] as? Int, 1_400_000)
+        XCTAssertEqual((dossier["closure"] as? [String: Any])?["outcome"] as? String, "first_labour_market")
+        XCTAssertEqual((dossier["openTasks"] as? [Any])?.count, 0, "a closed case has no open tasks")
+        let types = Set((dossier["timeline"] as? [[String: Any]] ?? []).compactMap { $0["type"] as? String })
+        XCTAssertTrue(types.isSuperset(of: ["intake.PersonRegistered", "intake.PersonDataCorrected", "costs.ChargeBooked",
+                                            "coordination.TaskOpened", "coordination.TaskCompleted", "intake.CaseClosed"]), "\(types)")
+    }
+
+    func testEveryReadOfTheDossierIsInTheAuditTrailWhichOnlyAuditorsSee() throws {
+        let caseId = try register()
+        XCTAssertEqual(try coordination().json("GET", "/cases/\(caseId)/dossier", token: baden).status, 403)
+        let auditor = TestEnvironment.token(org: "canton:DVI", roles: ["auditor"], subject: "auditor-3")
+        XCTAssertEqual(try coordination().json("GET", "/audit?caseId=\(caseId)", token: canton).status, 403)
+        XCTAssertEqual(try coordination().json("GET", "/audit?from=yesterday", token: auditor).status, 400)
+        let entries = try eventually { () -> [[String: Any]]? in
+            let items = try self.get("/audit?caseId=\(caseId)", token: auditor)["items"] as? [[String: Any]] ?? []
+            let reads = items.filter { $0["route"] as? String == "/cases/{caseId}/dossier" && $0["service"] as? String == "coordination" }
+            return reads.contains { $0["status"] as? Int == 403 } && reads.contains { $0["status"] as? Int == 200 } ? items : nil
+        }
+        let items = try XCTUnwrap(entries, "the dossier reads never reached the audit trail")
+        XCTAssertTrue(items.contains { $0["org"] as? String == "municipality:4021" && $0["action"] as? String == "read" })
+        let times = items.compactMap { $0["at"] as? String }
+        XCTAssertEqual(times, times.sorted(by: >), "newest first")
+    }
+
+    func testThePartnerSimulatorIsReadyAndStopsCleanlyOnSIGTERM() throws {
+        let port = TestEnvironment.freePort()
+        let simulator = ServiceProcess(name: "partner-simulator", port: port,
+                                       environment: TestEnvironment.serviceEnvironment("partner-simulator", port: port, instance: "simulator-e2e-2"))
+        try simulator.start()
+        defer { simulator.stop() }
+        try simulator.waitUntilReady()
+        XCTAssertEqual(try RawHTTPClient(port: port).request("GET", "/healthz").status, 200)
+        simulator.stop()
+        XCTAssertEqual(simulator.exitStatus, 0)
+    }
+
     func testAPartnerAnswerToAReferralNeverSentGoesToTheDeadLetterTopic() throws {
         let caseId = Identifier().description
         let marker = Identifier()

@@ -252,14 +252,16 @@ def compose_config_problems(compose: dict, facts: CodeFacts, root: Path) -> tupl
             problems.append(f"`{name}` publishes {container_ports}, not its HTTP port {listen}")
         health = service.get("healthcheck") or {}
         probe = " ".join(map(str, health.get("test", []))) if isinstance(health.get("test"), list) else str(health.get("test", ""))
-        if f"/{listen}" not in probe and f":{listen}" not in probe:
+        if not re.search(rf"(?<![0-9]){listen}(?![0-9])", probe):
             problems.append(f"`{name}` health check does not probe port {listen}")
         if "/readyz" not in probe:
             problems.append(f"`{name}` health check does not ask /readyz")
         elif "/readyz" not in facts.routes.get(name, set()):
             problems.append(f"`{name}` health check asks /readyz, which {exe.name} does not serve")
         if probe.startswith("CMD-SHELL") and "/dev/tcp" in probe:
-            problems.append(f"`{name}` health check uses /dev/tcp under sh (dash has none): run it with bash")
+            problems.append(f"`{name}` health check uses /dev/tcp under sh (dash has none): use ias-probe")
+        if "ias-probe" in probe and not (root / "deploy" / "docker" / "ias-probe").exists():
+            problems.append(f"`{name}` health check runs ias-probe, but deploy/docker/ias-probe is missing")
         grace = parse_duration(service.get("stop_grace_period")) or 10.0
         bound = shutdown_bound(env, exe)
         if grace <= bound:
@@ -295,7 +297,7 @@ def compose_config_problems(compose: dict, facts: CodeFacts, root: Path) -> tupl
     simulator = services.get("partner-simulator", {})
     if simulator and not simulator.get("profiles"):
         problems.append("partner-simulator must be in an optional profile")
-    return problems, "start order by health, probes and ports match the code, one database and role per service"
+    return problems, "start order by health; ports and probes match the code; own role and database per service; topics"
 
 
 # ---------------------------------------------------------------------------- kubernetes
@@ -574,7 +576,7 @@ def k8s_workload_problems(manifests: Manifests, facts: CodeFacts, label: str, pi
                     base = re.sub(r"_(bucket|sum|count)$", "", metric)
                     if metric not in facts.metrics and base not in facts.metrics:
                         note(f"alert {rule.get('alert')} uses {metric}, which the services do not export")
-    return problems, f"{label}: probes, ports, security, resources, grace, PDB, HPA <= partitions, scraping"
+    return problems, f"{label}: ports and probes match the code; security, resources, grace, PDB, HPA <= partitions, scraping, alerts"
 
 
 def _security_problems(workload: dict, container: dict, name: str, note) -> None:
@@ -786,6 +788,7 @@ def main() -> int:
         problems += found
         summaries.append(summary)
     elif args.check.startswith("k8s"):
+        labels = []
         for label, path, pinned in (("base", args.base, False), ("overlay", args.overlay, True)):
             if not path:
                 continue
@@ -797,14 +800,16 @@ def main() -> int:
             else:
                 found, summary = k8s_network_problems(manifests, facts, label)
             problems += found
-            summaries.append(summary)
+            labels.append(label)
+            summaries = [summary.split(": ", 1)[1]]
+        summaries = [" and ".join(labels) + ": " + summaries[0]] if summaries else ["nothing to check"]
     else:
         found, summary = dockerfile_problems(root, facts, args.hadolint)
         problems += found
         summaries.append(summary)
     for problem in problems:
         print("  - " + problem, file=sys.stderr)
-    print("; ".join(summaries) if not problems else f"{len(problems)} problem(s)")
+    print("; ".join(summaries) if not problems else f"{len(problems)} problem(s), first: {problems[0][:140]}")
     return 1 if problems else 0
 
 

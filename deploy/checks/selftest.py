@@ -1,0 +1,264 @@
+"""Proof that the deployment checks catch what they claim to catch.
+
+    python3 selftest.py new-required-key --base FILE --overlay FILE
+    python3 selftest.py seeded-faults    --base FILE --overlay FILE
+
+new-required-key: copies Shared/ and Services/ to a temporary folder, adds a source file in
+which a service (costs) reads a new required variable, and asserts that the compose check and
+the Kubernetes check (base and overlay) fail for that service and that variable, and for no
+other; then the same with the read placed in Shared/ (every service gains it); then the same
+through the `--print-config-keys` path, with stand-in executables.
+
+seeded-faults: applies one fault at a time to the parsed compose file and to the rendered
+manifests (a wrong port, a probe path, a writable root, an autoscaler beyond the partitions,
+a network rule reaching another service's database, ...) and asserts that a check reports it.
+"""
+from __future__ import annotations
+
+import argparse
+import copy
+import os
+import shutil
+import stat
+import sys
+import tempfile
+from pathlib import Path
+
+import yaml
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import config_keys  # noqa: E402
+import deploy_checks as checks  # noqa: E402
+
+PROBE_KEY = "IAS_DEPLOY_CHECK_PROBE"
+
+
+def copy_sources(root: Path, target: Path) -> None:
+    for part in ("Shared", "Services"):
+        shutil.copytree(root / part, target / part, ignore=shutil.ignore_patterns(".build", "*.o"))
+
+
+def all_env_problems(compose: dict, base: list, overlay: list, facts: checks.CodeFacts) -> list[str]:
+    problems, _ = checks.compose_env_problems(compose, facts)
+    for label, docs in (("base", base), ("overlay", overlay)):
+        found, _ = checks.k8s_env_problems(checks.Manifests(docs), facts, label)
+        problems += found
+    return problems
+
+
+def expect_flagged(problems: list[str], services: list[str], failures: list[str], case: str) -> None:
+    mentioning = [p for p in problems if PROBE_KEY in p]
+    for target in ("compose", "base", "overlay"):
+        for svc in services:
+            marker = f"`{svc}`" if target == "compose" else f"ias-{svc}"
+            hits = [p for p in mentioning if marker in p and (p.startswith(target) if target != "compose" else p.startswith("compose"))]
+            if not hits:
+                failures.append(f"{case}: the {target} check did not report {PROBE_KEY} for {svc}")
+    others = [s for s in checks.SERVICES if s not in services]
+    for problem in mentioning:
+        for svc in others:
+            if f"`{svc}`" in problem or f"ias-{svc} " in problem:
+                failures.append(f"{case}: {svc} was reported although it does not read {PROBE_KEY}: {problem}")
+
+
+def new_required_key(root: Path, compose: dict, base: list, overlay: list) -> tuple[list[str], str]:
+    failures: list[str] = []
+    baseline = checks.read_code_facts(root, config_keys.scan_sources(root))
+    if any(PROBE_KEY in p for p in all_env_problems(compose, base, overlay, baseline)):
+        failures.append(f"{PROBE_KEY} is reported before it is injected")
+    injection = ("import IASRuntime\n\n"
+                 "// Injected by deploy/checks/selftest.py into a temporary copy; never committed.\n"
+                 "func deployCheckProbe(_ reader: ConfigurationReader) -> String {\n"
+                 f"    reader.required(\"{PROBE_KEY}\", hint: \"a variable the deployment does not set\")\n"
+                 "}\n")
+    cases = (("a service gains it", Path("Services/Costs/Sources/DeployCheckProbe.swift"), ["costs"]),
+             ("the shared library gains it", Path("Shared/ServiceKit/DeployCheckProbe.swift"), list(checks.SERVICES)))
+    for case, relative, services in cases:
+        with tempfile.TemporaryDirectory() as tmp:
+            copy = Path(tmp)
+            copy_sources(root, copy)
+            (copy / relative).write_text(injection)
+            executables = config_keys.scan_sources(copy)
+            for svc in services:
+                key = executables[f"ias-{svc}"].keys.get(PROBE_KEY)
+                if key is None or not key.required:
+                    failures.append(f"{case}: the source scan did not find the required {PROBE_KEY} for {svc}")
+            facts = checks.read_code_facts(copy, executables)
+            expect_flagged(all_env_problems(compose, base, overlay, facts), services, failures, case)
+
+    # The same through `--print-config-keys`: stand-in executables print the keys of the scan,
+    # and ias-costs one more.
+    with tempfile.TemporaryDirectory() as tmp:
+        bin_dir = Path(tmp)
+        for name, exe in baseline.executables.items():
+            if not exe.exists:
+                continue
+            lines = [k.name if k.required else f"{k.name}={k.default or ''}" for k in exe.keys.values()]
+            if name == "ias-costs":
+                lines.append(PROBE_KEY)
+            script = bin_dir / name
+            script.write_text("#!/bin/sh\n[ \"$1\" = --print-config-keys ] || exit 2\ncat <<'KEYS'\n" + "\n".join(lines) + "\nKEYS\n")
+            script.chmod(script.stat().st_mode | stat.S_IXUSR)
+        executables = config_keys.keys_from_binaries(bin_dir)
+        for name, exe in baseline.executables.items():
+            if exe.exists and set(executables[name].keys) - {PROBE_KEY} != set(exe.keys):
+                failures.append(f"--print-config-keys: {name} keys differ from the source scan")
+        facts = checks.read_code_facts(root, executables)
+        expect_flagged(all_env_problems(compose, base, overlay, facts), ["costs"], failures, "--print-config-keys")
+    return failures, f"a new required {PROBE_KEY} (in costs, in Shared/, via --print-config-keys) fails compose and manifests"
+
+
+# ---------------------------------------------------------------------------- seeded faults
+
+def _deployment(docs: list, name: str) -> dict:
+    return next(d for d in docs if d.get("kind") == "Deployment" and d["metadata"]["name"] == name)
+
+
+def _container(docs: list, name: str) -> dict:
+    return _deployment(docs, name)["spec"]["template"]["spec"]["containers"][0]
+
+
+def _named(docs: list, kind: str, name: str) -> dict:
+    return next(d for d in docs if d.get("kind") == kind and d["metadata"]["name"] == name)
+
+
+def _config_map(docs: list) -> dict:
+    return next(d for d in docs if d.get("kind") == "ConfigMap" and d["metadata"]["name"].startswith("ias-config"))
+
+
+def _db_rule(policy: dict) -> dict:
+    return next(r for r in policy["spec"]["egress"] if any(p.get("port") == checks.DB_PORT for p in r.get("ports", [])))
+
+
+def _set(path_fn, value):
+    def mutate(doc):
+        target, key = path_fn(doc)
+        target[key] = value
+    return mutate
+
+
+COMPOSE_FAULTS = [
+    ("compose lacks a key with a default", "compose-env", "IAS_SHUTDOWN_SECONDS",
+     lambda c: c["services"]["intake"]["environment"].pop("IAS_SHUTDOWN_SECONDS")),
+    ("a required secret may be empty", "compose-env", "may be empty",
+     lambda c: c["services"]["plan"]["environment"].__setitem__("IAS_JWT_SECRET", "${IAS_JWT_SECRET}")),
+    ("a misspelt variable", "compose-env", "IAS_KAFKA_BROKER,",
+     lambda c: c["services"]["costs"]["environment"].__setitem__("IAS_KAFKA_BROKER", "kafka:9092")),
+    ("a published port that is not the service's", "compose-config", "publishes",
+     lambda c: c["services"]["intake"].__setitem__("ports", ["8091:8091"])),
+    ("IAS_HTTP_PORT differs from the code", "compose-config", "IAS_HTTP_PORT=9999",
+     lambda c: c["services"]["assessment"]["environment"].__setitem__("IAS_HTTP_PORT", "9999")),
+    ("start order not by health", "compose-config", "condition service_healthy",
+     lambda c: c["services"]["plan"]["depends_on"]["postgres"].__setitem__("condition", "service_started")),
+    ("services start before the topics exist", "compose-config", "service_completed_successfully",
+     lambda c: c["services"]["costs"]["depends_on"].pop("topics")),
+    ("a health check on the wrong path", "compose-config", "does not ask /readyz",
+     lambda c: c["services"]["coordination"]["healthcheck"].__setitem__(
+         "test", [str(x).replace("/readyz", "/ready") for x in c["services"]["coordination"]["healthcheck"]["test"]])),
+    ("stop grace shorter than the shutdown bound", "compose-config", "stop_grace_period",
+     lambda c: c["services"]["intake"].__setitem__("stop_grace_period", "5s")),
+    ("a service uses another's database role", "compose-config", "connects as ias_intake",
+     lambda c: c["services"]["plan"]["environment"].__setitem__(
+         "IAS_DATABASE_URL", "postgresql://ias_intake:x@postgres:5432/ias_intake")),
+    ("partitions differ from the topics job", "compose-config", "PARTITIONS",
+     lambda c: c["services"]["costs"]["environment"].__setitem__("IAS_KAFKA_TOPIC_PARTITIONS", "12")),
+    ("the partner simulator always starts", "compose-config", "optional profile",
+     lambda c: c["services"]["partner-simulator"].pop("profiles")),
+    ("Kafka with ZooKeeper", "compose-config", "KRaft",
+     lambda c: c["services"]["kafka"]["environment"].__setitem__("KAFKA_ZOOKEEPER_CONNECT", "zookeeper:2181")),
+]
+
+MANIFEST_FAULTS = [
+    ("a ConfigMap key missing", "k8s-env", "IAS_LOG_LEVEL",
+     lambda d: _config_map(d)["data"].pop("IAS_LOG_LEVEL")),
+    ("a required secret made optional", "k8s-env", "required but",
+     lambda d: next(e for e in _container(d, "ias-costs")["env"] if e["name"] == "IAS_JWT_SECRET")
+     ["valueFrom"]["secretKeyRef"].__setitem__("optional", True)),
+    ("a misspelt variable", "k8s-env", "IAS_OUTBOX_BATCHSIZE",
+     lambda d: _container(d, "ias-plan")["env"].append({"name": "IAS_OUTBOX_BATCHSIZE", "value": "10"})),
+    ("readiness on the wrong path", "k8s-workloads", "readinessProbe",
+     lambda d: _container(d, "ias-plan")["readinessProbe"]["httpGet"].__setitem__("path", "/ready")),
+    ("liveness on readiness", "k8s-workloads", "livenessProbe",
+     lambda d: _container(d, "ias-intake")["livenessProbe"]["httpGet"].__setitem__("path", "/readyz")),
+    ("a container port that is not the service's", "k8s-workloads", "declares port",
+     lambda d: _container(d, "ias-costs")["ports"][0].__setitem__("containerPort", 9000)),
+    ("a writable root file system", "k8s-workloads", "read-only",
+     lambda d: _container(d, "ias-assessment")["securityContext"].__setitem__("readOnlyRootFilesystem", False)),
+    ("root", "k8s-workloads", "runs as root",
+     lambda d: _deployment(d, "ias-coordination")["spec"]["template"]["spec"]["securityContext"].__setitem__("runAsUser", 0)),
+    ("no memory limit", "k8s-workloads", "limits.memory",
+     lambda d: _container(d, "ias-intake")["resources"]["limits"].pop("memory")),
+    ("grace shorter than preStop + shutdown bound", "k8s-workloads", "terminationGracePeriodSeconds",
+     lambda d: _deployment(d, "ias-plan")["spec"]["template"]["spec"].__setitem__("terminationGracePeriodSeconds", 12)),
+    ("an autoscaler beyond the partitions", "k8s-workloads", "partitions",
+     lambda d: _named(d, "HorizontalPodAutoscaler", "ias-costs")["spec"].__setitem__("maxReplicas", 12)),
+    ("no disruption budget", "k8s-workloads", "PodDisruptionBudget",
+     lambda d: d.remove(_named(d, "PodDisruptionBudget", "ias-intake"))),
+    ("not scraped", "k8s-workloads", "prometheus.io/scrape",
+     lambda d: _deployment(d, "ias-costs")["spec"]["template"]["metadata"]["annotations"].pop("prometheus.io/scrape")),
+    ("an alert on a metric nobody exports", "k8s-workloads", "do not export",
+     lambda d: _named(d, "PrometheusRule", "ias-alerts")["spec"]["groups"][0]["rules"][0].__setitem__(
+         "expr", "ias_outbox_backlogg > 1")),
+    ("a network rule to another service's database", "k8s-network", "ias-plan",
+     lambda d: _db_rule(_named(d, "NetworkPolicy", "ias-plan"))["to"][0]["podSelector"]["matchLabels"].__setitem__(
+         "cnpg.io/cluster", "ias-intake")),
+    ("a database rule open to a whole namespace", "k8s-network", "every pod of a namespace",
+     lambda d: _db_rule(_named(d, "NetworkPolicy", "ias-costs"))["to"][0].pop("podSelector")),
+    ("an egress rule open to everything", "k8s-network", "open to any",
+     lambda d: _named(d, "NetworkPolicy", "ias-costs")["spec"]["egress"].append({})),
+    ("no default deny", "k8s-network", "default-deny",
+     lambda d: d.remove(_named(d, "NetworkPolicy", "ias-default-deny"))),
+]
+
+
+def seeded_faults(root: Path, compose: dict, overlay: list) -> tuple[list[str], str]:
+    failures: list[str] = []
+    facts = checks.read_code_facts(root, config_keys.scan_sources(root))
+    run = {
+        "compose-env": lambda c: checks.compose_env_problems(c, facts)[0],
+        "compose-config": lambda c: checks.compose_config_problems(c, facts, root)[0],
+        "k8s-env": lambda d: checks.k8s_env_problems(checks.Manifests(d), facts, "overlay")[0],
+        "k8s-workloads": lambda d: checks.k8s_workload_problems(checks.Manifests(d), facts, "overlay", True)[0],
+        "k8s-network": lambda d: checks.k8s_network_problems(checks.Manifests(d), facts, "overlay")[0],
+    }
+    count = 0
+    for faults, original in ((COMPOSE_FAULTS, compose), (MANIFEST_FAULTS, overlay)):
+        for description, check, expected, mutate in faults:
+            count += 1
+            before = set(run[check](copy.deepcopy(original)))
+            changed = copy.deepcopy(original)
+            try:
+                mutate(changed)
+            except (KeyError, StopIteration, IndexError, ValueError) as error:
+                failures.append(f"{description}: cannot seed the fault ({error!r}); the inputs changed shape")
+                continue
+            new = [p for p in run[check](changed) if p not in before]
+            if not any(expected in p for p in new):
+                failures.append(f"{description}: {check} did not report it (expected a problem with {expected!r}; got {new})")
+    return failures, f"{count} seeded faults, each reported by its check"
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("case", choices=["new-required-key", "seeded-faults"])
+    parser.add_argument("--root", default=str(Path(__file__).resolve().parents[2]))
+    parser.add_argument("--base", required=True)
+    parser.add_argument("--overlay", required=True)
+    args = parser.parse_args()
+    os.environ.pop("IAS_CONFIG_KEYS_FROM_BINARIES", None)
+    root = Path(args.root)
+    compose = yaml.safe_load(open(root / "docker-compose.yml"))
+    base = checks.load_yaml_documents(Path(args.base))
+    overlay = checks.load_yaml_documents(Path(args.overlay))
+    if args.case == "new-required-key":
+        failures, summary = new_required_key(root, compose, base, overlay)
+    else:
+        failures, summary = seeded_faults(root, compose, overlay)
+    for failure in failures:
+        print("  - " + failure, file=sys.stderr)
+    print(summary if not failures else f"{len(failures)} expectation(s) not met, first: {failures[0][:140]}")
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
