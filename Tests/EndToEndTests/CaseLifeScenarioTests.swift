@@ -42,7 +42,7 @@ final class CaseLifeScenarioTests: XCTestCase {
         // Every member gets a budget of the lump sum: they are recognised refugees.
         for member in [father, mother, child, teen] {
             let opened = try eventually { () -> Bool? in
-                try self.get("costs", "/cases/\(member.caseId)/budget")["lumpSumRappen"] as? Int == 1_800_000 ? true : nil
+                try self.fetch("costs", "/cases/\(member.caseId)/budget")?["lumpSumRappen"] as? Int == 1_800_000 ? true : nil
             }
             XCTAssertNotNil(opened, "every recognised refugee gets the lump sum")
         }
@@ -115,7 +115,7 @@ final class CaseLifeScenarioTests: XCTestCase {
                                                     body: ["status": "VA", "decidedOn": Self.today])
         XCTAssertEqual(regularised.status, 200, regularised.text)
         let opened = try eventually { () -> Bool? in
-            try self.get("costs", "/cases/\(seeker.caseId)/budget")["lumpSumRappen"] as? Int == 1_800_000 ? true : nil
+            try self.fetch("costs", "/cases/\(seeker.caseId)/budget")?["lumpSumRappen"] as? Int == 1_800_000 ? true : nil
         }
         XCTAssertNotNil(opened, "the budget opens with the regularisation")
         let full = try plan(of: seeker, containing: ["AMIPLUS"])
@@ -136,7 +136,7 @@ final class CaseLifeScenarioTests: XCTestCase {
         try transfer(person, to: "municipality:4021", reason: "relocation", token: aarau)
         // The receiving municipality gets a task and access; the previous one loses access.
         let task = try eventually { () -> [String: Any]? in
-            let tasks = try self.get("coordination", "/tasks?org=municipality:4021&status=open", token: baden)
+            guard let tasks = try self.fetch("coordination", "/tasks?org=municipality:4021&status=open", token: baden) else { return nil }
             return (tasks["items"] as? [[String: Any]])?.first { ($0["caseId"] as? String) == person.caseId && ($0["kind"] as? String) == "handover" }
         }
         XCTAssertNotNil(task, "no handover task for the receiving municipality")
@@ -147,7 +147,7 @@ final class CaseLifeScenarioTests: XCTestCase {
 
         // The plan keeps its history and carries the final reports of both handovers.
         let reports = try eventually { () -> [[String: Any]]? in
-            let plan = try self.get("plan", "/cases/\(person.caseId)/plan", token: baden)
+            guard let plan = try self.fetch("plan", "/cases/\(person.caseId)/plan", token: baden) else { return nil }
             let list = plan["finalReports"] as? [[String: Any]] ?? []
             return list.count >= 2 ? list : nil
         }
@@ -172,7 +172,7 @@ final class CaseLifeScenarioTests: XCTestCase {
         let deviations = plan["deviations"] as? [[String: Any]] ?? []
         XCTAssertTrue(deviations.contains { ($0["kind"] as? String) == "interrupted" }, "\(deviations)")
         let task = try eventually { () -> [String: Any]? in
-            let tasks = try self.get("coordination", "/tasks?org=canton:KSD&status=open")
+            guard let tasks = try self.fetch("coordination", "/tasks?org=canton:KSD&status=open") else { return nil }
             return (tasks["items"] as? [[String: Any]])?.first { ($0["caseId"] as? String) == person.caseId && ($0["kind"] as? String) == "measure_follow_up" }
         }
         XCTAssertNotNil(task, "no follow-up task for the responsible organisation")
@@ -195,7 +195,7 @@ final class CaseLifeScenarioTests: XCTestCase {
         let drafted = try plan(of: person, containing: ["AMIPLUS"])
         let measureId = try measure("AMIPLUS", in: drafted)
         _ = try eventually { () -> Bool? in
-            try self.get("costs", "/cases/\(person.caseId)/budget")["lumpSumRappen"] as? Int == 1_800_000 ? true : nil
+            try self.fetch("costs", "/cases/\(person.caseId)/budget")?["lumpSumRappen"] as? Int == 1_800_000 ? true : nil
         }
         let approval = try requestApproval(person, measureId: measureId, amount: 1_900_000)
         let refused = try client("costs").json("POST", "/cost-approvals/\(approval)/decision", token: approver,
@@ -322,7 +322,7 @@ final class CaseLifeScenarioTests: XCTestCase {
 
     func waitForMeasure(_ person: Registered, code: String, status: String, within seconds: Double = 10) throws {
         let reached = try TestStack.eventually(within: seconds) { () -> Bool? in
-            let plan = try self.get("plan", "/cases/\(person.caseId)/plan")
+            guard let plan = try self.fetch("plan", "/cases/\(person.caseId)/plan") else { return nil }
             let measure = (plan["measures"] as? [[String: Any]] ?? []).last { ($0["catalogCode"] as? String) == code }
             return (measure?["status"] as? String) == status ? true : nil
         }
@@ -333,6 +333,12 @@ final class CaseLifeScenarioTests: XCTestCase {
         let r = try client(service).json("GET", path, token: token ?? canton)
         XCTAssertEqual(r.status, 200, "\(service) \(path): \(r.text)")
         return r.status == 200 ? try r.json() : [:]
+    }
+
+    /// The JSON of a 200 answer, nil otherwise (for polling; asserts nothing).
+    func fetch(_ service: String, _ path: String, token: String? = nil) throws -> [String: Any]? {
+        let r = try client(service).json("GET", path, token: token ?? canton)
+        return r.status == 200 ? try r.json() : nil
     }
 
     func status(_ service: String, _ path: String, token: String? = nil) throws -> Int {

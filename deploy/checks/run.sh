@@ -10,6 +10,7 @@ CHECKS="$ROOT/deploy/checks"
 TMP="$(mktemp -d)"
 trap 'rm -rf "$TMP"' EXIT
 cd "$ROOT" || exit 1
+export PYTHONDONTWRITEBYTECODE=1
 
 passed=0
 failed=0

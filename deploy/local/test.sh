@@ -65,6 +65,12 @@ run_phase "unit tests" 'UnitTests\.'
 run_phase "integration tests" 'IntegrationTests\.'
 run_phase "end-to-end tests" 'EndToEndTests\.'
 
+log "== deployment checks (compose, Kubernetes, Dockerfile, configuration keys) =="
+bash "$ROOT/deploy/checks/run.sh" | tee "$TEST_DIR/deploy-checks.out"; rc=${PIPESTATUS[0]}
+line="$(grep -E '^[0-9]+ passed, [0-9]+ failed$' "$TEST_DIR/deploy-checks.out" | tail -n 1)"
+dp="$(cut -d' ' -f1 <<<"$line")"; df="$(cut -d' ' -f3 <<<"$line")"
+total_run=$((total_run + ${dp:-0} + ${df:-1})); total_failed=$((total_failed + ${df:-1})); [ "$rc" -eq 0 ] || status=1
+
 echo
 echo "$((total_run - total_failed)) passed, $total_failed failed"
 exit $status
