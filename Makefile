@@ -1,12 +1,15 @@
 # The two commands of the README, plus helpers. Everything is configurable by environment
 # variables (see README.md, "Configuration").
-.PHONY: run test build bootstrap clean
+.PHONY: run test build bootstrap clean token
 
 run:        ## the whole suite locally: PostgreSQL, broker, the five services, demo data
 	@bash deploy/local/run.sh
 
 test:       ## unit, integration and end-to-end tests against a real PostgreSQL and broker
 	@bash deploy/local/test.sh
+
+token:      ## a bearer token for the local stack: make token ORG=municipality:4001 ROLE=caseworker
+	@bash deploy/local/token.sh
 
 build:
 	@bash deploy/local/bootstrap.sh && swift build

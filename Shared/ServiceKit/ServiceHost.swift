@@ -193,6 +193,10 @@ public final class ServiceHost: @unchecked Sendable {
                 let wanted = Set(topics + subscriptions.flatMap(\.topics))
                 try admin.ensureTopics(wanted.sorted().map { ($0, configuration.topicPartitions) }, timeout: 10)
                 break
+            } catch let error as MigrationError {
+                // A broken or edited migration does not heal by waiting: stop, say why.
+                logger.error("cannot apply the migrations; exiting", ["error": String(describing: error)])
+                exit(1)
             } catch {
                 logger.warning("not ready yet: database or broker unavailable; retrying",
                                ["error": String(describing: error), "retryInSeconds": String(backoff)])

@@ -41,8 +41,8 @@ public final class PlanApp: Sendable {
         host.schedule(ScheduledJob(name: "overdue-reviews", intervalSeconds: reviewCheckIntervalSeconds) { [self] in
             try flagOverdueReviews(today: CalendarDate.today())
         })
-        host.route("GET", "/catalog/measures") { [self] context in try catalogMeasures(context) }
-        host.route("GET", "/catalog/pathways") { [self] context in try catalogPathways(context) }
+        host.route("GET", "/catalog/measures", audit: .none) { [self] context in try catalogMeasures(context) }
+        host.route("GET", "/catalog/pathways", audit: .none) { [self] context in try catalogPathways(context) }
         host.route("GET", "/cases/{caseId}/plan") { [self] context in try getPlan(context) }
         host.route("POST", "/cases/{caseId}/plan/measures") { [self] context in try addMeasure(context) }
         host.route("POST", "/cases/{caseId}/plan/measures/{measureId}/status") { [self] context in try changeStatus(context) }
