@@ -7,13 +7,22 @@ import IASRuntime
 /// The audit trail of personal-data access of every service, kept from their
 /// audit.PersonalDataAccessed events: identifiers and routes only, never the data read.
 enum AuditLog {
+    /// The Swiss data protection ordinance asks that logs of sensitive data, reads included,
+    /// be kept at least one year: the configured retention may not go below that.
+    static let minimumRetentionDays = 365
+
+    /// Deletes entries older than the retention (a scheduled job; idempotent).
+    static func purge(olderThanDays days: Int, on c: PostgresConnection) throws -> Int {
+        try c.execute("DELETE FROM audit.audit_log WHERE at < now() - make_interval(days => $1)", [max(days, minimumRetentionDays)])
+    }
+
     static func apply(_ envelope: EventEnvelope, on c: PostgresConnection) throws {
         guard envelope.type == PersonalDataAccessed.eventType else {
             throw EventRejected("message \(envelope.id) on the audit topic has type \(envelope.type)")
         }
         let e = try envelope.payload(PersonalDataAccessed.self)
         try c.execute("""
-            INSERT INTO audit_log (audit_id, service, subject, org, roles, action, method, route, case_id, person_id, status, request_id, at)
+            INSERT INTO audit.audit_log (audit_id, service, subject, org, roles, action, method, route, case_id, person_id, status, request_id, at)
             VALUES ($1, $2, $3, $4, $5::jsonb, $6, $7, $8, $9, $10, $11, $12, $13) ON CONFLICT (audit_id) DO NOTHING
             """, [envelope.id, e.service, e.subject, e.organisation, try PostgresJSON(e.roles), e.action.rawValue, e.method, e.route,
                   e.caseId, e.personId, e.status, e.requestId, e.at])
@@ -47,10 +56,10 @@ enum AuditLog {
 
     static func search(_ f: Filter, on c: PostgresConnection) throws -> [Entry] {
         try c.query("""
-            SELECT audit_id, service, subject, org, roles, action, method, route, case_id, person_id, status, request_id, at FROM audit_log
+            SELECT audit_id, service, subject, org, roles, action, method, route, case_id, person_id, status, request_id, at FROM audit.audit_log
             WHERE ($1::uuid IS NULL OR case_id = $1) AND ($2::text IS NULL OR subject = $2)
               AND ($3::timestamptz IS NULL OR at >= $3) AND ($4::timestamptz IS NULL OR at < $4)
-              AND ($5::uuid IS NULL OR (at, audit_id) < (SELECT p.at, p.audit_id FROM audit_log p WHERE p.audit_id = $5))
+              AND ($5::uuid IS NULL OR (at, audit_id) < (SELECT p.at, p.audit_id FROM audit.audit_log p WHERE p.audit_id = $5))
             ORDER BY at DESC, audit_id DESC LIMIT $6
             """, [f.caseId, f.subject, f.from, f.to, f.after, f.limit]).map { r in
             Entry(auditId: try r.identifier("audit_id"), service: try r.string("service"), subject: try r.string("subject"),

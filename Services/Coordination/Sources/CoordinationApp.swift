@@ -10,15 +10,22 @@ import IASServiceKit
 /// the organisations, consents, referrals to partners, the IAS indicators and the audit trail.
 public final class CoordinationApp: Sendable {
     let host: ServiceHost
+    let auditRetentionDays: Int
 
-    public init(host: ServiceHost) { self.host = host }
+    public init(host: ServiceHost, auditRetentionDays: Int = 730) {
+        self.host = host
+        self.auditRetentionDays = auditRetentionDays
+    }
 
     /// Entry point of the `ias-coordination` executable.
     public static func main() -> Never {
         ServiceMain.run("coordination") {
+            var retention = 730
             let host = try ServiceHost(service: "coordination", defaultPort: 8085,
-                                       publishes: [Topics.coordination, Topics.partnerOutbound], resources: Bundle.module)
-            CoordinationApp(host: host).register()
+                                       publishes: [Topics.coordination, Topics.partnerOutbound], resources: Bundle.module) { reader in
+                retention = reader.int("IAS_AUDIT_RETENTION_DAYS", default: 730, range: AuditLog.minimumRetentionDays...36_500)
+            }
+            CoordinationApp(host: host, auditRetentionDays: retention).register()
             return host
         }
     }
@@ -33,6 +40,10 @@ public final class CoordinationApp: Sendable {
         // Every service records access to personal data on ias.audit.v1; coordination keeps the trail.
         host.subscribe(EventSubscription(name: "audit", topics: [Topics.audit]) { envelope, connection in
             try AuditLog.apply(envelope, on: connection)
+        })
+        host.schedule(ScheduledJob(name: "audit-retention", intervalSeconds: 86_400) { [host, auditRetentionDays] in
+            let purged = try host.write { try AuditLog.purge(olderThanDays: auditRetentionDays, on: $0) }
+            if purged > 0 { host.logger.info("audit entries past their retention deleted", ["count": String(purged)]) }
         })
         host.route("GET", "/cases/{caseId}/dossier") { [self] context in try dossier(context) }
         host.route("GET", "/tasks") { [self] context in try listTasks(context) }
