@@ -72,9 +72,8 @@ enum ServiceEventsProjection {
                        completed_on = CASE WHEN $2 = 'completed' THEN $3::date ELSE completed_on END
                 WHERE measure_id = $1
                 """, [e.measureId, e.to.rawValue, e.on])
-            if e.to == .interrupted || e.to == .dropped {
-                try measureFollowUp(caseId: e.caseId, measureId: e.measureId, on: e.on, cause: cause, c)
-            }
+            // The follow-up task comes from PlanDeviationFlagged: a measure dropped because the
+            // plan was re-drafted for a new target group is not a deviation and needs no task.
         case PlanDeviationFlagged.eventType:
             let e = try envelope.payload(PlanDeviationFlagged.self)
             try c.execute("""
