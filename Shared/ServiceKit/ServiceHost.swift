@@ -53,7 +53,10 @@ public final class ServiceHost: @unchecked Sendable {
         try KafkaLibrary.requireSupportedVersion()
         source = "/ias/\(service)"
         pool = PostgresPool(configuration: configuration.database, logger: logger)
-        producer = try KafkaProducer(configuration: configuration.kafka, logger: logger)
+        var producerConfiguration = configuration.kafka
+        // Every message gets a definitive delivery report before the relay stops waiting for it.
+        producerConfiguration.properties["message.timeout.ms"] = "15000"
+        producer = try KafkaProducer(configuration: producerConfiguration, logger: logger)
         var relayConfiguration = OutboxRelay.Configuration()
         relayConfiguration.batchSize = configuration.relayBatchSize
         relay = OutboxRelay(pool: pool, producer: producer, metrics: metrics, logger: logger, configuration: relayConfiguration)

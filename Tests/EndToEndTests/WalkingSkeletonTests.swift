@@ -62,6 +62,14 @@ final class WalkingSkeletonTests: XCTestCase {
         // Other services react too (costs opens the budget of a VA): the registration is there once.
         XCTAssertEqual(timeline.filter { ($0["type"] as? String) == "intake.PersonRegistered" }.count, 1, "\(timeline)")
 
+        // Logs carry identifiers, never personal data.
+        let logDirectory = URL(fileURLWithPath: TestEnvironment.required("IAS_TEST_LOG_DIR"))
+        for file in try FileManager.default.contentsOfDirectory(atPath: logDirectory.path) where file.hasSuffix(".log") {
+            let text = try String(contentsOf: logDirectory.appendingPathComponent(file), encoding: .utf8)
+            XCTAssertFalse(text.contains(shown["familyName"] as? String ?? "?"), "\(file) contains the family name")
+            XCTAssertFalse(text.contains("1994-03-02"), "\(file) contains the date of birth")
+        }
+
         let read = try intake.json("GET", "/persons/\(personId)", token: canton)
         XCTAssertEqual(read.status, 200)
         XCTAssertEqual(try read.json()["caseId"] as? String, caseId)
