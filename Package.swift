@@ -76,7 +76,7 @@ for service in services {
 }
 
 // Operator commands (tokens for the local stack; later: dead-letter replay, consistency checks).
-targets.append(.executableTarget(name: "ias-admin", dependencies: ["IASAuth"], path: "Services/Tools/Admin"))
+targets.append(.executableTarget(name: "ias-admin", dependencies: ["IASAuth", "IASRuntime", "IASPostgres", "IASKafka", "IASMessaging", "IASContracts"], path: "Services/Tools/Admin"))
 // Plays RAV/AMIplus and the vocational school on the partner topics (local stack and tests).
 targets.append(.executableTarget(
     name: "ias-partner-simulator", dependencies: ["IASRuntime", "IASKafka", "IASMessaging", "IASContracts", "IASHTTP"],

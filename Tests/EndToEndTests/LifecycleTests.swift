@@ -1,4 +1,5 @@
 import Foundation
+import IASAuth
 import XCTest
 
 /// Start-up and shutdown as an orchestrator sees them.
@@ -54,5 +55,41 @@ final class LifecycleTests: XCTestCase {
         let write = try RawHTTPClient(port: port).json("POST", "/persons", token: token, body: Fixtures.person())
         XCTAssertEqual(write.status, 503, write.text)
         XCTAssertLessThan(Date().timeIntervalSince(started), 5, "a write must fail fast, not hang")
+    }
+}
+
+/// Rotating the token secret without downtime: the new secret signs, the old one is still
+/// accepted while listed, and refused once removed.
+final class SecretRotationTests: XCTestCase {
+    func testATokenOfTheOldSecretWorksWhileListedAndIsRefusedAfterwards() throws {
+        let oldSecret = "old-secret-of-the-canton-0123456789-abcdef"
+        let newSecret = "new-secret-of-the-canton-0123456789-ghijkl"
+        let oldToken = try JWTSigner(keys: JWTKeySet.parse("old:\(oldSecret)"))
+            .sign(subject: "rotation", organisation: "canton:KSD", roles: ["caseworker"])
+        let newToken = try JWTSigner(keys: JWTKeySet.parse("new:\(newSecret)"))
+            .sign(subject: "rotation", organisation: "canton:KSD", roles: ["caseworker"])
+
+        func start(_ secret: String) throws -> ServiceProcess {
+            let port = TestEnvironment.freePort()
+            var environment = TestEnvironment.serviceEnvironment("intake", port: port, instance: "intake-rotation")
+            environment["IAS_JWT_SECRET"] = secret
+            let service = ServiceProcess(name: "intake", port: port, environment: environment)
+            try service.start()
+            try service.waitUntilReady()
+            return service
+        }
+        func search(_ service: ServiceProcess, _ token: String) throws -> Int {
+            try RawHTTPClient(port: service.port).json("GET", "/persons?limit=1", token: token).status
+        }
+
+        let during = try start("new:\(newSecret),old:\(oldSecret)")
+        XCTAssertEqual(try search(during, newToken), 200)
+        XCTAssertEqual(try search(during, oldToken), 200, "the old secret is still listed")
+        during.stop()
+
+        let after = try start("new:\(newSecret)")
+        defer { after.stop() }
+        XCTAssertEqual(try search(after, newToken), 200)
+        XCTAssertEqual(try search(after, oldToken), 401, "the removed secret no longer verifies")
     }
 }
