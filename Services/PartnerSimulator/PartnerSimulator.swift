@@ -11,61 +11,29 @@ import IASRuntime
 /// a restart loses them (the referral stays accepted; the partner would report by hand).
 final class PartnerSimulator: @unchecked Sendable {
     private let configuration: SimulatorConfiguration
-    private let consumer: KafkaConsumer
     private let producer: KafkaProducer
     private let logger: Logger
-    private let running = Locked(false)
-    private let finished = DispatchSemaphore(value: 0)
     private let timers = DispatchQueue(label: "partner-simulator-timers", attributes: .concurrent)
     private let pending = Locked(0)
+    private var loop: ConsumerLoop!
 
     init(configuration: SimulatorConfiguration, consumer: KafkaConsumer, producer: KafkaProducer, logger: Logger) {
-        self.configuration = configuration; self.consumer = consumer; self.producer = producer; self.logger = logger
+        self.configuration = configuration; self.producer = producer; self.logger = logger
+        loop = ConsumerLoop(name: "partner-simulator", consumer: consumer, logger: logger, onRetry: { message, error, backoff in
+            logger.warning("could not answer a referral now; retrying",
+                           ["offset": String(message.offset), "error": String(describing: error), "retryInSeconds": String(backoff)])
+        }, apply: { [unowned self] message in try handle(message) })
     }
 
-    var isReady: Bool { running.current && consumer.hasJoinedGroup && producer.ping(timeoutMs: 1000) }
+    var isReady: Bool { loop.isRunning && loop.hasJoinedGroup && producer.ping(timeoutMs: 1000) }
 
-    func start() {
-        running.withLock { $0 = true }
-        let thread = Thread { [self] in
-            loop()
-            finished.signal()
-        }
-        thread.name = "partner-simulator"
-        thread.start()
-    }
+    func start() { loop.start() }
 
     /// Finishes the referral under way, commits the stored offsets and leaves the group.
     func stop() {
-        let was = running.withLock { r -> Bool in let w = r; r = false; return w }
-        guard was else { return }
-        finished.wait()
+        loop.stop()
         let left = pending.current
         if left > 0 { logger.warning("stopping with answers still pending; they are lost", ["pending": String(left)]) }
-    }
-
-    private func loop() {
-        var backoff = 0.2
-        while running.current {
-            let message: KafkaMessage?
-            do { message = try consumer.poll(timeoutMs: 200) } catch {
-                logger.error("consumer failed; retrying", ["error": String(describing: error)])
-                Thread.sleep(forTimeInterval: 1)
-                continue
-            }
-            guard let message else { continue }
-            do {
-                try handle(message)
-                try consumer.storeOffset(of: message)
-                backoff = 0.2
-            } catch {
-                logger.warning("could not answer a referral now; retrying", ["error": String(describing: error)])
-                try? consumer.seek(to: message)
-                Thread.sleep(forTimeInterval: backoff)
-                backoff = min(backoff * 2, 5)
-            }
-        }
-        consumer.close()
     }
 
     /// Throws only when the acceptance could not be delivered (the message is read again).

@@ -15,72 +15,40 @@ public final class EventProcessor: @unchecked Sendable {
     public enum Outcome: String, Sendable { case applied, duplicate, deadLettered = "dead_lettered" }
 
     private let subscription: EventSubscription
-    private let consumer: KafkaConsumer
     private let pool: PostgresPool
     private let producer: KafkaProducer
     private let metrics: MetricsRegistry
     private let logger: Logger
-    private let running = Locked(false)
-    private let finished = DispatchSemaphore(value: 0)
     private let afterCommit: @Sendable () -> Void
+    private var loop: ConsumerLoop!
 
     /// `afterCommit` runs after each applied event (services wake their outbox relay with it,
     /// since handlers may write events of their own).
     public init(subscription: EventSubscription, consumer: KafkaConsumer, pool: PostgresPool, producer: KafkaProducer,
                 metrics: MetricsRegistry, logger: Logger, afterCommit: @escaping @Sendable () -> Void = {}) {
-        self.subscription = subscription; self.consumer = consumer; self.pool = pool; self.producer = producer
+        self.subscription = subscription; self.pool = pool; self.producer = producer
         self.metrics = metrics; self.logger = logger.with(["consumer": subscription.name]); self.afterCommit = afterCommit
+        let name = subscription.name
+        loop = ConsumerLoop(name: name, consumer: consumer, logger: self.logger, onRetry: { [logger = self.logger] message, error, backoff in
+            logger.warning("event could not be applied now; will retry",
+                           ["topic": message.topic, "partition": String(message.partition), "offset": String(message.offset),
+                            "error": String(describing: error), "retryInSeconds": String(backoff)])
+            metrics.increment("ias_events_retried_total", help: "Event applications that failed for a passing reason and were retried.",
+                              labels: ["consumer": name])
+        }, apply: { [unowned self] message in
+            let outcome = try process(message)
+            metrics.increment("ias_events_consumed_total", help: "Events taken from the broker, by outcome.",
+                              labels: ["consumer": name, "topic": message.topic, "outcome": outcome.rawValue])
+        })
     }
 
     /// The consumer has joined its group (readiness waits for it).
-    public var hasJoinedGroup: Bool { consumer.hasJoinedGroup }
+    public var hasJoinedGroup: Bool { loop.hasJoinedGroup }
 
-    public func start() {
-        running.withLock { $0 = true }
-        let thread = Thread { [self] in
-            run()
-            finished.signal()
-        }
-        thread.name = "consumer-\(subscription.name)"
-        thread.start()
-    }
+    public func start() { loop.start() }
 
     /// Finishes the message under way, commits stored offsets and leaves the group.
-    public func stop() {
-        let was = running.withLock { r -> Bool in let w = r; r = false; return w }
-        guard was else { return }
-        finished.wait()
-    }
-
-    private func run() {
-        var backoff = 0.1
-        while running.current {
-            let message: KafkaMessage?
-            do { message = try consumer.poll(timeoutMs: 200) } catch {
-                logger.error("consumer failed; retrying", ["error": String(describing: error)])
-                Thread.sleep(forTimeInterval: 1)
-                continue
-            }
-            guard let message else { continue }
-            do {
-                let outcome = try process(message)
-                try consumer.storeOffset(of: message)
-                metrics.increment("ias_events_consumed_total", help: "Events taken from the broker, by outcome.",
-                                  labels: ["consumer": subscription.name, "topic": message.topic, "outcome": outcome.rawValue])
-                backoff = 0.1
-            } catch {
-                logger.warning("event could not be applied now; will retry",
-                               ["topic": message.topic, "partition": String(message.partition), "offset": String(message.offset),
-                                "error": String(describing: error), "retryInSeconds": String(backoff)])
-                metrics.increment("ias_events_retried_total", help: "Event applications that failed for a passing reason and were retried.",
-                                  labels: ["consumer": subscription.name])
-                try? consumer.seek(to: message)
-                Thread.sleep(forTimeInterval: backoff)
-                backoff = min(backoff * 2, 5)
-            }
-        }
-        consumer.close()
-    }
+    public func stop() { loop.stop() }
 
     /// Applies one message; throws only for passing failures (the caller retries).
     func process(_ message: KafkaMessage) throws -> Outcome {
