@@ -1,0 +1,227 @@
+import Foundation
+import IASKafka
+import IASMessaging
+import IASPostgres
+import IASRuntime
+import XCTest
+
+/// `ias-admin` as operators run it, against the running suite: dead-letter replay and the
+/// consistency check across the service databases.
+final class OperatorToolTests: XCTestCase {
+    nonisolated(unsafe) static var stack: TestStack!
+    let canton = TestEnvironment.token(org: "canton:KSD")
+
+    override class func setUp() {
+        super.setUp()
+        stack = TestStack(["intake", "assessment", "plan", "costs", "coordination"])
+        do {
+            try stack.start()
+            try stack.warmUp()
+        } catch { stack.stop(); fatalError("the stack did not start: \(error)") }
+    }
+
+    override class func tearDown() {
+        stack.stop()
+        super.tearDown()
+    }
+
+    // MARK: check-consistency
+
+    func testCheckConsistencyPassesAfterRegistrationsAndNamesEachCorruptedStore() throws {
+        let since = ISO8601DateFormatter().string(from: Date().addingTimeInterval(-1))
+        var cases: [String] = []
+        for _ in 0..<3 { cases.append(try register()) }
+        for caseId in cases { XCTAssertNotNil(try timeline(caseId, within: 20), "case \(caseId) did not reach the dossier") }
+
+        let arguments = ["check-consistency", "--since", since, "--max-backlog-seconds", "1"]
+        // Past the grace period every event counts: one still missing is reported. The
+        // services' reactions (budget opened, registries) may take a moment more.
+        Thread.sleep(forTimeInterval: 1.5)
+        let consistent = try TestStack.eventually(within: 30) { () -> ToolRun? in
+            let run = try admin(arguments)
+            return run.status == 0 ? run : nil
+        }
+        let last = try admin(arguments)
+        let passed = try XCTUnwrap(consistent, "never consistent: \(last.text)")
+        XCTAssertTrue(passed.output.contains("consistency: 11 checks, 0 inconsistencies"), passed.text)
+        for check in ["dossiers", "case-registry costs", "outbox-backlog", "dossier-inbox", "timeline", "budgets", "measure-approvals"] {
+            XCTAssertTrue(passed.output.contains("ok   \(check)  "), "\(check) missing: \(passed.text)")
+        }
+
+        // Corrupt one dossier: its registration disappears from the timeline.
+        let corrupted = cases[1]
+        let deleted = try superuser("ias_coordination") { c in
+            try c.execute("DELETE FROM timeline WHERE case_id = $1 AND event_type = 'intake.PersonRegistered'", [corrupted])
+        }
+        XCTAssertEqual(deleted, 1)
+        let failed = try admin(arguments)
+        XCTAssertEqual(failed.status, 1, failed.text)
+        let line = failed.output.split(separator: "\n").first { $0.hasPrefix("FAIL timeline  ") }
+        XCTAssertNotNil(line, failed.text)
+        XCTAssertTrue(line?.contains(corrupted) == true, failed.text)
+        XCTAssertTrue(failed.output.contains("consistency: 11 checks, 1 inconsistencies"), failed.text)
+
+        // A budget that no longer equals its grants, and a measure approved without any cost decision.
+        let budgetCase = cases[0]
+        XCTAssertEqual(try superuser("ias_costs") { c in
+            try c.execute("UPDATE budgets SET committed_rappen = committed_rappen + 100 WHERE case_id = $1", [budgetCase])
+        }, 1)
+        let measureId = UUID().uuidString.lowercased()
+        try superuser("ias_plan") { c in
+            let planId = UUID().uuidString.lowercased()
+            try c.execute("""
+                INSERT INTO plans (plan_id, case_id, status, target_group, pathway, catalog_version)
+                VALUES ($1, $2, 'active', 'A', 'A', 'test')
+                """, [planId, cases[2]])
+            try c.execute("""
+                INSERT INTO measures (measure_id, plan_id, case_id, catalog_code, field_of_action, funding_source, starts_on,
+                                      estimated_cost_rappen, status, origin, updated_at)
+                VALUES ($1, $2, $3, 'JOB-COACHING', 'work', 'lump_sum', '2026-10-01', 100000, 'approved', 'manual', now() - interval '1 hour')
+                """, [measureId, planId, cases[2]])
+        }
+        let worse = try admin(arguments)
+        XCTAssertEqual(worse.status, 1, worse.text)
+        let lines = worse.output.split(separator: "\n")
+        XCTAssertTrue(lines.contains { $0.hasPrefix("FAIL budgets  ") && $0.contains(budgetCase) }, worse.text)
+        XCTAssertTrue(lines.contains { $0.hasPrefix("FAIL measure-approvals  ") && $0.contains(measureId) }, worse.text)
+        XCTAssertTrue(lines.contains { $0.hasPrefix("ok   rejected-measures  ") }, worse.text)
+        XCTAssertTrue(worse.output.contains("consistency: 11 checks, 3 inconsistencies"), worse.text)
+    }
+
+    // MARK: replay-dlq
+
+    func testReplayDlqRepublishesADeadLetteredEventOnceAndItReachesTheDossier() throws {
+        let producer = try KafkaProducer(configuration: KafkaConfiguration(brokers: TestEnvironment.brokers, clientId: "e2e-replay"),
+                                         logger: Logger(label: "e2e"))
+        defer { producer.close(timeout: 5) }
+        let marker = UUID().uuidString
+
+        // A poison message lands in the dead-letter topic.
+        let poison = KafkaRecord(topic: "ias.intake.v1", key: Array("poison".utf8), value: Array("{not json \(marker)".utf8))
+        XCTAssertNoThrow(try producer.send([poison], timeout: 10)[0].get())
+        XCTAssertNotNil(try findInDeadLetters(marker), "the poison message did not reach ias.intake.v1.dlq")
+
+        // A valid event dead-lettered before a fix, as the event processor would have written it.
+        let caseId = Identifier()
+        let envelope = registration(caseId)
+        let headers = [
+            ("content-type", EventEnvelope.contentType), ("ce_type", envelope.type),
+            ("dlq-reason", "rejected before the fix \(marker)"), ("dlq-consumer", "dossier"),
+            ("dlq-original-topic", "ias.intake.v1"), ("dlq-original-partition", "0"), ("dlq-original-offset", "0"),
+        ].map { KafkaHeader(key: $0.0, value: Array($0.1.utf8)) }
+        let letter = KafkaRecord(topic: "ias.intake.v1.dlq", key: Array(caseId.description.utf8), value: try envelope.encoded(), headers: headers)
+        XCTAssertNoThrow(try producer.send([letter], timeout: 10)[0].get())
+
+        let first = try admin(["replay-dlq", "--topic", "ias.intake.v1.dlq", "--consumer", "dossier"])
+        XCTAssertEqual(first.status, 0, first.text)
+        let replayedLine = first.output.split(separator: "\n").first { $0.contains(marker) && $0.hasPrefix("replayed  ") }
+        XCTAssertNotNil(replayedLine, first.text)
+        XCTAssertTrue(replayedLine?.contains("-> ias.intake.v1") == true, first.text)
+        XCTAssertFalse(first.output.contains("Twice") || first.output.contains("Replayed"), "payload printed: \(first.text)")
+        let entries = try XCTUnwrap(try timeline(caseId.description, within: 20), "the replayed event did not reach the dossier")
+        XCTAssertEqual(entries.filter { $0["type"] as? String == "intake.PersonRegistered" }.count, 1)
+
+        // On the original topic: the original key, value and headers, no dlq-* header but where it came from.
+        let replayed = try XCTUnwrap(try find(topic: "ias.intake.v1", key: caseId.description), "not republished to ias.intake.v1")
+        XCTAssertEqual(replayed.value, letter.value)
+        XCTAssertEqual(replayed.header("ce_type").map { String(decoding: $0, as: UTF8.self) }, "intake.PersonRegistered")
+        XCTAssertEqual(replayed.headers.filter { $0.key.hasPrefix("dlq-") }.map(\.key), ["dlq-replayed-from"])
+
+        // The group's offsets were stored: a second run republishes nothing new (the poison
+        // that failed again after its replay is reported, not replayed again).
+        Thread.sleep(forTimeInterval: 2)
+        let second = try admin(["replay-dlq", "--topic", "ias.intake.v1.dlq", "--consumer", "dossier"])
+        XCTAssertEqual(second.status, 0, second.text)
+        XCTAssertTrue(second.output.contains(" 0 replayed,"), second.text)
+        XCTAssertFalse(second.output.contains(marker) && second.output.contains("rejected before the fix"), second.text)
+    }
+
+    // MARK: Helpers
+
+    struct ToolRun {
+        let status: Int32
+        let output: String
+        let errors: String
+        var text: String { "exit \(status)\n\(output)\(errors)" }
+    }
+
+    /// Runs `ias-admin` with the test broker and the test databases (as the superuser).
+    private func admin(_ arguments: [String]) throws -> ToolRun {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: TestEnvironment.binDirectory).appendingPathComponent("ias-admin")
+        process.arguments = arguments
+        var environment = ProcessInfo.processInfo.environment
+        environment["IAS_KAFKA_BROKERS"] = TestEnvironment.brokers
+        for service in ["intake", "assessment", "plan", "costs", "coordination"] {
+            environment["IAS_\(service.uppercased())_DATABASE_URL"] =
+                "postgresql://postgres@127.0.0.1:\(TestEnvironment.postgresPort)/ias_\(service)"
+        }
+        process.environment = environment
+        let errorsURL = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("ias-admin-\(UUID().uuidString).err")
+        _ = FileManager.default.createFile(atPath: errorsURL.path, contents: nil)
+        defer { try? FileManager.default.removeItem(at: errorsURL) }
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = try FileHandle(forWritingTo: errorsURL)
+        try process.run()
+        let bytes = output.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        let errors = (try? String(contentsOf: errorsURL, encoding: .utf8)) ?? ""
+        return ToolRun(status: process.terminationStatus, output: String(decoding: bytes, as: UTF8.self), errors: errors)
+    }
+
+    private func superuser<T>(_ database: String, _ body: (PostgresConnection) throws -> T) throws -> T {
+        let pool = PostgresPool(configuration: PostgresConfiguration(url: "postgresql://postgres@127.0.0.1:\(TestEnvironment.postgresPort)/\(database)"),
+                                logger: Logger(label: "e2e"))
+        defer { pool.close() }
+        return try pool.withConnection(body)
+    }
+
+    private func register() throws -> String {
+        let created = try Self.stack.client("intake").json("POST", "/persons", token: canton, body: Fixtures.person())
+        XCTAssertEqual(created.status, 201, created.text)
+        return try XCTUnwrap(try created.json()["caseId"] as? String)
+    }
+
+    private func timeline(_ caseId: String, within seconds: Double) throws -> [[String: Any]]? {
+        let coordination = try Self.stack.client("coordination")
+        return try TestStack.eventually(within: seconds) { () -> [[String: Any]]? in
+            let r = try coordination.json("GET", "/cases/\(caseId)/dossier", token: canton)
+            guard r.status == 200 else { return nil }
+            return try r.json()["timeline"] as? [[String: Any]]
+        }
+    }
+
+    private func findInDeadLetters(_ marker: String) throws -> KafkaMessage? {
+        try first(in: "ias.intake.v1.dlq") { String(decoding: $0.value, as: UTF8.self).contains(marker) }
+    }
+
+    private func find(topic: String, key: String) throws -> KafkaMessage? {
+        try first(in: topic) { $0.key == Array(key.utf8) }
+    }
+
+    /// The first message of `topic` (read from its beginning by a new group) that matches.
+    private func first(in topic: String, within seconds: Double = 30, where matches: (KafkaMessage) -> Bool) throws -> KafkaMessage? {
+        let consumer = try KafkaConsumer(configuration: KafkaConfiguration(brokers: TestEnvironment.brokers, clientId: "e2e-reader"),
+                                         groupId: "e2e-replay-\(UUID().uuidString)", topics: [topic], logger: Logger(label: "e2e"))
+        defer { consumer.close() }
+        let deadline = Date().addingTimeInterval(seconds)
+        while Date() < deadline {
+            if let message = try consumer.poll(timeoutMs: 500), matches(message) { return message }
+        }
+        return nil
+    }
+
+    private func registration(_ caseId: Identifier) -> EventEnvelope {
+        EventEnvelope(
+            type: "intake.PersonRegistered", source: "/ias/intake", subject: caseId.description,
+            correlationid: Identifier(), actorsub: "e2e", actororg: "canton:KSD",
+            data: try! JSONValue(encoding: [
+                "personId": JSONValue.string(Identifier().description), "caseId": .string(caseId.description),
+                "givenName": .string("Replayed"), "familyName": .string("Letter"), "dateOfBirth": .string("1990-01-01"),
+                "sex": .string("male"), "nationality": .string("SY"), "languages": .array([.string("ar")]),
+                "status": .string("FL"), "enteredCantonOn": .string("2026-01-05"), "accommodation": .string("cantonal"),
+                "responsibleOrg": .string("canton:KSD"),
+            ]))
+    }
+}
