@@ -37,16 +37,21 @@ final class OperatorToolTests: XCTestCase {
         // Past the grace period every event counts: one still missing is reported. The
         // services' reactions (budget opened, registries) may take a moment more.
         Thread.sleep(forTimeInterval: 1.5)
+        // The test databases are shared with the other end-to-end classes, some of which put
+        // registrations straight onto the topics (no person in intake behind them): the case
+        // registries then hold rows "without registered person". Those are tolerated here;
+        // anything else is not, and the corruptions below must add exactly their findings.
         let consistent = try TestStack.eventually(within: 30) { () -> ToolRun? in
             let run = try admin(arguments)
-            return run.status == 0 ? run : nil
+            return Self.unexpectedFindings(run).isEmpty ? run : nil
         }
         let last = try admin(arguments)
         let passed = try XCTUnwrap(consistent, "never consistent: \(last.text)")
-        XCTAssertTrue(passed.output.contains("consistency: 11 checks, 0 inconsistencies"), passed.text)
-        for check in ["dossiers", "case-registry costs", "outbox-backlog", "dossier-inbox", "timeline", "budgets", "measure-approvals"] {
+        let baseline = try XCTUnwrap(Self.inconsistencies(passed), passed.text)
+        for check in ["dossiers", "outbox-backlog", "dossier-inbox", "timeline", "budgets", "measure-approvals"] {
             XCTAssertTrue(passed.output.contains("ok   \(check)  "), "\(check) missing: \(passed.text)")
         }
+        for caseId in cases { XCTAssertFalse(passed.output.contains(caseId), "the test's own case is reported: \(passed.text)") }
 
         // Corrupt one dossier: its registration disappears from the timeline.
         let corrupted = cases[1]
@@ -59,7 +64,7 @@ final class OperatorToolTests: XCTestCase {
         let line = failed.output.split(separator: "\n").first { $0.hasPrefix("FAIL timeline  ") }
         XCTAssertNotNil(line, failed.text)
         XCTAssertTrue(line?.contains(corrupted) == true, failed.text)
-        XCTAssertTrue(failed.output.contains("consistency: 11 checks, 1 inconsistencies"), failed.text)
+        XCTAssertEqual(Self.inconsistencies(failed), baseline + 1, failed.text)
 
         // A budget that no longer equals its grants, and a measure approved without any cost decision.
         let budgetCase = cases[0]
@@ -85,7 +90,23 @@ final class OperatorToolTests: XCTestCase {
         XCTAssertTrue(lines.contains { $0.hasPrefix("FAIL budgets  ") && $0.contains(budgetCase) }, worse.text)
         XCTAssertTrue(lines.contains { $0.hasPrefix("FAIL measure-approvals  ") && $0.contains(measureId) }, worse.text)
         XCTAssertTrue(lines.contains { $0.hasPrefix("ok   rejected-measures  ") }, worse.text)
-        XCTAssertTrue(worse.output.contains("consistency: 11 checks, 3 inconsistencies"), worse.text)
+        XCTAssertEqual(Self.inconsistencies(worse), baseline + 3, worse.text)
+    }
+
+    /// FAIL lines other than registry rows without a person behind them (see above).
+    static func unexpectedFindings(_ run: ToolRun) -> [Substring] {
+        run.output.split(separator: "\n").filter { line in
+            guard line.hasPrefix("FAIL ") else { return false }
+            let tolerated = line.hasPrefix("FAIL case-registry ") && line.contains("rows without registered person")
+                && !line.contains("persons missing")
+            return !tolerated
+        }
+    }
+
+    /// M of the closing line `consistency: N checks, M inconsistencies`.
+    static func inconsistencies(_ run: ToolRun) -> Int? {
+        guard let line = run.output.split(separator: "\n").last(where: { $0.hasPrefix("consistency: ") }) else { return nil }
+        return Int(line.split(separator: " ").dropLast().last ?? "")
     }
 
     // MARK: replay-dlq
