@@ -1,12 +1,15 @@
 # The two commands of the README, plus helpers. Everything is configurable by environment
 # variables (see README.md, "Configuration").
-.PHONY: run test build bootstrap clean token
+.PHONY: run test test-faults build bootstrap clean token
 
 run:        ## the whole suite locally: PostgreSQL, broker, the five services, demo data
 	@bash deploy/local/run.sh
 
 test:       ## unit, integration and end-to-end tests against a real PostgreSQL and broker
 	@bash deploy/local/test.sh
+
+test-faults: ## the fault suite: kills, broker pauses, database restarts under load (FAULT_CASES=200)
+	@bash deploy/local/faults.sh
 
 token:      ## a bearer token for the local stack: make token ORG=municipality:4001 ROLE=caseworker
 	@bash deploy/local/token.sh
@@ -18,4 +21,4 @@ bootstrap:  ## install what is missing (Debian packages; broker and librdkafka i
 	@bash deploy/local/bootstrap.sh
 
 clean:
-	rm -rf .build .local/test .local/run
+	rm -rf .build .local/test .local/run .local/faults

@@ -10,8 +10,21 @@ internal import CRdKafka
 /// `compression.type=none`. A thread of its own serves `rd_kafka_poll`, which is where
 /// delivery reports and client errors arrive.
 public final class KafkaProducer: @unchecked Sendable {
-    let handle: KafkaHandle
+    /// The client in use. A fatal error (for example the broker fencing the idempotent
+    /// session after messages timed out during an outage) makes a librdkafka client unusable
+    /// for good: the next `send` replaces it with a new client and a new session instead of
+    /// failing forever. Records of the old client were reported failed and are sent again by
+    /// their caller (the outbox keeps them).
+    private let current: Locked<KafkaHandle>
+    private let makeHandle: @Sendable () throws -> KafkaHandle
     private let logger: Logger
+    private let closed = Locked(false)
+
+    var handle: KafkaHandle { current.current }
+
+    /// How many times the client was replaced after a fatal error.
+    public var replacements: Int { replacementCount.current }
+    private let replacementCount = Locked(0)
 
     public init(configuration: KafkaConfiguration, logger: Logger) throws {
         self.logger = logger
@@ -21,16 +34,51 @@ public final class KafkaProducer: @unchecked Sendable {
             "linger.ms": "5",
             "compression.type": "none",
         ])
-        handle = try KafkaHandle(type: RD_KAFKA_PRODUCER, role: "producer", properties: properties, logger: logger) {
-            rd_kafka_conf_set_dr_msg_cb($0, kafkaDeliveryCallback)
+        makeHandle = {
+            let handle = try KafkaHandle(type: RD_KAFKA_PRODUCER, role: "producer", properties: properties, logger: logger) {
+                rd_kafka_conf_set_dr_msg_cb($0, kafkaDeliveryCallback)
+            }
+            let thread = Thread {
+                // Ends when the handle is retired (close); each lease lasts one short poll.
+                while (try? handle.use({ rd_kafka_poll($0, 100) })) != nil {}
+            }
+            thread.name = "kafka-producer-poll"
+            thread.start()
+            return handle
         }
-        let handle = self.handle
-        let thread = Thread {
-            // Ends when the handle is retired (close); each lease lasts one short poll.
-            while (try? handle.use({ rd_kafka_poll($0, 100) })) != nil {}
+        current = Locked(try makeHandle())
+    }
+
+    /// Replaces a client that hit a fatal error; nil when that worked (or another caller
+    /// already did it), else the error to report.
+    private func replace(_ broken: KafkaHandle, after fatal: KafkaError) -> KafkaError? {
+        let outcome: Result<KafkaHandle?, KafkaError> = current.withLock { handle in
+            guard handle === broken else { return .success(nil) }   // replaced meanwhile
+            guard !closed.current else { return .failure(fatal) }
+            do {
+                handle = try makeHandle()
+                return .success(broken)
+            } catch {
+                return .failure(error as? KafkaError ?? fatal)
+            }
         }
-        thread.name = "kafka-producer-poll"
-        thread.start()
+        switch outcome {
+        case .success(let old?):
+            replacementCount.withLock { $0 += 1 }
+            logger.warning("the producer hit a fatal error and was replaced by a new client", ["error": fatal.description])
+            Self.discard(old)
+            return nil
+        case .success(nil): return nil
+        case .failure(let error): return error
+        }
+    }
+
+    private static func discard(_ handle: KafkaHandle) {
+        handle.retire { rk in
+            rd_kafka_purge(rk, Int32(RD_KAFKA_PURGE_F_QUEUE | RD_KAFKA_PURGE_F_INFLIGHT))
+            rd_kafka_poll(rk, 0)
+            return .normal
+        }
     }
 
     deinit { close(timeout: 2) }
@@ -42,8 +90,12 @@ public final class KafkaProducer: @unchecked Sendable {
     /// those). A `timeout` longer than `message.timeout.ms` gives a definite answer per record.
     public func send(_ records: [KafkaRecord], timeout: Double) -> [Result<Void, KafkaError>] {
         guard !records.isEmpty else { return [] }
+        let handle = self.handle
         if let fatal = handle.context.fatalError.current {
-            return Array(repeating: .failure(fatal), count: records.count)
+            if let error = replace(handle, after: fatal) {
+                return Array(repeating: .failure(error), count: records.count)
+            }
+            return send(records, timeout: timeout)
         }
         let deadline = Date(timeIntervalSinceNow: timeout)
         let batch = DeliveryBatch(count: records.count)
@@ -53,7 +105,7 @@ public final class KafkaProducer: @unchecked Sendable {
         for (index, record) in records.enumerated() {
             let id = deliveries.register(batch, index: index)
             ids.append(id)
-            if let error = enqueue(record, id: id, deadline: deadline) {
+            if let error = enqueue(record, id: id, deadline: deadline, on: handle) {
                 deliveries.forget([id])
                 batch.complete(index, .failure(error))
             }
@@ -66,7 +118,7 @@ public final class KafkaProducer: @unchecked Sendable {
     }
 
     /// Nil when librdkafka accepted the record into its queue.
-    private func enqueue(_ record: KafkaRecord, id: UInt, deadline: Date) -> KafkaError? {
+    private func enqueue(_ record: KafkaRecord, id: UInt, deadline: Date, on handle: KafkaHandle) -> KafkaError? {
         var memory = ScratchMemory()
         defer { memory.release() }
         var fields: [rd_kafka_vu_t] = []
@@ -137,6 +189,7 @@ public final class KafkaProducer: @unchecked Sendable {
     /// Records still queued after that fail their `send` calls. Idempotent.
     public func close(timeout: Double) {
         let logger = self.logger
+        closed.withLock { $0 = true }
         handle.retire { rk in
             let code = rd_kafka_flush(rk, Int32(clamping: Int(timeout * 1000)))
             guard !KafkaError.isSuccess(code) else { return .normal }
