@@ -65,7 +65,7 @@ public final class KafkaProducer: @unchecked Sendable {
         switch outcome {
         case .success(let old?):
             replacementCount.withLock { $0 += 1 }
-            logger.warning("the producer hit a fatal error and was replaced by a new client", ["error": fatal.description])
+            logger.warning("the producer session ended (fatal error or fenced); replaced by a new client", ["error": fatal.description])
             Self.discard(old)
             return nil
         case .success(nil): return nil
@@ -112,10 +112,19 @@ public final class KafkaProducer: @unchecked Sendable {
         }
         let results = batch.wait(until: deadline)
         deliveries.forget(ids)
+        // A broker that fenced this client's idempotent session (after messages timed out
+        // during an outage) refuses every later record of it: start a new session.
+        for case .failure(let error)? in results where error.isFatal || Self.sessionEndingCodes.contains(error.code) {
+            _ = replace(handle, after: error)
+            break
+        }
         return results.map {
             $0 ?? .failure(.timedOut("no delivery report for the record", after: timeout))
         }
     }
+
+    /// PRODUCER_FENCED (90) and INVALID_PRODUCER_EPOCH (47): the idempotent session is over.
+    static let sessionEndingCodes: Set<Int32> = [90, 47]
 
     /// Nil when librdkafka accepted the record into its queue.
     private func enqueue(_ record: KafkaRecord, id: UInt, deadline: Date, on handle: KafkaHandle) -> KafkaError? {
