@@ -65,6 +65,13 @@ run_phase "unit tests" 'UnitTests\.'
 run_phase "integration tests" 'IntegrationTests\.'
 run_phase "end-to-end tests" 'EndToEndTests\.'
 
+log "== fault suite, short form (make test-faults runs the full one) =="
+if FAULT_CASES="${IAS_TEST_FAULT_CASES:-20}" IAS_BIN_DIR="$IAS_TEST_BIN_DIR" bash "$ROOT/deploy/local/faults.sh"; then
+  total_run=$((total_run + 1)); log "fault suite: passed"
+else
+  total_run=$((total_run + 1)); total_failed=$((total_failed + 1)); status=1; log "fault suite: FAILED"
+fi
+
 log "== deployment checks (compose, Kubernetes, Dockerfile, configuration keys) =="
 bash "$ROOT/deploy/checks/run.sh" | tee "$TEST_DIR/deploy-checks.out"; rc=${PIPESTATUS[0]}
 line="$(grep -E '^[0-9]+ passed, [0-9]+ failed$' "$TEST_DIR/deploy-checks.out" | tail -n 1)"
