@@ -44,7 +44,8 @@ public struct HTTPRequest: Sendable {
     /// Decodes the JSON body. Problems name the JSON path of the offending field:
     /// 415 when a body is not declared as JSON, 400 (invalid-json) when it is empty, not
     /// UTF-8, not JSON or nested deeper than 32, 400 (validation) when a required field is
-    /// missing or a value has the wrong type.
+    /// missing, a value has the wrong type, a string holds NUL or an unpaired surrogate, or
+    /// a number is beyond the range of a Double.
     public func decode<T: Decodable>(_ type: T.Type) throws -> T {
         if !body.isEmpty { try JSONBodyDecoder.checkContentType(headers["Content-Type"]) }
         return try JSONBodyDecoder.decode(type, from: body)

@@ -133,7 +133,7 @@ public final class HTTPServer: @unchecked Sendable {
             _ = fcntl(client, F_SETFD, FD_CLOEXEC)
             var on: Int32 = 1
             setsockopt(client, Int32(IPPROTO_TCP), TCP_NODELAY, &on, socklen_t(MemoryLayout<Int32>.size))
-            guard let id = context.registry.admit(fd: client) else {
+            guard let admission = context.registry.admit(fd: client) else {
                 refuse(client)
                 let now = MonotonicClock.now()
                 if now - lastRejectionLog >= 1 {
@@ -143,7 +143,11 @@ public final class HTTPServer: @unchecked Sendable {
                 }
                 continue
             }
-            let connection = Connection(fd: client, id: id, context: context)
+            if admission.evicted {
+                context.metrics.increment("http_connections_evicted_total",
+                                          help: "Connections closed before their first byte to make room at maxConnections.")
+            }
+            let connection = Connection(fd: client, id: admission.id, context: context)
             let thread = Thread { connection.run() }
             thread.stackSize = context.configuration.threadStackBytes
             thread.start()

@@ -12,7 +12,9 @@ public struct HTTPServerConfiguration: Sendable {
     public var maxHeaderCount = 100
     /// Largest body; a larger Content-Length is answered 413 at once, unread. Default 1 MiB.
     public var maxBodyBytes = 1_048_576
-    /// Connections open at once; the next one is answered 503 and closed. Default 512.
+    /// Connections open at once. At the limit, the oldest connection that has not sent a byte
+    /// yet is closed to make room; when every connection has spoken, the next one is
+    /// answered 503 and closed. Default 512.
     public var maxConnections = 512
     /// Seconds for one whole request (line, headers, body) once its first byte arrived;
     /// slower is answered 408. Also bounds the wait for a new connection's first request. Default 10.

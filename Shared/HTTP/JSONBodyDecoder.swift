@@ -32,12 +32,22 @@ enum JSONBodyDecoder {
         guard !bytes.isEmpty else {
             throw invalidJSON("The request body is empty; a JSON document is expected.", field: "", message: "is empty; a JSON document is expected")
         }
+        var syntax = JSONSyntaxChecker(bytes: bytes, maxDepth: maxDepth)
+        let failure = syntax.check()
+        // The checker locates bad UTF-8 inside strings; elsewhere (a UTF-16 body, binary
+        // noise) the body as a whole is the culprit.
+        if let failure, failure.kind == .encoding {
+            throw invalidJSON("The request body is not valid UTF-8 text: \(failure.message).", field: failure.path,
+                              message: "is not valid UTF-8 text: \(failure.message)")
+        }
         if String(validating: bytes, as: UTF8.self) == nil {
             throw invalidJSON("The request body is not valid UTF-8 text.", field: "", message: "is not valid UTF-8 text")
         }
-        var syntax = JSONSyntaxChecker(bytes: bytes, maxDepth: maxDepth)
-        if let error = syntax.check() {
-            throw invalidJSON("The request body is not valid JSON: \(error.message).", field: error.path, message: error.message)
+        if let failure {
+            throw invalidJSON("The request body is not valid JSON: \(failure.message).", field: failure.path, message: failure.message)
+        }
+        if let unacceptable = syntax.unacceptable {
+            throw Problem.validation([unacceptable])
         }
         do {
             return try JSONCoding.decoder.decode(T.self, from: Data(bytes))

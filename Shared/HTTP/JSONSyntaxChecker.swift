@@ -1,16 +1,25 @@
 import Foundation
 import IASRuntime
 
-/// A strict RFC 8259 syntax check that runs before the decoder, for three reasons: its
+/// A strict RFC 8259 syntax check that runs before the decoder, for four reasons: its
 /// messages say where the document breaks (line, column, field), it bounds nesting before a
-/// recursive decoder could exhaust a connection thread's small stack, and it notes numbers
-/// that cannot be whole numbers, because Foundation's decoder reports those without a path.
+/// recursive decoder could exhaust a connection thread's small stack, it notes numbers
+/// that cannot be whole numbers, because Foundation's decoder reports those without a path,
+/// and it finds valid JSON that no field may hold (see `unacceptable`).
 ///
 /// Iterative, so hostile nesting costs no stack.
 struct JSONSyntaxChecker {
     struct Failure {
+        enum Kind {
+            /// Not JSON at all.
+            case syntax
+            /// Bytes inside a string that are not UTF-8.
+            case encoding
+        }
+
         let path: String
         let message: String
+        var kind = Kind.syntax
     }
 
     private enum Frame {
@@ -23,6 +32,12 @@ struct JSONSyntaxChecker {
     let bytes: [UInt8]
     let maxDepth: Int
     private(set) var unfittingNumbers: [String] = []
+    /// The first value that is valid JSON but that no field accepts, with a message in the
+    /// style of a validation error: a NUL character (PostgreSQL text cannot hold it and
+    /// C-string APIs would cut the text short), an escaped lone surrogate (not Unicode, so
+    /// not storable as UTF-8), or a number beyond the range of a Double (it would silently
+    /// become infinity or zero). Reported only when the syntax is otherwise valid.
+    private(set) var unacceptable: FieldError?
     private var stack: [Frame] = []
 
     init(bytes: ArraySlice<UInt8>, maxDepth: Int) {
@@ -109,13 +124,83 @@ struct JSONSyntaxChecker {
 
     // MARK: Tokens
 
+    /// The code unit of a `\\uXXXX` escape starting at `offset`, or nil.
+    private func hexEscape(at offset: Int) -> UInt16? {
+        guard offset + 5 < bytes.count, bytes[offset] == UInt8(ascii: "\\"), bytes[offset + 1] == UInt8(ascii: "u") else { return nil }
+        var unit: UInt16 = 0
+        for byte in bytes[(offset + 2)...(offset + 5)] {
+            guard let digit = ASCII.hexValue(byte) else { return nil }
+            unit = unit << 4 | UInt16(digit)
+        }
+        return unit
+    }
+
+    private func hex(_ unit: UInt16) -> String {
+        let digits = String(unit, radix: 16, uppercase: true)
+        return String(repeating: "0", count: 4 - digits.count) + digits
+    }
+
+    private mutating func noteUnacceptable(_ message: String) {
+        if unacceptable == nil { unacceptable = FieldError(field: currentPath(), message: message) }
+    }
+
+    enum UTF8Sequence: Equatable {
+        case valid(length: Int)
+        case invalid(reason: String)
+    }
+
+    /// Validates the multi-byte UTF-8 sequence whose lead byte is at `offset` (RFC 3629 §4),
+    /// naming the usual ways hostile or broken clients get it wrong.
+    static func utf8Sequence(_ bytes: [UInt8], at offset: Int) -> UTF8Sequence {
+        let lead = bytes[offset]
+        let length: Int
+        var secondRange: ClosedRange<UInt8> = 0x80...0xBF
+        switch lead {
+        case 0x80...0xBF: return .invalid(reason: "a continuation byte without a lead byte")
+        case 0xC0, 0xC1: return .invalid(reason: "an overlong encoding")
+        case 0xC2...0xDF: length = 2
+        case 0xE0: length = 3; secondRange = 0xA0...0xBF
+        case 0xED: length = 3; secondRange = 0x80...0x9F
+        case 0xE1...0xEF: length = 3
+        case 0xF0: length = 4; secondRange = 0x90...0xBF
+        case 0xF1...0xF3: length = 4
+        case 0xF4: length = 4; secondRange = 0x80...0x8F
+        default: return .invalid(reason: "a byte that never occurs in UTF-8")
+        }
+        for index in 1..<length {
+            guard offset + index < bytes.count, (0x80...0xBF).contains(bytes[offset + index]) else {
+                return .invalid(reason: "a truncated multi-byte sequence")
+            }
+        }
+        let second = bytes[offset + 1]
+        guard secondRange.contains(second) else {
+            switch lead {
+            case 0xE0, 0xF0: return .invalid(reason: "an overlong encoding")
+            case 0xED: return .invalid(reason: "an encoded surrogate, as CESU-8 writes them")
+            default: return .invalid(reason: "a code point beyond U+10FFFF")
+            }
+        }
+        return .valid(length: length)
+    }
+
     /// The offset after the closing quote, or the reason the string is invalid.
-    private func scanString(from start: Int) -> (end: Int, failure: Failure?) {
+    private mutating func scanString(from start: Int) -> (end: Int, failure: Failure?) {
         var i = start + 1
         while i < bytes.count {
             let c = bytes[i]
             if c == UInt8(ascii: "\"") { return (i + 1, nil) }
             if c < 0x20 { return (i, fail("a control character in a string must be escaped", at: i)) }
+            if c >= 0x80 {
+                switch Self.utf8Sequence(bytes, at: i) {
+                case .valid(let length):
+                    i += length
+                    continue
+                case .invalid(let reason):
+                    var failure = fail("invalid UTF-8 in a string (\(reason))", at: i)
+                    failure.kind = .encoding
+                    return (i, failure)
+                }
+            }
             guard c == UInt8(ascii: "\\") else {
                 i += 1
                 continue
@@ -123,8 +208,20 @@ struct JSONSyntaxChecker {
             guard i + 1 < bytes.count else { break }
             let escaped = bytes[i + 1]
             if escaped == UInt8(ascii: "u") {
-                guard i + 5 < bytes.count, bytes[(i + 2)...(i + 5)].allSatisfy({ ASCII.hexValue($0) != nil }) else {
+                guard let unit = hexEscape(at: i) else {
                     return (i, fail("invalid \\u escape in a string", at: i))
+                }
+                if unit == 0 {
+                    noteUnacceptable("must not contain the NUL character (\\u0000)")
+                } else if (0xD800...0xDBFF).contains(unit) {
+                    // A high surrogate is Unicode only as the first half of an escaped pair.
+                    if let next = hexEscape(at: i + 6), (0xDC00...0xDFFF).contains(next) {
+                        i += 6
+                    } else {
+                        noteUnacceptable("must not contain an unpaired surrogate escape (\\u\(hex(unit)))")
+                    }
+                } else if (0xDC00...0xDFFF).contains(unit) {
+                    noteUnacceptable("must not contain an unpaired surrogate escape (\\u\(hex(unit)))")
                 }
                 i += 6
             } else if "\"\\/bfnrt".utf8.contains(escaped) {
@@ -164,6 +261,15 @@ struct JSONSyntaxChecker {
             isWhole = false
         }
         let text = String(decoding: bytes[start..<i], as: UTF8.self)
+        // Short whole numbers are always finite; others might round to infinity or zero.
+        if !isWhole || i - start > 18, let value = Double(text) {
+            if !value.isFinite {
+                noteUnacceptable("is a number too large to be represented")
+            } else if value == 0, bytes[start..<i].prefix(while: { $0 != UInt8(ascii: "e") && $0 != UInt8(ascii: "E") })
+                        .contains(where: { $0 >= UInt8(ascii: "1") && $0 <= UInt8(ascii: "9") }) {
+                noteUnacceptable("is a number too close to zero to be represented")
+            }
+        }
         let fits: Bool
         if isWhole {
             fits = i - start <= 18 || Int64(text) != nil

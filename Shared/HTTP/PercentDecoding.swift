@@ -1,12 +1,26 @@
 /// Percent-decoding of path segments and query components (RFC 3986 §2.1).
 enum PercentDecoding {
+    enum Outcome: Equatable {
+        case text(String)
+        /// A `%` not followed by two hex digits.
+        case invalidEscape
+        /// The escapes decode to bytes that are not UTF-8 (such as %C3%28 or %FF).
+        case notUTF8
+    }
+
     /// The decoded text, or nil when a `%` is not followed by two hex digits or the decoded
     /// bytes are not UTF-8.
     static func decode(_ text: Substring, plusAsSpace: Bool) -> String? {
+        if case .text(let decoded) = decoding(text, plusAsSpace: plusAsSpace) { return decoded }
+        return nil
+    }
+
+    /// The decoded text, or why there is none, so that a client learns which mistake it made.
+    static func decoding(_ text: Substring, plusAsSpace: Bool) -> Outcome {
         let utf8 = text.utf8
         // The common case (no escapes) needs no copy of the bytes.
         if !utf8.contains(UInt8(ascii: "%")) && !(plusAsSpace && utf8.contains(UInt8(ascii: "+"))) {
-            return String(text)
+            return .text(String(text))
         }
         var bytes: [UInt8] = []
         bytes.reserveCapacity(utf8.count)
@@ -15,10 +29,10 @@ enum PercentDecoding {
             let byte = utf8[index]
             if byte == UInt8(ascii: "%") {
                 let first = utf8.index(after: index)
-                guard first != utf8.endIndex else { return nil }
+                guard first != utf8.endIndex else { return .invalidEscape }
                 let second = utf8.index(after: first)
                 guard second != utf8.endIndex,
-                      let high = ASCII.hexValue(utf8[first]), let low = ASCII.hexValue(utf8[second]) else { return nil }
+                      let high = ASCII.hexValue(utf8[first]), let low = ASCII.hexValue(utf8[second]) else { return .invalidEscape }
                 bytes.append(high << 4 | low)
                 index = utf8.index(after: second)
             } else {
@@ -26,6 +40,6 @@ enum PercentDecoding {
                 index = utf8.index(after: index)
             }
         }
-        return String(validating: bytes, as: UTF8.self)
+        return String(validating: bytes, as: UTF8.self).map { .text($0) } ?? .notUTF8
     }
 }

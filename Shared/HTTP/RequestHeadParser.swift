@@ -6,6 +6,9 @@ enum RequestHeadParser {
     static let uriTooLong = Problem.status(414, "The request line is longer than this server accepts.")
     static let headersTooLarge = Problem.status(431, "The request header fields are larger than this server accepts.")
     static let tooManyHeaders = Problem.status(431, "The request has more header fields than this server accepts.")
+    static let nonASCIITarget = Problem.badRequest(
+        "The request target contains a byte that is not ASCII; non-ASCII characters in a path or query must be sent percent-encoded as UTF-8 (such as %C3%A9 for é).")
+    static let controlInTarget = Problem.badRequest("The request target contains a control character.")
 
     static func parse(_ head: [UInt8], limits: RequestHeadLimits) throws -> RequestHead {
         try head.withUnsafeBufferPointer { try parse($0, limits: limits) }
@@ -91,7 +94,16 @@ enum RequestHeadParser {
         guard value.allSatisfy(ASCII.isFieldValueByte) else {
             throw Problem.badRequest("A request header value contains control characters.")
         }
-        return (String(decoding: name, as: UTF8.self), String(decoding: value, as: UTF8.self))
+        let nameText = String(decoding: name, as: UTF8.self)
+        // obs-text is allowed by the grammar, but a value that is not UTF-8 cannot become a
+        // String without being silently altered (U+FFFD), so handlers would see something
+        // other than what was sent; refusing it is the only faithful answer.
+        guard let valueText = String(validating: value, as: UTF8.self) else {
+            let shown = nameText.count <= 64 ? nameText : String(nameText.prefix(64)) + "…"
+            throw Problem.badRequest("The value of the header \(shown) is not valid UTF-8 text.",
+                                     errors: [FieldError(field: shown, message: "is not valid UTF-8 text")])
+        }
+        return (nameText, valueText)
     }
 
     private static func firstLF(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int) -> Int? {

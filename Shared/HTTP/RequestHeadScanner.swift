@@ -62,6 +62,10 @@ struct RequestHeadScanner {
                     part = .version; partLength = 0
                 } else if ASCII.isTargetByte(byte) {
                     partLength += 1
+                } else if byte >= 0x80 {
+                    throw RequestHeadParser.nonASCIITarget
+                } else if byte != ASCII.space {
+                    throw RequestHeadParser.controlInTarget
                 } else {
                     throw RequestHeadParser.malformedRequestLine
                 }

@@ -35,9 +35,14 @@ struct RequestTarget: Equatable {
         }
 
         var segments: [String] = []
-        for raw in rawPath.dropFirst().split(separator: "/", omittingEmptySubsequences: false) {
-            guard let segment = PercentDecoding.decode(raw, plusAsSpace: false) else {
-                throw Problem.badRequest("The request path contains an invalid percent-encoding.")
+        for (index, raw) in rawPath.dropFirst().split(separator: "/", omittingEmptySubsequences: false).enumerated() {
+            let segment: String
+            switch PercentDecoding.decoding(raw, plusAsSpace: false) {
+            case .text(let text): segment = text
+            case .invalidEscape:
+                throw Problem.badRequest("The request path contains an invalid percent-encoding ('%' must be followed by two hex digits) in segment \(index + 1).")
+            case .notUTF8:
+                throw Problem.badRequest("The request path is not valid UTF-8 once percent-decoded (segment \(index + 1)); non-ASCII characters must be sent as percent-encoded UTF-8.")
             }
             // Control characters in identifiers only ever come from attacks or broken clients.
             guard !segment.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }) else {
@@ -57,9 +62,15 @@ struct RequestTarget: Equatable {
                 name = pair
                 value = ""
             }
-            guard let decodedName = PercentDecoding.decode(name, plusAsSpace: true),
-                  let decodedValue = PercentDecoding.decode(value, plusAsSpace: true) else {
-                throw Problem.badRequest("The query string contains an invalid percent-encoding.")
+            let decodedName: String
+            switch PercentDecoding.decoding(name, plusAsSpace: true) {
+            case .text(let text): decodedName = text
+            case let failure: throw queryProblem(failure, parameter: nil)
+            }
+            let decodedValue: String
+            switch PercentDecoding.decoding(value, plusAsSpace: true) {
+            case .text(let text): decodedValue = text
+            case let failure: throw queryProblem(failure, parameter: decodedName)
             }
             guard !decodedName.contains("\0"), !decodedValue.contains("\0") else {
                 throw Problem.badRequest("The query string contains a NUL character.")
@@ -68,5 +79,22 @@ struct RequestTarget: Equatable {
             if query[decodedName] == nil { query[decodedName] = decodedValue }
         }
         return RequestTarget(segments: segments, path: "/" + segments.joined(separator: "/"), query: query)
+    }
+
+    /// Names the parameter (when its name could be read) as the field, the way handlers
+    /// report invalid query parameters. The value itself is never repeated: it may be
+    /// personal data, and the detail of a rejected request is logged.
+    private static func queryProblem(_ failure: PercentDecoding.Outcome, parameter: String?) -> Problem {
+        let reason = failure == .invalidEscape
+            ? "contains an invalid percent-encoding ('%' must be followed by two hex digits)"
+            : "is not valid UTF-8 once percent-decoded"
+        let printable = parameter.flatMap { name in
+            name.isEmpty || name.count > 64 || name.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }) ? nil : name
+        }
+        guard let name = printable else {
+            let part = parameter == nil ? "name" : "value"
+            return Problem.badRequest("The query string has a parameter \(part) that \(reason).")
+        }
+        return Problem.badRequest("The query parameter \(name) \(reason).", errors: [FieldError(field: name, message: reason)])
     }
 }
