@@ -93,9 +93,10 @@ final class Connection: @unchecked Sendable {
         let segments: [String]
         do {
             let target = try RequestTarget.parse(head.target)
-            let framing = try BodyFraming(head: head, maxBodyBytes: configuration.maxBodyBytes)
+            let maxBodyBytes = context.router.maxBodyBytes(method: head.method, segments: target.segments) ?? configuration.maxBodyBytes
+            let framing = try BodyFraming(head: head, maxBodyBytes: maxBodyBytes)
             try answerExpectation(head, framing)
-            let body = try readBody(framing, deadline: deadline)
+            let body = try readBody(framing, maxBodyBytes: maxBodyBytes, deadline: deadline)
             segments = target.segments
             request = HTTPRequest(method: head.method, path: target.path, query: target.query, headers: head.headers,
                                   body: body, requestId: requestId, logger: context.logger.with(["requestId": requestId]))
@@ -162,7 +163,8 @@ final class Connection: @unchecked Sendable {
         SocketOutput.sendAll(fd, ResponseSerializer.continueResponse, timeout: configuration.writeTimeout)
     }
 
-    private func readBody(_ framing: BodyFraming, deadline: Double) throws -> [UInt8] {
+    /// `maxBodyBytes`: the route's own limit, else the server's.
+    private func readBody(_ framing: BodyFraming, maxBodyBytes: Int, deadline: Double) throws -> [UInt8] {
         switch framing {
         case .none:
             return []
@@ -172,7 +174,7 @@ final class Connection: @unchecked Sendable {
             try readExactly(length, into: &body, deadline: deadline)
             return body
         case .chunked:
-            return try readChunkedBody(deadline: deadline)
+            return try readChunkedBody(maxBody: maxBodyBytes, deadline: deadline)
         }
     }
 
@@ -185,8 +187,7 @@ final class Connection: @unchecked Sendable {
     }
 
     /// Chunks until the last (size 0), then trailer fields, which are read and discarded.
-    private func readChunkedBody(deadline: Double) throws -> [UInt8] {
-        let maxBody = configuration.maxBodyBytes
+    private func readChunkedBody(maxBody: Int, deadline: Double) throws -> [UInt8] {
         var body: [UInt8] = []
         while true {
             let size = try readLine(maxBytes: 4096, deadline: deadline) { try ChunkedEncoding.parseSizeLine($0) }

@@ -17,6 +17,7 @@ public final class Router: @unchecked Sendable {
         let pattern: String
         let name: String
         let segments: [Segment]
+        let maxBodyBytes: Int?
         let handler: HTTPHandler
     }
 
@@ -24,15 +25,19 @@ public final class Router: @unchecked Sendable {
 
     public init() {}
 
-    /// `name` (default: the pattern) labels the route in metrics and logs.
-    public func add(_ method: String, _ pattern: String, name: String? = nil, _ handler: @escaping HTTPHandler) {
+    /// `name` (default: the pattern) labels the route in metrics and logs. `maxBodyBytes`
+    /// replaces the server's general body limit for this route (a bulk import may need more
+    /// than every other route should accept).
+    public func add(_ method: String, _ pattern: String, name: String? = nil, maxBodyBytes: Int? = nil,
+                    _ handler: @escaping HTTPHandler) {
         let segments = Self.segments(ofPattern: pattern)
         let method = method.uppercased()
         table.withLock { routes in
             // Two routes that match the same paths would make one of them dead code.
             precondition(!routes.contains { $0.method == method && Self.sameShape($0.segments, segments) },
                          "route \(method) \(pattern) is registered twice")
-            routes.append(Route(method: method, pattern: pattern, name: name ?? pattern, segments: segments, handler: handler))
+            routes.append(Route(method: method, pattern: pattern, name: name ?? pattern, segments: segments,
+                                maxBodyBytes: maxBodyBytes, handler: handler))
         }
     }
 
@@ -62,6 +67,23 @@ public final class Router: @unchecked Sendable {
     }
 
     func match(method: String, segments: [String]) -> Match {
+        let (best, methods) = resolve(method: method, segments: segments)
+        if let best {
+            return .found(best.route.handler, pattern: best.route.name, parameters: best.parameters)
+        }
+        if methods.isEmpty { return .notFound }
+        if methods.contains("GET"), !methods.contains("HEAD") { return .methodNotAllowed(allowed: (methods + ["HEAD"]).sorted()) }
+        return .methodNotAllowed(allowed: methods.sorted())
+    }
+
+    /// The body limit of the route that will serve this request when that route has its own;
+    /// the server asks before it reads the body.
+    func maxBodyBytes(method: String, segments: [String]) -> Int? {
+        resolve(method: method, segments: segments).best?.route.maxBodyBytes
+    }
+
+    /// The route serving the request, and every method the path supports.
+    private func resolve(method: String, segments: [String]) -> (best: (route: Route, parameters: [String: String])?, methods: [String]) {
         let routes = table.current
         var best: (route: Route, parameters: [String: String])?
         var methods: [String] = []
@@ -78,12 +100,7 @@ public final class Router: @unchecked Sendable {
             }
             best = (route, parameters)
         }
-        if let best {
-            return .found(best.route.handler, pattern: best.route.name, parameters: best.parameters)
-        }
-        if methods.isEmpty { return .notFound }
-        if methods.contains("GET"), !methods.contains("HEAD") { methods.append("HEAD") }
-        return .methodNotAllowed(allowed: methods.sorted())
+        return (best, methods)
     }
 
     // MARK: Patterns

@@ -31,10 +31,11 @@ extension ServiceHost {
     /// Unless `audit` is `.none` (reference data such as catalogues), every answer — granted or
     /// refused — is recorded in the audit trail before it is sent; if the record cannot be
     /// written the request fails with 503 rather than disclosing data unaudited.
-    public func route(_ method: String, _ pattern: String, audit: AuditPolicy = .personalData,
+    /// `maxBodyBytes` raises (or lowers) the body limit for this route only.
+    public func route(_ method: String, _ pattern: String, audit: AuditPolicy = .personalData, maxBodyBytes: Int? = nil,
                       _ handler: @escaping AuthenticatedHandler) {
         let verifier = self.verifier
-        router.add(method, pattern) { [self] request in
+        router.add(method, pattern, maxBodyBytes: maxBodyBytes) { [self] request in
             let principal: Principal
             switch verifier.verify(authorizationHeader: request.header("Authorization")) {
             case .success(let p): principal = p

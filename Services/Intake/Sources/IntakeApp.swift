@@ -11,21 +11,32 @@ public final class IntakeApp: Sendable {
     let host: ServiceHost
     /// Seconds between two runs of the automatic closure after 7 years.
     let autoClosureIntervalSeconds: Double
+    /// Body limit of `POST /allocation-lists`, which is larger than the server's general one.
+    let allocationListMaxBodyBytes: Int
+    /// 1000 rows of up to about 4 KiB each (long names, escaped characters, an override
+    /// reason, pretty printing). Other routes keep the server's general limit
+    /// (`IAS_HTTP_MAX_BODY_BYTES`).
+    public static let defaultAllocationListMaxBodyBytes = 4 << 20
 
-    public init(host: ServiceHost, autoClosureIntervalSeconds: Double = 3600) {
+    public init(host: ServiceHost, autoClosureIntervalSeconds: Double = 3600,
+                allocationListMaxBodyBytes: Int = IntakeApp.defaultAllocationListMaxBodyBytes) {
         self.host = host
         self.autoClosureIntervalSeconds = autoClosureIntervalSeconds
+        self.allocationListMaxBodyBytes = allocationListMaxBodyBytes
     }
 
     /// Entry point of the `ias-intake` executable.
     public static func main() -> Never {
         ServiceMain.run("intake") {
             var interval = 3600.0
+            var listBodyBytes = IntakeApp.defaultAllocationListMaxBodyBytes
             let host = try ServiceHost(service: "intake", defaultPort: 8081, publishes: [Topics.intake],
                                        resources: Bundle.module) { reader in
                 interval = reader.double("IAS_AUTO_CLOSURE_INTERVAL_SECONDS", default: 3600, range: 0.2...86_400)
+                listBodyBytes = reader.int("IAS_ALLOCATION_LIST_MAX_BODY_BYTES", default: IntakeApp.defaultAllocationListMaxBodyBytes,
+                                           range: 1024...(64 << 20))
             }
-            IntakeApp(host: host, autoClosureIntervalSeconds: interval).register()
+            IntakeApp(host: host, autoClosureIntervalSeconds: interval, allocationListMaxBodyBytes: listBodyBytes).register()
             return host
         }
     }
@@ -33,6 +44,9 @@ public final class IntakeApp: Sendable {
     public func register() {
         host.route("POST", "/persons") { [self] context in try registerPerson(context) }
         host.route("GET", "/persons") { [self] context in try searchPersons(context) }
+        host.route("POST", "/allocation-lists", maxBodyBytes: allocationListMaxBodyBytes) { [self] context in
+            try registerAllocationList(context)
+        }
         host.route("GET", "/persons/{personId}") { [self] context in try getPerson(context) }
         host.route("PATCH", "/persons/{personId}") { [self] context in try correctPerson(context) }
         host.route("POST", "/persons/{personId}/regularization") { [self] context in try regularize(context) }
@@ -53,10 +67,8 @@ public final class IntakeApp: Sendable {
         let body = try request.decode(RegisterPersonRequest.self)
         let errors = body.validate(today: CalendarDate.today())
         guard errors.isEmpty else { throw Problem.validation(errors) }
-        // A municipality registers only persons it is responsible for; the canton registers anyone.
-        guard AccessPolicy.seesEveryCase(context.organisation)
-                || AccessPolicy.mayAccessCase(context.organisation, responsibleOrg: body.effectiveResponsibleOrg) else {
-            throw Problem.forbidden("your organisation may register only persons it is responsible for")
+        guard body.mayBeRegistered(by: context.organisation) else {
+            throw Problem.forbidden(RegisterPersonRequest.notResponsible)
         }
         let actor = context.actor
         let zemis = body.zemisNumber.map(Validation.normalizedZemis)

@@ -11,10 +11,23 @@ enum NameSimilarity {
 
     /// 0 (nothing alike) to 1 (the same after folding); the better of both name orders.
     static func score(given a: String, family b: String, given c: String, family d: String) -> Double {
-        let left = fold(a + " " + b)
-        let straight = ratio(left, fold(c + " " + d))
-        let swapped = ratio(left, fold(d + " " + c))
-        return max(straight, swapped)
+        score(Folded(given: a, family: b), Folded(given: c, family: d))
+    }
+
+    /// A name folded once in both orders, for comparing one name with many (a list's rows
+    /// with everyone born on the same day) without folding it again for every pair.
+    struct Folded: Sendable, Equatable {
+        let straight: [Character]
+        let swapped: [Character]
+
+        init(given: String, family: String) {
+            straight = Array(NameSimilarity.fold(given + " " + family))
+            swapped = Array(NameSimilarity.fold(family + " " + given))
+        }
+    }
+
+    static func score(_ a: Folded, _ b: Folded) -> Double {
+        max(ratio(a.straight, b.straight), ratio(a.straight, b.swapped))
     }
 
     static func isLikelyDuplicate(_ score: Double) -> Bool { score >= threshold }
@@ -45,8 +58,9 @@ enum NameSimilarity {
     }
 
     /// 1 − Levenshtein distance / length of the longer text.
-    static func ratio(_ a: String, _ b: String) -> Double {
-        let x = Array(a), y = Array(b)
+    static func ratio(_ a: String, _ b: String) -> Double { ratio(Array(a), Array(b)) }
+
+    static func ratio(_ x: [Character], _ y: [Character]) -> Double {
         let longest = max(x.count, y.count)
         guard longest > 0 else { return 1 }
         return 1 - Double(distance(x, y)) / Double(longest)

@@ -16,10 +16,13 @@ enum PersonLifecycleStore {
     /// The advisory lock serialises registrations of the same birth date, so that two
     /// concurrent registrations of one person cannot both miss each other.
     static func sameBirthDate(_ date: CalendarDate, on c: PostgresConnection) throws -> [PersonRecord] {
-        _ = try c.query("SELECT pg_advisory_xact_lock(hashtext($1))", ["intake-birth-date:\(date)"])
+        _ = try c.query("SELECT pg_advisory_xact_lock(hashtext($1))", [birthDateLockKey(date)])
         return try c.query("SELECT \(PersonRecord.columns) FROM persons WHERE date_of_birth = $1 ORDER BY created_at LIMIT 2000", [date])
             .map(PersonRecord.init)
     }
+
+    /// The advisory lock of one birth date (an allocation list takes those of all its rows).
+    static func birthDateLockKey(_ date: CalendarDate) -> String { "intake-birth-date:\(date)" }
 
     /// Writes the corrected fields (nil keeps the stored value) and counts the version up.
     static func correct(_ personId: Identifier, _ r: CorrectPersonRequest, on c: PostgresConnection) throws -> PersonRecord {

@@ -58,6 +58,13 @@ struct RegisterPersonRequest: Decodable {
 
     /// Cantonal accommodation means the canton's social service runs the case.
     var effectiveResponsibleOrg: String { responsibleOrg ?? "canton:KSD" }
+
+    /// A municipality registers only persons it is responsible for; the canton registers anyone.
+    static let notResponsible = "your organisation may register only persons it is responsible for"
+
+    func mayBeRegistered(by organisation: Organisation) -> Bool {
+        AccessPolicy.seesEveryCase(organisation) || AccessPolicy.mayAccessCase(organisation, responsibleOrg: effectiveResponsibleOrg)
+    }
 }
 
 enum Validation {

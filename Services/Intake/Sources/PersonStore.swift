@@ -15,10 +15,9 @@ enum PersonStore {
             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9::jsonb, $10, $11, $12, $13, $14, $15, $16)
             RETURNING \(PersonRecord.columns)
             """,
-            [personId, caseId, zemis, p.givenName.trimmingCharacters(in: .whitespaces), p.familyName.trimmingCharacters(in: .whitespaces),
+            [personId, caseId, zemis, p.storedGivenName, p.storedFamilyName,
              p.dateOfBirth, p.sex.rawValue, p.nationality, try PostgresJSON(p.languages), p.status.rawValue, p.enteredCantonOn,
-             p.statusDecidedOn, p.householdId, p.accommodation.rawValue, p.effectiveResponsibleOrg,
-             p.duplicateOverride?.reason.trimmingCharacters(in: .whitespacesAndNewlines)])
+             p.statusDecidedOn, p.householdId, p.accommodation.rawValue, p.effectiveResponsibleOrg, p.storedOverrideReason])
         return try PersonRecord(row: rows[0])
     }
 
@@ -53,4 +52,11 @@ enum PersonStore {
             LIMIT $5
             """, [f.zemisNumber, f.familyName, f.responsibleOrg, f.after, f.limit, f.municipality.map(String.init)]).map(PersonRecord.init)
     }
+}
+
+/// How a registration's text is stored: one place for the single and the list registration.
+extension RegisterPersonRequest {
+    var storedGivenName: String { givenName.trimmingCharacters(in: .whitespaces) }
+    var storedFamilyName: String { familyName.trimmingCharacters(in: .whitespaces) }
+    var storedOverrideReason: String? { duplicateOverride?.reason.trimmingCharacters(in: .whitespacesAndNewlines) }
 }
