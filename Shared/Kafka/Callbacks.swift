@@ -85,6 +85,7 @@ func kafkaRebalanceCallback(
         context.assignment.withLock { current in
             current = cooperative ? Array(Set(current).union(changed)) : changed
         }
+        context.positions.withLock { known in changed.forEach { known[$0] = nil } }
         context.joinedGroup.withLock { $0 = true }
         if let failure {
             context.logger.error("partition assignment failed", ["partitions": listed, "error": failure])
@@ -111,10 +112,12 @@ func kafkaRebalanceCallback(
         context.assignment.withLock { current in
             current = cooperative ? current.filter { !changed.contains($0) } : []
         }
+        context.positions.withLock { known in changed.forEach { known[$0] = nil } }
         context.logger.info("partitions revoked", ["partitions": listed])
     default:
         rd_kafka_assign(rk, nil)
         context.assignment.withLock { $0 = [] }
+        context.positions.withLock { $0 = [:] }
         context.logger.error("rebalance failed; partitions dropped", ["error": KafkaError(code, "rebalance").description])
     }
 }

@@ -10,6 +10,10 @@ final class ClientContext: Sendable {
     let deliveries = DeliveryTracker()
     /// Partitions currently assigned (consumers only), kept by the rebalance callback.
     let assignment = Locked<[TopicPartition]>([])
+    /// The next offset to consume per assigned partition as far as this member knows it: what
+    /// it stored, or the group's committed offset read for the lag gauge. Cleared when a
+    /// partition is assigned or revoked, since another member may have moved it meanwhile.
+    let positions = Locked<[TopicPartition: Int64]>([:])
     /// Set by the first assignment, even an empty one: the member has joined its group.
     let joinedGroup = Locked(false)
     /// The first fatal error raised on this client; every later operation fails with it.

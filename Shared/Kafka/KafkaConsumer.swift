@@ -79,23 +79,39 @@ public final class KafkaConsumer: @unchecked Sendable {
     /// effect committed. Throws when the partition was revoked meanwhile: its new owner
     /// receives the message again, so do not retry.
     public func storeOffset(of message: KafkaMessage) throws {
+        try storeOffsets(of: [message])
+    }
+
+    /// Stores, for each partition among `messages`, the offset after its last message there,
+    /// in one call (a batch whose effects committed together). Partitions that could be
+    /// stored are stored even when another one fails; the error names the ones that failed.
+    /// A revoked partition fails the same way as in `storeOffset(of:)`: do not retry.
+    public func storeOffsets(of messages: [KafkaMessage]) throws {
+        let next = Self.firstOrLast(messages, last: true)
+        guard !next.isEmpty else { return }
         try handle.context.checkFatal()
         try handle.use { rk in
-            let list = TopicPartitionList.make([.init(topic: message.topic, partition: message.partition, offset: message.offset + 1)])
+            let list = TopicPartitionList.make(next.map { .init(topic: $0.topic, partition: $0.partition, offset: $0.offset + 1) })
             defer { rd_kafka_topic_partition_list_destroy(list) }
             let code = rd_kafka_offsets_store(rk, list)
-            let elementCode = TopicPartitionList.entries(list).first?.error ?? RD_KAFKA_RESP_ERR_NO_ERROR
-            if elementCode == RD_KAFKA_RESP_ERR__STATE {
+            let entries = TopicPartitionList.entries(list)
+            handle.context.positions.withLock { known in
+                for entry in entries where KafkaError.isSuccess(entry.error) {
+                    known[TopicPartition(topic: entry.topic, partition: entry.partition)] = entry.offset
+                }
+            }
+            let revoked = entries.filter { $0.error == RD_KAFKA_RESP_ERR__STATE }
+            if !revoked.isEmpty {
                 throw KafkaError(
-                    code: elementCode.rawValue,
-                    message: "cannot store the offset of \(message.topic)[\(message.partition)]@\(message.offset): "
-                        + "the partition is no longer assigned to this consumer (rebalance); its new owner receives "
+                    code: RD_KAFKA_RESP_ERR__STATE.rawValue,
+                    message: "cannot store the offset of " + revoked.map { "\($0.topic)[\($0.partition)]@\($0.offset - 1)" }.joined(separator: ", ")
+                        + ": the partition is no longer assigned to this consumer (rebalance); its new owner receives "
                         + "the message again")
             }
-            let failure = KafkaError.isSuccess(elementCode) ? code : elementCode
-            guard KafkaError.isSuccess(failure) else {
-                throw KafkaError(failure, "cannot store the offset of \(message.topic)[\(message.partition)]@\(message.offset)")
+            if let failed = entries.first(where: { !KafkaError.isSuccess($0.error) }) {
+                throw KafkaError(failed.error, "cannot store the offset of \(failed.topic)[\(failed.partition)]@\(failed.offset - 1)")
             }
+            guard KafkaError.isSuccess(code) else { throw KafkaError(code, "cannot store offsets") }
         }
     }
 
@@ -103,18 +119,42 @@ public final class KafkaConsumer: @unchecked Sendable {
     /// deliver it again (retry after a transient failure). Messages of that partition
     /// fetched meanwhile are discarded by librdkafka.
     public func seek(to message: KafkaMessage) throws {
+        try rewind(to: [message])
+    }
+
+    /// Rewinds every partition among `messages` to its first message there, in one call (the
+    /// unapplied rest of a batch). Partitions not among `messages` keep their position.
+    public func rewind(to messages: [KafkaMessage]) throws {
+        let first = Self.firstOrLast(messages, last: false)
+        guard !first.isEmpty else { return }
         try handle.context.checkFatal()
         try handle.use { rk in
-            let list = TopicPartitionList.make([.init(topic: message.topic, partition: message.partition, offset: message.offset)])
+            let list = TopicPartitionList.make(first.map { .init(topic: $0.topic, partition: $0.partition, offset: $0.offset) })
             defer { rd_kafka_topic_partition_list_destroy(list) }
-            let doing = "cannot seek \(message.topic)[\(message.partition)] to \(message.offset)"
+            let doing = "cannot seek " + first.map { "\($0.topic)[\($0.partition)] to \($0.offset)" }.joined(separator: ", ")
             if let error = rd_kafka_seek_partitions(rk, list, 10_000) {
                 throw KafkaError(consuming: error, doing)
             }
-            if let code = TopicPartitionList.entries(list).first?.error, !KafkaError.isSuccess(code) {
-                throw KafkaError(code, doing)
+            if let failed = TopicPartitionList.entries(list).first(where: { !KafkaError.isSuccess($0.error) }) {
+                throw KafkaError(failed.error, "cannot seek \(failed.topic)[\(failed.partition)] to \(failed.offset)")
             }
         }
+    }
+
+    /// Per partition of `messages` (in order of first appearance), its first or last message.
+    private static func firstOrLast(_ messages: [KafkaMessage], last: Bool) -> [KafkaMessage] {
+        var order: [TopicPartition] = []
+        var chosen: [TopicPartition: KafkaMessage] = [:]
+        for message in messages {
+            let key = TopicPartition(topic: message.topic, partition: message.partition)
+            if let current = chosen[key] {
+                if last ? message.offset > current.offset : message.offset < current.offset { chosen[key] = message }
+            } else {
+                order.append(key)
+                chosen[key] = message
+            }
+        }
+        return order.map { chosen[$0]! }
     }
 
     /// Commits the stored offsets now and waits for the broker's answer (shutdown, tests).
@@ -160,6 +200,58 @@ public final class KafkaConsumer: @unchecked Sendable {
         }
     }
 
+    /// How many messages each assigned partition holds beyond this member's position: the
+    /// offset it stored last, else the group's committed offset, else (nothing committed yet,
+    /// `auto.offset.reset=earliest`) the partition's start. High watermarks are librdkafka's
+    /// cached values from the last fetch; only when none is cached yet is the broker asked.
+    /// May block about `timeoutMs` per broker request: call it from a thread of its own, not
+    /// the polling one. Partitions whose figures are unknown (broker unreachable) are left out.
+    public func lag(timeoutMs: Int = 1000) throws -> [PartitionLag] {
+        let context = handle.context
+        let assigned = context.assignment.current.sorted { ($0.topic, $0.partition) < ($1.topic, $1.partition) }
+        guard !assigned.isEmpty else { return [] }
+        try context.checkFatal()
+        return try handle.use { rk -> [PartitionLag] in
+            let unknown = assigned.filter { context.positions.current[$0] == nil }
+            var committed: [TopicPartition: Int64] = [:]
+            var brokerAnswers = true
+            if !unknown.isEmpty {
+                let list = TopicPartitionList.make(unknown.map { .init(topic: $0.topic, partition: $0.partition, offset: Int64(RD_KAFKA_OFFSET_INVALID)) })
+                defer { rd_kafka_topic_partition_list_destroy(list) }
+                if KafkaError.isSuccess(rd_kafka_committed(rk, list, Int32(clamping: timeoutMs))) {
+                    for entry in TopicPartitionList.entries(list) where KafkaError.isSuccess(entry.error) && entry.offset >= 0 {
+                        committed[TopicPartition(topic: entry.topic, partition: entry.partition)] = entry.offset
+                    }
+                    // Only this member moves an assigned partition's offset: the answer stays
+                    // valid until it stores a newer one.
+                    context.positions.withLock { known in
+                        for (partition, offset) in committed where known[partition] == nil { known[partition] = offset }
+                    }
+                } else {
+                    brokerAnswers = false
+                }
+            }
+            let known = context.positions.current
+            var result: [PartitionLag] = []
+            for partition in assigned {
+                let position = known[partition] ?? committed[partition]
+                var low: Int64 = -1, high: Int64 = -1
+                _ = rd_kafka_get_watermark_offsets(rk, partition.topic, partition.partition, &low, &high)
+                if high < 0 || (position == nil && low < 0) {
+                    guard brokerAnswers else { continue }
+                    let code = rd_kafka_query_watermark_offsets(rk, partition.topic, partition.partition, &low, &high, Int32(clamping: timeoutMs))
+                    guard KafkaError.isSuccess(code), high >= 0 else {
+                        brokerAnswers = false   // do not wait once per partition for an unreachable broker
+                        continue
+                    }
+                }
+                let from = position ?? max(0, low)
+                result.append(PartitionLag(topic: partition.topic, partition: partition.partition, lag: max(0, high - from)))
+            }
+            return result
+        }
+    }
+
     /// The partitions assigned to this member right now (empty before the group join).
     public var assignedPartitions: [(topic: String, partition: Int32)] {
         handle.context.assignment.current
@@ -170,4 +262,15 @@ public final class KafkaConsumer: @unchecked Sendable {
     /// True once the group gave this member its first assignment (possibly empty, when a
     /// group has more members than partitions): from then on it receives what it is owed.
     public var hasJoinedGroup: Bool { handle.context.joinedGroup.current }
+}
+
+/// Messages a partition holds beyond a consumer's position (see `KafkaConsumer.lag`).
+public struct PartitionLag: Sendable, Equatable {
+    public let topic: String
+    public let partition: Int32
+    public let lag: Int64
+
+    public init(topic: String, partition: Int32, lag: Int64) {
+        self.topic = topic; self.partition = partition; self.lag = lag
+    }
 }

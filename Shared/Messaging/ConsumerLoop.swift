@@ -2,28 +2,72 @@ import Foundation
 import IASKafka
 import IASRuntime
 
-/// The one loop under every consumer: poll, apply, store the offset only after the effect;
-/// on a passing failure rewind the partition and back off (0.1 s doubling to 5 s), so a
-/// message is neither lost nor skipped. On stop it finishes the message under way, then
-/// closes the consumer (committing stored offsets and leaving the group).
+/// The one loop under every consumer: poll a batch, apply it, store the offsets only after
+/// the effect; on a passing failure rewind each partition of the batch to its first
+/// unapplied message and back off (0.1 s doubling to 5 s), so a message is neither lost nor
+/// skipped. On stop it finishes the batch under way, then closes the consumer (committing
+/// stored offsets and leaving the group).
+///
+/// A batch is what arrives within `lingerMs` after its first message, `maxBatch` at most, in
+/// poll order (so each partition's messages are in offset order).
 public final class ConsumerLoop: @unchecked Sendable {
     public typealias Apply = @Sendable (KafkaMessage) throws -> Void
+    /// Applies a batch, in order. Throws `BatchFailure` when only a leading part was applied,
+    /// any other error when nothing was.
+    public typealias ApplyBatch = @Sendable ([KafkaMessage]) throws -> Void
     public typealias RetryObserver = @Sendable (KafkaMessage, Error, Double) -> Void
+
+    /// The first `applied` messages of the batch took effect; the one after them failed for a
+    /// passing reason (`cause`). Later messages may have taken effect too: they come again and
+    /// must be recognised as duplicates (the inbox does so).
+    public struct BatchFailure: Error, CustomStringConvertible {
+        public let applied: Int
+        public let cause: Error
+        public init(applied: Int, cause: Error) { self.applied = applied; self.cause = cause }
+        public var description: String { String(describing: cause) }
+    }
+
+    public struct Batching: Sendable {
+        /// Messages applied together at most.
+        public var maxBatch: Int
+        /// How long to wait for more messages after the first one of a batch.
+        public var lingerMs: Int
+        public init(maxBatch: Int = 256, lingerMs: Int = 5) {
+            self.maxBatch = max(1, maxBatch); self.lingerMs = max(0, lingerMs)
+        }
+        public static let single = Batching(maxBatch: 1, lingerMs: 0)
+    }
 
     private let name: String
     private let consumer: KafkaConsumer
     private let logger: Logger
-    private let apply: Apply
+    private let batching: Batching
+    private let applyBatch: ApplyBatch
     private let onRetry: RetryObserver
     private let running = Locked(false)
     private let finished = DispatchSemaphore(value: 0)
 
+    /// One message at a time.
     /// - Parameters:
     ///   - apply: applies one message; throws for a passing failure (the message comes again).
     ///   - onRetry: told of each passing failure with the back-off chosen (metrics, logs).
-    public init(name: String, consumer: KafkaConsumer, logger: Logger,
-                onRetry: @escaping RetryObserver = { _, _, _ in }, apply: @escaping Apply) {
-        self.name = name; self.consumer = consumer; self.logger = logger; self.onRetry = onRetry; self.apply = apply
+    public convenience init(name: String, consumer: KafkaConsumer, logger: Logger,
+                            onRetry: @escaping RetryObserver = { _, _, _ in }, apply: @escaping Apply) {
+        self.init(name: name, consumer: consumer, logger: logger, batching: .single, onRetry: onRetry,
+                  applyBatch: { messages in
+                      for (index, message) in messages.enumerated() {
+                          do { try apply(message) } catch { throw BatchFailure(applied: index, cause: error) }
+                      }
+                  })
+    }
+
+    /// Batches of up to `batching.maxBatch` messages.
+    /// - Parameters:
+    ///   - onRetry: told of each passing failure, with the first unapplied message and the back-off chosen.
+    public init(name: String, consumer: KafkaConsumer, logger: Logger, batching: Batching,
+                onRetry: @escaping RetryObserver = { _, _, _ in }, applyBatch: @escaping ApplyBatch) {
+        self.name = name; self.consumer = consumer; self.logger = logger; self.batching = batching
+        self.onRetry = onRetry; self.applyBatch = applyBatch
     }
 
     public var hasJoinedGroup: Bool { consumer.hasJoinedGroup }
@@ -48,24 +92,58 @@ public final class ConsumerLoop: @unchecked Sendable {
     private func run() {
         var backoff = 0.1
         while running.current {
-            let message: KafkaMessage?
-            do { message = try consumer.poll(timeoutMs: 200) } catch {
+            let batch: [KafkaMessage]
+            do { batch = try nextBatch() } catch {
                 logger.error("consumer failed; retrying", ["error": String(describing: error)])
                 Thread.sleep(forTimeInterval: 1)
                 continue
             }
-            guard let message else { continue }
-            do {
-                try apply(message)
-                try consumer.storeOffset(of: message)
-                backoff = 0.1
+            guard !batch.isEmpty else { continue }
+            var applied = batch.count
+            var failure: Error?
+            do { try applyBatch(batch) } catch let partial as BatchFailure {
+                applied = min(max(0, partial.applied), batch.count)
+                failure = partial.cause
             } catch {
-                onRetry(message, error, backoff)
-                try? consumer.seek(to: message)
+                applied = 0
+                failure = error
+            }
+            do {
+                try consumer.storeOffsets(of: Array(batch[..<applied]))
+            } catch {
+                // Revoked meanwhile (the new owner redelivers) or the client failed: as before
+                // batching, rewind what can be rewound and pause.
+                failure = failure ?? error
+                applied = 0
+            }
+            if let failure, applied < batch.count {
+                onRetry(batch[applied], failure, backoff)
+                try? consumer.rewind(to: Array(batch[applied...]))
                 Thread.sleep(forTimeInterval: backoff)
                 backoff = min(backoff * 2, 5)
+            } else {
+                backoff = 0.1
             }
         }
         consumer.close()
+    }
+
+    /// Waits up to 200 ms for a first message, then takes what arrives within the linger,
+    /// up to `maxBatch`. An error after the first message ends the batch early (the next
+    /// poll reports it again).
+    private func nextBatch() throws -> [KafkaMessage] {
+        guard let first = try consumer.poll(timeoutMs: 200) else { return [] }
+        var batch = [first]
+        guard batching.maxBatch > 1 else { return batch }
+        let deadline = DispatchTime.now().uptimeNanoseconds + UInt64(batching.lingerMs) * 1_000_000
+        while batch.count < batching.maxBatch {
+            let now = DispatchTime.now().uptimeNanoseconds
+            // Poll at least once without waiting: prefetched messages are there at once.
+            let remainingMs = now >= deadline ? 0 : Int((deadline - now + 999_999) / 1_000_000)
+            let message: KafkaMessage?
+            do { message = try consumer.poll(timeoutMs: remainingMs) } catch { break }
+            if let message { batch.append(message) } else if remainingMs == 0 { break }
+        }
+        return batch
     }
 }

@@ -4,54 +4,149 @@ import IASPostgres
 import IASRuntime
 
 /// Runs one subscription: polls its consumer group, applies each event exactly once, stores
-/// the offset only after the effect committed.
+/// the offsets only after the effects committed.
 ///
-/// Per message: decode the envelope (a bad one goes to the dead-letter topic); in one
-/// transaction insert `(consumer, event id)` into the inbox — a conflict means the event was
-/// applied before, so nothing more is done — then run the handler; commit; store the offset.
-/// A passing failure (database unavailable) rewinds the partition and retries with backoff,
-/// so the message is neither lost nor skipped.
+/// Per batch (see `ConsumerLoop`): decode the envelopes (a bad one goes to the dead-letter
+/// topic); in ONE transaction, insert `(consumer, event id)` of every event into the inbox
+/// (one statement) — a conflict means the event was applied before, so nothing more is
+/// done — then run the handler of each new event in poll order; commit; store the offsets.
+/// One commit (one fsync) then carries many events.
+/// If that transaction fails for a reason other than an unreachable database (a rejected
+/// event, a conflict), it is rolled back and the same messages are applied one per
+/// transaction, so that a poison event is dead-lettered alone and the others still apply
+/// once. A passing failure (database unavailable) rewinds the partitions and retries with
+/// backoff, so no message is lost or skipped.
 public final class EventProcessor: @unchecked Sendable {
     public enum Outcome: String, Sendable { case applied, duplicate, deadLettered = "dead_lettered" }
 
+    public struct Configuration: Sendable {
+        public var batching = ConsumerLoop.Batching()
+        /// How often the consumer lag is read from the client for `ias_consumer_lag`.
+        public var lagRefreshSeconds: Double = 5
+        public init() {}
+    }
+
     private let subscription: EventSubscription
+    private let consumer: KafkaConsumer
     private let pool: PostgresPool
     private let producer: KafkaProducer
     private let metrics: MetricsRegistry
     private let logger: Logger
+    private let configuration: Configuration
     private let afterCommit: @Sendable () -> Void
     private var loop: ConsumerLoop!
+    private let lagCache = Locked<[PartitionLag]>([])
+    private let lagRefresher = Locked<(stop: DispatchSemaphore, finished: DispatchSemaphore)?>(nil)
 
-    /// `afterCommit` runs after each applied event (services wake their outbox relay with it,
-    /// since handlers may write events of their own).
+    /// `afterCommit` runs after each transaction that applied events (services wake their
+    /// outbox relay with it, since handlers may write events of their own): once per batch.
     public init(subscription: EventSubscription, consumer: KafkaConsumer, pool: PostgresPool, producer: KafkaProducer,
-                metrics: MetricsRegistry, logger: Logger, afterCommit: @escaping @Sendable () -> Void = {}) {
-        self.subscription = subscription; self.pool = pool; self.producer = producer
-        self.metrics = metrics; self.logger = logger.with(["consumer": subscription.name]); self.afterCommit = afterCommit
+                metrics: MetricsRegistry, logger: Logger, configuration: Configuration = Configuration(),
+                afterCommit: @escaping @Sendable () -> Void = {}) {
+        self.subscription = subscription; self.consumer = consumer; self.pool = pool; self.producer = producer
+        self.metrics = metrics; self.logger = logger.with(["consumer": subscription.name])
+        self.configuration = configuration; self.afterCommit = afterCommit
         let name = subscription.name
-        loop = ConsumerLoop(name: name, consumer: consumer, logger: self.logger, onRetry: { [logger = self.logger] message, error, backoff in
+        loop = ConsumerLoop(name: name, consumer: consumer, logger: self.logger, batching: configuration.batching,
+                            onRetry: { [logger = self.logger] message, error, backoff in
             logger.warning("event could not be applied now; will retry",
                            ["topic": message.topic, "partition": String(message.partition), "offset": String(message.offset),
                             "error": String(describing: error), "retryInSeconds": String(backoff)])
             metrics.increment("ias_events_retried_total", help: "Event applications that failed for a passing reason and were retried.",
                               labels: ["consumer": name])
-        }, apply: { [unowned self] message in
-            let outcome = try process(message)
-            metrics.increment("ias_events_consumed_total", help: "Events taken from the broker, by outcome.",
-                              labels: ["consumer": name, "topic": message.topic, "outcome": outcome.rawValue])
+        }, applyBatch: { [unowned self] messages in
+            _ = try processBatch(messages)
         })
     }
 
     /// The consumer has joined its group (readiness waits for it).
     public var hasJoinedGroup: Bool { loop.hasJoinedGroup }
 
-    public func start() { loop.start() }
+    public var name: String { subscription.name }
 
-    /// Finishes the message under way, commits stored offsets and leaves the group.
-    public func stop() { loop.stop() }
+    public func start() {
+        loop.start()
+        startLagRefresher()
+    }
 
-    /// Applies one message; throws only for passing failures (the caller retries).
+    /// Finishes the batch under way, commits stored offsets and leaves the group.
+    public func stop() {
+        stopLagRefresher()
+        loop.stop()
+        lagCache.withLock { $0 = [] }
+    }
+
+    /// Applies one message in a transaction of its own; throws only for passing failures
+    /// (the caller retries).
     func process(_ message: KafkaMessage) throws -> Outcome {
+        let outcome = try processAlone(message)
+        if outcome == .applied { afterCommit() }
+        return outcome
+    }
+
+    /// Applies `messages` in order, together when possible (see the type's description), and
+    /// counts their outcomes. Throws `ConsumerLoop.BatchFailure` when only a leading part
+    /// took effect, another error when none did.
+    func processBatch(_ messages: [KafkaMessage]) throws -> [Outcome] {
+        metrics.observe("ias_consumer_batch_size", help: "Messages taken from the broker and applied together.",
+                        labels: ["consumer": subscription.name], value: Double(messages.count), buckets: Self.batchBuckets)
+        guard messages.count > 1 else {
+            let outcome = try process(messages[0])
+            count(outcome, messages[0])
+            return [outcome]
+        }
+        var envelopes: [(index: Int, envelope: EventEnvelope)] = []
+        var undecodable: [(index: Int, reason: String)] = []
+        for (index, message) in messages.enumerated() {
+            do { envelopes.append((index, try EventEnvelope.decode(message.value))) } catch let rejected as EventRejected {
+                undecodable.append((index, rejected.reason))
+            }
+        }
+        var outcomes = [Outcome](repeating: .duplicate, count: messages.count)
+        do {
+            try pool.transaction { connection in
+                var new = try insertInbox(envelopes.map { ($0.envelope, messages[$0.index]) }, connection)
+                for (index, envelope) in envelopes where new.remove(envelope.id) != nil {
+                    try subscription.handler(envelope, connection)
+                    outcomes[index] = .applied
+                }
+            }
+        } catch let error as PostgresError where error.kind == .unavailable {
+            throw error   // nothing applied; the loop rewinds and backs off
+        } catch {
+            metrics.increment("ias_event_batches_split_total", help: "Batches applied one event per transaction after their joint transaction failed.",
+                              labels: ["consumer": subscription.name])
+            logger.info("a batch could not be applied in one transaction; applying its events one by one",
+                        ["events": String(messages.count), "error": String(describing: error)])
+            return try processOneByOne(messages)
+        }
+        if outcomes.contains(.applied) { afterCommit() }
+        for (index, reason) in undecodable {
+            do { try deadLetter(messages[index], reason: reason) } catch {
+                countAll(outcomes, messages, upTo: index)
+                throw ConsumerLoop.BatchFailure(applied: index, cause: error)
+            }
+            outcomes[index] = .deadLettered
+        }
+        countAll(outcomes, messages, upTo: messages.count)
+        return outcomes
+    }
+
+    /// The path of a batch whose joint transaction failed: one transaction per event.
+    private func processOneByOne(_ messages: [KafkaMessage]) throws -> [Outcome] {
+        var outcomes: [Outcome] = []
+        defer { if outcomes.contains(.applied) { afterCommit() } }
+        for (index, message) in messages.enumerated() {
+            do { outcomes.append(try processAlone(message)) } catch {
+                countAll(outcomes, messages, upTo: index)
+                throw ConsumerLoop.BatchFailure(applied: index, cause: error)
+            }
+        }
+        countAll(outcomes, messages, upTo: messages.count)
+        return outcomes
+    }
+
+    private func processAlone(_ message: KafkaMessage) throws -> Outcome {
         let envelope: EventEnvelope
         do { envelope = try EventEnvelope.decode(message.value) } catch let rejected as EventRejected {
             try deadLetter(message, reason: rejected.reason)
@@ -59,19 +154,95 @@ public final class EventProcessor: @unchecked Sendable {
         }
         do {
             let applied = try pool.transaction { connection -> Bool in
-                let inserted = try connection.execute(
-                    "INSERT INTO inbox (consumer, event_id, topic, event_type) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING",
-                    [subscription.name, envelope.id, message.topic, envelope.type])
-                guard inserted == 1 else { return false }
+                guard try insertInbox(envelope, message, connection) else { return false }
                 try subscription.handler(envelope, connection)
                 return true
             }
-            if applied { afterCommit() }
             return applied ? .applied : .duplicate
         } catch let rejected as EventRejected {
             try deadLetter(message, reason: rejected.reason)
             return .deadLettered
         }
+    }
+
+    /// True when the event is new to this consumer (its inbox row was inserted).
+    private func insertInbox(_ envelope: EventEnvelope, _ message: KafkaMessage, _ connection: PostgresConnection) throws -> Bool {
+        try connection.execute(
+            "INSERT INTO inbox (consumer, event_id, topic, event_type) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING",
+            [subscription.name, envelope.id, message.topic, envelope.type]) == 1
+    }
+
+    private struct InboxEntry: Encodable {
+        let event_id: String, topic: String, event_type: String
+    }
+
+    /// Inserts the inbox rows of a batch in one statement; returns the ids new to this
+    /// consumer (an id twice in the batch is returned once, and applied at its first place).
+    private func insertInbox(_ events: [(EventEnvelope, KafkaMessage)], _ connection: PostgresConnection) throws -> Set<Identifier> {
+        let entries = events.map { InboxEntry(event_id: $0.0.id.description, topic: $0.1.topic, event_type: $0.0.type) }
+        let rows = try connection.query("""
+            INSERT INTO inbox (consumer, event_id, topic, event_type)
+            SELECT $1, e.event_id, e.topic, e.event_type FROM jsonb_to_recordset($2::jsonb) AS e(event_id uuid, topic text, event_type text)
+            ON CONFLICT DO NOTHING RETURNING event_id
+            """, [subscription.name, String(decoding: try JSONEncoder().encode(entries), as: UTF8.self)])
+        return Set(try rows.map { try $0.identifier("event_id") })
+    }
+
+    private func count(_ outcome: Outcome, _ message: KafkaMessage) {
+        metrics.increment("ias_events_consumed_total", help: "Events taken from the broker, by outcome.",
+                          labels: ["consumer": subscription.name, "topic": message.topic, "outcome": outcome.rawValue])
+    }
+
+    private func countAll(_ outcomes: [Outcome], _ messages: [KafkaMessage], upTo end: Int) {
+        for index in 0..<min(end, outcomes.count) { count(outcomes[index], messages[index]) }
+    }
+
+    private static let batchBuckets: [Double] = [1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024]
+
+    // MARK: - Lag
+
+    /// Messages waiting per assigned partition, as of the last refresh (empty when stopped).
+    public var lag: [PartitionLag] { lagCache.current }
+
+    /// Reads the lag from the client now (the refresher does so every `lagRefreshSeconds`).
+    /// May block about a second when the broker must be asked.
+    public func refreshLag() {
+        guard let lag = try? consumer.lag(timeoutMs: 1000) else { return }
+        lagCache.withLock { $0 = lag }
+    }
+
+    /// The gauge `ias_consumer_lag{consumer,topic,partition}` over `processors`, read from
+    /// their cached values so that a scrape never waits for the broker.
+    public static func registerLagGauge(on metrics: MetricsRegistry, processors: @escaping @Sendable () -> [EventProcessor]) {
+        metrics.gauge("ias_consumer_lag", help: "Messages between the consumer's stored position and the end of each assigned partition.") {
+            processors().flatMap { processor in
+                processor.lag.map { entry in
+                    (["consumer": processor.name, "topic": entry.topic, "partition": String(entry.partition)], Double(entry.lag))
+                }
+            }
+        }
+    }
+
+    // A thread of its own: reading committed offsets or watermarks may wait for the broker,
+    // which must not hold up the consume loop.
+    private func startLagRefresher() {
+        let stop = DispatchSemaphore(value: 0), finished = DispatchSemaphore(value: 0)
+        lagRefresher.withLock { $0 = (stop, finished) }
+        let interval = max(0.1, configuration.lagRefreshSeconds)
+        let thread = Thread { [self] in
+            while stop.wait(timeout: .now() + interval) == .timedOut { refreshLag() }
+            finished.signal()
+        }
+        thread.name = "lag-\(subscription.name)"
+        thread.start()
+    }
+
+    private func stopLagRefresher() {
+        guard let refresher = lagRefresher.withLock({ r -> (stop: DispatchSemaphore, finished: DispatchSemaphore)? in
+            let current = r; r = nil; return current
+        }) else { return }
+        refresher.stop.signal()
+        refresher.finished.wait()
     }
 
     private func deadLetter(_ message: KafkaMessage, reason: String) throws {

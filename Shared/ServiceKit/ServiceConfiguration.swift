@@ -16,6 +16,8 @@ public struct ServiceConfiguration: Sendable {
     public let topicPartitions: Int
     public let shutdownSeconds: Double
     public let relayBatchSize: Int
+    /// Events a consumer applies in one transaction at most.
+    public let consumerMaxBatch: Int
 
     /// Reads the common keys; `extra` lets a service read its own keys with the same reader so
     /// that all problems are reported together.
@@ -35,7 +37,7 @@ public struct ServiceConfiguration: Sendable {
 
         var database = PostgresConfiguration(url: reader.string(
             "IAS_DATABASE_URL", default: "postgresql://ias_\(service)@127.0.0.1:55432/ias_\(service)"))
-        database.poolSize = reader.int("IAS_DATABASE_POOL_SIZE", default: 8, range: 1...200)
+        database.poolSize = reader.int("IAS_DATABASE_POOL_SIZE", default: PostgresConfiguration.defaultPoolSize, range: 1...200)
         database.checkoutTimeout = reader.double("IAS_DATABASE_CHECKOUT_TIMEOUT_SECONDS", default: 2, range: 0.05...60)
         database.applicationName = "ias-\(service)"
 
@@ -46,10 +48,12 @@ public struct ServiceConfiguration: Sendable {
         let partitions = reader.int("IAS_KAFKA_TOPIC_PARTITIONS", default: 6, range: 1...1000)
         let shutdown = reader.double("IAS_SHUTDOWN_SECONDS", default: 10, range: 1...300)
         let batch = reader.int("IAS_OUTBOX_BATCH_SIZE", default: 500, range: 1...10_000)
+        let consumerBatch = reader.int("IAS_CONSUMER_MAX_BATCH", default: 256, range: 1...10_000)
         extra(reader)
         try reader.validate()
         return ServiceConfiguration(
             serviceName: service, instanceId: instance, logLevel: Logger.Level(name: level) ?? .info, http: http,
-            database: database, kafka: kafka, topicPartitions: partitions, shutdownSeconds: shutdown, relayBatchSize: batch)
+            database: database, kafka: kafka, topicPartitions: partitions, shutdownSeconds: shutdown, relayBatchSize: batch,
+            consumerMaxBatch: consumerBatch)
     }
 }

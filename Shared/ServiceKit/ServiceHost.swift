@@ -174,6 +174,7 @@ public final class ServiceHost: @unchecked Sendable {
             guard let n = try? pool.withConnection({ try Outbox.backlog(on: $0) }) else { return [] }
             return [([:], Double(n))]
         }
+        EventProcessor.registerLagGauge(on: metrics) { [processors] in processors.current }
         let thread = Thread { [self] in prepareAndStartWorkers() }
         thread.name = "startup"
         thread.start()
@@ -212,8 +213,11 @@ public final class ServiceHost: @unchecked Sendable {
             do {
                 let consumer = try KafkaConsumer(configuration: configuration.kafka, groupId: "ias-\(configuration.serviceName)-\(subscription.name)",
                                                  topics: subscription.topics, logger: logger)
+                var processing = EventProcessor.Configuration()
+                processing.batching.maxBatch = configuration.consumerMaxBatch
                 let processor = EventProcessor(subscription: subscription, consumer: consumer, pool: pool, producer: producer,
-                                               metrics: metrics, logger: logger, afterCommit: { [relay] in relay.wake() })
+                                               metrics: metrics, logger: logger, configuration: processing,
+                                               afterCommit: { [relay] in relay.wake() })
                 processors.withLock { $0.append(processor) }
                 processor.start()
             } catch {
