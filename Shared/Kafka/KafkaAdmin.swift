@@ -171,7 +171,7 @@ public final class KafkaAdmin: @unchecked Sendable {
         return ends
     }
 
-    private static func partitionCount(_ rk: OpaquePointer, topic: String, timeout: Double) throws -> Int {
+    static func partitionCount(_ rk: OpaquePointer, topic: String, timeout: Double) throws -> Int {
         guard let rkt = rd_kafka_topic_new(rk, topic, nil) else {
             throw KafkaError(rd_kafka_last_error(), "invalid topic name \(topic)")
         }

@@ -17,8 +17,13 @@ public final class CoordinationApp: Sendable {
         self.auditRetentionDays = auditRetentionDays
     }
 
-    /// Entry point of the `ias-coordination` executable.
+    /// Entry point of the `ias-coordination` executable: the service, or with the first
+    /// argument `rebuild-dossier` that operator command (RebuildDossierCommand).
     public static func main() -> Never {
+        let arguments = CommandLine.arguments.dropFirst()
+        if arguments.first == RebuildDossierCommand.name {
+            exit(RebuildDossierCommand.run(Array(arguments.dropFirst())))
+        }
         ServiceMain.run("coordination") {
             var retention = 730
             let host = try ServiceHost(service: "coordination", defaultPort: 8085,
@@ -32,7 +37,7 @@ public final class CoordinationApp: Sendable {
 
     public func register() {
         host.subscribe(EventSubscription(name: "dossier", topics: DossierProjection.topics) { envelope, connection in
-            try DossierProjection.apply(envelope, on: connection)
+            try DossierProjection.apply(envelope, mode: .live, on: connection)
         })
         host.subscribe(EventSubscription(name: "partner-inbound", topics: PartnerInbound.topics) { envelope, connection in
             try PartnerInbound.apply(envelope, on: connection)

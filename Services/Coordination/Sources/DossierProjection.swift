@@ -7,11 +7,12 @@ import IASRuntime
 /// Applies events of every service to the dossier tables. Called inside the event
 /// processor's transaction, after the inbox row was written: each event is applied once.
 /// Effects that are coordination's own work (tasks, automatic referrals) happen in the same
-/// transaction, so an event and its consequences commit together.
+/// transaction, so an event and its consequences commit together; `mode` says whether they
+/// happen at all (`.rebuild` writes only the dossier tables, see `ProjectionMode`).
 enum DossierProjection {
     static let topics = [Topics.intake, Topics.assessment, Topics.plan, Topics.costs]
 
-    static func apply(_ envelope: EventEnvelope, on c: PostgresConnection) throws {
+    static func apply(_ envelope: EventEnvelope, mode: ProjectionMode, on c: PostgresConnection) throws {
         // Every event joins the case's timeline, also those the projection does not interpret.
         try Timeline.insert(envelope, on: c)
         let cause = Cause.event(envelope)
@@ -26,7 +27,8 @@ enum DossierProjection {
                 WHERE case_id = $1
                 """, [e.caseId, e.status.rawValue, e.decidedOn])
         case ResponsibilityTransferred.eventType:
-            try responsibilityTransferred(try envelope.payload(ResponsibilityTransferred.self), envelope: envelope, cause: cause, on: c)
+            try responsibilityTransferred(try envelope.payload(ResponsibilityTransferred.self), envelope: envelope, cause: cause,
+                                          mode: mode, on: c)
         case PersonDataCorrected.eventType:
             let e = try envelope.payload(PersonDataCorrected.self)
             try requireCase(e.caseId, envelope, on: c)
@@ -37,9 +39,11 @@ enum DossierProjection {
             try c.execute("""
                 UPDATE cases SET closed_on = $2, closure_reason = $3, closure_outcome = $4, updated_at = now() WHERE case_id = $1
                 """, [e.caseId, e.closedOn, e.reason.rawValue, e.outcome?.rawValue])
-            try TaskStore.completeAllOpen(caseId: e.caseId, outcome: "case_closed", cause: cause, on: c)
+            try mode.coordinationWork {
+                try TaskStore.completeAllOpen(caseId: e.caseId, outcome: "case_closed", cause: cause, on: c)
+            }
         default:
-            try ServiceEventsProjection.apply(envelope, cause: cause, on: c)
+            try ServiceEventsProjection.apply(envelope, cause: cause, mode: mode, on: c)
         }
     }
 
@@ -62,17 +66,19 @@ enum DossierProjection {
     }
 
     private static func responsibilityTransferred(_ e: ResponsibilityTransferred, envelope: EventEnvelope, cause: Cause,
-                                                  on c: PostgresConnection) throws {
+                                                  mode: ProjectionMode, on c: PostgresConnection) throws {
         try requireCase(e.caseId, envelope, on: c)
         try c.execute("UPDATE cases SET responsible_org = $2, updated_at = now() WHERE case_id = $1", [e.caseId, e.toOrg])
         try c.execute("""
             INSERT INTO responsibility_history (case_id, event_id, org, since, reason, from_org, occurred_at)
             VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT DO NOTHING
             """, [e.caseId, envelope.id, e.toOrg, e.effectiveOn, e.reason.rawValue, e.fromOrg, envelope.time])
-        try TaskStore.reassignOpen(caseId: e.caseId, from: e.fromOrg, to: e.toOrg, on: c)
-        // The receiving organisation confirms it took the case over: the case is never ownerless.
-        try TaskStore.open(caseId: e.caseId, kind: .handover, assignee: e.toOrg, subjectRef: "\(e.toOrg)@\(e.effectiveOn)",
-                           dueOn: e.effectiveOn.addingDays(14), cause: cause, on: c)
+        try mode.coordinationWork {
+            try TaskStore.reassignOpen(caseId: e.caseId, from: e.fromOrg, to: e.toOrg, on: c)
+            // The receiving organisation confirms it took the case over: the case is never ownerless.
+            try TaskStore.open(caseId: e.caseId, kind: .handover, assignee: e.toOrg, subjectRef: "\(e.toOrg)@\(e.effectiveOn)",
+                               dueOn: e.effectiveOn.addingDays(14), cause: cause, on: c)
+        }
     }
 
     /// Intake publishes a case's events in order on one partition: an event about a case that

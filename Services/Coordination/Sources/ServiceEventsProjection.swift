@@ -5,10 +5,10 @@ import IASPostgres
 import IASRuntime
 
 /// The dossier's view of assessment, plan and costs events, and the tasks and referrals they
-/// start. Each service publishes a case's events in order on one partition; across services
+/// start (only in `.live` mode). Each service publishes a case's events in order on one partition; across services
 /// there is no order, so every handler works whichever of two related events comes first.
 enum ServiceEventsProjection {
-    static func apply(_ envelope: EventEnvelope, cause: Cause, on c: PostgresConnection) throws {
+    static func apply(_ envelope: EventEnvelope, cause: Cause, mode: ProjectionMode, on c: PostgresConnection) throws {
         switch envelope.type {
         case AssessmentCompleted.eventType:
             let e = try envelope.payload(AssessmentCompleted.self)
@@ -29,10 +29,10 @@ enum ServiceEventsProjection {
                       e.ruleSetVersion, e.ruleId, e.overrideReason, e.potentialAssessmentDue, envelope.time])
         case PlanDrafted.eventType, AgreementSigned.eventType, MeasurePlanned.eventType, MeasureStatusChanged.eventType,
              PlanDeviationFlagged.eventType, PlanReviewed.eventType, FinalReportIssued.eventType:
-            try plan(envelope, cause: cause, on: c)
+            try plan(envelope, cause: cause, mode: mode, on: c)
         case BudgetOpened.eventType, CostApprovalRequested.eventType, CostApprovalDecided.eventType, ChargeBooked.eventType,
              BudgetThresholdReached.eventType:
-            try costs(envelope, cause: cause, on: c)
+            try costs(envelope, cause: cause, mode: mode, on: c)
         default:
             break   // StatusMeetingRecorded and types this version does not know: the timeline shows them.
         }
@@ -40,7 +40,7 @@ enum ServiceEventsProjection {
 
     // MARK: Plan
 
-    private static func plan(_ envelope: EventEnvelope, cause: Cause, on c: PostgresConnection) throws {
+    private static func plan(_ envelope: EventEnvelope, cause: Cause, mode: ProjectionMode, on c: PostgresConnection) throws {
         switch envelope.type {
         case PlanDrafted.eventType:
             let e = try envelope.payload(PlanDrafted.self)
@@ -63,7 +63,9 @@ enum ServiceEventsProjection {
                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) ON CONFLICT (measure_id) DO NOTHING
                 """, [e.measureId, e.caseId, e.planId, e.catalogCode, e.fieldOfAction, e.fundingSource.rawValue, e.partner, e.provider,
                       e.startsOn, e.endsOn, e.estimatedCostRappen])
-            if e.partner != nil { try ReferralDispatcher.considerAutomatic(measureId: e.measureId, cause: cause, on: c) }
+            if e.partner != nil {
+                try mode.coordinationWork { try ReferralDispatcher.considerAutomatic(measureId: e.measureId, cause: cause, on: c) }
+            }
         case MeasureStatusChanged.eventType:
             let e = try envelope.payload(MeasureStatusChanged.self)
             try c.execute("""
@@ -79,12 +81,14 @@ enum ServiceEventsProjection {
             try c.execute("""
                 INSERT INTO deviations (event_id, case_id, kind, measure_id, flagged_on) VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING
                 """, [envelope.id, e.caseId, e.kind.rawValue, e.measureId, e.on])
-            switch e.kind {
-            case .interrupted, .dropped:
-                try measureFollowUp(caseId: e.caseId, measureId: e.measureId, on: e.on, cause: cause, c)
-            case .reviewOverdue:
-                try TaskStore.open(caseId: e.caseId, kind: .overdueReview, assignee: try CaseSnapshot.responsibleOrg(e.caseId, on: c),
-                                   subjectRef: e.planId.description, dueOn: e.on.addingDays(14), cause: cause, on: c)
+            try mode.coordinationWork {
+                switch e.kind {
+                case .interrupted, .dropped:
+                    try measureFollowUp(caseId: e.caseId, measureId: e.measureId, on: e.on, cause: cause, c)
+                case .reviewOverdue:
+                    try TaskStore.open(caseId: e.caseId, kind: .overdueReview, assignee: try CaseSnapshot.responsibleOrg(e.caseId, on: c),
+                                       subjectRef: e.planId.description, dueOn: e.on.addingDays(14), cause: cause, on: c)
+                }
             }
         case PlanReviewed.eventType:
             let e = try envelope.payload(PlanReviewed.self)
@@ -92,8 +96,10 @@ enum ServiceEventsProjection {
                 UPDATE plans SET last_review_on = $2, last_review_outcome = $3, next_review_due = COALESCE($4::date, next_review_due)
                 WHERE case_id = $1
                 """, [e.caseId, e.heldOn, e.outcome.rawValue, e.nextReviewDue])
-            try TaskStore.completeOpen(caseId: e.caseId, kind: .overdueReview, subjectRef: e.planId.description,
-                                       outcome: "review_held", cause: cause, on: c)
+            try mode.coordinationWork {
+                try TaskStore.completeOpen(caseId: e.caseId, kind: .overdueReview, subjectRef: e.planId.description,
+                                           outcome: "review_held", cause: cause, on: c)
+            }
         case FinalReportIssued.eventType:
             let e = try envelope.payload(FinalReportIssued.self)
             try c.execute("""
@@ -114,7 +120,7 @@ enum ServiceEventsProjection {
 
     // MARK: Costs
 
-    private static func costs(_ envelope: EventEnvelope, cause: Cause, on c: PostgresConnection) throws {
+    private static func costs(_ envelope: EventEnvelope, cause: Cause, mode: ProjectionMode, on c: PostgresConnection) throws {
         switch envelope.type {
         case BudgetOpened.eventType:
             let e = try envelope.payload(BudgetOpened.self)
@@ -129,8 +135,10 @@ enum ServiceEventsProjection {
                                                         requested_by_org = EXCLUDED.requested_by_org
                 """, [e.approvalId, e.caseId, e.measureId, e.amountRappen, e.requestedByOrg])
             // The canton decides cost approvals; the task is done when the decision arrives.
-            try TaskStore.open(caseId: e.caseId, kind: .costDecision, assignee: "canton:KSD", subjectRef: e.approvalId.description,
-                               dueOn: envelope.time.calendarDateUTC.addingDays(10), cause: cause, on: c)
+            try mode.coordinationWork {
+                try TaskStore.open(caseId: e.caseId, kind: .costDecision, assignee: "canton:KSD", subjectRef: e.approvalId.description,
+                                   dueOn: envelope.time.calendarDateUTC.addingDays(10), cause: cause, on: c)
+            }
         case CostApprovalDecided.eventType:
             let e = try envelope.payload(CostApprovalDecided.self)
             try c.execute("""
@@ -139,10 +147,12 @@ enum ServiceEventsProjection {
                 ON CONFLICT (approval_id) DO UPDATE SET decision = EXCLUDED.decision, granted_rappen = EXCLUDED.granted_rappen,
                                                         funding_source = EXCLUDED.funding_source, decided_on = EXCLUDED.decided_on
                 """, [e.approvalId, e.caseId, e.measureId, e.decision.rawValue, e.grantedRappen, e.fundingSource.rawValue, e.decidedOn])
-            try TaskStore.completeOpen(caseId: e.caseId, kind: .costDecision, subjectRef: e.approvalId.description,
-                                       outcome: e.decision.rawValue, cause: cause, on: c)
-            if e.decision != .rejected {
-                try ReferralDispatcher.considerAutomatic(measureId: e.measureId, cause: cause, on: c)
+            try mode.coordinationWork {
+                try TaskStore.completeOpen(caseId: e.caseId, kind: .costDecision, subjectRef: e.approvalId.description,
+                                           outcome: e.decision.rawValue, cause: cause, on: c)
+                if e.decision != .rejected {
+                    try ReferralDispatcher.considerAutomatic(measureId: e.measureId, cause: cause, on: c)
+                }
             }
         case ChargeBooked.eventType:
             let e = try envelope.payload(ChargeBooked.self)
