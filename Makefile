@@ -1,6 +1,6 @@
 # The two commands of the README, plus helpers. Everything is configurable by environment
 # variables (see README.md, "Configuration").
-.PHONY: run test test-faults build bootstrap clean token
+.PHONY: run test test-faults bench build bootstrap clean token
 
 run:        ## the whole suite locally: PostgreSQL, broker, the five services, demo data
 	@bash deploy/local/run.sh
@@ -10,6 +10,9 @@ test:       ## unit, integration and end-to-end tests against a real PostgreSQL 
 
 test-faults: ## the fault suite: kills, broker pauses, database restarts under load (FAULT_CASES=200)
 	@bash deploy/local/faults.sh
+
+bench:      ## the performance benchmark: ceilings, then the pipeline (BENCH_CASES=5000); bench-results/latest.*
+	@bash deploy/local/bench.sh
 
 token:      ## a bearer token for the local stack: make token ORG=municipality:4001 ROLE=caseworker
 	@bash deploy/local/token.sh
@@ -21,4 +24,4 @@ bootstrap:  ## install what is missing (Debian packages; broker and librdkafka i
 	@bash deploy/local/bootstrap.sh
 
 clean:
-	rm -rf .build .local/test .local/run .local/faults
+	rm -rf .build .local/test .local/run .local/faults .local/bench

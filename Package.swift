@@ -77,6 +77,8 @@ for service in services {
 
 // Operator commands (tokens for the local stack; later: dead-letter replay, consistency checks).
 targets.append(.executableTarget(name: "ias-admin", dependencies: ["IASAuth", "IASRuntime", "IASPostgres", "IASKafka", "IASMessaging", "IASContracts"], path: "Services/Tools/Admin"))
+// The load generator of `make bench`: drives cases through the HTTP API and measures them.
+targets.append(.executableTarget(name: "ias-bench", dependencies: ["IASAuth", "IASRuntime", "IASKafka", "IASPostgres"], path: "Services/Tools/Bench"))
 // Plays RAV/AMIplus and the vocational school on the partner topics (local stack and tests).
 targets.append(.executableTarget(
     name: "ias-partner-simulator", dependencies: ["IASRuntime", "IASKafka", "IASMessaging", "IASContracts", "IASHTTP"],
@@ -85,7 +87,7 @@ targets.append(.executableTarget(
 let package = Package(
     name: "ias-case-management",
     platforms: [.macOS(.v14)],
-    products: (services.map { "ias-\($0.lowercased())" } + ["ias-admin", "ias-partner-simulator"]).map { .executable(name: $0, targets: [$0]) },
+    products: (services.map { "ias-\($0.lowercased())" } + ["ias-admin", "ias-partner-simulator", "ias-bench"]).map { .executable(name: $0, targets: [$0]) },
     targets: targets,
     swiftLanguageModes: [.v6]
 )

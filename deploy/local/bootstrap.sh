@@ -24,6 +24,11 @@ ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need_apt+=(postgresql)
 command -v pkg-config >/dev/null 2>&1 || need_apt+=(pkg-config)
 command -v unzip >/dev/null 2>&1 || need_apt+=(unzip)
 command -v curl >/dev/null 2>&1 || need_apt+=(curl)
+# `make bench` also needs pgbench (with the server), wrk and a reference HTTP server (nginx).
+if [ "${IAS_BOOTSTRAP_BENCH:-}" = "1" ]; then
+  command -v wrk >/dev/null 2>&1 || need_apt+=(wrk)
+  [ -x /usr/sbin/nginx ] || need_apt+=(nginx-light)
+fi
 if [ ${#need_apt[@]} -gt 0 ]; then
   log "installing Debian packages: ${need_apt[*]}"
   SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"

@@ -1,0 +1,258 @@
+import Foundation
+import IASPostgres
+import IASRuntime
+
+/// The benchmark's phases, in the order they run, and what each measures:
+///
+/// 1. `broker`: the broker's ceiling with the services idle.
+/// 2. `pipeline`: `BENCH_CASES` cases arrive as allocation lists and are driven through their
+///    life as fast as the suite takes them (closed loop): throughput.
+/// 3. `open-loop`: whole case lives start at a fixed rate (`BENCH_OPEN_RATE`), each from its
+///    own registration; end-to-end latency counts from the scheduled start, so queueing shows.
+/// 4. `writes`: registrations at a fixed rate (`BENCH_WRITE_RATE`): HTTP write latency.
+/// 5. `reads`: dossier reads of random cases at a fixed rate, after `BENCH_STORED_CASES` more
+///    cases were registered: read latency with that many cases stored.
+final class Bench: @unchecked Sendable {
+    struct Phase {
+        let name: String
+        let start: Double
+        var end: Double
+    }
+
+    let options: BenchOptions
+    let clock = RunClock()
+    let recorder = LatencyRecorder()
+    let tokens: BenchTokens
+    let factory = PersonFactory()
+    let logger: Logger
+    let sampler: ProcessSampler
+    private(set) var phases: [Phase] = []
+    private var nextIndex = 0
+    private let completions = Locked([Double]())
+
+    init(options: BenchOptions, logger: Logger) throws {
+        self.options = options; self.logger = logger
+        tokens = try BenchTokens(secret: options.jwtSecret)
+        sampler = ProcessSampler(pids: options.pids, portBase: options.portBase, clock: clock)
+    }
+
+    func api() -> BenchAPI {
+        BenchAPI(portBase: options.portBase, tokens: tokens, recorder: recorder, clock: clock, today: PersonFactory.isoDate(Date()))
+    }
+
+    func say(_ text: String) {
+        FileHandle.standardError.write(Data("[bench \(String(format: "%6.1f", clock.now)) s] \(text)\n".utf8))
+    }
+
+    private func begin(_ name: String) { phases.append(Phase(name: name, start: clock.now, end: clock.now)); say("phase \(name)") }
+    private func end() { phases[phases.count - 1].end = clock.now }
+    private func window(_ name: String) -> ClosedRange<Double> {
+        guard let p = phases.first(where: { $0.name == name }) else { return 0...0 }
+        return p.start...max(p.start, p.end)
+    }
+
+    private func makeRunner() -> JourneyRunner {
+        JourneyRunner(workers: options.workers, clock: clock, makeAPI: { [self] in api() },
+                      onFinish: { [completions] _, at in completions.withLock { $0.append(at) } })
+    }
+
+    // MARK: Phases
+
+    func measureBroker() throws -> BrokerCeiling {
+        begin("broker")
+        defer { end() }
+        let ceiling = try BrokerCeiling.measure(brokers: options.brokers, messages: options.brokerMessages,
+                                                logger: Logger(label: "bench", minimumLevel: .warning))
+        say(String(format: "broker: %.0f produced/s, %.0f consumed/s", ceiling.produce_per_s, ceiling.consume_per_s))
+        return ceiling
+    }
+
+    struct PipelineResult {
+        var cases = 0, registered = 0, notRegistered = 0, completed = 0, failed = 0
+        var seconds = 0.0, casesPerSecond = 0.0, steadyCasesPerSecond = 0.0, eventsPerSecond = 0.0
+        var failures: [String: Int] = [:]
+        var completedCases: [String] = []
+    }
+
+    func pipeline() -> PipelineResult {
+        begin("pipeline")
+        var result = PipelineResult()
+        result.cases = options.cases
+        let runner = makeRunner()
+        let start = clock.now
+        let producedBefore = totalProduced()
+        // Lists go in one after another, as an intake office would upload them; each
+        // registered row starts its case's life at once.
+        let (registered, refused) = importLists(count: options.cases) { journeyIndex, personId, caseId in
+            runner.submit(CaseJourney(index: journeyIndex, startedAt: clock.now, stages: CaseJourney.Stage.afterRegistration,
+                                      registered: (personId, caseId)), at: clock.now)
+        }
+        result.registered = registered; result.notRegistered = refused
+        say("pipeline: \(registered) registered by allocation lists (\(refused) not registered), driving their lives")
+        let finished = runner.drain(deadline: clock.now + max(900, Double(options.cases) / 3))
+        runner.stop()
+        end()
+        let done = finished.filter { $0.failure == nil }
+        result.completed = done.count
+        result.failed = finished.count - done.count + runner.pending
+        for f in finished { if let reason = f.failure { result.failures[reason, default: 0] += 1 } }
+        let times = done.compactMap(\.journey.finishedAt).sorted()
+        result.completedCases = done.map(\.journey.caseId)
+        if let last = times.last {
+            result.seconds = last - start
+            result.casesPerSecond = Double(times.count) / result.seconds
+            // Steady state: the middle half of the completions, away from ramp-up and tail.
+            let q1 = times[times.count / 4], q3 = times[(times.count * 3) / 4]
+            if q3 > q1 { result.steadyCasesPerSecond = Double(times.count / 2) / (q3 - q1) }
+            result.eventsPerSecond = (totalProduced() - producedBefore) / result.seconds
+        }
+        say(String(format: "pipeline: %d cases through in %.1f s: %.1f cases/s (steady %.1f), %.0f events/s",
+                   result.completed, result.seconds, result.casesPerSecond, result.steadyCasesPerSecond, result.eventsPerSecond))
+        return result
+    }
+
+    struct RateResult {
+        var offered = 0.0, seconds = 0.0, started = 0, completed = 0, failed = 0
+        var latency = LatencySummary([])
+        var latencies: [(finishedAt: Double, ms: Double)] = []
+        var completedCases: [String] = []
+    }
+
+    /// Starts a journey every 1/rate seconds for `seconds` (open loop) and measures each from
+    /// its scheduled start to its end.
+    func openLoop(_ name: String, rate: Double, seconds: Double, make: (Int, Double) -> CaseJourney) -> RateResult {
+        begin(name)
+        let runner = makeRunner()
+        let count = Int(rate * seconds)
+        let t0 = clock.now + 0.2
+        for i in 0..<count {
+            let at = t0 + Double(i) / rate
+            let wait = at - clock.now
+            if wait > 0.002 { Thread.sleep(forTimeInterval: wait - 0.001) }
+            runner.submit(make(i, at), at: at)
+        }
+        let finished = runner.drain(deadline: clock.now + 600)
+        runner.stop()
+        end()
+        var result = RateResult(offered: rate, seconds: seconds, started: count)
+        let done = finished.filter { $0.failure == nil }
+        result.completed = done.count
+        result.failed = count - done.count
+        result.latencies = done.compactMap { f in f.journey.finishedAt.map { ($0, ($0 - f.journey.startedAt) * 1000) } }
+        result.latency = LatencySummary(result.latencies.map(\.ms))
+        result.completedCases = done.map(\.journey.caseId)
+        let failures = Dictionary(grouping: finished.compactMap(\.failure), by: { $0 }).mapValues(\.count)
+        if !failures.isEmpty { say("\(name): failures \(failures)") }
+        say(String(format: "%@: %d of %d done, p50 %.1f ms, p99 %.1f ms, max %.1f ms", name, result.completed, count,
+                   result.latency.p50, result.latency.p99, result.latency.max))
+        return result
+    }
+
+    func endToEnd() -> RateResult {
+        openLoop("open-loop", rate: options.openRate, seconds: options.openSeconds) { [self] i, at in
+            CaseJourney(index: i, person: factory.person(takeIndex()), startedAt: at, stages: CaseJourney.Stage.wholeLife)
+        }
+    }
+
+    func writes() -> RateResult {
+        openLoop("writes", rate: options.writeRate, seconds: options.writeSeconds) { [self] i, at in
+            CaseJourney(index: i, person: factory.person(takeIndex()), startedAt: at, stages: [.register])
+        }
+    }
+
+    func reads(cases: [String]) -> (RateResult, storedCases: Int) {
+        if options.storedCases > 0 {
+            begin("seeding")
+            let (n, _) = importLists(count: options.storedCases) { _, _, _ in }
+            end()
+            say("seeding: \(n) more cases registered; waiting for the dossiers")
+            settle()
+        }
+        let stored = storedCaseCount()
+        guard !cases.isEmpty else { say("reads: no case went through; nothing to read"); return (RateResult(), stored) }
+        let result = openLoop("reads", rate: options.readRate, seconds: options.readSeconds) { i, at in
+            CaseJourney(index: i, startedAt: at, stages: [.readDossier], registered: ("", cases[Int.random(in: 0..<max(1, cases.count))]))
+        }
+        return (result, stored)
+    }
+
+    // MARK: Helpers
+
+    private func takeIndex() -> Int { defer { nextIndex += 1 }; return nextIndex }
+
+    /// Registers `count` new persons by allocation lists; calls `registered` for each row
+    /// intake registered. Returns how many were and were not registered.
+    private func importLists(count: Int, registered: (Int, String, String) -> Void) -> (Int, Int) {
+        let client = api()
+        var done = 0, refused = 0, journeyIndex = 0
+        var listNumber = 0
+        while done + refused < count {
+            let n = min(options.listSize, count - done - refused)
+            let persons = (0..<n).map { _ in factory.person(takeIndex()) }
+            listNumber += 1
+            let body: [String: Any] = ["listRef": "SEM-BENCH-\(factory.run)-\(listNumber)", "allocatedOn": client.today, "persons": persons]
+            var attempt = 0
+            while true {
+                attempt += 1
+                do {
+                    let key = "bench-\(factory.run)-list-\(listNumber)"
+                    let r = try client.post(.intake, "/allocation-lists", endpoint: "POST /allocation-lists", body,
+                                            headers: [("Idempotency-Key", key)])
+                    guard r.status == 200 || r.status == 201, let rows = r.json()?["rows"] as? [[String: Any]] else {
+                        if r.status == 503 && attempt < 20 { Thread.sleep(forTimeInterval: 0.5); continue }
+                        say("allocation list \(listNumber) answered \(r.status): \(String(decoding: r.body.prefix(300), as: UTF8.self))")
+                        refused += n
+                        break
+                    }
+                    for row in rows {
+                        if row["outcome"] as? String == "registered", let p = row["personId"] as? String, let c = row["caseId"] as? String {
+                            registered(journeyIndex, p, c); journeyIndex += 1; done += 1
+                        } else {
+                            refused += 1
+                        }
+                    }
+                    break
+                } catch {
+                    if attempt >= 20 { say("allocation list \(listNumber) failed: \(error)"); refused += n; break }
+                    Thread.sleep(forTimeInterval: 0.5)
+                }
+            }
+        }
+        return (done, refused)
+    }
+
+    private func totalProduced() -> Double {
+        sampler.series.last.map { $0.eventsProduced.values.reduce(0, +) } ?? 0
+    }
+
+    /// Waits until every outbox is empty and no service applied an event for three seconds
+    /// (at most two minutes), so that one phase's backlog does not count in the next.
+    func settle() {
+        let deadline = clock.now + 120
+        var quietSince: Double?
+        var last = -1.0
+        while clock.now < deadline {
+            Thread.sleep(forTimeInterval: 0.5)
+            guard let s = sampler.series.last else { continue }
+            let applied = s.eventsApplied.values.reduce(0, +)
+            let busy = s.outboxBacklog.values.reduce(0, +) > 0 || s.consumerLag.values.reduce(0, +) > 0 || applied != last
+            last = applied
+            if busy { quietSince = nil; continue }
+            if quietSince == nil { quietSince = clock.now }
+            if clock.now - quietSince! >= 3 { return }
+        }
+        say("the suite did not settle within two minutes; going on")
+    }
+
+    /// The cases in coordination's dossier store (read directly: the API has no count).
+    private func storedCaseCount() -> Int {
+        guard let url = options.coordinationDatabaseURL else { return 0 }
+        let pool = PostgresPool(configuration: PostgresConfiguration(url: url), logger: Logger(label: "bench", minimumLevel: .warning))
+        defer { pool.close() }
+        return (try? pool.withConnection { try $0.query("SELECT count(*) AS n FROM cases").first?.int("n") ?? 0 }) ?? 0
+    }
+
+    func completionTimes() -> [Double] { completions.current }
+    func latencies(in phase: String) -> [String: LatencySummary] { recorder.byEndpoint(in: window(phase)) }
+    func phaseWindow(_ name: String) -> ClosedRange<Double> { window(name) }
+}

@@ -1,0 +1,49 @@
+import Foundation
+
+/// Registration bodies for the benchmark: adults between 27 and 46 with ten years of school,
+/// so that triage finds them ready for the labour market and the plan holds AMIPLUS. Every
+/// ZEMIS number is new, and no two persons share a date of birth and a similar name (intake
+/// would hold them back as possible duplicates).
+struct PersonFactory {
+    private static let givenNames = ["Amina", "Farid", "Selam", "Yonas", "Nour", "Hassan", "Omar", "Lula", "Tesfaye", "Mariam",
+                                     "Dawit", "Rahel"]
+    private static let familyNames = ["Haile", "Okonkwo", "Rahimi", "Tesfamariam", "Yilmaz", "Karimi", "Abdi", "Mensah",
+                                      "Nazari", "Gebremedhin", "Sultani", "Osman", "Haidari", "Berhane", "Jalali", "Warsame",
+                                      "Ahmadzai", "Kidane", "Popal", "Mahmoud"]
+    private static let daysOfBirth = 6_900   // 27 to 46 years back (triage: labour market from 26)
+
+    let run: String
+    let zemisBase: Int
+    let today: Date
+
+    init() {
+        run = String(UUID().uuidString.prefix(6)).lowercased()
+        // Nine-digit ZEMIS numbers; a random block of a million per run, so that runs on one
+        // database don't collide.
+        zemisBase = 100_000_000 + Int.random(in: 0..<899) * 1_000_000
+        today = Date()
+    }
+
+    func person(_ index: Int, status: String = "N") -> [String: Any] {
+        let dayOffset = Int(27 * 365.25) + index % Self.daysOfBirth
+        let cohort = index / Self.daysOfBirth
+        let family = Self.familyNames[cohort % Self.familyNames.count] + "-\(run)\(cohort / Self.familyNames.count)"
+        var person: [String: Any] = [
+            "zemisNumber": String(zemisBase + index),
+            "givenName": Self.givenNames[index % Self.givenNames.count], "familyName": family,
+            "dateOfBirth": Self.isoDate(today.addingTimeInterval(-Double(dayOffset) * 86_400)),
+            "sex": index % 2 == 0 ? "female" : "male", "nationality": "ER", "languages": ["ti"], "status": status,
+            "enteredCantonOn": Self.isoDate(today), "accommodation": "cantonal",
+        ]
+        if status != "N" { person["statusDecidedOn"] = Self.isoDate(today) }
+        return person
+    }
+
+    static func isoDate(_ date: Date) -> String {
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = TimeZone(identifier: "UTC")
+        formatter.dateFormat = "yyyy-MM-dd"
+        return formatter.string(from: date)
+    }
+}

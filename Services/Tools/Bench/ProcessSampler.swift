@@ -1,0 +1,139 @@
+import Foundation
+import IASRuntime
+
+/// Once a second: CPU and memory of every process of the suite (from /proc), and each
+/// service's consumer lag, applied events and outbox backlog (from its /metrics).
+final class ProcessSampler: @unchecked Sendable {
+    struct ProcessSample: Codable {
+        let cpuPercent: Double
+        let rssMB: Double
+    }
+
+    struct Sample: Codable {
+        let t: Double
+        var processes: [String: ProcessSample]
+        /// Per service: messages its consumers have not yet taken (sum over partitions).
+        var consumerLag: [String: Double]
+        /// Per service: events applied so far (cumulative).
+        var eventsApplied: [String: Double]
+        /// Per service: events confirmed by the broker so far (cumulative).
+        var eventsProduced: [String: Double]
+        var outboxBacklog: [String: Double]
+    }
+
+    private let pids: [String: Int32]
+    private let portBase: Int
+    private let clock: RunClock
+    private let samples = Locked([Sample]())
+    private let peakRSS = Locked([String: Double]())
+    private let running = Locked(false)
+    private let finished = DispatchSemaphore(value: 0)
+    private let ticksPerSecond = Double(sysconf(Int32(_SC_CLK_TCK)))
+
+    init(pids: [String: Int32], portBase: Int, clock: RunClock) {
+        self.pids = pids; self.portBase = portBase; self.clock = clock
+    }
+
+    func start() {
+        running.withLock { $0 = true }
+        let thread = Thread { [self] in
+            var previous: [String: (cpu: Double, at: Double)] = [:]
+            let connections = BenchService.allCases.map { HTTPConnection(port: portBase + $0.rawValue, timeout: 2) }
+            while running.current {
+                let t = clock.now
+                var sample = Sample(t: t, processes: [:], consumerLag: [:], eventsApplied: [:], eventsProduced: [:], outboxBacklog: [:])
+                for (name, pid) in pids {
+                    guard let usage = usage(of: pid, includingChildren: name == "postgres") else { continue }
+                    let cpu = previous[name].map { (usage.cpuSeconds - $0.cpu) / max(0.001, t - $0.at) * 100 } ?? 0
+                    previous[name] = (usage.cpuSeconds, t)
+                    sample.processes[name] = ProcessSample(cpuPercent: cpu, rssMB: usage.rssMB)
+                    peakRSS.withLock { $0[name] = max($0[name] ?? 0, usage.peakMB) }
+                }
+                for service in BenchService.allCases {
+                    guard let text = try? connections[service.rawValue].send("GET", "/metrics", token: nil),
+                          text.status == 200 else { continue }
+                    let metrics = MetricsText(String(decoding: text.body, as: UTF8.self))
+                    sample.consumerLag[service.name] = metrics.sum("ias_consumer_lag")
+                    sample.eventsApplied[service.name] = metrics.sum("ias_events_consumed_total", where: "outcome=\"applied\"")
+                    sample.eventsProduced[service.name] = metrics.sum("ias_events_produced_total")
+                    sample.outboxBacklog[service.name] = metrics.sum("ias_outbox_backlog")
+                }
+                samples.withLock { $0.append(sample) }
+                Thread.sleep(forTimeInterval: max(0, 1 - (clock.now - t)))
+            }
+            finished.signal()
+        }
+        thread.name = "bench-sampler"
+        thread.start()
+    }
+
+    func stop() {
+        running.withLock { $0 = false }
+        finished.wait()
+    }
+
+    var series: [Sample] { samples.current }
+    /// Highest resident set per process over the run (VmHWM; for PostgreSQL the sum of its processes).
+    var peakResidentMB: [String: Double] { peakRSS.current }
+
+    private struct Usage { let cpuSeconds: Double; let rssMB: Double; let peakMB: Double }
+
+    private func usage(of pid: Int32, includingChildren: Bool) -> Usage? {
+        guard var total = processUsage(pid) else { return nil }
+        if includingChildren {
+            for child in children(of: pid) {
+                guard let u = processUsage(child) else { continue }
+                total = Usage(cpuSeconds: total.cpuSeconds + u.cpuSeconds, rssMB: total.rssMB + u.rssMB, peakMB: total.peakMB + u.peakMB)
+            }
+        }
+        return total
+    }
+
+    private func processUsage(_ pid: Int32) -> Usage? {
+        guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+              let close = stat.lastIndex(of: ")") else { return nil }
+        // Fields after the command name: state(3) ppid(4) ... utime(14) stime(15).
+        let fields = stat[stat.index(after: close)...].split(separator: " ")
+        guard fields.count > 13, let utime = Double(fields[11]), let stime = Double(fields[12]) else { return nil }
+        var rss = 0.0, peak = 0.0
+        if let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8) {
+            for line in status.split(separator: "\n") {
+                if line.hasPrefix("VmRSS:") { rss = kilobytes(line) / 1024 }
+                if line.hasPrefix("VmHWM:") { peak = kilobytes(line) / 1024 }
+            }
+        }
+        return Usage(cpuSeconds: (utime + stime) / ticksPerSecond, rssMB: rss, peakMB: peak)
+    }
+
+    private func kilobytes(_ line: Substring) -> Double {
+        Double(line.split(separator: " ").dropFirst().first ?? "0") ?? 0
+    }
+
+    private func children(of parent: Int32) -> [Int32] {
+        guard let entries = try? FileManager.default.contentsOfDirectory(atPath: "/proc") else { return [] }
+        return entries.compactMap { entry -> Int32? in
+            guard let pid = Int32(entry), let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+                  let close = stat.lastIndex(of: ")") else { return nil }
+            let fields = stat[stat.index(after: close)...].split(separator: " ")
+            return fields.count > 1 && Int32(fields[1]) == parent ? pid : nil
+        }
+    }
+}
+
+/// The few figures the sampler reads from a Prometheus text page.
+struct MetricsText {
+    private let lines: [Substring]
+    init(_ text: String) { lines = text.split(separator: "\n").filter { !$0.hasPrefix("#") } }
+
+    /// Sum of every series of `name` (with labels containing `filter`, if given).
+    func sum(_ name: String, where filter: String? = nil) -> Double {
+        var total = 0.0
+        for line in lines where line.hasPrefix(name) {
+            let rest = line.dropFirst(name.count)
+            guard rest.first == "{" || rest.first == " " else { continue }
+            if let filter, !rest.contains(filter) { continue }
+            if let value = line.split(separator: " ").last.flatMap({ Double($0) }) { total += value }
+        }
+        return total
+    }
+}

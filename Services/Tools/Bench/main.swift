@@ -1,0 +1,199 @@
+import Foundation
+import IASRuntime
+
+// `ias-bench`: drives the running suite through its phases (see Bench.swift), writes
+// bench-results/latest.json and bench-results/latest.svg and prints a table of every figure
+// beside its ceiling and target. Started by deploy/local/bench.sh (`make bench`), which starts
+// the suite, measures the PostgreSQL and HTTP ceilings and passes them in.
+
+func fail(_ message: String) -> Never {
+    FileHandle.standardError.write(Data("ias-bench: \(message)\n".utf8))
+    exit(2)
+}
+
+let options: BenchOptions
+do { options = try BenchOptions() } catch { fail("\(error)") }
+let bench: Bench
+do { bench = try Bench(options: options, logger: Logger(label: "bench", minimumLevel: .warning)) } catch { fail("\(error)") }
+
+var ceilings: [String: Any] = [:]
+if let file = options.ceilingsFile {
+    guard let data = FileManager.default.contents(atPath: file),
+          let parsed = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else { fail("cannot read the ceilings in \(file)") }
+    ceilings = parsed
+}
+
+bench.sampler.start()
+let broker: BrokerCeiling
+do { broker = try bench.measureBroker() } catch { fail("broker ceiling: \(error)") }
+ceilings["broker"] = ["messages": broker.messages, "message_bytes": broker.messageBytes,
+                      "produce_per_s": BenchReport.number(broker.produce_per_s), "consume_per_s": BenchReport.number(broker.consume_per_s)]
+bench.settle()
+let pipeline = bench.pipeline()
+bench.settle()
+let e2e = bench.endToEnd()
+bench.settle()
+let writes = bench.writes()
+bench.settle()
+let (reads, storedCases) = bench.reads(cases: pipeline.completedCases + e2e.completedCases)
+bench.sampler.stop()
+
+// MARK: Derived figures
+
+let series = bench.sampler.series
+let services = BenchService.allCases.map(\.name)
+let pipelineWindow = bench.phaseWindow("pipeline")
+
+/// Events a service applied per second while it had a backlog (its consumers were busy, not
+/// waiting): its event-handling capacity under this load.
+func eventHandlingRate(_ service: String) -> (rate: Double, basis: String) {
+    var applied = 0.0, seconds = 0.0
+    for (a, b) in zip(series, series.dropFirst()) where pipelineWindow.contains(a.t) {
+        guard (a.consumerLag[service] ?? 0) > 0 else { continue }
+        applied += (b.eventsApplied[service] ?? 0) - (a.eventsApplied[service] ?? 0)
+        seconds += b.t - a.t
+    }
+    if seconds >= 2 { return (applied / seconds, "seconds with consumer lag > 0") }
+    // No backlog ever built up: the service kept pace; its best 5-second rate is a lower bound.
+    var best = 0.0
+    for (i, a) in series.enumerated() where pipelineWindow.contains(a.t) {
+        guard let b = series.dropFirst(i).first(where: { $0.t >= a.t + 5 }) else { break }
+        best = max(best, ((b.eventsApplied[service] ?? 0) - (a.eventsApplied[service] ?? 0)) / (b.t - a.t))
+    }
+    return (best, "best 5 s during the pipeline (the service never fell behind)")
+}
+
+let postgres = ceilings["postgres"] as? [String: Any] ?? [:]
+let http = ceilings["http"] as? [String: Any] ?? [:]
+let pgEvents = postgres["batched_events_per_s"] as? Double
+let healthz = http["healthz_rps"] as? Double, reference = http["reference_rps"] as? Double
+var handling: [String: Any] = [:], handlingRatios: [String: Any] = [:]
+var report = BenchReport()
+for service in services {
+    let (rate, basis) = eventHandlingRate(service)
+    handling[service] = ["events_per_s": BenchReport.number(rate), "basis": basis]
+    let ratio = pgEvents.map { rate / $0 }
+    handlingRatios[service] = BenchReport.number(ratio)
+}
+let peak = bench.sampler.peakResidentMB
+var cpu: [String: Any] = [:]
+for name in Set(series.flatMap { $0.processes.keys }).sorted() {
+    let inPipeline = series.filter { pipelineWindow.contains($0.t) }.compactMap { $0.processes[name]?.cpuPercent }
+    cpu[name] = BenchReport.number(inPipeline.isEmpty ? nil : inPipeline.reduce(0, +) / Double(inPipeline.count))
+}
+
+// MARK: Report
+
+let info = ProcessInfo.processInfo
+report.json = [
+    "run": ["finished_at": ISO8601DateFormatter().string(from: Date()), "cores": info.activeProcessorCount,
+            "memory_gb": BenchReport.number(Double(info.physicalMemory) / 1_073_741_824),
+            "cases": options.cases, "list_size": options.listSize, "workers": options.workers,
+            "open_rate": options.openRate, "open_seconds": options.openSeconds, "write_rate": options.writeRate,
+            "write_seconds": options.writeSeconds, "read_rate": options.readRate, "read_seconds": options.readSeconds,
+            "phases": bench.phases.map { ["name": $0.name, "start_s": BenchReport.number($0.start), "end_s": BenchReport.number($0.end)] }],
+    "pipeline_cases_per_s": BenchReport.number(pipeline.casesPerSecond),
+    "pipeline_steady_cases_per_s": BenchReport.number(pipeline.steadyCasesPerSecond),
+    "pipeline_events_per_s": BenchReport.number(pipeline.eventsPerSecond),
+    "pipeline": ["cases": pipeline.cases, "registered": pipeline.registered, "not_registered": pipeline.notRegistered,
+                 "completed": pipeline.completed, "failed": pipeline.failed, "seconds": BenchReport.number(pipeline.seconds),
+                 "failures": pipeline.failures],
+    "e2e_p99_ms": BenchReport.number(e2e.latency.p99),
+    "e2e": ["offered_cases_per_s": e2e.offered, "started": e2e.started, "completed": e2e.completed, "failed": e2e.failed,
+            "latency": BenchReport.summary(e2e.latency)],
+    "http_write_p99_ms": BenchReport.number(writes.latency.p99),
+    "http_write": ["offered_per_s": writes.offered, "completed": writes.completed, "failed": writes.failed,
+                   "latency": BenchReport.summary(writes.latency)],
+    "dossier_read_p99_ms": BenchReport.number(reads.latency.p99),
+    "dossier_read": ["offered_per_s": reads.offered, "completed": reads.completed, "failed": reads.failed,
+                     "cases_stored": storedCases, "latency": BenchReport.summary(reads.latency)],
+    "http_endpoints": Dictionary(uniqueKeysWithValues: ["pipeline", "open-loop", "writes", "reads"].map { phase in
+        (phase, bench.latencies(in: phase).mapValues(BenchReport.summary))
+    }),
+    "event_handling": handling,
+    "peak_rss_mb": peak.mapValues { BenchReport.number($0) },
+    "cpu_percent_during_pipeline": cpu,
+    "ceilings": ceilings,
+    "ratios": [
+        "event_handling_vs_postgres": handlingRatios,
+        "http_healthz_vs_reference": BenchReport.number(healthz.flatMap { h in reference.map { h / $0 } }),
+        "pipeline_events_vs_broker_produce": BenchReport.number(pipeline.eventsPerSecond / broker.produce_per_s),
+        "pipeline_cases_vs_target_1000": BenchReport.number(pipeline.casesPerSecond / 1000),
+    ],
+    "series": series.map { s -> [String: Any] in
+        ["t": BenchReport.number(s.t), "consumer_lag": s.consumerLag, "events_applied": s.eventsApplied,
+         "events_produced": s.eventsProduced, "outbox_backlog": s.outboxBacklog,
+         "cpu_percent": s.processes.mapValues { BenchReport.number($0.cpuPercent) },
+         "rss_mb": s.processes.mapValues { BenchReport.number($0.rssMB) }]
+    },
+]
+
+func target(_ name: String, _ goal: String, _ value: Double?, _ unit: String, _ ok: (Double) -> Bool) -> BenchReport.Target {
+    BenchReport.Target(name: name, target: goal, measured: value, unit: unit, met: value.map(ok))
+}
+report.targets = [
+    target("pipeline (intake to active plan)", "≥ 1000", pipeline.casesPerSecond, "cases/s") { $0 >= 1000 },
+    target("  steady state (middle half)", "≥ 1000", pipeline.steadyCasesPerSecond, "cases/s") { $0 >= 1000 },
+    target("  events through the broker", "-", pipeline.eventsPerSecond, "/s") { _ in true },
+    target(String(format: "end to end p99 at %.0f cases/s", e2e.offered), "≤ 500 ms", e2e.latency.p99, "ms") { $0 <= 500 },
+    target(String(format: "HTTP write p99 at %.0f/s", writes.offered), "≤ 50 ms", writes.latency.p99, "ms") { $0 <= 50 },
+    target("dossier read p99 (\(storedCases) cases stored)", "≤ 10 ms", reads.latency.p99, "ms") { $0 <= 10 },
+    target("/healthz vs reference server", "≥ 70 %", healthz.flatMap { h in reference.map { 100 * h / $0 } }, "%") { $0 >= 70 },
+]
+for service in services {
+    let ratio = handlingRatios[service] as? Double
+    report.targets.append(target("\(service) events vs PostgreSQL ceiling", "≥ 50 %", ratio.map { $0 * 100 }, "%") { $0 >= 50 })
+}
+for service in services {
+    report.targets.append(target("\(service) peak resident memory", "≤ 150 MB", peak[service], "MB") { $0 <= 150 })
+}
+
+// MARK: Chart
+
+var casesPerSecond: [(Double, Double)] = []
+let times = bench.completionTimes().sorted()
+if let last = times.last {
+    var bins = [Double](repeating: 0, count: Int(last) + 1)
+    for t in times { bins[Int(t)] += 1 }
+    casesPerSecond = bins.enumerated().map { (Double($0.offset), $0.element) }
+}
+var eventsPerSecond: [(Double, Double)] = []
+for (a, b) in zip(series, series.dropFirst()) {
+    let produced = b.eventsProduced.values.reduce(0, +) - a.eventsProduced.values.reduce(0, +)
+    eventsPerSecond.append((b.t, max(0, produced) / max(0.001, b.t - a.t)))
+}
+func percentileSeries(_ latencies: [(finishedAt: Double, ms: Double)], _ q: Double) -> [(Double, Double)] {
+    Dictionary(grouping: latencies, by: { Int($0.finishedAt) }).sorted { $0.key < $1.key }.map { second, items in
+        let sorted = items.map(\.ms).sorted()
+        return (Double(second), sorted[min(sorted.count - 1, Int(Double(sorted.count) * q))])
+    }
+}
+let allLatencies = e2e.latencies + writes.latencies + reads.latencies
+let chart = BenchChart(
+    phases: bench.phases.map { ($0.name, $0.start, $0.end) },
+    panels: [
+        .init(title: "Throughput", unit: "per s", series: [
+            .init(label: "cases through", color: BenchChart.palette[0], points: casesPerSecond),
+            .init(label: "events produced", color: BenchChart.palette[1], points: eventsPerSecond)]),
+        .init(title: "Latency of journeys ending in each second (open loop: from scheduled start)", unit: "ms", series: [
+            .init(label: "p50", color: BenchChart.palette[2], points: percentileSeries(allLatencies, 0.5)),
+            .init(label: "p99", color: BenchChart.palette[3], points: percentileSeries(allLatencies, 0.99))]),
+        .init(title: "Consumer lag (messages not yet taken)", unit: "messages", series: services.enumerated().map { i, service in
+            .init(label: service, color: BenchChart.palette[i], points: series.map { ($0.t, $0.consumerLag[service] ?? 0) })
+        }),
+    ])
+
+do {
+    let path = try report.write(to: options.outputDirectory)
+    try chart.svg().write(toFile: options.outputDirectory + "/latest.svg", atomically: true, encoding: .utf8)
+    print(report.table())
+    print("\nwritten: \(path), \(options.outputDirectory)/latest.svg")
+} catch {
+    fail("cannot write the results: \(error)")
+}
+// A run in which cases were lost or refused measured a broken suite, not a slow one.
+let broken = pipeline.failed + e2e.failed + writes.failed + reads.failed + pipeline.notRegistered
+if broken > 0 || pipeline.completed == 0 {
+    FileHandle.standardError.write(Data("ias-bench: \(broken) journeys failed or were refused; the figures are not valid\n".utf8))
+    exit(1)
+}

@@ -1,0 +1,153 @@
+#!/usr/bin/env bash
+# `make bench`: the performance benchmark of the whole pipeline on this machine.
+#
+# Starts a throw-away PostgreSQL, the broker and the five services (release build), measures
+# the ceilings first, with the services idle — PostgreSQL with pgbench running the writes one
+# event costs (deploy/bench/event.sql), the HTTP server with wrk against /healthz beside nginx
+# serving a small static file — and then runs `ias-bench`, which measures the broker's ceiling
+# and drives cases through the suite (see Services/Tools/Bench/Bench.swift). Results:
+# a table on the terminal, bench-results/latest.json and bench-results/latest.svg.
+#
+# Sizing: BENCH_CASES (5000), BENCH_OPEN_RATE (100 cases/s) and BENCH_OPEN_SECONDS (30),
+# BENCH_WRITE_RATE (200/s), BENCH_READ_RATE (200/s), BENCH_STORED_CASES (0), BENCH_WORKERS (48);
+# see README.md, "Performance". Ports: IAS_BENCH_PG_PORT (55436), IAS_BENCH_KAFKA_PORT (19096),
+# IAS_BENCH_PORT_BASE (8281), IAS_BENCH_NGINX_PORT (8299).
+set -uo pipefail
+STACK_NAME=bench
+ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
+# shellcheck source=lib.sh
+source "$ROOT/deploy/local/lib.sh"
+cd "$ROOT" || exit 1
+
+PG_PORT="${IAS_BENCH_PG_PORT:-55436}"
+KAFKA_PORT="${IAS_BENCH_KAFKA_PORT:-19096}"
+PORT_BASE="${IAS_BENCH_PORT_BASE:-8281}"
+NGINX_PORT="${IAS_BENCH_NGINX_PORT:-8299}"
+BENCH_DIR="$LOCAL/bench"
+OUT="${BENCH_OUT_DIR:-$ROOT/bench-results}"
+export IAS_JWT_SECRET="${IAS_JWT_SECRET:-local-development-secret-change-me-0123456789}"
+NGINX_PID=""
+
+cleanup() {
+  trap - EXIT INT TERM
+  [ -n "$NGINX_PID" ] && kill "$NGINX_PID" 2>/dev/null
+  stop_started
+  stop_postgres
+  log "everything this run started is stopped"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+IAS_BOOTSTRAP_BENCH=1 "$ROOT/deploy/local/bootstrap.sh" || exit 1
+log "building (release)"
+swift build -c release 2>&1 | grep -E 'error|Build complete' || true
+BIN="$(swift build -c release --show-bin-path)"
+[ -x "$BIN/ias-bench" ] || { log "build failed"; exit 1; }
+
+rm -rf "$BENCH_DIR"; mkdir -p "$BENCH_DIR/logs" "$OUT"
+chmod 755 "$BENCH_DIR"
+start_postgres "$BENCH_DIR/pg" "$PG_PORT" || exit 1
+create_service_databases "$PG_PORT" || exit 1
+start_broker "$KAFKA_PORT" "$BENCH_DIR/logs/broker.log" || exit 1
+create_topics "$KAFKA_PORT" "${IAS_KAFKA_TOPIC_PARTITIONS:-6}"
+
+pids=("broker=$BROKER_PID" "postgres=$(head -n 1 "$BENCH_DIR/pg/data/postmaster.pid")")
+for svc in "${SERVICES[@]}"; do
+  port="$(service_port "$svc" "$PORT_BASE")"
+  IAS_HTTP_PORT="$port" \
+  IAS_DATABASE_URL="postgresql://ias_${svc}@127.0.0.1:${PG_PORT}/ias_${svc}" \
+  IAS_KAFKA_BROKERS="127.0.0.1:${KAFKA_PORT}" \
+  IAS_INSTANCE_ID="${svc}-bench" \
+  IAS_LOG_LEVEL="${IAS_LOG_LEVEL:-warning}" \
+    "$BIN/ias-$svc" >>"$BENCH_DIR/logs/$svc.log" 2>&1 &
+  STARTED_PIDS+=($!)
+  pids+=("$svc=$!")
+done
+IAS_HTTP_PORT="$((PORT_BASE + 9))" IAS_KAFKA_BROKERS="127.0.0.1:${KAFKA_PORT}" IAS_INSTANCE_ID="partner-simulator-bench" \
+  IAS_LOG_LEVEL=warning "$BIN/ias-partner-simulator" >>"$BENCH_DIR/logs/partner-simulator.log" 2>&1 &
+STARTED_PIDS+=($!)
+pids+=("partner-simulator=$!")
+for svc in "${SERVICES[@]}"; do
+  wait_for_ready "http://127.0.0.1:$(service_port "$svc" "$PORT_BASE")/readyz" 90 \
+    || { log "$svc did not become ready; see $BENCH_DIR/logs/$svc.log"; exit 1; }
+done
+log "all services ready"
+
+# --- Ceilings, measured now, on this machine, with the services idle -----------------------
+PSQL=("$(pg_bin)/psql" -X -q -v ON_ERROR_STOP=1 -h 127.0.0.1 -p "$PG_PORT" -U postgres)
+"${PSQL[@]}" -d postgres -c "CREATE DATABASE ias_bench_ceiling" >/dev/null
+"${PSQL[@]}" -d ias_bench_ceiling -f "$ROOT/deploy/bench/schema.sql" >/dev/null
+body="$(grep -v '^--' "$ROOT/deploy/bench/event.sql")"
+{ echo "BEGIN;"; echo "$body"; echo "END;"; } >"$BENCH_DIR/event-1.sql"
+{ echo "BEGIN;"; for _ in $(seq 1 100); do echo "$body"; done; echo "END;"; } >"$BENCH_DIR/event-100.sql"
+pgbench_tps() { # SCRIPT — transactions per second over 10 s with 8 clients
+  "$(pg_bin)/pgbench" -n -h 127.0.0.1 -p "$PG_PORT" -U postgres -M prepared -c 8 -j 2 -T "${BENCH_CEILING_SECONDS:-10}" \
+    -f "$1" ias_bench_ceiling 2>/dev/null | sed -nE 's/^tps = ([0-9.]+).*/\1/p' | head -n 1
+}
+log "ceiling: PostgreSQL (pgbench, the writes of one event, 1 and 100 per transaction)"
+tps1="$(pgbench_tps "$BENCH_DIR/event-1.sql")"
+tps100="$(pgbench_tps "$BENCH_DIR/event-100.sql")"
+log "  ${tps1:-?} events/s one per transaction; ${tps100:-?} transactions/s of 100 events"
+
+mkdir -p "$BENCH_DIR/nginx/www"
+printf 'ok\n' >"$BENCH_DIR/nginx/www/healthz"
+cat >"$BENCH_DIR/nginx/nginx.conf" <<NGINX
+worker_processes 1;
+daemon off;
+pid $BENCH_DIR/nginx/nginx.pid;
+error_log $BENCH_DIR/logs/nginx-error.log warn;
+events { worker_connections 1024; }
+http {
+  access_log off;
+  client_body_temp_path $BENCH_DIR/nginx/tmp;
+  proxy_temp_path $BENCH_DIR/nginx/tmp;
+  fastcgi_temp_path $BENCH_DIR/nginx/tmp;
+  uwsgi_temp_path $BENCH_DIR/nginx/tmp;
+  scgi_temp_path $BENCH_DIR/nginx/tmp;
+  server { listen 127.0.0.1:$NGINX_PORT; root $BENCH_DIR/nginx/www; default_type text/plain; }
+}
+NGINX
+mkdir -p "$BENCH_DIR/nginx/tmp"
+/usr/sbin/nginx -c "$BENCH_DIR/nginx/nginx.conf" -p "$BENCH_DIR/nginx" 2>>"$BENCH_DIR/logs/nginx-error.log" &
+NGINX_PID=$!
+wait_for_port "$NGINX_PORT" 10 || { log "nginx did not start; see $BENCH_DIR/logs/nginx-error.log"; exit 1; }
+WRK_ARGS=(-t 2 -c 32 -d "${BENCH_CEILING_SECONDS:-10}s" --latency)
+wrk_figures() { # URL — "requests_per_s p99_ms"
+  wrk "${WRK_ARGS[@]}" "$1" 2>/dev/null | awk '
+    /^ +99%/ { v=$2; if (v ~ /us$/) { sub(/us/,"",v); p=v/1000 } else if (v ~ /ms$/) { sub(/ms/,"",v); p=v } else if (v ~ /s$/) { sub(/s/,"",v); p=v*1000 } }
+    /^Requests\/sec:/ { r=$2 } END { print r, p }'
+}
+log "ceiling: HTTP (wrk ${WRK_ARGS[*]}): /healthz of intake, then nginx serving a 3-byte file"
+read -r healthz_rps healthz_p99 <<<"$(wrk_figures "http://127.0.0.1:$PORT_BASE/healthz")"
+read -r nginx_rps nginx_p99 <<<"$(wrk_figures "http://127.0.0.1:$NGINX_PORT/healthz")"
+kill "$NGINX_PID" 2>/dev/null; wait "$NGINX_PID" 2>/dev/null; NGINX_PID=""
+log "  intake /healthz ${healthz_rps:-?}/s (p99 ${healthz_p99:-?} ms), nginx ${nginx_rps:-?}/s (p99 ${nginx_p99:-?} ms)"
+
+cat >"$BENCH_DIR/ceilings.json" <<JSON
+{
+  "postgres": {
+    "tool": "pgbench -M prepared -c 8 -j 2 -T ${BENCH_CEILING_SECONDS:-10}, deploy/bench/event.sql",
+    "event_tx_per_s": ${tps1:-null},
+    "batched_tx_per_s": ${tps100:-null},
+    "batched_events_per_s": $(awk -v t="${tps100:-0}" 'BEGIN { print t * 100 }')
+  },
+  "http": {
+    "tool": "wrk ${WRK_ARGS[*]}",
+    "healthz_rps": ${healthz_rps:-null}, "healthz_p99_ms": ${healthz_p99:-null},
+    "reference": "nginx $(/usr/sbin/nginx -v 2>&1 | sed -E 's/.*nginx\///'), one worker, a 3-byte static file",
+    "reference_rps": ${nginx_rps:-null}, "reference_p99_ms": ${nginx_p99:-null}
+  }
+}
+JSON
+
+# --- The pipeline ---------------------------------------------------------------------------
+pid_list="$(IFS=,; echo "${pids[*]}")"
+BENCH_PIDS="$pid_list" BENCH_CEILINGS_FILE="$BENCH_DIR/ceilings.json" BENCH_OUT_DIR="$OUT" \
+IAS_PORT_BASE="$PORT_BASE" IAS_KAFKA_BROKERS="127.0.0.1:$KAFKA_PORT" \
+BENCH_COORDINATION_DATABASE_URL="postgresql://postgres@127.0.0.1:$PG_PORT/ias_coordination" \
+  "$BIN/ias-bench"
+status=$?
+for pid in "${STARTED_PIDS[@]}"; do
+  kill -0 "$pid" 2>/dev/null || { log "process $pid ended during the run; see $BENCH_DIR/logs"; status=1; }
+done
+exit $status
