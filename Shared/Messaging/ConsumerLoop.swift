@@ -4,8 +4,9 @@ import IASRuntime
 
 /// The one loop under every consumer: poll a batch, apply it, store the offsets only after
 /// the effect; on a passing failure rewind each partition of the batch to its first
-/// unapplied message and back off (0.1 s doubling to 5 s), so a message is neither lost nor
-/// skipped. On stop it finishes the batch under way, then closes the consumer (committing
+/// unapplied message, so a message is neither lost nor skipped. A partition that waits (an
+/// event whose precondition travels on another topic) does not hold up the others: they go
+/// on, and the loop backs off (0.1 s doubling to 5 s) only when a whole batch was held. On stop it finishes the batch under way, then closes the consumer (committing
 /// stored offsets and leaving the group).
 ///
 /// A batch is what arrives within `lingerMs` after its first message, `maxBatch` at most, in
@@ -24,6 +25,16 @@ public final class ConsumerLoop: @unchecked Sendable {
         public let applied: Int
         public let cause: Error
         public init(applied: Int, cause: Error) { self.applied = applied; self.cause = cause }
+        public var description: String { String(describing: cause) }
+    }
+
+    /// Some messages of the batch were not applied: per partition, the unapplied ones are
+    /// the tail from its first failure on (so each partition keeps its order); every other
+    /// message took effect. `cause` is the first failure.
+    public struct PartialBatch: Error, CustomStringConvertible {
+        public let unapplied: [Int]
+        public let cause: Error
+        public init(unapplied: [Int], cause: Error) { self.unapplied = unapplied; self.cause = cause }
         public var description: String { String(describing: cause) }
     }
 
@@ -99,28 +110,38 @@ public final class ConsumerLoop: @unchecked Sendable {
                 continue
             }
             guard !batch.isEmpty else { continue }
-            var applied = batch.count
+            var unapplied: [Int] = []
             var failure: Error?
-            do { try applyBatch(batch) } catch let partial as BatchFailure {
-                applied = min(max(0, partial.applied), batch.count)
+            do { try applyBatch(batch) } catch let partial as PartialBatch {
+                unapplied = partial.unapplied.filter { batch.indices.contains($0) }
+                failure = partial.cause
+            } catch let partial as BatchFailure {
+                unapplied = Array(min(max(0, partial.applied), batch.count)..<batch.count)
                 failure = partial.cause
             } catch {
-                applied = 0
+                unapplied = Array(batch.indices)
                 failure = error
             }
+            let held = Set(unapplied)
+            let appliedMessages = batch.indices.filter { !held.contains($0) }.map { batch[$0] }
             do {
-                try consumer.storeOffsets(of: Array(batch[..<applied]))
+                try consumer.storeOffsets(of: appliedMessages)
             } catch {
-                // Revoked meanwhile (the new owner redelivers) or the client failed: as before
-                // batching, rewind what can be rewound and pause.
+                // Revoked meanwhile (the new owner redelivers) or the client failed: rewind the
+                // whole batch (what was applied comes again and is recognised) and pause.
                 failure = failure ?? error
-                applied = 0
+                unapplied = Array(batch.indices)
             }
-            if let failure, applied < batch.count {
-                onRetry(batch[applied], failure, backoff)
-                try? consumer.rewind(to: Array(batch[applied...]))
-                Thread.sleep(forTimeInterval: backoff)
-                backoff = min(backoff * 2, 5)
+            if let failure, let first = unapplied.first {
+                let progressed = unapplied.count < batch.count
+                onRetry(batch[first], failure, progressed ? 0 : backoff)
+                try? consumer.rewind(to: unapplied.map { batch[$0] })
+                if progressed {
+                    backoff = 0.1   // others went on; the held partitions are tried with the next batch
+                } else {
+                    Thread.sleep(forTimeInterval: backoff)
+                    backoff = min(backoff * 2, 5)
+                }
             } else {
                 backoff = 0.1
             }

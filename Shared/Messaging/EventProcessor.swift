@@ -132,19 +132,42 @@ public final class EventProcessor: @unchecked Sendable {
         return outcomes
     }
 
-    /// The path of a batch whose joint transaction failed: one transaction per event.
+    /// The path of a batch whose joint transaction failed: one transaction per event. An
+    /// event that cannot be applied now holds back the rest of its partition (order), not
+    /// the other partitions: an event waiting for another topic's event must not block that
+    /// very event. An unreachable database holds back everything.
     private func processOneByOne(_ messages: [KafkaMessage]) throws -> [Outcome] {
-        var outcomes: [Outcome] = []
+        var outcomes = [Outcome?](repeating: nil, count: messages.count)
+        var held: Set<TopicPartition> = []
+        var unapplied: [Int] = []
+        var cause: Error?
         defer { if outcomes.contains(.applied) { afterCommit() } }
         for (index, message) in messages.enumerated() {
-            do { outcomes.append(try processAlone(message)) } catch {
-                countAll(outcomes, messages, upTo: index)
-                throw ConsumerLoop.BatchFailure(applied: index, cause: error)
+            let partition = TopicPartition(topic: message.topic, partition: message.partition)
+            if held.contains(partition) || cause is DatabaseUnreachable { unapplied.append(index); continue }
+            do {
+                let outcome = try processAlone(message)
+                outcomes[index] = outcome
+                count(outcome, message)
+            } catch {
+                held.insert(partition)
+                unapplied.append(index)
+                if let error = error as? PostgresError, error.kind == .unavailable {
+                    cause = DatabaseUnreachable(error: error)
+                } else if cause == nil {
+                    cause = error
+                }
             }
         }
-        countAll(outcomes, messages, upTo: messages.count)
-        return outcomes
+        if let cause {
+            let reported = (cause as? DatabaseUnreachable)?.error ?? cause
+            throw ConsumerLoop.PartialBatch(unapplied: unapplied, cause: reported)
+        }
+        return outcomes.map { $0 ?? .duplicate }
     }
+
+    /// Marks the database as unreachable within one batch: the remaining events are not tried.
+    private struct DatabaseUnreachable: Error { let error: PostgresError }
 
     private func processAlone(_ message: KafkaMessage) throws -> Outcome {
         let envelope: EventEnvelope

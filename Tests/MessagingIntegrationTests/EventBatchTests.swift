@@ -105,6 +105,46 @@ final class EventBatchTests: XCTestCase {
         }
     }
 
+    /// An event that must wait for another topic's event (a passing failure) holds back only
+    /// its own partition: the event it waits for, later in the same batch, is applied, and so
+    /// is the waiting one on the next attempt. Before, the whole batch was rewound and the
+    /// consumer could wait forever for an event stuck behind the waiting one.
+    func testAWaitingEventHoldsBackOnlyItsOwnPartition() throws {
+        struct NotYet: Error {}
+        let pool = try Support.freshPool()
+        defer { pool.close() }
+        try pool.withConnection { try $0.execute(Self.effectsTable) }
+        let awaited = Support.envelope(subject: "awaited")
+        let waiting = Support.envelope(subject: "waiting"), afterWaiting = Support.envelope(subject: "waiting")
+        let other = Support.envelope(subject: "other")
+        let events = Events(subjects: 0, perSubject: 0)
+        let (processor, producer) = try makeProcessor(pool: pool, topic: "test.unused") { envelope, connection in
+            if envelope.id == waiting.id,
+               try connection.query("SELECT 1 FROM effects WHERE event_id = $1", [awaited.id]).isEmpty { throw NotYet() }
+            try events.record(envelope, on: connection)
+        }
+        defer { producer.close(timeout: 2) }
+        func message(_ envelope: EventEnvelope, partition: Int32, offset: Int64) throws -> KafkaMessage {
+            KafkaMessage(topic: "test.batch.wait", partition: partition, offset: offset, key: Array(envelope.subject.utf8),
+                         value: try envelope.encoded(), headers: [], timestampMs: nil)
+        }
+        let batch = [try message(waiting, partition: 0, offset: 10), try message(afterWaiting, partition: 0, offset: 11),
+                     try message(awaited, partition: 1, offset: 20), try message(other, partition: 1, offset: 21)]
+
+        XCTAssertThrowsError(try processor.processBatch(batch)) { error in
+            guard let partial = error as? ConsumerLoop.PartialBatch else { return XCTFail("expected a partial batch, got \(error)") }
+            XCTAssertEqual(partial.unapplied, [0, 1], "only the waiting event and the one behind it on its partition are held")
+            XCTAssertTrue(partial.cause is NotYet)
+        }
+        let applied = try pool.withConnection { try $0.query("SELECT event_id::text AS id FROM effects ORDER BY seq").map { try $0.string("id") } }
+        XCTAssertEqual(applied, [awaited.id.description, other.id.description])
+
+        // The held partition comes again (rewound): now the awaited event is there.
+        XCTAssertEqual(try processor.processBatch(Array(batch[0...1])), [.applied, .applied])
+        let all = try pool.withConnection { try $0.query("SELECT event_id::text AS id FROM effects ORDER BY seq").map { try $0.string("id") } }
+        XCTAssertEqual(all, [awaited.id, other.id, waiting.id, afterWaiting.id].map(\.description), "partition 0 kept its order")
+    }
+
     func testABatchIsAppliedInOneTransactionAndWakesTheRelayOnce() throws {
         let pool = try Support.freshPool()
         defer { pool.close() }
