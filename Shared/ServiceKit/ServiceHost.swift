@@ -78,9 +78,11 @@ public final class ServiceHost: @unchecked Sendable {
         return result
     }
 
-    /// Runs `body` on a pooled connection without an explicit transaction (reads).
+    /// Runs `body` in one snapshot (a repeatable-read transaction): a view assembled from
+    /// several queries, such as the dossier, never mixes the states before and after an
+    /// event's commit (a case's timeline without its registration, say).
     public func read<T>(_ body: (PostgresConnection) throws -> T) throws -> T {
-        try pool.withConnection(body)
+        try pool.transaction(isolation: .repeatableRead, body)
     }
 
     /// Appends an event to the outbox in the caller's transaction.
