@@ -63,6 +63,8 @@ public struct PostgresRow: Sendable {
     public func json<T: Decodable>(_ type: T.Type, _ column: String) throws -> T {
         let text = try required(column, "JSON")
         do {
+            // Open-shaped values (event data in a timeline) take the fast path.
+            if T.self == JSONValue.self { return try JSONParser.parse(Array(text.utf8)) as! T }
             return try JSONCoding.decoder.decode(T.self, from: Data(text.utf8))
         } catch {
             throw PostgresError(kind: .decoding, message: "column \"\(column)\" does not decode as \(T.self): \(Self.shape(of: error))")

@@ -35,13 +35,12 @@ public enum JSONValue: Sendable, Hashable, Codable {
 
     /// Converts any Encodable value (for example an event's data struct) into a JSONValue.
     public init<T: Encodable>(encoding value: T) throws {
-        let data = try JSONCoding.encoder.encode(value)
-        self = try JSONCoding.decoder.decode(JSONValue.self, from: data)
+        self = try JSONParser.parse(Array(try JSONCoding.encoder.encode(value)))
     }
 
     /// Decodes this value into a concrete type.
     public func decode<T: Decodable>(_ type: T.Type) throws -> T {
-        try JSONCoding.decoder.decode(T.self, from: JSONCoding.encoder.encode(self))
+        try JSONCoding.decoder.decode(T.self, from: Data(serialized()))
     }
 
     public subscript(key: String) -> JSONValue? {

@@ -1,0 +1,91 @@
+import Foundation
+import IASRuntime
+import XCTest
+
+/// The hand-written parser must accept exactly what JSONSerialization accepts, produce the
+/// same values, and its writer must read back to the same value.
+final class JSONParserTests: XCTestCase {
+    private func foundation(_ bytes: [UInt8]) -> Any? {
+        try? JSONSerialization.jsonObject(with: Data(bytes), options: [.fragmentsAllowed])
+    }
+
+    /// A JSONValue and a JSONSerialization result are the same JSON.
+    private func same(_ value: JSONValue, _ other: Any) -> Bool {
+        switch (value, other) {
+        case (.null, is NSNull): return true
+        case (.string(let a), let b as String): return a == b
+        case (.bool(let a), let b as NSNumber): return a == b.boolValue
+        case (.number(let a), let b as NSNumber): return a == b.doubleValue || abs(a - b.doubleValue) <= abs(a) * 1e-12
+        case (.array(let a), let b as [Any]): return a.count == b.count && zip(a, b).allSatisfy { same($0, $1) }
+        case (.object(let a), let b as [String: Any]): return a.count == b.count && a.allSatisfy { k, v in b[k].map { same(v, $0) } ?? false }
+        default: return false
+        }
+    }
+
+    private let valid = [
+        #"{}"#, #"[]"#, #"0"#, #"-0"#, #"1.5e3"#, #"-12.25E-2"#, #"true"#, #"false"#, #"null"#, #""""#,
+        #"{"a":1,"b":[true,false,null],"c":{"d":"e"}}"#, #"  [ 1 , 2 ,3 ]  "#,
+        #""esc \" \\ \/ \b \f \n \r \t \u00e9 \ud83d\ude00""#, #""Zürich 🚀""#, #"{"caseId":"7a3f0c52-1d2e-4a57-9a0e-3f1b2c4d5e6f"}"#,
+        #"[[[[[]]]]]"#, #"{"a":{"b":{"c":[1,{"d":null}]}}}"#, #"123456789012345678"#,
+    ]
+
+    private let invalid = [
+        "", " ", "{", "}", "[", "[1,]", "{\"a\":1,}", "{a:1}", "{\"a\" 1}", "01", "1.", ".5", "-", "1e", "+1", "tru", "nul",
+        "\"unterminated", "\"tab\there\"", "\"\\x\"", "\"\\u12\"", "\"\\ud800\"", "\"\\udc00\"", "[1 2]", "1 2", "NaN", "Infinity",
+        "{\"a\":1}}", "1e400", "\u{0}", "[\"a\"]]",
+    ]
+
+    func testAcceptsValidJSONAsFoundationReadsIt() throws {
+        for text in valid {
+            let value = try JSONParser.parse(text)
+            let reference = try XCTUnwrap(foundation(Array(text.utf8)), text)
+            XCTAssertTrue(same(value, reference), "\(text) → \(value)")
+        }
+    }
+
+    func testRefusesInvalidJSONWithAnOffset() {
+        for text in invalid {
+            XCTAssertThrowsError(try JSONParser.parse(text), text) { error in
+                XCTAssertTrue(error is JSONParser.Failure, "\(text): \(error)")
+            }
+        }
+        XCTAssertThrowsError(try JSONParser.parse([0x22, 0xC3, 0x28, 0x22]), "invalid UTF-8 in a string")
+        XCTAssertThrowsError(try JSONParser.parse(String(repeating: "[", count: 300) + String(repeating: "]", count: 300)), "too deep")
+    }
+
+    func testWriterReadsBackToTheSameValue() throws {
+        for text in valid {
+            let value = try JSONParser.parse(text)
+            XCTAssertEqual(try JSONParser.parse(value.serialized()), value, text)
+        }
+        let controls = JSONValue.string("a\u{1}b\u{1f}\"\\")
+        XCTAssertEqual(try JSONParser.parse(controls.serialized()), controls)
+        XCTAssertEqual(String(decoding: JSONValue.object(["b": .number(2), "a": .number(1.5)]).serialized(), as: UTF8.self), #"{"a":1.5,"b":2}"#)
+    }
+
+    /// Random byte mutations of valid documents: the parser never crashes, never accepts what
+    /// Foundation refuses, and reads what both accept to the same value. It may refuse more:
+    /// Foundation on Linux lets trailing commas and bytes after a NUL pass, RFC 8259 does not.
+    func testAgreesWithFoundationOnMutatedInput() throws {
+        var generator = SystemRandomNumberGenerator()
+        let alphabet = Array("{}[]\",:0123456789-+.eE \\utrfalsn\u{e9}".utf8) + [0x00, 0x1F, 0xC3, 0xFF]
+        var disagreements: [String] = []
+        for _ in 0..<3000 {
+            var bytes = Array(valid.randomElement(using: &generator)!.utf8)
+            for _ in 0..<Int.random(in: 1...3, using: &generator) {
+                let position = Int.random(in: 0...bytes.count, using: &generator)
+                switch Int.random(in: 0..<3, using: &generator) {
+                case 0: bytes.insert(alphabet.randomElement(using: &generator)!, at: position)
+                case 1: if position < bytes.count { bytes.remove(at: position) }
+                default: if position < bytes.count { bytes[position] = alphabet.randomElement(using: &generator)! }
+                }
+            }
+            let ours = try? JSONParser.parse(bytes)
+            let theirs = foundation(bytes)
+            if let ours {
+                if theirs.map({ same(ours, $0) }) != true { disagreements.append(String(decoding: bytes, as: UTF8.self)) }
+            }
+        }
+        XCTAssertEqual(disagreements, [], "the parsers disagree on these inputs")
+    }
+}
