@@ -62,7 +62,9 @@ struct BenchChart {
     }
 
     private func f(_ v: Double) -> String { String(format: "%.1f", v) }
-    private func label(_ v: Double) -> String { v >= 1000 ? String(format: "%.0fk", v / 1000) : String(format: "%.0f", v) }
+    private func label(_ v: Double) -> String {
+        v >= 10_000 ? String(format: "%.0fk", v / 1000) : v >= 1000 ? String(format: "%.1fk", v / 1000) : String(format: "%.0f", v)
+    }
 
     static let palette = ["#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b", "#17becf"]
 }

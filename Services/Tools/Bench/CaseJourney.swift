@@ -142,8 +142,8 @@ final class CaseJourney: @unchecked Sendable {
         polls += 1
         lastAnswer = "\(answer.status) \(String(decoding: answer.body.prefix(200), as: UTF8.self))"
         // Every poll is an audited read (as it would be for a department system), so polling
-        // is part of the load: 20 ms, growing to a quarter of a second.
-        return .next(after: min(0.02 * Double(polls), 0.25))
+        // is part of the load: 20 ms, growing by half each time to one second.
+        return .next(after: min(0.02 * pow(1.5, Double(polls - 1)), 1.0))
     }
 
     static func assessment(today: String) -> [String: Any] {

@@ -73,18 +73,22 @@ final class ProcessSampler: @unchecked Sendable {
     }
 
     var series: [Sample] { samples.current }
-    /// Highest resident set per process over the run (VmHWM; for PostgreSQL the sum of its processes).
+    /// Highest resident set per process over the run (VmHWM; for PostgreSQL see `usage`).
     var peakResidentMB: [String: Double] { peakRSS.current }
 
-    private struct Usage { let cpuSeconds: Double; let rssMB: Double; let peakMB: Double }
+    private struct Usage { let cpuSeconds: Double; let rssMB: Double; let peakMB: Double; var privateMB = 0.0 }
 
+    /// For PostgreSQL (`includingChildren`): CPU of all its processes, and their private
+    /// memory (RssAnon) plus the server's own resident set — the shared buffers mapped by
+    /// every backend would otherwise count once per backend. Its peak is the highest sample.
     private func usage(of pid: Int32, includingChildren: Bool) -> Usage? {
         guard var total = processUsage(pid) else { return nil }
         if includingChildren {
             for child in children(of: pid) {
                 guard let u = processUsage(child) else { continue }
-                total = Usage(cpuSeconds: total.cpuSeconds + u.cpuSeconds, rssMB: total.rssMB + u.rssMB, peakMB: total.peakMB + u.peakMB)
+                total = Usage(cpuSeconds: total.cpuSeconds + u.cpuSeconds, rssMB: total.rssMB + u.privateMB, peakMB: 0, privateMB: 0)
             }
+            total = Usage(cpuSeconds: total.cpuSeconds, rssMB: total.rssMB, peakMB: total.rssMB, privateMB: 0)
         }
         return total
     }
@@ -95,14 +99,15 @@ final class ProcessSampler: @unchecked Sendable {
         // Fields after the command name: state(3) ppid(4) ... utime(14) stime(15).
         let fields = stat[stat.index(after: close)...].split(separator: " ")
         guard fields.count > 13, let utime = Double(fields[11]), let stime = Double(fields[12]) else { return nil }
-        var rss = 0.0, peak = 0.0
+        var rss = 0.0, peak = 0.0, anonymous = 0.0
         if let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8) {
             for line in status.split(separator: "\n") {
                 if line.hasPrefix("VmRSS:") { rss = kilobytes(line) / 1024 }
                 if line.hasPrefix("VmHWM:") { peak = kilobytes(line) / 1024 }
+                if line.hasPrefix("RssAnon:") { anonymous = kilobytes(line) / 1024 }
             }
         }
-        return Usage(cpuSeconds: (utime + stime) / ticksPerSecond, rssMB: rss, peakMB: peak)
+        return Usage(cpuSeconds: (utime + stime) / ticksPerSecond, rssMB: rss, peakMB: peak, privateMB: anonymous)
     }
 
     private func kilobytes(_ line: Substring) -> Double {
