@@ -14,6 +14,8 @@ struct BenchReport {
     var targets: [Target] = []
 
     static func number(_ x: Double?) -> Any { x.map { ($0 * 100).rounded() / 100 } ?? NSNull() }
+    /// Ratios keep four decimals (a share of a few per cent must not round to a whole one).
+    static func ratio(_ x: Double?) -> Any { x.map { ($0 * 10_000).rounded() / 10_000 } ?? NSNull() }
 
     static func summary(_ s: LatencySummary) -> [String: Any] {
         ["count": s.count, "p50_ms": number(s.p50), "p95_ms": number(s.p95), "p99_ms": number(s.p99), "max_ms": number(s.max)]

@@ -75,7 +75,7 @@ for service in services {
     let (rate, basis) = eventHandlingRate(service)
     handling[service] = ["events_per_s": BenchReport.number(rate), "basis": basis]
     let ratio = pgEvents.map { rate / $0 }
-    handlingRatios[service] = BenchReport.number(ratio)
+    handlingRatios[service] = BenchReport.ratio(ratio)
 }
 let peak = bench.sampler.peakResidentMB
 var cpu: [String: Any] = [:]
@@ -118,9 +118,9 @@ report.json = [
     "ceilings": ceilings,
     "ratios": [
         "event_handling_vs_postgres": handlingRatios,
-        "http_healthz_vs_reference": BenchReport.number(healthz.flatMap { h in reference.map { h / $0 } }),
-        "pipeline_events_vs_broker_produce": BenchReport.number(pipeline.eventsPerSecond / broker.produce_per_s),
-        "pipeline_cases_vs_target_1000": BenchReport.number(pipeline.casesPerSecond / 1000),
+        "http_healthz_vs_reference": BenchReport.ratio(healthz.flatMap { h in reference.map { h / $0 } }),
+        "pipeline_events_vs_broker_produce": BenchReport.ratio(pipeline.eventsPerSecond / broker.produce_per_s),
+        "pipeline_cases_vs_target_1000": BenchReport.ratio(pipeline.casesPerSecond / 1000),
     ],
     "series": series.map { s -> [String: Any] in
         ["t": BenchReport.number(s.t), "consumer_lag": s.consumerLag, "events_applied": s.eventsApplied,
