@@ -79,6 +79,7 @@ for service in services {
 targets.append(.executableTarget(name: "ias-admin", dependencies: ["IASAuth", "IASRuntime", "IASPostgres", "IASKafka", "IASMessaging", "IASContracts"], path: "Services/Tools/Admin"))
 // The load generator of `make bench`: drives cases through the HTTP API and measures them.
 targets.append(.executableTarget(name: "ias-bench", dependencies: ["IASAuth", "IASRuntime", "IASKafka", "IASPostgres"], path: "Services/Tools/Bench"))
+targets.append(.testTarget(name: "BenchUnitTests", dependencies: ["ias-bench"], path: "Tests/BenchUnitTests"))
 // Plays RAV/AMIplus and the vocational school on the partner topics (local stack and tests).
 targets.append(.executableTarget(
     name: "ias-partner-simulator", dependencies: ["IASRuntime", "IASKafka", "IASMessaging", "IASContracts", "IASHTTP"],
