@@ -1,4 +1,5 @@
 import Foundation
+import IASRuntime
 
 /// The id that ties a request's log lines, response and problem document together.
 enum RequestID {
@@ -6,7 +7,7 @@ enum RequestID {
     /// else could smuggle text into logs), otherwise a new UUID.
     static func resolve(_ header: String?) -> String {
         if let header, isAcceptable(header) { return header }
-        return UUID().uuidString.lowercased()
+        return UUID.randomVersion4().uuidString.lowercased()
     }
 
     static func isAcceptable(_ id: String) -> Bool {

@@ -91,12 +91,31 @@ public final class MetricsRegistry: @unchecked Sendable {
         return out
     }
 
+    /// The series key of a label set. Runs on every counted request and event, so it avoids
+    /// Foundation's string replacement (a quarter of the CPU of a `/healthz` request): labels
+    /// are escaped byte by byte, and only when they hold a character that needs it.
     static func render(_ labels: [String: String]) -> String {
-        labels.sorted(by: { $0.key < $1.key }).map { key, value in
-            let escaped = value.replacingOccurrences(of: "\\", with: "\\\\")
-                .replacingOccurrences(of: "\"", with: "\\\"").replacingOccurrences(of: "\n", with: "\\n")
-            return "\(key)=\"\(escaped)\""
-        }.joined(separator: ",")
+        if labels.isEmpty { return "" }
+        var out = ""
+        for (i, (key, value)) in labels.sorted(by: { $0.key < $1.key }).enumerated() {
+            if i > 0 { out += "," }
+            out += key
+            out += "=\""
+            if value.utf8.contains(where: { $0 == 0x5C || $0 == 0x22 || $0 == 0x0A }) {
+                for character in value.unicodeScalars {
+                    switch character {
+                    case "\\": out += "\\\\"
+                    case "\"": out += "\\\""
+                    case "\n": out += "\\n"
+                    default: out.unicodeScalars.append(character)
+                    }
+                }
+            } else {
+                out += value
+            }
+            out += "\""
+        }
+        return out
     }
 
     static func number(_ v: Double) -> String {

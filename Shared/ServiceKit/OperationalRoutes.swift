@@ -8,7 +8,9 @@ struct OperationalRoutes {
 
     func register(on router: Router, document: OpenAPIDocument) {
         let service = host.configuration.serviceName
-        router.get("/healthz") { _ in .json(["status": "ok", "service": service]) }
+        // Liveness is asked often and its answer never changes: encoded once.
+        let alive = HTTPResponse.json(["status": "ok", "service": service])
+        router.get("/healthz") { _ in alive }
         router.get("/readyz") { [host] _ in
             let (ready, checks) = host.readiness()
             return .json(ReadinessBody(status: ready ? "ready" : "not_ready", checks: checks), status: ready ? 200 : 503)

@@ -89,3 +89,18 @@ final class JSONParserTests: XCTestCase {
         XCTAssertEqual(disagreements, [], "the parsers disagree on these inputs")
     }
 }
+
+/// New identifiers are random version-4 UUIDs in canonical lower-case text.
+final class IdentifierGenerationTests: XCTestCase {
+    func testNewIdentifiersAreVersion4WithTheRFCVariantAndDistinct() {
+        let ids = (0..<10_000).map { _ in Identifier() }
+        XCTAssertEqual(Set(ids).count, ids.count)
+        for id in ids.prefix(500) {
+            let text = id.description
+            XCTAssertEqual(text, text.lowercased())
+            XCTAssertEqual(Array(text)[14], "4", text)
+            XCTAssertTrue("89ab".contains(Array(text)[19]), text)
+            XCTAssertEqual(Identifier(text), id)
+        }
+    }
+}
