@@ -12,11 +12,7 @@ final class AccessControlTests: XCTestCase {
 
     override class func setUp() {
         super.setUp()
-        stack = TestStack(["intake", "assessment", "plan", "costs", "coordination"])
-        do {
-            try stack.start()
-            try stack.warmUp()
-        } catch { stack.stop(); fatalError("the stack did not start: \(error)") }
+        stack = TestStack.running(["intake", "assessment", "plan", "costs", "coordination"])
     }
 
     override class func tearDown() {

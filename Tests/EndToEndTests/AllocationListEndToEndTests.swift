@@ -10,11 +10,7 @@ final class AllocationListEndToEndTests: XCTestCase {
 
     override class func setUp() {
         super.setUp()
-        stack = TestStack(["intake", "coordination"])
-        do {
-            try stack.start()
-            try stack.warmUp()
-        } catch { stack.stop(); fatalError("the stack did not start: \(error)") }
+        stack = TestStack.running(["intake", "coordination"])
     }
 
     override class func tearDown() {

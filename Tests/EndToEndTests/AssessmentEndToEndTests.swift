@@ -9,8 +9,7 @@ final class AssessmentEndToEndTests: XCTestCase {
 
     override class func setUp() {
         super.setUp()
-        stack = TestStack(["intake", "assessment"])
-        do { try stack.start() } catch { stack.stop(); fatalError("the stack did not start: \(error)") }
+        stack = TestStack.running(["intake", "assessment"], warmUp: false)
     }
 
     override class func tearDown() {

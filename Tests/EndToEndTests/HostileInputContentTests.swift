@@ -11,8 +11,7 @@ final class HostileInputContentTests: XCTestCase {
 
     override class func setUp() {
         super.setUp()
-        stack = TestStack(["intake", "costs"])
-        do { try stack.start() } catch { stack.stop(); fatalError("the stack did not start: \(error)") }
+        stack = TestStack.running(["intake", "costs"], warmUp: false)
     }
 
     override class func tearDown() {

@@ -9,8 +9,7 @@ final class HostileInputTests: XCTestCase {
 
     override class func setUp() {
         super.setUp()
-        stack = TestStack(["intake"])
-        do { try stack.start() } catch { stack.stop(); fatalError("the stack did not start: \(error)") }
+        stack = TestStack.running(["intake"], warmUp: false)
     }
 
     override class func tearDown() {

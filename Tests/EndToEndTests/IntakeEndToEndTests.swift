@@ -11,8 +11,7 @@ final class IntakeEndToEndTests: XCTestCase {
 
     override class func setUp() {
         super.setUp()
-        stack = TestStack(["intake"], extraEnvironment: ["intake": ["IAS_AUTO_CLOSURE_INTERVAL_SECONDS": "1"]])
-        do { try stack.start() } catch { stack.stop(); fatalError("the stack did not start: \(error)") }
+        stack = TestStack.running(["intake"], extraEnvironment: ["intake": ["IAS_AUTO_CLOSURE_INTERVAL_SECONDS": "1"]], warmUp: false)
     }
 
     override class func tearDown() {

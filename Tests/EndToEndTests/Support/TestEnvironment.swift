@@ -71,6 +71,17 @@ final class TestStack {
 
     subscript(name: String) -> ServiceProcess { services[name]! }
 
+    /// The stack of a test class, started (and warmed up: every consumer group joined) in its
+    /// class set-up; a stack that cannot start ends the run with the reason.
+    static func running(_ names: [String], extraEnvironment: [String: [String: String]] = [:], warmUp: Bool = true) -> TestStack {
+        let stack = TestStack(names, extraEnvironment: extraEnvironment)
+        do {
+            try stack.start()
+            if warmUp { try stack.warmUp() }
+        } catch { stack.stop(); fatalError("the stack did not start: \(error)") }
+        return stack
+    }
+
     func start() throws {
         for service in services.values { try service.start() }
         for service in services.values { try service.waitUntilReady() }
