@@ -57,7 +57,8 @@ extension ServiceHost {
         }
     }
 
-    /// Writes the audit record through the outbox (its own short transaction).
+    /// Writes the audit record through the outbox before the answer leaves. Records of
+    /// concurrent requests are committed together (see `auditTrail`).
     func recordAccess(_ context: RequestContext, pattern: String, status: Int, body: [UInt8]) throws {
         let request = context.request
         let caseId = request.pathParameters["caseId"].flatMap(Identifier.init) ?? AuditExtraction.identifier("caseId", in: body)
@@ -69,7 +70,7 @@ extension ServiceHost {
             requestId: request.requestId, at: Date())
         let envelope = try EventEnvelope(record, subject: caseId?.description ?? personId?.description ?? "none",
                                          actor: context.actor, correlationid: correlationId(for: request))
-        try write { connection in try publish(envelope, to: Topics.audit, on: connection) }
+        try auditTrail.submit(envelope)
     }
 }
 

@@ -1,5 +1,6 @@
 import Foundation
 import IASAuth
+import IASContracts
 import IASHTTP
 import IASKafka
 import IASMessaging
@@ -21,6 +22,9 @@ public final class ServiceHost: @unchecked Sendable {
     let verifier: JWTVerifier
 
     private let relay: OutboxRelay
+    /// Audit records of personal-data access, committed in groups (one INSERT statement per
+    /// group, which is atomic on its own), then relayed to `Topics.audit` like any event.
+    let auditTrail: GroupCommit<EventEnvelope>
     private let migrations: [(component: String, migrations: [Migration])]
     private let openAPI: OpenAPIDocument
     private let topics: [String]
@@ -60,6 +64,19 @@ public final class ServiceHost: @unchecked Sendable {
         var relayConfiguration = OutboxRelay.Configuration()
         relayConfiguration.batchSize = configuration.relayBatchSize
         relay = OutboxRelay(pool: pool, producer: producer, metrics: metrics, logger: logger, configuration: relayConfiguration)
+        auditTrail = GroupCommit(maxBatch: 256, observeBatch: { [metrics] n in
+            metrics.observe("ias_audit_batch_size", help: "Audit records committed together.", value: Double(n),
+                            buckets: [1, 2, 4, 8, 16, 32, 64, 128, 256])
+        }) { [pool, relay] records in
+            try pool.withConnection { connection in
+                if records.count == 1 {
+                    try Outbox.append(records[0], to: Topics.audit, on: connection)
+                } else {
+                    try Outbox.append(records, to: Topics.audit, on: connection)
+                }
+            }
+            relay.wake()
+        }
         self.migrations = [("messaging", try MessagingMigrations.load())]
             + (usesCaseRegistry ? [(CaseRegistry.component, try CaseRegistry.migrations())] : [])
             + [(service, migrations)]
@@ -210,13 +227,20 @@ public final class ServiceHost: @unchecked Sendable {
                 backoff = min(backoff * 2, 5)
             }
         }
-        relay.start()
+        if configuration.outboxRelay {
+            relay.start()
+        } else {
+            // A warning, so that it shows at every log level: an instance that publishes
+            // nothing must never be mistaken for a live one.
+            logger.warning("outbox relay is OFF (IAS_OUTBOX_RELAY=off): this instance publishes nothing to Kafka; its events stay in its outbox and dead letters are only logged")
+        }
         for subscription in subscriptions {
             do {
-                let consumer = try KafkaConsumer(configuration: configuration.kafka, groupId: "ias-\(configuration.serviceName)-\(subscription.name)",
+                let consumer = try KafkaConsumer(configuration: configuration.kafka, groupId: configuration.consumerGroup(for: subscription.name),
                                                  topics: subscription.topics, logger: logger)
                 var processing = EventProcessor.Configuration()
                 processing.batching.maxBatch = configuration.consumerMaxBatch
+                processing.publishesDeadLetters = configuration.outboxRelay
                 let processor = EventProcessor(subscription: subscription, consumer: consumer, pool: pool, producer: producer,
                                                metrics: metrics, logger: logger, configuration: processing,
                                                afterCommit: { [relay] in relay.wake() })

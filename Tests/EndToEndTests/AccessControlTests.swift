@@ -179,4 +179,35 @@ final class AccessControlTests: XCTestCase {
         let future = try Self.stack.client("coordination").json("GET", "/audit?caseId=\(c.caseId)&from=2999-01-01T00:00:00Z", token: auditor)
         XCTAssertEqual((try future.json()["items"] as? [Any])?.count, 0)
     }
+    /// Records of concurrent reads are committed together: none may be lost or merged, and
+    /// each carries its own reader and outcome.
+    func testConcurrentReadsAreEachInTheAuditTrail() throws {
+        let c = try register(for: "municipality:4001")
+        try waitUntilKnown(c)
+        let run = UUID().uuidString.prefix(6)
+        let orgs = ["canton:KSD", "municipality:4001", "municipality:4021"]   // the last one is refused
+        let statuses = Locked<[String: Int]>([:])
+        DispatchQueue.concurrentPerform(iterations: 48) { i in
+            let sub = "burst-\(run)-\(i)"
+            let r = try? Self.stack.client("coordination").json("GET", "/cases/\(c.caseId)/dossier",
+                                                                token: TestEnvironment.token(org: orgs[i % orgs.count], subject: sub))
+            statuses.withLock { $0[sub] = r?.status ?? -1 }
+        }
+        let expected = statuses.current
+        XCTAssertEqual(Set(expected.values), [200, 403], "\(expected)")
+        let auditor = TestEnvironment.token(org: "canton:KSD", roles: ["auditor"], subject: "auditor-burst")
+        let reads = try TestStack.eventually(within: 30) { () -> [[String: Any]]? in
+            let r = try Self.stack.client("coordination").json("GET", "/audit?caseId=\(c.caseId)&limit=200", token: auditor)
+            guard r.status == 200 else { return nil }
+            let items = (try r.json()["items"] as? [[String: Any]] ?? []).filter { ($0["subject"] as? String)?.hasPrefix("burst-\(run)-") == true }
+            return items.count >= expected.count ? items : nil
+        }
+        let entries = try XCTUnwrap(reads, "not every concurrent read reached the audit trail")
+        XCTAssertEqual(entries.count, expected.count, "one record per read, none twice")
+        for entry in entries {
+            let sub = entry["subject"] as? String ?? ""
+            XCTAssertEqual(entry["status"] as? Int, expected[sub], "the record of \(sub) carries its own outcome")
+        }
+        XCTAssertEqual(Set(entries.compactMap { $0["requestId"] as? String }).count, expected.count, "each record has its own request id")
+    }
 }
