@@ -23,6 +23,10 @@ public final class EventProcessor: @unchecked Sendable {
         public var batching = ConsumerLoop.Batching()
         /// How often the consumer lag is read from the client for `ias_consumer_lag`.
         public var lagRefreshSeconds: Double = 5
+        /// False for an instance that must publish nothing (its outbox relay is off): a
+        /// message that can never be processed is then logged and skipped, not sent to
+        /// `<topic>.dlq`, where the live instance has put it already.
+        public var publishesDeadLetters = true
         public init() {}
     }
 
@@ -269,6 +273,13 @@ public final class EventProcessor: @unchecked Sendable {
     }
 
     private func deadLetter(_ message: KafkaMessage, reason: String) throws {
+        guard configuration.publishesDeadLetters else {
+            logger.warning("message could never be processed; not sent to the dead-letter topic, since this instance publishes nothing (IAS_OUTBOX_RELAY=off)",
+                           ["topic": message.topic, "partition": String(message.partition), "offset": String(message.offset), "reason": reason])
+            metrics.increment("ias_events_dead_letters_withheld_total", help: "Messages that could never be processed and were not sent to <topic>.dlq (IAS_OUTBOX_RELAY=off).",
+                              labels: ["topic": message.topic])
+            return
+        }
         let record = DeadLetters.record(for: message, consumer: subscription.name, reason: reason)
         let result = producer.send([record], timeout: 20)
         if case .failure(let error) = result.first ?? .failure(KafkaError(code: -1, message: "no delivery report", isFatal: false)) {

@@ -18,6 +18,32 @@ public struct ServiceConfiguration: Sendable {
     public let relayBatchSize: Int
     /// Events a consumer applies in one transaction at most.
     public let consumerMaxBatch: Int
+    /// Off (`IAS_OUTBOX_RELAY=off`): the instance publishes nothing to Kafka, neither its
+    /// outbox nor dead letters. For a second instance that replays the topics into a database
+    /// of its own (the benchmark's drain) and must not duplicate events into the live system.
+    public var outboxRelay: Bool = true
+    /// Appended to every consumer group id (`IAS_CONSUMER_GROUP_SUFFIX`): an instance with a
+    /// suffix of its own reads every subscribed topic from the beginning, beside the live groups.
+    public var consumerGroupSuffix: String = ""
+
+    /// The Kafka group of a subscription: `ias-<service>-<consumer>`, then `-<suffix>` if set.
+    public func consumerGroup(for subscription: String) -> String {
+        Self.consumerGroup(service: serviceName, subscription: subscription, suffix: consumerGroupSuffix)
+    }
+
+    static func consumerGroup(service: String, subscription: String, suffix: String) -> String {
+        "ias-\(service)-\(subscription)" + (suffix.isEmpty ? "" : "-\(suffix)")
+    }
+
+    /// Why a group suffix is not usable, or nil. Kafka accepts almost anything, but a group id
+    /// also names the group in tools and logs: keep it to what needs no quoting.
+    static func groupSuffixProblem(_ suffix: String) -> String? {
+        let allowed = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-")
+        guard suffix.count <= 100, suffix.allSatisfy(allowed.contains) else {
+            return "IAS_CONSUMER_GROUP_SUFFIX=\(suffix) must be at most 100 letters, digits, '.', '_' or '-'"
+        }
+        return nil
+    }
 
     /// Reads the common keys; `extra` lets a service read its own keys with the same reader so
     /// that all problems are reported together.
@@ -49,11 +75,17 @@ public struct ServiceConfiguration: Sendable {
         let shutdown = reader.double("IAS_SHUTDOWN_SECONDS", default: 10, range: 1...300)
         let batch = reader.int("IAS_OUTBOX_BATCH_SIZE", default: 500, range: 1...10_000)
         let consumerBatch = reader.int("IAS_CONSUMER_MAX_BATCH", default: 256, range: 1...10_000)
+        let relay = reader.bool("IAS_OUTBOX_RELAY", default: true)
+        let groupSuffix = reader.string("IAS_CONSUMER_GROUP_SUFFIX", default: "")
         extra(reader)
-        try reader.validate()
-        return ServiceConfiguration(
+        let problems = reader.problems + [groupSuffixProblem(groupSuffix)].compactMap { $0 }
+        guard problems.isEmpty else { throw ConfigurationError(problems: problems) }
+        var configuration = ServiceConfiguration(
             serviceName: service, instanceId: instance, logLevel: Logger.Level(name: level) ?? .info, http: http,
             database: database, kafka: kafka, topicPartitions: partitions, shutdownSeconds: shutdown, relayBatchSize: batch,
             consumerMaxBatch: consumerBatch)
+        configuration.outboxRelay = relay
+        configuration.consumerGroupSuffix = groupSuffix
+        return configuration
     }
 }

@@ -5,13 +5,16 @@
 # the ceilings first, with the services idle — PostgreSQL with pgbench running the writes one
 # event costs (deploy/bench/event.sql), the HTTP server with wrk against /healthz beside nginx
 # serving a small static file — and then runs `ias-bench`, which measures the broker's ceiling
-# and drives cases through the suite (see Services/Tools/Bench/Bench.swift). Results:
+# and drives cases through the suite (see Services/Tools/Bench/Bench.swift). Last, with the suite
+# idle, ias-bench drains the run's topics once per consuming service with a second instance of
+# its binary (empty database of its own, own consumer groups, relay off; Bench+Drain.swift):
+# that service's event handling alone. Results:
 # a table on the terminal, bench-results/latest.json and bench-results/latest.svg.
 #
 # Sizing: BENCH_CASES (5000), BENCH_OPEN_RATE (100 cases/s) and BENCH_OPEN_SECONDS (30),
 # BENCH_WRITE_RATE (200/s), BENCH_READ_RATE (200/s), BENCH_STORED_CASES (0), BENCH_WORKERS (48);
 # see README.md, "Performance". Ports: IAS_BENCH_PG_PORT (55436), IAS_BENCH_KAFKA_PORT (19096),
-# IAS_BENCH_PORT_BASE (8281), IAS_BENCH_NGINX_PORT (8299).
+# IAS_BENCH_PORT_BASE (8281; drain instances at base + 10 …), IAS_BENCH_NGINX_PORT (8299).
 set -uo pipefail
 STACK_NAME=bench
 ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
@@ -27,10 +30,12 @@ BENCH_DIR="$LOCAL/bench"
 OUT="${BENCH_OUT_DIR:-$ROOT/bench-results}"
 export IAS_JWT_SECRET="${IAS_JWT_SECRET:-local-development-secret-change-me-0123456789}"
 NGINX_PID=""
+DRAIN_PID_FILE="$BENCH_DIR/drain.pid"   # ias-bench records the drain instance it runs here
 
 cleanup() {
   trap - EXIT INT TERM
   [ -n "$NGINX_PID" ] && kill "$NGINX_PID" 2>/dev/null
+  [ -s "$DRAIN_PID_FILE" ] && kill "$(cat "$DRAIN_PID_FILE")" 2>/dev/null
   stop_started
   stop_postgres
   log "everything this run started is stopped"
@@ -145,6 +150,8 @@ pid_list="$(IFS=,; echo "${pids[*]}")"
 BENCH_PIDS="$pid_list" BENCH_CEILINGS_FILE="$BENCH_DIR/ceilings.json" BENCH_OUT_DIR="$OUT" \
 IAS_PORT_BASE="$PORT_BASE" IAS_KAFKA_BROKERS="127.0.0.1:$KAFKA_PORT" \
 BENCH_COORDINATION_DATABASE_URL="postgresql://postgres@127.0.0.1:$PG_PORT/ias_coordination" \
+BENCH_BIN_DIR="$BIN" BENCH_POSTGRES_ADDRESS="127.0.0.1:$PG_PORT" BENCH_LOG_DIR="$BENCH_DIR/logs" \
+BENCH_DRAIN_PORT_BASE="$((PORT_BASE + 10))" BENCH_DRAIN_PID_FILE="$DRAIN_PID_FILE" \
   "$BIN/ias-bench"
 status=$?
 for pid in "${STARTED_PIDS[@]}"; do

@@ -28,6 +28,20 @@ struct BenchOptions {
     let ceilingsFile: String?
     /// Coordination's database, read only to count the cases stored.
     let coordinationDatabaseURL: String?
+    /// The drain phase (DrainPhase.swift) runs when both are given: the directory of the
+    /// release binaries, and PostgreSQL's `host:port` (reached as the superuser `postgres`).
+    let binDirectory: String?
+    let postgresAddress: String?
+    /// Where the drain instances write their logs, and their HTTP ports (service index added).
+    let logDirectory: String
+    let drainPortBase: Int
+    /// A drain that takes longer, or consumes nothing for `drainStallSeconds` with events
+    /// waiting, has failed.
+    let drainTimeoutSeconds: Double
+    let drainStallSeconds: Double
+    /// The pid of a running drain instance is written here, so that the script's clean-up
+    /// stops it if this program is interrupted.
+    let drainPidFile: String?
 
     init(environment env: [String: String] = ProcessInfo.processInfo.environment) throws {
         func int(_ key: String, _ fallback: Int) throws -> Int {
@@ -66,5 +80,12 @@ struct BenchOptions {
         self.pids = pids
         ceilingsFile = env["BENCH_CEILINGS_FILE"]
         coordinationDatabaseURL = env["BENCH_COORDINATION_DATABASE_URL"]
+        binDirectory = env["BENCH_BIN_DIR"].flatMap { $0.isEmpty ? nil : $0 }
+        postgresAddress = env["BENCH_POSTGRES_ADDRESS"].flatMap { $0.isEmpty ? nil : $0 }
+        logDirectory = env["BENCH_LOG_DIR"] ?? "."
+        drainPortBase = try int("BENCH_DRAIN_PORT_BASE", portBase + 10)
+        drainTimeoutSeconds = try double("BENCH_DRAIN_TIMEOUT_SECONDS", 1800)
+        drainStallSeconds = try double("BENCH_DRAIN_STALL_SECONDS", 120)
+        drainPidFile = env["BENCH_DRAIN_PID_FILE"]
     }
 }

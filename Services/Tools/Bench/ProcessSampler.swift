@@ -78,6 +78,12 @@ final class ProcessSampler: @unchecked Sendable {
 
     private struct Usage { let cpuSeconds: Double; let rssMB: Double; let peakMB: Double; var privateMB = 0.0 }
 
+    /// CPU seconds a process used so far (with `includingChildren`, those of its children
+    /// too, as for PostgreSQL); nil when it is gone. For processes outside the sampled set.
+    func cpuSeconds(of pid: Int32, includingChildren: Bool) -> Double? {
+        usage(of: pid, includingChildren: includingChildren)?.cpuSeconds
+    }
+
     /// For PostgreSQL (`includingChildren`): CPU of all its processes, and their private
     /// memory (RssAnon) plus the server's own resident set — the shared buffers mapped by
     /// every backend would otherwise count once per backend. Its peak is the highest sample.
@@ -129,6 +135,25 @@ final class ProcessSampler: @unchecked Sendable {
 struct MetricsText {
     private let lines: [Substring]
     init(_ text: String) { lines = text.split(separator: "\n").filter { !$0.hasPrefix("#") } }
+
+    /// Every series of `name` with its labels (`{a="x",b="y"}`) and value.
+    func series(_ name: String) -> [(labels: [String: String], value: Double)] {
+        lines.compactMap { line in
+            guard line.hasPrefix(name) else { return nil }
+            let rest = line.dropFirst(name.count)
+            guard let value = line.split(separator: " ").last.flatMap({ Double($0) }) else { return nil }
+            if rest.first == " " { return ([:], value) }
+            guard rest.first == "{", let close = rest.lastIndex(of: "}") else { return nil }
+            var labels: [String: String] = [:]
+            // Label values here are topic, consumer and outcome names: no escaped quotes or commas.
+            for pair in rest[rest.index(after: rest.startIndex)..<close].split(separator: ",") {
+                let parts = pair.split(separator: "=", maxSplits: 1)
+                guard parts.count == 2 else { continue }
+                labels[String(parts[0])] = String(parts[1].trimmingCharacters(in: CharacterSet(charactersIn: "\"")))
+            }
+            return (labels, value)
+        }
+    }
 
     /// Sum of every series of `name` (with labels containing `filter`, if given).
     func sum(_ name: String, where filter: String? = nil) -> Double {

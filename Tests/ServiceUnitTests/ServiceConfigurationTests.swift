@@ -1,0 +1,33 @@
+@testable import IASServiceKit
+import IASRuntime
+import XCTest
+
+/// The keys that let a second instance replay the topics beside the live one.
+final class ServiceConfigurationTests: XCTestCase {
+    private let base = ["IAS_JWT_SECRET": String(repeating: "s", count: 32)]
+
+    private func load(_ extra: [String: String]) throws -> ServiceConfiguration {
+        try ServiceConfiguration.load(service: "plan", defaultPort: 8083, environment: base.merging(extra) { $1 })
+    }
+
+    func testByDefaultTheRelayRunsAndGroupsKeepTheirNames() throws {
+        let configuration = try load([:])
+        XCTAssertTrue(configuration.outboxRelay)
+        XCTAssertEqual(configuration.consumerGroup(for: "cases"), "ias-plan-cases")
+    }
+
+    func testASuffixGivesGroupsOfTheirOwn() throws {
+        let configuration = try load(["IAS_CONSUMER_GROUP_SUFFIX": "drain-1a2b", "IAS_OUTBOX_RELAY": "off"])
+        XCTAssertFalse(configuration.outboxRelay)
+        XCTAssertEqual(configuration.consumerGroup(for: "cases"), "ias-plan-cases-drain-1a2b")
+    }
+
+    func testUnusableValuesAreReportedTogether() {
+        XCTAssertThrowsError(try load(["IAS_CONSUMER_GROUP_SUFFIX": "a b", "IAS_OUTBOX_RELAY": "sometimes"])) { error in
+            let problems = (error as? ConfigurationError)?.problems ?? []
+            XCTAssertEqual(problems.count, 2, "\(problems)")
+            XCTAssertTrue(problems.contains { $0.hasPrefix("IAS_CONSUMER_GROUP_SUFFIX") })
+            XCTAssertTrue(problems.contains { $0.hasPrefix("IAS_OUTBOX_RELAY") })
+        }
+    }
+}
