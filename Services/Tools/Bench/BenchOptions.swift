@@ -14,6 +14,10 @@ struct BenchOptions {
     /// Offered rate and length of the open-loop end-to-end phase.
     let openRate: Double
     let openSeconds: Double
+    /// The same journey at a rate well below the suite's capacity: the latency of a case when
+    /// nothing queues (what the 100/s phase adds is queueing).
+    let lowRate: Double
+    let lowSeconds: Double
     /// Offered rate and length of the HTTP write phase (registrations).
     let writeRate: Double
     let writeSeconds: Double
@@ -65,6 +69,8 @@ struct BenchOptions {
         workers = max(1, try int("BENCH_WORKERS", 48))
         openRate = try double("BENCH_OPEN_RATE", 100)
         openSeconds = try double("BENCH_OPEN_SECONDS", 30)
+        lowRate = try double("BENCH_LOW_RATE", 2)
+        lowSeconds = try double("BENCH_LOW_SECONDS", 20)
         writeRate = try double("BENCH_WRITE_RATE", 200)
         writeSeconds = try double("BENCH_WRITE_SECONDS", 15)
         readRate = try double("BENCH_READ_RATE", 200)
