@@ -53,7 +53,7 @@ var targets: [Target] = [
     .testTarget(name: "AssessmentUnitTests", dependencies: ["AssessmentService", "IASContracts", "IASRuntime"], path: "Tests/AssessmentUnitTests"),
     .testTarget(name: "PlanUnitTests", dependencies: ["PlanService", "IASContracts", "IASRuntime"], path: "Tests/PlanUnitTests"),
     .testTarget(name: "CostsUnitTests", dependencies: ["CostsService", "IASContracts", "IASRuntime"], path: "Tests/CostsUnitTests"),
-    .testTarget(name: "CoordinationUnitTests", dependencies: ["CoordinationService", "IASContracts", "IASRuntime"], path: "Tests/CoordinationUnitTests"),
+    .testTarget(name: "CoordinationUnitTests", dependencies: ["CoordinationService", "IASContracts", "IASRuntime", "IASPostgres"], path: "Tests/CoordinationUnitTests"),
     .testTarget(name: "PostgresIntegrationTests", dependencies: ["IASRuntime", "IASPostgres"], path: "Tests/PostgresIntegrationTests"),
     .testTarget(name: "KafkaIntegrationTests", dependencies: ["IASRuntime", "IASKafka"], path: "Tests/KafkaIntegrationTests"),
     .testTarget(

@@ -23,6 +23,11 @@ public struct HTTPResponse: Sendable {
         return response
     }
 
+    /// A body already written as JSON (e.g. with `JSONWriter`).
+    public static func json(body: [UInt8], status: Int = 200) -> HTTPResponse {
+        HTTPResponse(status: status, headers: HTTPHeaders([("Content-Type", "application/json")]), body: body)
+    }
+
     public static func text(_ text: String, status: Int = 200, contentType: String = "text/plain; charset=utf-8") -> HTTPResponse {
         HTTPResponse(status: status, headers: HTTPHeaders([("Content-Type", contentType)]), body: Array(text.utf8))
     }

@@ -11,11 +11,12 @@ public final class PostgresConnection {
     /// run unnamed, which keeps server memory bounded.
     static let statementCacheLimit = 512
 
-    private var handle: OpaquePointer?
-    private var statements: [String: String] = [:]
+    // Internal rather than private: the pipeline (PostgresConnection+Pipeline.swift) shares them.
+    var handle: OpaquePointer?
+    var statements: [String: String] = [:]
     private var statementCounter = 0
     /// The session can no longer be trusted (lost, or a reply abandoned): the pool discards it.
-    private(set) var isBroken = false
+    var isBroken = false
 
     /// Connects and prepares the session; fails within `connectTimeoutSeconds`.
     init(configuration: PostgresConfiguration) throws {
@@ -119,7 +120,7 @@ public final class PostgresConnection {
         }
     }
 
-    private func preparedName(for sql: String, _ connection: OpaquePointer, _ texts: [String?]) throws -> String? {
+    func preparedName(for sql: String, _ connection: OpaquePointer, _ texts: [String?]) throws -> String? {
         if let name = statements[sql] { return name }
         guard statements.count < Self.statementCacheLimit else { return nil }
         statementCounter += 1
@@ -131,7 +132,7 @@ public final class PostgresConnection {
         return name
     }
 
-    private static func rows(of result: OpaquePointer) -> [PostgresRow] {
+    static func rows(of result: OpaquePointer) -> [PostgresRow] {
         let rowCount = PQntuples(result)
         let fieldCount = PQnfields(result)
         var columns: [String: Int] = [:]
@@ -154,7 +155,7 @@ public final class PostgresConnection {
 
     // MARK: - Errors
 
-    private func openHandle() throws -> OpaquePointer {
+    func openHandle() throws -> OpaquePointer {
         guard let handle, !isBroken else {
             throw PostgresError(kind: .unavailable, message: "the connection was closed after an earlier failure; retry, a new one will be opened")
         }
@@ -163,7 +164,7 @@ public final class PostgresConnection {
 
     /// nil when the result is a success; otherwise the error, with the connection marked
     /// broken when the session is gone.
-    private func failure(of result: OpaquePointer?, _ connection: OpaquePointer, parameters: [String?]) -> PostgresError? {
+    func failure(of result: OpaquePointer?, _ connection: OpaquePointer, parameters: [String?]) -> PostgresError? {
         let status = result.map { PQresultStatus($0) }
         if status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK || status == PGRES_EMPTY_QUERY { return nil }
         if PQstatus(connection) == CONNECTION_BAD {

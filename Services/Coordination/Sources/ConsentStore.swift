@@ -59,8 +59,12 @@ enum ConsentStore {
     }
 
     static func list(caseId: Identifier, on c: PostgresConnection) throws -> [ConsentRecord] {
-        try c.query("SELECT \(ConsentRecord.columns) FROM consents WHERE case_id = $1 ORDER BY recorded_at, consent_id", [caseId])
-            .map { try ConsentRecord(row: $0) }
+        let statement = listQuery(caseId: caseId)
+        return try c.query(statement.sql, statement.parameters).map { try ConsentRecord(row: $0) }
+    }
+
+    static func listQuery(caseId: Identifier) -> PostgresStatement {
+        PostgresStatement("SELECT \(ConsentRecord.columns) FROM consents WHERE case_id = $1 ORDER BY recorded_at, consent_id", [caseId])
     }
 
     static func find(caseId: Identifier, consentId: Identifier, on c: PostgresConnection) throws -> ConsentRecord? {

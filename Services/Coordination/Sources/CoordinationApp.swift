@@ -64,13 +64,13 @@ public final class CoordinationApp: Sendable {
 
     func dossier(_ context: RequestContext) throws -> HTTPResponse {
         let caseId = try Self.caseId(context)
-        let dossier = try host.read { c -> Dossier in
-            guard let dossier = try Dossier.load(caseId, on: c) else { throw Problem.notFound("no case with this id") }
-            // Until the registration arrived only the canton sees the case.
-            try context.requireCaseAccess(responsibleOrg: dossier.responsibleOrg ?? "canton:KSD")
-            return dossier
+        // Dossier.load reads in one snapshot of its own (one round trip, BEGIN and COMMIT included).
+        guard let dossier = try host.pool.withConnection({ try Dossier.load(caseId, on: $0) }) else {
+            throw Problem.notFound("no case with this id")
         }
-        return .json(dossier)
+        // Until the registration arrived only the canton sees the case.
+        try context.requireCaseAccess(responsibleOrg: dossier.responsibleOrg ?? "canton:KSD")
+        return .json(body: try dossier.json())
     }
 
     // MARK: Shared helpers of the handlers

@@ -47,7 +47,7 @@ struct Dossier: Encodable, Sendable {
         let source: String
         let time: Date
         let actorOrg: String
-        let data: JSONValue
+        let data: StoredJSON
     }
 
     let caseId: Identifier
@@ -69,27 +69,56 @@ struct Dossier: Encodable, Sendable {
     let closure: Closure?
     let timeline: [TimelineEntry]
 
-    /// nil when nothing at all is known about the case.
+    /// A `jsonb` column's text, kept as it came: the response writer re-orders it without
+    /// parsing (JSONWriter.json(text:)); encoding it parses it, as the dossier always did.
+    struct StoredJSON: Encodable, Sendable {
+        let text: String
+
+        func encode(to encoder: Encoder) throws {
+            try JSONParser.parse(text).encode(to: encoder)
+        }
+    }
+
+    /// nil when nothing at all is known about the case. All sections are read in one round
+    /// trip and one snapshot (REPEATABLE READ), so the dossier never mixes the states before
+    /// and after an event's commit (a case's timeline without its registration, say).
     static func load(_ caseId: Identifier, on c: PostgresConnection) throws -> Dossier? {
-        let caseRow = try c.query("""
-            SELECT person_id, zemis_number, given_name, family_name, date_of_birth, sex, nationality, languages, status,
-                   entered_canton_on, status_decided_on, household_id, accommodation, responsible_org, previous_status,
-                   regularized_on, closed_on, closure_reason, closure_outcome, person_version
-            FROM cases WHERE case_id = $1
-            """, [caseId]).first
-        let timeline = try c.query("""
-            SELECT event_id, event_type, source, occurred_at, actor_org, data FROM timeline
-            WHERE case_id = $1 ORDER BY occurred_at, event_id
-            """, [caseId.description]).map { row in
+        let sections = try c.query([
+            PostgresStatement("""
+                SELECT person_id, zemis_number, given_name, family_name, date_of_birth, sex, nationality, languages, status,
+                       entered_canton_on, status_decided_on, household_id, accommodation, responsible_org, previous_status,
+                       regularized_on, closed_on, closure_reason, closure_outcome, person_version
+                FROM cases WHERE case_id = $1
+                """, [caseId]),
+            PostgresStatement("""
+                SELECT event_id, event_type, source, occurred_at, actor_org, data FROM timeline
+                WHERE case_id = $1 ORDER BY occurred_at, event_id
+                """, [caseId.description]),
+            PostgresStatement(
+                "SELECT org, since, reason, from_org FROM responsibility_history WHERE case_id = $1 ORDER BY since, occurred_at NULLS FIRST, event_id",
+                [caseId]),
+            DossierSections.targetGroupsQuery(caseId),
+            DossierSections.assessmentsQuery(caseId),
+            DossierSections.measuresQuery(caseId),
+            DossierSections.planQuery(caseId),
+            DossierSections.approvalsQuery(caseId),
+            DossierSections.budgetQuery(caseId),
+            TaskStore.listQuery(.init(status: "open", caseId: caseId, limit: 500)),
+            ConsentStore.listQuery(caseId: caseId),
+            ReferralStore.listQuery(caseId: caseId),
+            DossierSections.finalReportsQuery(caseId),
+            DossierSections.deviationsQuery(caseId),
+        ], isolation: .repeatableRead)
+        let caseRow = sections[0].first
+        let timeline = try sections[1].map { row in
             TimelineEntry(eventId: try row.identifier("event_id"), type: try row.string("event_type"), source: try row.string("source"),
-                          time: try row.date("occurred_at"), actorOrg: try row.string("actor_org"), data: try row.json(JSONValue.self, "data"))
+                          time: try row.date("occurred_at"), actorOrg: try row.string("actor_org"), data: StoredJSON(text: try row.string("data")))
         }
         guard caseRow != nil || !timeline.isEmpty else { return nil }
-        let history = try c.query(
-            "SELECT org, since, reason, from_org FROM responsibility_history WHERE case_id = $1 ORDER BY since, occurred_at NULLS FIRST, event_id",
-            [caseId]
-        ).map { Responsibility(org: try $0.string("org"), since: try $0.calendarDate("since"), reason: try $0.string("reason"),
-                               fromOrg: try $0.optionalString("from_org")) }
+        let history = try sections[2].map {
+            Responsibility(org: try $0.string("org"), since: try $0.calendarDate("since"), reason: try $0.string("reason"),
+                           fromOrg: try $0.optionalString("from_org"))
+        }
         let person = try caseRow.map { row in
             Person(personId: try row.identifier("person_id"), zemisNumber: try row.optionalString("zemis_number"),
                    givenName: try row.string("given_name"), familyName: try row.string("family_name"),
@@ -110,15 +139,16 @@ struct Dossier: Encodable, Sendable {
                 closure = Closure(reason: reason, closedOn: on, outcome: try row.optionalString("closure_outcome"))
             }
         }
-        let decisions = try DossierSections.targetGroups(caseId, on: c)
+        let decisions = try DossierSections.targetGroups(sections[3])
         return Dossier(
             caseId: caseId, person: person, status: try caseRow?.string("status"), regularisation: regularisation,
             responsibleOrg: try caseRow?.string("responsible_org"), responsibilityHistory: history,
-            assessments: try DossierSections.assessments(caseId, on: c), targetGroup: decisions.last,
-            targetGroupHistory: decisions, plan: try DossierSections.plan(caseId, on: c), budget: try DossierSections.budget(caseId, on: c),
-            openTasks: try TaskStore.list(.init(status: "open", caseId: caseId, limit: 500), on: c),
-            consents: try ConsentStore.list(caseId: caseId, on: c), referrals: try ReferralStore.list(caseId: caseId, on: c),
-            finalReports: try DossierSections.finalReports(caseId, on: c), deviations: try DossierSections.deviations(caseId, on: c),
+            assessments: try DossierSections.assessments(sections[4]), targetGroup: decisions.last,
+            targetGroupHistory: decisions, plan: try DossierSections.plan(measures: sections[5], plans: sections[6]),
+            budget: try DossierSections.budget(approvals: sections[7], budgets: sections[8]),
+            openTasks: try sections[9].map(TaskRecord.init), consents: try sections[10].map { try ConsentRecord(row: $0) },
+            referrals: try sections[11].map(ReferralRecord.init),
+            finalReports: try DossierSections.finalReports(sections[12]), deviations: try DossierSections.deviations(sections[13]),
             closure: closure, timeline: timeline)
     }
 }

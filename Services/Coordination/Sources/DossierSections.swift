@@ -94,8 +94,15 @@ enum DossierSections {
         let flaggedOn: CalendarDate
     }
 
-    static func assessments(_ caseId: Identifier, on c: PostgresConnection) throws -> [Assessment] {
-        try c.query("SELECT * FROM assessments WHERE case_id = $1 ORDER BY held_on, assessment_id", [caseId]).map { r in
+    // Each section is a statement and the decoding of its rows, so that the dossier can send
+    // all statements in one round trip (Dossier.load).
+
+    static func assessmentsQuery(_ caseId: Identifier) -> PostgresStatement {
+        PostgresStatement("SELECT * FROM assessments WHERE case_id = $1 ORDER BY held_on, assessment_id", [caseId])
+    }
+
+    static func assessments(_ rows: [PostgresRow]) throws -> [Assessment] {
+        try rows.map { r in
             Assessment(assessmentId: try r.identifier("assessment_id"), kind: try r.string("kind"), heldOn: try r.calendarDate("held_on"),
                        languageLevels: LanguageLevels(listening: try r.enumValue("listening"), speaking: try r.enumValue("speaking"),
                                                       reading: try r.enumValue("reading"), writing: try r.enumValue("writing")),
@@ -106,8 +113,12 @@ enum DossierSections {
     }
 
     /// Oldest first; the last is the current target group.
-    static func targetGroups(_ caseId: Identifier, on c: PostgresConnection) throws -> [TargetGroupDecision] {
-        try c.query("SELECT * FROM target_groups WHERE case_id = $1 ORDER BY occurred_at, event_id", [caseId]).map { r in
+    static func targetGroupsQuery(_ caseId: Identifier) -> PostgresStatement {
+        PostgresStatement("SELECT * FROM target_groups WHERE case_id = $1 ORDER BY occurred_at, event_id", [caseId])
+    }
+
+    static func targetGroups(_ rows: [PostgresRow]) throws -> [TargetGroupDecision] {
+        try rows.map { r in
             let reason = try r.optionalString("override_reason")
             return TargetGroupDecision(
                 targetGroup: try r.string("target_group"), pathway: try r.string("pathway"), decidedOn: try r.calendarDate("decided_on"),
@@ -118,8 +129,16 @@ enum DossierSections {
         }
     }
 
-    static func plan(_ caseId: Identifier, on c: PostgresConnection) throws -> Plan? {
-        let measures = try c.query("SELECT * FROM measures WHERE case_id = $1 ORDER BY starts_on, measure_id", [caseId]).map { r in
+    static func measuresQuery(_ caseId: Identifier) -> PostgresStatement {
+        PostgresStatement("SELECT * FROM measures WHERE case_id = $1 ORDER BY starts_on, measure_id", [caseId])
+    }
+
+    static func planQuery(_ caseId: Identifier) -> PostgresStatement {
+        PostgresStatement("SELECT * FROM plans WHERE case_id = $1", [caseId])
+    }
+
+    static func plan(measures measureRows: [PostgresRow], plans: [PostgresRow]) throws -> Plan? {
+        let measures = try measureRows.map { r in
             Measure(measureId: try r.identifier("measure_id"), catalogCode: try r.string("catalog_code"),
                     fieldOfAction: try r.string("field_of_action"), fundingSource: try r.string("funding_source"),
                     partner: try r.optionalString("partner"), provider: try r.optionalString("provider"),
@@ -127,7 +146,7 @@ enum DossierSections {
                     estimatedCostRappen: try r.int("estimated_cost_rappen"), status: try r.string("status"),
                     statusOn: try r.optionalCalendarDate("status_on"))
         }
-        guard let r = try c.query("SELECT * FROM plans WHERE case_id = $1", [caseId]).first else { return nil }
+        guard let r = plans.first else { return nil }
         let signed = try r.optionalCalendarDate("agreement_signed_on")
         return Plan(planId: try r.identifier("plan_id"), targetGroup: try r.string("target_group"), pathway: try r.string("pathway"),
                     status: signed == nil ? "drafted" : "active",
@@ -137,14 +156,22 @@ enum DossierSections {
                     lastReviewOutcome: try r.optionalString("last_review_outcome"), measures: measures)
     }
 
-    static func budget(_ caseId: Identifier, on c: PostgresConnection) throws -> Budget? {
-        let approvals = try c.query("SELECT * FROM approvals WHERE case_id = $1 ORDER BY approval_id", [caseId]).map { r in
+    static func approvalsQuery(_ caseId: Identifier) -> PostgresStatement {
+        PostgresStatement("SELECT * FROM approvals WHERE case_id = $1 ORDER BY approval_id", [caseId])
+    }
+
+    static func budgetQuery(_ caseId: Identifier) -> PostgresStatement {
+        PostgresStatement("SELECT * FROM budgets WHERE case_id = $1", [caseId])
+    }
+
+    static func budget(approvals approvalRows: [PostgresRow], budgets: [PostgresRow]) throws -> Budget? {
+        let approvals = try approvalRows.map { r in
             Approval(approvalId: try r.identifier("approval_id"), measureId: try r.identifier("measure_id"),
                      requestedRappen: try r.optionalInt("requested_rappen"), decision: try r.optionalString("decision"),
                      grantedRappen: try r.int("granted_rappen"), fundingSource: try r.optionalString("funding_source"),
                      decidedOn: try r.optionalCalendarDate("decided_on"), chargedRappen: try r.int("charged_rappen"))
         }
-        guard let r = try c.query("SELECT * FROM budgets WHERE case_id = $1", [caseId]).first else { return nil }
+        guard let r = budgets.first else { return nil }
         let figures = BudgetFigures(lumpSumRappen: try r.int("lump_sum_rappen"), approvals: approvals)
         return Budget(lumpSumRappen: figures.lumpSumRappen, openedOn: try r.calendarDate("opened_on"),
                       committedRappen: figures.committedRappen, spentRappen: figures.spentRappen,
@@ -152,15 +179,23 @@ enum DossierSections {
                       approvals: approvals)
     }
 
-    static func finalReports(_ caseId: Identifier, on c: PostgresConnection) throws -> [FinalReport] {
-        try c.query("SELECT * FROM final_reports WHERE case_id = $1 ORDER BY issued_on, report_id", [caseId]).map { r in
+    static func finalReportsQuery(_ caseId: Identifier) -> PostgresStatement {
+        PostgresStatement("SELECT * FROM final_reports WHERE case_id = $1 ORDER BY issued_on, report_id", [caseId])
+    }
+
+    static func finalReports(_ rows: [PostgresRow]) throws -> [FinalReport] {
+        try rows.map { r in
             FinalReport(reportId: try r.identifier("report_id"), planId: try r.identifier("plan_id"), issuedOn: try r.calendarDate("issued_on"),
                         fromOrg: try r.string("from_org"), toOrg: try r.string("to_org"))
         }
     }
 
-    static func deviations(_ caseId: Identifier, on c: PostgresConnection) throws -> [Deviation] {
-        try c.query("SELECT * FROM deviations WHERE case_id = $1 ORDER BY flagged_on, event_id", [caseId]).map { r in
+    static func deviationsQuery(_ caseId: Identifier) -> PostgresStatement {
+        PostgresStatement("SELECT * FROM deviations WHERE case_id = $1 ORDER BY flagged_on, event_id", [caseId])
+    }
+
+    static func deviations(_ rows: [PostgresRow]) throws -> [Deviation] {
+        try rows.map { r in
             Deviation(kind: try r.string("kind"), measureId: try r.optionalIdentifier("measure_id"), flaggedOn: try r.calendarDate("flagged_on"))
         }
     }

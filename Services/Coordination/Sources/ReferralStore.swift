@@ -78,10 +78,15 @@ enum ReferralStore {
     }
 
     static func list(caseId: Identifier, after: Identifier? = nil, limit: Int = 1000, on c: PostgresConnection) throws -> [ReferralRecord] {
-        try c.query("""
+        let statement = listQuery(caseId: caseId, after: after, limit: limit)
+        return try c.query(statement.sql, statement.parameters).map(ReferralRecord.init)
+    }
+
+    static func listQuery(caseId: Identifier, after: Identifier? = nil, limit: Int = 1000) -> PostgresStatement {
+        PostgresStatement("""
             SELECT \(ReferralRecord.columns) FROM referrals WHERE case_id = $1 AND ($2::uuid IS NULL OR referral_id > $2)
             ORDER BY referral_id LIMIT $3
-            """, [caseId, after, limit]).map(ReferralRecord.init)
+            """, [caseId, after, limit])
     }
 
     static func awaitingConsent(caseId: Identifier, partner: String, on c: PostgresConnection) throws -> [ReferralRecord] {

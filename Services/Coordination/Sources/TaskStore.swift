@@ -122,7 +122,12 @@ enum TaskStore {
 
     /// Newest first (a work list), keyset-paginated by the last task of the previous page.
     static func list(_ f: Filter, on c: PostgresConnection) throws -> [TaskRecord] {
-        try c.query("""
+        let statement = listQuery(f)
+        return try c.query(statement.sql, statement.parameters).map(TaskRecord.init)
+    }
+
+    static func listQuery(_ f: Filter) -> PostgresStatement {
+        PostgresStatement("""
             SELECT \(TaskRecord.columns) FROM tasks
             WHERE ($1::text IS NULL OR assignee_org = $1)
               AND ($2::text IS NULL OR assignee_org = 'municipality:' || $2 OR assignee_org LIKE 'delegate:%:' || $2)
@@ -133,6 +138,5 @@ enum TaskStore {
               AND ($7::uuid IS NULL OR (opened_at, task_id) < (SELECT p.opened_at, p.task_id FROM tasks p WHERE p.task_id = $7))
             ORDER BY opened_at DESC, task_id DESC LIMIT $8
             """, [f.assigneeOrg, f.municipality.map(String.init), f.exactOrg, f.status, f.kind, f.caseId, f.after, f.limit])
-            .map(TaskRecord.init)
     }
 }
