@@ -22,6 +22,10 @@ public struct ServiceConfiguration: Sendable {
     /// outbox nor dead letters. For a second instance that replays the topics into a database
     /// of its own (the benchmark's drain) and must not duplicate events into the live system.
     public var outboxRelay: Bool = true
+    /// Members each consumer runs in its group, in this process: the group shares the
+    /// partitions among them, so they apply batches of different partitions at the same time
+    /// (order within a partition is kept, as with several replicas).
+    public var consumerConcurrency: Int = 2
     /// Appended to every consumer group id (`IAS_CONSUMER_GROUP_SUFFIX`): an instance with a
     /// suffix of its own reads every subscribed topic from the beginning, beside the live groups.
     public var consumerGroupSuffix: String = ""
@@ -63,7 +67,11 @@ public struct ServiceConfiguration: Sendable {
 
         var database = PostgresConfiguration(url: reader.string(
             "IAS_DATABASE_URL", default: "postgresql://ias_\(service)@127.0.0.1:55432/ias_\(service)"))
-        database.poolSize = reader.int("IAS_DATABASE_POOL_SIZE", default: PostgresConfiguration.defaultPoolSize, range: 1...200)
+        let concurrency = reader.int("IAS_CONSUMER_CONCURRENCY", default: 2, range: 1...16)
+        // Each further member of a consumer group may hold a connection of its own (up to
+        // three consumers per service), beside the requests the pool also serves.
+        database.poolSize = reader.int("IAS_DATABASE_POOL_SIZE", default: PostgresConfiguration.defaultPoolSize + 3 * (concurrency - 1),
+                                       range: 1...200)
         database.checkoutTimeout = reader.double("IAS_DATABASE_CHECKOUT_TIMEOUT_SECONDS", default: 2, range: 0.05...60)
         database.applicationName = "ias-\(service)"
 
@@ -85,6 +93,7 @@ public struct ServiceConfiguration: Sendable {
             database: database, kafka: kafka, topicPartitions: partitions, shutdownSeconds: shutdown, relayBatchSize: batch,
             consumerMaxBatch: consumerBatch)
         configuration.outboxRelay = relay
+        configuration.consumerConcurrency = concurrency
         configuration.consumerGroupSuffix = groupSuffix
         return configuration
     }

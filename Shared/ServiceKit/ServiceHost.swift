@@ -235,22 +235,7 @@ public final class ServiceHost: @unchecked Sendable {
             logger.warning("outbox relay is OFF (IAS_OUTBOX_RELAY=off): this instance publishes nothing to Kafka; its events stay in its outbox and dead letters are only logged")
         }
         for subscription in subscriptions {
-            do {
-                let consumer = try KafkaConsumer(configuration: configuration.kafka, groupId: configuration.consumerGroup(for: subscription.name),
-                                                 topics: subscription.topics, logger: logger)
-                var processing = EventProcessor.Configuration()
-                processing.batching.maxBatch = configuration.consumerMaxBatch
-                processing.publishesDeadLetters = configuration.outboxRelay
-                let processor = EventProcessor(subscription: subscription, consumer: consumer, pool: pool, producer: producer,
-                                               metrics: metrics, logger: logger, configuration: processing,
-                                               afterCommit: { [relay] in relay.wake() })
-                processors.withLock { $0.append(processor) }
-                processor.start()
-            } catch {
-                logger.error("cannot create the consumer; exiting so that the orchestrator restarts the service",
-                             ["consumer": subscription.name, "error": String(describing: error)])
-                exit(1)
-            }
+            for _ in 0..<configuration.consumerConcurrency { startConsumer(subscription) }
         }
         for job in jobs {
             let runner = JobRunner(job: job, logger: logger, metrics: metrics)
@@ -258,7 +243,27 @@ public final class ServiceHost: @unchecked Sendable {
             runner.start()
         }
         started.withLock { $0 = true }
-        logger.info("ready", ["consumers": String(subscriptions.count)])
+        logger.info("ready", ["consumers": String(subscriptions.count), "membersPerConsumer": String(configuration.consumerConcurrency)])
+    }
+
+    /// One member of `subscription`'s consumer group, on its own thread.
+    private func startConsumer(_ subscription: EventSubscription) {
+        do {
+            let consumer = try KafkaConsumer(configuration: configuration.kafka, groupId: configuration.consumerGroup(for: subscription.name),
+                                             topics: subscription.topics, logger: logger)
+            var processing = EventProcessor.Configuration()
+            processing.batching.maxBatch = configuration.consumerMaxBatch
+            processing.publishesDeadLetters = configuration.outboxRelay
+            let processor = EventProcessor(subscription: subscription, consumer: consumer, pool: pool, producer: producer,
+                                           metrics: metrics, logger: logger, configuration: processing,
+                                           afterCommit: { [relay] in relay.wake() })
+            processors.withLock { $0.append(processor) }
+            processor.start()
+        } catch {
+            logger.error("cannot create the consumer; exiting so that the orchestrator restarts the service",
+                         ["consumer": subscription.name, "error": String(describing: error)])
+            exit(1)
+        }
     }
 
     /// Readiness: migrations applied and workers started, every consumer in its group,

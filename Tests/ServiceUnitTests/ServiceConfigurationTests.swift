@@ -1,8 +1,10 @@
 @testable import IASServiceKit
+import IASPostgres
 import IASRuntime
 import XCTest
 
-/// The keys that let a second instance replay the topics beside the live one.
+/// The keys that let a second instance replay the topics beside the live one, and the
+/// members each consumer runs.
 final class ServiceConfigurationTests: XCTestCase {
     private let base = ["IAS_JWT_SECRET": String(repeating: "s", count: 32)]
 
@@ -29,5 +31,14 @@ final class ServiceConfigurationTests: XCTestCase {
             XCTAssertTrue(problems.contains { $0.hasPrefix("IAS_CONSUMER_GROUP_SUFFIX") })
             XCTAssertTrue(problems.contains { $0.hasPrefix("IAS_OUTBOX_RELAY") })
         }
+    }
+
+    func testEachFurtherConsumerMemberWidensTheDefaultPool() throws {
+        let base = PostgresConfiguration.defaultPoolSize
+        XCTAssertEqual(try load([:]).consumerConcurrency, 2)
+        XCTAssertEqual(try load([:]).database.poolSize, base + 3)
+        XCTAssertEqual(try load(["IAS_CONSUMER_CONCURRENCY": "1"]).database.poolSize, base)
+        XCTAssertEqual(try load(["IAS_CONSUMER_CONCURRENCY": "4", "IAS_DATABASE_POOL_SIZE": "7"]).database.poolSize, 7, "an explicit size wins")
+        XCTAssertThrowsError(try load(["IAS_CONSUMER_CONCURRENCY": "0"]))
     }
 }

@@ -28,6 +28,10 @@ final class Bench: @unchecked Sendable {
     let sampler: ProcessSampler
     private(set) var phases: [Phase] = []
     private var nextIndex = 0
+    /// Allocation lists sent in this run (their Idempotency-Key and reference must be unique).
+    private var listsSent = 0
+    /// Seeding rows intake did not register (a run with any measured a broken suite).
+    private(set) var seedingRefused = 0
     private let completions = Locked([Double]())
 
     init(options: BenchOptions, logger: Logger) throws {
@@ -170,9 +174,10 @@ final class Bench: @unchecked Sendable {
     func reads(cases: [String]) -> (RateResult, storedCases: Int) {
         if options.storedCases > 0 {
             begin("seeding")
-            let (n, _) = importLists(count: options.storedCases) { _, _, _ in }
+            let (n, refused) = importLists(count: options.storedCases) { _, _, _ in }
             end()
-            say("seeding: \(n) more cases registered; waiting for the dossiers")
+            seedingRefused = refused
+            say("seeding: \(n) more cases registered (\(refused) refused); waiting for the dossiers")
             // Every service applies the seeded registrations: at 100,000 cases that is far
             // more than the two minutes a phase's backlog normally takes.
             settle(within: max(120, Double(options.storedCases) / 20))
@@ -194,11 +199,11 @@ final class Bench: @unchecked Sendable {
     private func importLists(count: Int, registered: (Int, String, String) -> Void) -> (Int, Int) {
         let client = api()
         var done = 0, refused = 0, journeyIndex = 0
-        var listNumber = 0
         while done + refused < count {
             let n = min(options.listSize, count - done - refused)
             let persons = (0..<n).map { _ in factory.person(takeIndex()) }
-            listNumber += 1
+            listsSent += 1
+            let listNumber = listsSent
             let body: [String: Any] = ["listRef": "SEM-BENCH-\(factory.run)-\(listNumber)", "allocatedOn": client.today, "persons": persons]
             var attempt = 0
             while true {

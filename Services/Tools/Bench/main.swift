@@ -232,7 +232,7 @@ do {
     fail("cannot write the results: \(error)")
 }
 // A run in which cases were lost or refused measured a broken suite, not a slow one.
-let broken = pipeline.failed + e2eLow.failed + e2e.failed + writes.failed + reads.failed + pipeline.notRegistered
+let broken = pipeline.failed + e2eLow.failed + e2e.failed + writes.failed + reads.failed + pipeline.notRegistered + bench.seedingRefused
 if broken > 0 || pipeline.completed == 0 {
     FileHandle.standardError.write(Data("ias-bench: \(broken) journeys failed or were refused; the figures are not valid\n".utf8))
     exit(1)
