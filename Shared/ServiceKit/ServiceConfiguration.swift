@@ -25,7 +25,7 @@ public struct ServiceConfiguration: Sendable {
     /// Members each consumer runs in its group, in this process: the group shares the
     /// partitions among them, so they apply batches of different partitions at the same time
     /// (order within a partition is kept, as with several replicas).
-    public var consumerConcurrency: Int = 2
+    public var consumerConcurrency: Int = 1
     /// Appended to every consumer group id (`IAS_CONSUMER_GROUP_SUFFIX`): an instance with a
     /// suffix of its own reads every subscribed topic from the beginning, beside the live groups.
     public var consumerGroupSuffix: String = ""
@@ -67,7 +67,7 @@ public struct ServiceConfiguration: Sendable {
 
         var database = PostgresConfiguration(url: reader.string(
             "IAS_DATABASE_URL", default: "postgresql://ias_\(service)@127.0.0.1:55432/ias_\(service)"))
-        let concurrency = reader.int("IAS_CONSUMER_CONCURRENCY", default: 2, range: 1...16)
+        let concurrency = reader.int("IAS_CONSUMER_CONCURRENCY", default: 1, range: 1...16)
         // Each further member of a consumer group may hold a connection of its own (up to
         // three consumers per service), beside the requests the pool also serves.
         database.poolSize = reader.int("IAS_DATABASE_POOL_SIZE", default: PostgresConfiguration.defaultPoolSize + 3 * (concurrency - 1),

@@ -35,9 +35,9 @@ final class ServiceConfigurationTests: XCTestCase {
 
     func testEachFurtherConsumerMemberWidensTheDefaultPool() throws {
         let base = PostgresConfiguration.defaultPoolSize
-        XCTAssertEqual(try load([:]).consumerConcurrency, 2)
-        XCTAssertEqual(try load([:]).database.poolSize, base + 3)
-        XCTAssertEqual(try load(["IAS_CONSUMER_CONCURRENCY": "1"]).database.poolSize, base)
+        XCTAssertEqual(try load([:]).consumerConcurrency, 1)
+        XCTAssertEqual(try load([:]).database.poolSize, base)
+        XCTAssertEqual(try load(["IAS_CONSUMER_CONCURRENCY": "2"]).database.poolSize, base + 3)
         XCTAssertEqual(try load(["IAS_CONSUMER_CONCURRENCY": "4", "IAS_DATABASE_POOL_SIZE": "7"]).database.poolSize, 7, "an explicit size wins")
         XCTAssertThrowsError(try load(["IAS_CONSUMER_CONCURRENCY": "0"]))
     }

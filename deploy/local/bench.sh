@@ -29,6 +29,9 @@ NGINX_PORT="${IAS_BENCH_NGINX_PORT:-8299}"
 BENCH_DIR="$LOCAL/bench"
 OUT="${BENCH_OUT_DIR:-$ROOT/bench-results}"
 export IAS_JWT_SECRET="${IAS_JWT_SECRET:-local-development-secret-change-me-0123456789}"
+# Two members per consumer group in each service (and in the drain instances): the partitions
+# of a backlog are applied in parallel. README "Configuration", IAS_CONSUMER_CONCURRENCY.
+export IAS_CONSUMER_CONCURRENCY="${IAS_CONSUMER_CONCURRENCY:-2}"
 NGINX_PID=""
 DRAIN_PID_FILE="$BENCH_DIR/drain.pid"   # ias-bench records the drain instance it runs here
 
