@@ -68,4 +68,20 @@ final class BenchLogicTests: XCTestCase {
         let keys = persons.map { "\($0["dateOfBirth"]!)|\($0["familyName"]!)" }
         XCTAssertEqual(Set(keys).count, keys.count)
     }
+
+    /// A seeding of 100,000 must not trip intake's possible-duplicate rule: persons born on
+    /// the same day differ in given name too (similar family names alone scored as one person).
+    func testPersonsBornOnTheSameDayHaveDifferentGivenNamesUpToAHundredThousand() {
+        let factory = PersonFactory()
+        var byBirth: [String: Set<String>] = [:]
+        var count: [String: Int] = [:]
+        for index in 0..<100_000 {
+            let person = factory.person(index)
+            let born = person["dateOfBirth"] as! String
+            byBirth[born, default: []].insert(person["givenName"] as! String)
+            count[born, default: 0] += 1
+        }
+        XCTAssertGreaterThan(count.values.max() ?? 0, 10, "the test covers busy birth dates")
+        for (born, names) in byBirth { XCTAssertEqual(names.count, count[born], born) }
+    }
 }

@@ -6,7 +6,8 @@ import Foundation
 /// would hold them back as possible duplicates).
 struct PersonFactory {
     private static let givenNames = ["Amina", "Farid", "Selam", "Yonas", "Nour", "Hassan", "Omar", "Lula", "Tesfaye", "Mariam",
-                                     "Dawit", "Rahel"]
+                                     "Dawit", "Rahel", "Aziz", "Samira", "Abdullah", "Hawa", "Kidist", "Mohammed", "Zahra",
+                                     "Bilal", "Fatima", "Senait", "Yusuf", "Leyla"]
     private static let familyNames = ["Haile", "Okonkwo", "Rahimi", "Tesfamariam", "Yilmaz", "Karimi", "Abdi", "Mensah",
                                       "Nazari", "Gebremedhin", "Sultani", "Osman", "Haidari", "Berhane", "Jalali", "Warsame",
                                       "Ahmadzai", "Kidane", "Popal", "Mahmoud"]
@@ -30,7 +31,11 @@ struct PersonFactory {
         let family = Self.familyNames[cohort % Self.familyNames.count] + "-\(run)\(cohort / Self.familyNames.count)"
         var person: [String: Any] = [
             "zemisNumber": String(zemisBase + index),
-            "givenName": Self.givenNames[index % Self.givenNames.count], "familyName": family,
+            // Persons born on the same day are `daysOfBirth` apart in index and one cohort
+            // apart: shifting by the cohort gives them different given names for the first
+            // 24 cohorts (165,600 persons), so that similar family names never make them look
+            // like one person.
+            "givenName": Self.givenNames[(index + cohort) % Self.givenNames.count], "familyName": family,
             "dateOfBirth": Self.isoDate(today.addingTimeInterval(-Double(dayOffset) * 86_400)),
             "sex": index % 2 == 0 ? "female" : "male", "nationality": "ER", "languages": ["ti"], "status": status,
             "enteredCantonOn": Self.isoDate(today), "accommodation": "cantonal",
