@@ -20,7 +20,7 @@ struct BenchChart {
     let panels: [Panel]
 
     func svg() -> String {
-        let width = 960.0, panelHeight = 200.0, left = 70.0, right = 170.0, top = 30.0, gap = 50.0
+        let width = 960.0, panelHeight = 200.0, left = 70.0, right = 170.0, top = 42.0, gap = 50.0
         let height = top + Double(panels.count) * (panelHeight + gap)
         let tMax = max(1, phases.map(\.end).max() ?? 1)
         func x(_ t: Double) -> Double { left + (width - left - right) * t / tMax }
@@ -36,7 +36,8 @@ struct BenchChart {
             for (j, phase) in phases.enumerated() {
                 let shade = j % 2 == 0 ? "#f2f2f2" : "#e6eef7"
                 out += "<rect x=\"\(f(x(phase.start)))\" y=\"\(f(y0))\" width=\"\(f(max(0.5, x(phase.end) - x(phase.start))))\" height=\"\(f(panelHeight))\" fill=\"\(shade)\"/>\n"
-                if i == 0 { out += "<text x=\"\(f(x(phase.start) + 2))\" y=\"\(f(y0 - 4))\" fill=\"#666\">\(phase.name)</text>\n" }
+                // Short phases sit side by side: every other name one line higher.
+                if i == 0 { out += "<text x=\"\(f(x(phase.start) + 2))\" y=\"\(f(y0 - 4 - Double(j % 2) * 13))\" fill=\"#666\">\(phase.name)</text>\n" }
             }
             out += "<text x=\"\(f(left))\" y=\"\(f(y0 + panelHeight + 28))\" font-weight=\"bold\">\(panel.title)</text>\n"
             out += "<line x1=\"\(f(left))\" y1=\"\(f(y0 + panelHeight))\" x2=\"\(f(width - right))\" y2=\"\(f(y0 + panelHeight))\" stroke=\"#333\"/>\n"
