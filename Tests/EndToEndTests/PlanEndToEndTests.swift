@@ -211,7 +211,12 @@ final class PlanEndToEndTests: XCTestCase {
         let refused = try plan.json("POST", "/cases/\(caseId)/plan/measures", token: canton,
                                     body: ["catalogCode": "IKG1", "startsOn": "2026-05-01", "estimatedCostRappen": 900_000])
         XCTAssertEqual(refused.status, 422, "an asylum seeker gets language funding only")
-        let budget = try costs.json("GET", "/cases/\(caseId)/budget", token: canton)
+        // Costs learns of the case from the same event as plan, on its own consumer: it may
+        // not have applied it yet when plan's draft shows.
+        let budget = try XCTUnwrap(TestStack.eventually(within: 20) { () -> RawHTTPClient.Response? in
+            let r = try self.costs.json("GET", "/cases/\(caseId)/budget", token: self.canton)
+            return r.status == 404 ? nil : r
+        }, "costs never learnt of the case")
         XCTAssertEqual(budget.status, 200, budget.text)
         XCTAssertEqual(try budget.json()["budgetOpen"] as? Bool, false, "no lump sum for status N")
 
