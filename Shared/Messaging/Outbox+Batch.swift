@@ -7,7 +7,11 @@ extension Outbox {
     /// order (the relay publishes by outbox id). For bulk writes such as an allocation list,
     /// where one INSERT per event would cost a round trip each.
     public static func append(_ envelopes: [EventEnvelope], to topic: String, on connection: PostgresConnection) throws {
-        guard !envelopes.isEmpty else { return }
+        guard envelopes.count > 1 else {
+            // One row: the plain INSERT, without building and unpacking a JSON array.
+            if let envelope = envelopes.first { try append(envelope, to: topic, on: connection) }
+            return
+        }
         let rows = try envelopes.map { envelope in
             Row(event_id: envelope.id, partition_key: envelope.subject, event_type: envelope.type,
                 payload: String(decoding: try envelope.encoded(), as: UTF8.self))

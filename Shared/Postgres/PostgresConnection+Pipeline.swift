@@ -11,14 +11,7 @@ extension PostgresConnection {
     /// already in a transaction they run in that transaction instead. The first failing
     /// statement's error is thrown; the statements after it do not run.
     public func query(_ batch: [PostgresStatement], isolation: IsolationLevel? = nil) throws -> [[PostgresRow]] {
-        let texts = batch.map { $0.parameters.map(\.postgresText) }
-        for (i, statement) in texts.enumerated() {
-            if let position = statement.firstIndex(where: { $0?.utf8.contains(0) == true }) {
-                throw PostgresError(
-                    kind: .query,
-                    message: "statement \(i + 1), parameter $\(position + 1) contains a NUL character, which PostgreSQL text cannot hold; remove it before storing")
-            }
-        }
+        let texts = try batch.enumerated().map { i, statement in try Self.texts(of: statement.parameters, statement: i) }
         let connection = try openHandle()
         let ownTransaction = isolation != nil && PQtransactionStatus(connection) == PQTRANS_IDLE
         var attempt = 0
@@ -28,10 +21,8 @@ extension PostgresConnection {
             let names = try batch.indices.map { try preparedName(for: batch[$0].sql, connection, texts[$0]) }
             do {
                 return try runPipeline(batch, texts, names, begin: ownTransaction ? "BEGIN ISOLATION LEVEL \(isolation!.sql)" : nil, connection)
-            } catch let error as PostgresError where attempt == 1 && (error.sqlState == "0A000" || error.sqlState == "26000") {
-                // As in `query(_:_:)`: a table changed under a prepared statement, or the
-                // session's statements were dropped. Prepare again and retry once.
-                if error.sqlState == "26000" { statements = [:] } else { batch.forEach { statements[$0.sql] = nil } }
+            } catch let error as PostgresError where attempt == 1 && forgetStaleStatements(after: error, sql: batch.map(\.sql)) {
+                // Prepared again on the next attempt; retried once.
                 if ownTransaction { rollbackIfNeeded() }
                 if isBroken || PQtransactionStatus(connection) != PQTRANS_IDLE { throw error }
             }

@@ -87,12 +87,7 @@ public final class PostgresConnection {
     }
 
     private func run<T>(_ sql: String, _ parameters: [any PostgresBindable], _ read: (OpaquePointer) throws -> T) throws -> T {
-        let texts = parameters.map(\.postgresText)
-        if let position = texts.firstIndex(where: { $0?.utf8.contains(0) == true }) {
-            throw PostgresError(
-                kind: .query,
-                message: "parameter $\(position + 1) contains a NUL character, which PostgreSQL text cannot hold; remove it before storing")
-        }
+        let texts = try Self.texts(of: parameters)
         let connection = try openHandle()
         var attempt = 0
         while true {
@@ -107,17 +102,40 @@ public final class PostgresConnection {
             }
             defer { PQclear(result) }
             if let error = failure(of: result, connection, parameters: texts) {
-                // 0A000 "cached plan must not change result type": a table changed under the
-                // prepared statement. 26000: the session's statements were dropped (DISCARD ALL).
-                // Prepare again; retry at once when no transaction was aborted by the failure.
-                if name != nil, error.sqlState == "0A000" || error.sqlState == "26000" {
-                    if error.sqlState == "26000" { statements = [:] } else { statements[sql] = nil }
-                    if attempt == 1, PQtransactionStatus(connection) == PQTRANS_IDLE { continue }
-                }
+                // Retry at once when no transaction was aborted by the failure.
+                if name != nil, forgetStaleStatements(after: error, sql: [sql]),
+                   attempt == 1, PQtransactionStatus(connection) == PQTRANS_IDLE { continue }
                 throw error
             }
             return try read(result!)
         }
+    }
+
+    /// The parameters as libpq text. A NUL cannot travel in PostgreSQL text (libpq's C strings
+    /// would cut the value there), so it is refused, naming the parameter (and the statement
+    /// of a pipeline).
+    static func texts(of parameters: [any PostgresBindable], statement: Int? = nil) throws -> [String?] {
+        let texts = parameters.map(\.postgresText)
+        if let position = texts.firstIndex(where: { $0?.utf8.contains(0) == true }) {
+            let place = statement.map { "statement \($0 + 1), parameter" } ?? "parameter"
+            throw PostgresError(
+                kind: .query,
+                message: "\(place) $\(position + 1) contains a NUL character, which PostgreSQL text cannot hold; remove it before storing")
+        }
+        return texts
+    }
+
+    /// True when `error` says prepared statements went stale, which are then forgotten so
+    /// that their next use prepares them again. 0A000 "cached plan must not change result
+    /// type": a table changed under the statement. 26000: the session's statements were
+    /// dropped (DISCARD ALL).
+    func forgetStaleStatements(after error: PostgresError, sql: [String]) -> Bool {
+        switch error.sqlState {
+        case "26000": statements = [:]
+        case "0A000": sql.forEach { statements[$0] = nil }
+        default: return false
+        }
+        return true
     }
 
     func preparedName(for sql: String, _ connection: OpaquePointer, _ texts: [String?]) throws -> String? {

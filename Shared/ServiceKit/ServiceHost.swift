@@ -68,13 +68,7 @@ public final class ServiceHost: @unchecked Sendable {
             metrics.observe("ias_audit_batch_size", help: "Audit records committed together.", value: Double(n),
                             buckets: [1, 2, 4, 8, 16, 32, 64, 128, 256])
         }) { [pool, relay] records in
-            try pool.withConnection { connection in
-                if records.count == 1 {
-                    try Outbox.append(records[0], to: Topics.audit, on: connection)
-                } else {
-                    try Outbox.append(records, to: Topics.audit, on: connection)
-                }
-            }
+            try pool.withConnection { try Outbox.append(records, to: Topics.audit, on: $0) }
             relay.wake()
         }
         self.migrations = [("messaging", try MessagingMigrations.load())]
