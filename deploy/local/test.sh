@@ -23,6 +23,9 @@ trap cleanup EXIT
 trap 'exit 130' INT TERM
 
 "$ROOT/deploy/local/bootstrap.sh" || { log "bootstrap failed"; exit 1; }
+# Independent implementations the tests compare against (PyJWT, the CloudEvents SDK).
+IAS_TEST_PYTHON="$(bash "$ROOT/deploy/local/test-python.sh")" || { log "installing the tests' Python packages failed"; exit 1; }
+export IAS_TEST_PYTHON
 
 log "building (debug, with tests)"
 swift build --build-tests "${BUILD_FLAGS[@]}" 2>&1 | grep -vE '^\[[0-9]+/[0-9]+\] (Compiling|Emitting|Wrapping|Write|Linking|Merging|Planning)' \
