@@ -34,6 +34,24 @@ public struct OpenAPIDocument: Sendable {
         return routed.subtracting(documented).sorted().map { "route \($0) is not in the OpenAPI document" }
             + documented.subtracting(routed).sorted().map { "documented operation \($0) has no route" }
     }
+
+    /// Problems, empty when every authenticated operation states the permission its route
+    /// declares (`x-permission`) and the operational endpoints state none.
+    public func mismatches(withPermissions declared: [String: String]) -> [String] {
+        guard case .object(let paths)? = json["paths"] else { return [] }
+        var problems: [String] = []
+        for (path, item) in paths {
+            guard case .object(let methods) = item else { continue }
+            for (method, operation) in methods where ["get", "put", "post", "delete", "patch"].contains(method) {
+                let key = "\(method.uppercased()) \(path)"
+                let documented = operation["x-permission"]?.stringValue
+                if documented != declared[key] {
+                    problems.append("\(key) documents x-permission \(documented ?? "none") but its route declares \(declared[key] ?? "none")")
+                }
+            }
+        }
+        return problems.sorted()
+    }
 }
 
 public struct OpenAPIMismatch: Error, CustomStringConvertible {

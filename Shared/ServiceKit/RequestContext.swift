@@ -5,135 +5,72 @@ import IASHTTP
 import IASMessaging
 import IASRuntime
 
-/// An authenticated request: the verified principal and its parsed organisation.
+/// An authenticated request: the verified principal, the caller as the access rules see it,
+/// and what the handler declares it disclosed, from which the audit record is written.
 public struct RequestContext: Sendable {
     public let request: HTTPRequest
     public let principal: Principal
-    public let organisation: Organisation
+    public let caller: Caller
+    let disclosures: Disclosures
 
+    init(request: HTTPRequest, principal: Principal, caller: Caller) {
+        self.request = request
+        self.principal = principal
+        self.caller = caller
+        disclosures = Disclosures()
+    }
+
+    public var organisation: Organisation { caller.organisation }
     public var actor: Actor { Actor(subject: principal.subject, organisation: principal.organisation) }
 
-    /// Throws 403 unless the caller may reach a case for which `responsibleOrg` is responsible.
-    public func requireCaseAccess(responsibleOrg: String) throws {
-        guard AccessPolicy.mayAccessCase(organisation, responsibleOrg: responsibleOrg) else {
+    /// Declares the case (and person) the handler is about to answer for, then throws 403
+    /// unless the caller reaches a case for which `responsibleOrg` is responsible. Declared
+    /// first, so that a refused attempt is audited with the case it aimed at.
+    public func requireCaseAccess(responsibleOrg: String, caseId: Identifier?, personId: Identifier? = nil) throws {
+        disclose(caseId: caseId, personId: personId)
+        guard AccessPolicy.mayAccessCase(caller.organisation, responsibleOrg: responsibleOrg) else {
             throw Problem.forbidden("your organisation is not responsible for this case")
         }
     }
-}
 
-extension ServiceHost {
-    public typealias AuthenticatedHandler = @Sendable (RequestContext) throws -> HTTPResponse
-
-    /// Whether a route touches personal data (and is therefore audited).
-    public enum AuditPolicy: Sendable { case personalData, none }
-
-    /// Registers a route that only answers requests with a valid bearer token (401 otherwise).
-    /// Unless `audit` is `.none` (reference data such as catalogues), every answer — granted or
-    /// refused — is recorded in the audit trail before it is sent; if the record cannot be
-    /// written the request fails with 503 rather than disclosing data unaudited.
-    /// `maxBodyBytes` raises (or lowers) the body limit for this route only.
-    public func route(_ method: String, _ pattern: String, audit: AuditPolicy = .personalData, maxBodyBytes: Int? = nil,
-                      _ handler: @escaping AuthenticatedHandler) {
-        let verifier = self.verifier
-        router.add(method, pattern, maxBodyBytes: maxBodyBytes) { [self] request in
-            let principal: Principal
-            switch verifier.verify(authorizationHeader: request.header("Authorization")) {
-            case .success(let p): principal = p
-            case .failure(let error): throw Problem.unauthorized(error.description)
-            }
-            guard let organisation = Organisation(principal.organisation) else {
-                throw Problem.unauthorized("the token names an unknown organisation")
-            }
-            let context = RequestContext(request: request, principal: principal, organisation: organisation)
-            guard audit == .personalData else { return try handler(context) }
-            do {
-                let response = try handler(context)
-                try recordAccess(context, pattern: pattern, status: response.status, body: response.body)
-                return response
-            } catch let problem as Problem {
-                try recordAccess(context, pattern: pattern, status: problem.status, body: [])
-                throw problem
-            }
-        }
+    /// Declares a case and/or person the answer names (the audit record lists it).
+    public func disclose(caseId: Identifier?, personId: Identifier? = nil) {
+        guard caseId != nil || personId != nil else { return }
+        disclosures.add([DisclosedRecord(caseId: caseId, personId: personId)])
     }
 
-    /// Writes the audit record through the outbox before the answer leaves. Records of
-    /// concurrent requests are committed together (see `auditTrail`).
-    func recordAccess(_ context: RequestContext, pattern: String, status: Int, body: [UInt8]) throws {
-        let request = context.request
-        let caseId = request.pathParameters["caseId"].flatMap(Identifier.init) ?? AuditExtraction.identifier("caseId", in: body)
-        let personId = request.pathParameters["personId"].flatMap(Identifier.init) ?? AuditExtraction.identifier("personId", in: body)
-        let record = PersonalDataAccessed(
-            service: configuration.serviceName, subject: context.principal.subject, organisation: context.principal.organisation,
-            roles: context.principal.roles.sorted(), action: ["GET", "HEAD"].contains(request.method) ? .read : .write,
-            method: request.method, route: pattern, caseId: caseId, personId: personId, status: status,
-            requestId: request.requestId, at: Date())
-        let envelope = try EventEnvelope(record, subject: caseId?.description ?? personId?.description ?? "none",
-                                         actor: context.actor, correlationid: correlationId(for: request))
-        try auditTrail.submit(envelope)
+    /// Declares every case and person a list or search answer returned.
+    public func disclose(_ records: [DisclosedRecord]) {
+        disclosures.add(records)
+    }
+
+    /// Declares the normalised filter of a list or search (absent parameters left out).
+    public func recordFilter(_ filter: [String: String?]) {
+        disclosures.setQuery(filter.compactMapValues { $0 })
     }
 }
 
-/// Finds the case or person a response is about, for the audit record: the value of a
-/// top-level string member, found by one pass over the bytes. Decoding the whole body (a
-/// dossier with its timeline) for one identifier cost a fifth of a service's CPU under load.
-enum AuditExtraction {
-    static func identifier(_ key: String, in body: [UInt8]) -> Identifier? {
-        guard let text = topLevelString(key, in: body) else { return nil }
-        return Identifier(text)
+/// What one request's handler declared: written by the handler's thread, read by the audit
+/// step after it, hence behind a lock.
+final class Disclosures: Sendable {
+    private struct State {
+        var records: [DisclosedRecord] = []
+        var seen: Set<DisclosedRecord> = []
+        var query: [String: String]?
     }
 
-    /// The value of member `key` of the top-level object when it is a string without escapes
-    /// (identifiers never have any); nil otherwise. Nested objects and arrays are skipped.
-    static func topLevelString(_ key: String, in body: [UInt8]) -> String? {
-        let quote = UInt8(ascii: "\""), backslash = UInt8(ascii: "\\")
-        let wanted = Array(key.utf8)
-        var i = 0
-        func skipSpace() { while i < body.count, [9, 10, 13, 32].contains(body[i]) { i += 1 } }
-        /// From an opening quote: the range of the string's content, i after the closing quote.
-        func string() -> Range<Int>? {
-            guard i < body.count, body[i] == quote else { return nil }
-            let start = i + 1
-            i = start
-            while i < body.count {
-                if body[i] == backslash { i += 2; continue }
-                if body[i] == quote { i += 1; return start..<(i - 1) }
-                i += 1
-            }
-            return nil
+    private let state = Locked(State())
+
+    func add(_ records: [DisclosedRecord]) {
+        state.withLock { state in
+            for record in records where state.seen.insert(record).inserted { state.records.append(record) }
         }
-        skipSpace()
-        guard i < body.count, body[i] == UInt8(ascii: "{") else { return nil }
-        i += 1
-        var depth = 1
-        var expectingKey = true
-        while i < body.count {
-            skipSpace()
-            guard i < body.count else { return nil }
-            let byte = body[i]
-            if depth == 1 && expectingKey && byte == quote {
-                guard let name = string() else { return nil }
-                skipSpace()
-                guard i < body.count, body[i] == UInt8(ascii: ":") else { return nil }
-                i += 1
-                skipSpace()
-                expectingKey = false
-                if body[name].elementsEqual(wanted) {
-                    guard let value = string(), !body[value].contains(backslash) else { return nil }
-                    return String(decoding: body[value], as: UTF8.self)
-                }
-                continue
-            }
-            switch byte {
-            case quote: _ = string()
-            case UInt8(ascii: "{"), UInt8(ascii: "["): depth += 1; i += 1
-            case UInt8(ascii: "}"), UInt8(ascii: "]"):
-                depth -= 1; i += 1
-                if depth == 0 { return nil }
-            case UInt8(ascii: ","): if depth == 1 { expectingKey = true }; i += 1
-            default: i += 1
-            }
-        }
-        return nil
     }
+
+    func setQuery(_ query: [String: String]) {
+        state.withLock { $0.query = query }
+    }
+
+    var records: [DisclosedRecord] { state.current.records }
+    var query: [String: String]? { state.current.query }
 }

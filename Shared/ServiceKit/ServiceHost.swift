@@ -25,6 +25,9 @@ public final class ServiceHost: @unchecked Sendable {
     /// Audit records of personal-data access, committed in groups (one INSERT statement per
     /// group, which is atomic on its own), then relayed to `Topics.audit` like any event.
     let auditTrail: GroupCommit<EventEnvelope>
+    /// The permission each authenticated route declared ("METHOD /pattern" → permission): the
+    /// OpenAPI document must state the same (`x-permission`), so clients read the rule as built.
+    let routePermissions = Locked<[String: String]>([:])
     private let migrations: [(component: String, migrations: [Migration])]
     private let openAPI: OpenAPIDocument
     private let topics: [String]
@@ -115,18 +118,21 @@ public final class ServiceHost: @unchecked Sendable {
         do {
             return try write { connection in
                 if let stored = try connection.query(
-                    "SELECT request_hash, status, body FROM idempotency_keys WHERE scope = $1 AND key = $2", [scope, key]).first {
+                    "SELECT request_hash, status, body, disclosed FROM idempotency_keys WHERE scope = $1 AND key = $2", [scope, key]).first {
                     guard try stored.string("request_hash") == hash else {
                         throw Problem.unprocessable("this Idempotency-Key was already used for a different request")
                     }
+                    // The replay names the same records as the first answer: audited alike.
+                    context.disclose(try stored.json([DisclosedRecord].self, "disclosed"))
                     var response = HTTPResponse.text(try stored.string("body"), status: try stored.int("status"), contentType: "application/json")
                     response.headers.add("Idempotent-Replayed", "true")
                     return response
                 }
                 let response = try body(connection)
                 try connection.execute(
-                    "INSERT INTO idempotency_keys (scope, key, request_hash, status, body) VALUES ($1, $2, $3, $4, $5)",
-                    [scope, key, hash, response.status, String(decoding: response.body, as: UTF8.self)])
+                    "INSERT INTO idempotency_keys (scope, key, request_hash, status, body, disclosed) VALUES ($1, $2, $3, $4, $5, $6::jsonb)",
+                    [scope, key, hash, response.status, String(decoding: response.body, as: UTF8.self),
+                     try PostgresJSON(context.disclosures.records)])
                 return response
             }
         } catch let error as PostgresError where error.isUniqueViolation && error.constraint == "idempotency_keys_pkey" {
@@ -157,7 +163,7 @@ public final class ServiceHost: @unchecked Sendable {
 
     func start() throws {
         OperationalRoutes(host: self).register(on: router, document: openAPI)
-        let problems = openAPI.mismatches(with: router.routes)
+        let problems = openAPI.mismatches(with: router.routes) + openAPI.mismatches(withPermissions: routePermissions.current)
         guard problems.isEmpty else { throw OpenAPIMismatch(problems: problems) }
 
         lifecycle.onShutdown("database pool") { [pool] in pool.close() }

@@ -35,14 +35,19 @@ final class CoordinationRulesTests: XCTestCase {
     }
 
     func testATaskIsWorkedOnByItsMunicipalityItsDelegatesAndTheCantonsCaseManagers() throws {
-        let row = TaskRecordFixture.make(assignee: "municipality:4001")
-        XCTAssertTrue(CoordinationApp.mayWork(on: row, Organisation("municipality:4001")!))
-        XCTAssertTrue(CoordinationApp.mayWork(on: row, Organisation("delegate:caritas:4001")!))
-        XCTAssertTrue(CoordinationApp.mayWork(on: row, Organisation("canton:KSD")!))
-        XCTAssertFalse(CoordinationApp.mayWork(on: row, Organisation("municipality:4021")!))
-        XCTAssertFalse(CoordinationApp.mayWork(on: row, Organisation("canton:AWA")!))
-        XCTAssertFalse(CoordinationApp.mayWork(on: row, Organisation("partner:RAV")!))
-        XCTAssertTrue(CoordinationApp.mayWork(on: TaskRecordFixture.make(assignee: "canton:BKS"), Organisation("canton:BKS")!))
+        func may(_ org: String, assignee: String = "municipality:4001", responsible: String = "municipality:4001") -> Bool {
+            AccessPolicy.mayWorkOnTask(Organisation(org)!, assigneeOrg: assignee, responsibleOrg: responsible)
+        }
+        XCTAssertTrue(may("municipality:4001"))
+        XCTAssertTrue(may("delegate:caritas:4001"))
+        XCTAssertTrue(may("canton:KSD"))
+        XCTAssertFalse(may("municipality:4021"))
+        XCTAssertFalse(may("canton:AWA"))
+        XCTAssertFalse(may("partner:RAV"))
+        XCTAssertTrue(may("canton:BKS", assignee: "canton:BKS", responsible: "canton:KSD"))
+        // After a handover the previous municipality loses the case's tasks, even those assigned to it.
+        XCTAssertFalse(may("municipality:4001", responsible: "municipality:4021"))
+        XCTAssertTrue(may("canton:DVI", responsible: "municipality:4021"))
     }
 
     func testALatePartnerAnswerNeverMovesAReferralBack() {

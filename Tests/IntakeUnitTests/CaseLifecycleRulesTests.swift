@@ -55,11 +55,11 @@ final class TransferRulesTests: XCTestCase {
     }
 
     func testOnlyTheCantonOrTheResponsibleMunicipalityHandsOver() {
-        XCTAssertTrue(IntakeApp.mayTransfer(.canton("KSD"), currentlyResponsible: .municipality(bfs: 4001)))
-        XCTAssertTrue(IntakeApp.mayTransfer(.municipality(bfs: 4001), currentlyResponsible: .delegate(name: "caritas", bfs: 4001)))
-        XCTAssertFalse(IntakeApp.mayTransfer(.municipality(bfs: 4021), currentlyResponsible: .municipality(bfs: 4001)))
-        XCTAssertFalse(IntakeApp.mayTransfer(.delegate(name: "caritas", bfs: 4001), currentlyResponsible: .municipality(bfs: 4001)))
-        XCTAssertFalse(IntakeApp.mayTransfer(.canton("BKS"), currentlyResponsible: .canton("KSD")))
+        XCTAssertTrue(AccessPolicy.mayHandOver(.canton("KSD"), currentlyResponsible: .municipality(bfs: 4001)))
+        XCTAssertTrue(AccessPolicy.mayHandOver(.municipality(bfs: 4001), currentlyResponsible: .delegate(name: "caritas", bfs: 4001)))
+        XCTAssertFalse(AccessPolicy.mayHandOver(.municipality(bfs: 4021), currentlyResponsible: .municipality(bfs: 4001)))
+        XCTAssertFalse(AccessPolicy.mayHandOver(.delegate(name: "caritas", bfs: 4001), currentlyResponsible: .municipality(bfs: 4001)))
+        XCTAssertFalse(AccessPolicy.mayHandOver(.canton("BKS"), currentlyResponsible: .canton("KSD")))
     }
 
     func testETagsAreReadInTheirUsualForms() {

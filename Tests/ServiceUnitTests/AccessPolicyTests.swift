@@ -27,4 +27,70 @@ final class AccessPolicyTests: XCTestCase {
         XCTAssertFalse(AccessPolicy.mayAccessCase(.municipality(bfs: 4001), responsibleOrg: "canton:KSD"))
         XCTAssertFalse(AccessPolicy.mayAccessCase(.partner("RAV"), responsibleOrg: "municipality:4001"))
     }
+
+    // MARK: Permissions
+
+    private func caller(_ org: String, _ roles: Role...) -> Caller { Caller(organisation: Organisation(org)!, roles: Set(roles)) }
+
+    func testWritesNeedTheCaseworkerRoleWhateverTheOrganisation() {
+        XCTAssertNil(AccessPolicy.refusal(of: .writeCases, by: caller("municipality:4001", .caseworker)))
+        XCTAssertNil(AccessPolicy.refusal(of: .writeCases, by: caller("canton:KSD", .caseworker)))
+        XCTAssertNotNil(AccessPolicy.refusal(of: .writeCases, by: caller("canton:KSD", .auditor)))
+        XCTAssertNotNil(AccessPolicy.refusal(of: .writeCases, by: caller("canton:KSD", .approver)))
+        XCTAssertNotNil(AccessPolicy.refusal(of: .writeCases, by: caller("canton:KSD", .admin)))
+        XCTAssertNotNil(AccessPolicy.refusal(of: .writeCases, by: caller("canton:KSD")))
+    }
+
+    func testATokenWithoutARoleThatReadsReadsNothing() {
+        for permission in Permission.allCases {
+            XCTAssertNotNil(AccessPolicy.refusal(of: permission, by: caller("canton:KSD")), "\(permission)")
+            XCTAssertNotNil(AccessPolicy.refusal(of: permission, by: caller("canton:KSD", .admin)), "\(permission)")
+        }
+        XCTAssertNil(AccessPolicy.refusal(of: .readCases, by: caller("municipality:4001", .auditor)))
+        XCTAssertNil(AccessPolicy.refusal(of: .readReference, by: caller("partner:RAV", .caseworker)))
+    }
+
+    func testCostDecisionsAndTheAuditTrailBelongToTheOfficesThatSeeEveryCase() {
+        XCTAssertNil(AccessPolicy.refusal(of: .decideCosts, by: caller("canton:KSD", .approver)))
+        XCTAssertNil(AccessPolicy.refusal(of: .decideCosts, by: caller("canton:DVI", .approver)))
+        for org in ["canton:AWA", "canton:BKS", "municipality:4001", "delegate:caritas:4001", "partner:RAV"] {
+            XCTAssertNotNil(AccessPolicy.refusal(of: .decideCosts, by: caller(org, .approver, .caseworker, .auditor)), org)
+            XCTAssertNotNil(AccessPolicy.refusal(of: .readAuditTrail, by: caller(org, .approver, .caseworker, .auditor)), org)
+        }
+        XCTAssertNotNil(AccessPolicy.refusal(of: .decideCosts, by: caller("canton:KSD", .caseworker)))
+        XCTAssertNil(AccessPolicy.refusal(of: .readAuditTrail, by: caller("canton:DVI", .auditor)))
+        XCTAssertNotNil(AccessPolicy.refusal(of: .readAuditTrail, by: caller("canton:KSD", .caseworker, .approver)))
+    }
+
+    func testTheIndicatorsAreForTheCantonsOffices() {
+        XCTAssertNil(AccessPolicy.refusal(of: .readIndicators, by: caller("canton:AWA", .caseworker)))
+        XCTAssertNotNil(AccessPolicy.refusal(of: .readIndicators, by: caller("municipality:4001", .caseworker)))
+        XCTAssertNotNil(AccessPolicy.refusal(of: .readIndicators, by: caller("partner:RAV", .caseworker)))
+    }
+
+    // MARK: Scopes
+
+    func testAwaAndBksSeeNoCaseButTheirReferrals() {
+        XCTAssertEqual(AccessPolicy.caseScope(.canton("AWA")), .none)
+        XCTAssertEqual(AccessPolicy.caseScope(.canton("BKS")), .none)
+        XCTAssertEqual(AccessPolicy.referralScope(.canton("AWA")), .sentTo("partner:RAV"))
+        XCTAssertEqual(AccessPolicy.referralScope(.partner("RAV")), .sentTo("partner:RAV"))
+        XCTAssertEqual(AccessPolicy.referralScope(.canton("BKS")), .sentTo("canton:BKS"))
+        XCTAssertEqual(AccessPolicy.referralScope(.delegate(name: "caritas", bfs: 4001)), .municipality(4001))
+        XCTAssertEqual(AccessPolicy.taskScope(.canton("AWA")), .office("canton:AWA"))
+        XCTAssertEqual(AccessPolicy.taskScope(.partner("RAV")), .none)
+    }
+
+    func testOnlyTheCantonAndTheResponsibleMunicipalityHandACaseOver() {
+        XCTAssertTrue(AccessPolicy.mayHandOver(.canton("DVI"), currentlyResponsible: .municipality(bfs: 4001)))
+        XCTAssertFalse(AccessPolicy.mayHandOver(.canton("AWA"), currentlyResponsible: .canton("KSD")))
+        XCTAssertFalse(AccessPolicy.mayHandOver(.delegate(name: "caritas", bfs: 4001), currentlyResponsible: .municipality(bfs: 4001)))
+    }
+
+    func testOnlyAnApproverOfACaseOfficeOverridesConsent() {
+        XCTAssertTrue(AccessPolicy.mayOverrideLegalBasis(caller("canton:KSD", .approver)))
+        XCTAssertFalse(AccessPolicy.mayOverrideLegalBasis(caller("canton:KSD", .caseworker)))
+        XCTAssertFalse(AccessPolicy.mayOverrideLegalBasis(caller("canton:BKS", .approver)))
+        XCTAssertFalse(AccessPolicy.mayOverrideLegalBasis(caller("municipality:4001", .approver)))
+    }
 }

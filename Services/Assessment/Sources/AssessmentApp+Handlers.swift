@@ -126,14 +126,14 @@ extension AssessmentApp {
     /// for a closed case; the registry row stays locked until the transaction ends.
     func lockAccessibleOpenCase(_ caseId: Identifier, context: RequestContext, on connection: PostgresConnection) throws -> CaseRegistry.Entry {
         guard let entry = try AssessmentStore.lockCase(caseId, on: connection) else { throw Problem.notFound("no case with this id") }
-        try context.requireCaseAccess(responsibleOrg: entry.responsibleOrg)
+        try context.requireCaseAccess(responsibleOrg: entry.responsibleOrg, caseId: caseId)
         if let closed = entry.closedOn { throw Problem.conflict("the case was closed on \(closed); it takes no further assessments") }
         return entry
     }
 
     func requireAccessibleCase(_ caseId: Identifier, context: RequestContext, on connection: PostgresConnection) throws {
         guard let entry = try CaseRegistry.find(caseId, on: connection) else { throw Problem.notFound("no case with this id") }
-        try context.requireCaseAccess(responsibleOrg: entry.responsibleOrg)
+        try context.requireCaseAccess(responsibleOrg: entry.responsibleOrg, caseId: caseId)
     }
 
     func publish<Payload: EventPayload>(_ payload: Payload, caseId: Identifier, context: RequestContext,

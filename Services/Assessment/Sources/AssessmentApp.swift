@@ -43,12 +43,12 @@ public final class AssessmentApp: Sendable {
         host.subscribe(EventSubscription(name: "cases", topics: Self.consumedTopics) { envelope, connection in
             try CaseRegistry.apply(envelope, on: connection)
         })
-        host.route("POST", "/cases/{caseId}/status-meetings") { [self] context in try recordStatusMeeting(context) }
-        host.route("GET", "/cases/{caseId}/status-meetings") { [self] context in try listStatusMeetings(context) }
-        host.route("POST", "/cases/{caseId}/assessments") { [self] context in try recordAssessment(context) }
-        host.route("GET", "/cases/{caseId}/assessments") { [self] context in try listAssessments(context) }
-        host.route("PUT", "/cases/{caseId}/target-group") { [self] context in try overrideTargetGroup(context) }
-        host.route("GET", "/cases/{caseId}/target-group") { [self] context in try currentTargetGroup(context) }
-        host.route("GET", "/triage-rules", audit: .none) { [self] _ in .json(TriageRulesView(rules)) }
+        host.route("POST", "/cases/{caseId}/status-meetings", .writeCases) { [self] context in try recordStatusMeeting(context) }
+        host.route("GET", "/cases/{caseId}/status-meetings", .readCases) { [self] context in try listStatusMeetings(context) }
+        host.route("POST", "/cases/{caseId}/assessments", .writeCases) { [self] context in try recordAssessment(context) }
+        host.route("GET", "/cases/{caseId}/assessments", .readCases) { [self] context in try listAssessments(context) }
+        host.route("PUT", "/cases/{caseId}/target-group", .writeCases) { [self] context in try overrideTargetGroup(context) }
+        host.route("GET", "/cases/{caseId}/target-group", .readCases) { [self] context in try currentTargetGroup(context) }
+        host.route("GET", "/triage-rules", .readReference) { [self] _ in .json(TriageRulesView(rules)) }
     }
 }

@@ -21,11 +21,18 @@ enum AuditLog {
             throw EventRejected("message \(envelope.id) on the audit topic has type \(envelope.type)")
         }
         let e = try envelope.payload(PersonalDataAccessed.self)
+        let disclosed = e.disclosed ?? []
         try c.execute("""
-            INSERT INTO audit.audit_log (audit_id, service, subject, org, roles, action, method, route, case_id, person_id, status, request_id, at)
-            VALUES ($1, $2, $3, $4, $5::jsonb, $6, $7, $8, $9, $10, $11, $12, $13) ON CONFLICT (audit_id) DO NOTHING
+            INSERT INTO audit.audit_log (audit_id, service, subject, org, roles, action, method, route, case_id, person_id, status, request_id, at,
+                                         disclosed_case_ids, disclosed_person_ids, query)
+            VALUES ($1, $2, $3, $4, $5::jsonb, $6, $7, $8, $9, $10, $11, $12, $13,
+                    ARRAY(SELECT DISTINCT jsonb_array_elements_text($14::jsonb)::uuid), ARRAY(SELECT DISTINCT jsonb_array_elements_text($15::jsonb)::uuid),
+                    $16::jsonb)
+            ON CONFLICT (audit_id) DO NOTHING
             """, [envelope.id, e.service, e.subject, e.organisation, try PostgresJSON(e.roles), e.action.rawValue, e.method, e.route,
-                  e.caseId, e.personId, e.status, e.requestId, e.at])
+                  e.caseId, e.personId, e.status, e.requestId, e.at,
+                  try PostgresJSON(disclosed.compactMap(\.caseId)), try PostgresJSON(disclosed.compactMap(\.personId)),
+                  try e.query.map { try PostgresJSON($0) }])
     }
 
     struct Entry: Encodable, Sendable {
@@ -42,10 +49,17 @@ enum AuditLog {
         let status: Int
         let requestId: String
         let at: Date
+        /// Every case and person a list, search or conflict named (empty for one record).
+        let disclosedCaseIds: [Identifier]
+        let disclosedPersonIds: [Identifier]
+        /// The normalised filter of a list or search.
+        let query: [String: String]?
     }
 
     struct Filter {
+        /// Entries about the case, or whose answer named it among others.
         var caseId: Identifier?
+        var personId: Identifier?
         var subject: String?
         var from: Date?
         var to: Date?
@@ -56,17 +70,23 @@ enum AuditLog {
 
     static func search(_ f: Filter, on c: PostgresConnection) throws -> [Entry] {
         try c.query("""
-            SELECT audit_id, service, subject, org, roles, action, method, route, case_id, person_id, status, request_id, at FROM audit.audit_log
-            WHERE ($1::uuid IS NULL OR case_id = $1) AND ($2::text IS NULL OR subject = $2)
+            SELECT audit_id, service, subject, org, roles, action, method, route, case_id, person_id, status, request_id, at,
+                   to_jsonb(disclosed_case_ids) AS disclosed_case_ids, to_jsonb(disclosed_person_ids) AS disclosed_person_ids, query
+            FROM audit.audit_log
+            WHERE ($1::uuid IS NULL OR case_id = $1 OR disclosed_case_ids @> ARRAY[$1::uuid])
+              AND ($7::uuid IS NULL OR person_id = $7 OR disclosed_person_ids @> ARRAY[$7::uuid])
+              AND ($2::text IS NULL OR subject = $2)
               AND ($3::timestamptz IS NULL OR at >= $3) AND ($4::timestamptz IS NULL OR at < $4)
               AND ($5::uuid IS NULL OR (at, audit_id) < (SELECT p.at, p.audit_id FROM audit.audit_log p WHERE p.audit_id = $5))
             ORDER BY at DESC, audit_id DESC LIMIT $6
-            """, [f.caseId, f.subject, f.from, f.to, f.after, f.limit]).map { r in
+            """, [f.caseId, f.subject, f.from, f.to, f.after, f.limit, f.personId]).map { r in
             Entry(auditId: try r.identifier("audit_id"), service: try r.string("service"), subject: try r.string("subject"),
                   org: try r.string("org"), roles: try r.json([String].self, "roles"), action: try r.string("action"),
                   method: try r.string("method"), route: try r.string("route"), caseId: try r.optionalIdentifier("case_id"),
                   personId: try r.optionalIdentifier("person_id"), status: try r.int("status"), requestId: try r.string("request_id"),
-                  at: try r.date("at"))
+                  at: try r.date("at"), disclosedCaseIds: try r.json([Identifier].self, "disclosed_case_ids"),
+                  disclosedPersonIds: try r.json([Identifier].self, "disclosed_person_ids"),
+                  query: try r.optionalString("query") == nil ? nil : try r.json([String: String].self, "query"))
         }
     }
 }

@@ -12,8 +12,8 @@ extension CoordinationApp {
         let errors = body.validate()
         guard errors.isEmpty else { throw Problem.validation(errors) }
         let overrideReason = body.legalBasisOverride?.reason.trimmingCharacters(in: .whitespacesAndNewlines)
-        if overrideReason != nil, !(context.organisation.isCanton && context.principal.hasRole("approver")) {
-            throw Problem.forbidden("only a canton approver may record a legal-basis override")
+        if overrideReason != nil, !AccessPolicy.mayOverrideLegalBasis(context.caller) {
+            throw Problem.forbidden("only an approver of the canton's KSD or DVI records a legal basis in place of consent")
         }
         let cause = cause(context)
         return try host.idempotentWrite(context) { c in
@@ -51,5 +51,35 @@ extension CoordinationApp {
         }
         return .json(Page(items: Array(rows.prefix(page.limit)),
                           nextCursor: rows.count > page.limit ? rows[page.limit - 1].referralId.description : nil))
+    }
+
+    /// `GET /referrals?partner=&status=`: the referrals that concern the caller across cases —
+    /// every one for KSD and DVI, those of its cases for a municipality, those sent to RAV for
+    /// AWA and RAV, those sent to BKS for BKS (`AccessPolicy.referralScope`).
+    func listReferralsInScope(_ context: RequestContext) throws -> HTTPResponse {
+        let request = context.request
+        let page = try Pagination(request)
+        var filter = ReferralStore.Filter(limit: page.limit + 1)
+        filter.after = page.after
+        var errors: [FieldError] = []
+        if let partner = request.query["partner"] {
+            if ConsentRules.partners.contains(partner) { filter.partner = partner } else {
+                errors.append(FieldError(field: "partner", message: "must be one of \(ConsentRules.partners.joined(separator: ", "))"))
+            }
+        }
+        if let status = request.query["status"] {
+            if ReferralStore.statuses.contains(status) { filter.status = status } else {
+                errors.append(FieldError(field: "status", message: "must be one of \(ReferralStore.statuses.joined(separator: ", "))"))
+            }
+        }
+        guard errors.isEmpty else { throw Problem.validation(errors) }
+        filter.scope = AccessPolicy.referralScope(context.organisation)
+        if filter.scope == .none { throw Problem.forbidden("your organisation has no referrals here") }
+        context.recordFilter(["partner": filter.partner, "status": filter.status, "cursor": page.after?.description,
+                              "limit": String(page.limit)])
+        let rows = try host.read { try ReferralStore.list(filter, on: $0) }
+        let items = Array(rows.prefix(page.limit))
+        context.disclose(items.map { DisclosedRecord(caseId: $0.caseId, personId: nil) })
+        return .json(Page(items: items, nextCursor: rows.count > page.limit ? items.last?.referralId.description : nil))
     }
 }

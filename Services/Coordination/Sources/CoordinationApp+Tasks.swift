@@ -22,31 +22,21 @@ extension CoordinationApp {
                 errors.append(FieldError(field: "kind", message: "must be one of \(TaskKind.allCases.map(\.rawValue).joined(separator: ", "))"))
             }
         }
-        var requestedOrg: Organisation?
         if let org = request.query["org"] {
-            if let parsed = Organisation(org) { requestedOrg = parsed; filter.assigneeOrg = org } else {
+            if Organisation(org) != nil { filter.assigneeOrg = org } else {
                 errors.append(FieldError(field: "org", message: "is not an organisation, e.g. municipality:4001"))
             }
         }
         if !errors.isEmpty { throw Problem.validation(errors) }
-        let own = context.organisation
-        if !AccessPolicy.seesEveryCase(own) {
-            if let municipality = AccessPolicy.actingMunicipality(own) {
-                // A municipality sees its own tasks and those of its delegates (and a delegate the same).
-                if let requestedOrg, AccessPolicy.actingMunicipality(requestedOrg) != municipality {
-                    throw Problem.forbidden("your organisation may list only its own tasks")
-                }
-                filter.municipality = municipality
-            } else if own.isCanton {
-                if let requestedOrg, requestedOrg != own { throw Problem.forbidden("your organisation may list only its own tasks") }
-                filter.exactOrg = own.description
-            } else {
-                throw Problem.forbidden("partners have no tasks here")
-            }
-        }
+        // The scope narrows whatever `org` asks for: asking for another office's tasks lists none.
+        filter.scope = AccessPolicy.taskScope(context.organisation)
+        if filter.scope == .none { throw Problem.forbidden("partners have no tasks here") }
+        context.recordFilter(["org": filter.assigneeOrg, "status": filter.status, "kind": filter.kind,
+                              "cursor": page.after?.description, "limit": String(page.limit)])
         let rows = try host.read { try TaskStore.list(filter, on: $0) }
-        return .json(Page(items: Array(rows.prefix(page.limit)),
-                          nextCursor: rows.count > page.limit ? rows[page.limit - 1].taskId.description : nil))
+        let items = Array(rows.prefix(page.limit))
+        context.disclose(items.map { DisclosedRecord(caseId: $0.caseId, personId: nil) })
+        return .json(Page(items: items, nextCursor: rows.count > page.limit ? items.last?.taskId.description : nil))
     }
 
     func completeTask(_ context: RequestContext) throws -> HTTPResponse {
@@ -57,8 +47,10 @@ extension CoordinationApp {
         let cause = cause(context)
         return try host.idempotentWrite(context) { c in
             guard let task = try TaskStore.find(taskId, forUpdate: true, on: c) else { throw Problem.notFound("no task with this id") }
-            guard Self.mayWork(on: task, context.organisation) else {
-                throw Problem.forbidden("this task is assigned to another organisation")
+            context.disclose(caseId: task.caseId)
+            let responsible = try CaseSnapshot.responsibleOrg(task.caseId, on: c)
+            guard AccessPolicy.mayWorkOnTask(context.organisation, assigneeOrg: task.assigneeOrg, responsibleOrg: responsible) else {
+                throw Problem.forbidden("this task is assigned to another organisation, or its case is no longer with yours")
             }
             guard task.status == "open" else { throw Problem.conflict("this task is already done") }
             let done = try TaskStore.complete(task, outcome: body.outcome, notes: body.notes, cause: cause, on: c)
@@ -66,12 +58,4 @@ extension CoordinationApp {
         }
     }
 
-    /// The canton's case managers may complete any task; others those assigned to their
-    /// municipality (or its delegates), or to their own office.
-    static func mayWork(on task: TaskRecord, _ org: Organisation) -> Bool {
-        if AccessPolicy.seesEveryCase(org) { return true }
-        if task.assigneeOrg == org.description { return true }
-        guard let own = AccessPolicy.actingMunicipality(org), let assignee = Organisation(task.assigneeOrg) else { return false }
-        return AccessPolicy.actingMunicipality(assignee) == own
-    }
 }

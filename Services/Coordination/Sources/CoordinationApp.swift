@@ -50,16 +50,17 @@ public final class CoordinationApp: Sendable {
             let purged = try host.write { try AuditLog.purge(olderThanDays: auditRetentionDays, on: $0) }
             if purged > 0 { host.logger.info("audit entries past their retention deleted", ["count": String(purged)]) }
         })
-        host.route("GET", "/cases/{caseId}/dossier") { [self] context in try dossier(context) }
-        host.route("GET", "/tasks") { [self] context in try listTasks(context) }
-        host.route("POST", "/tasks/{taskId}/completion") { [self] context in try completeTask(context) }
-        host.route("POST", "/cases/{caseId}/consents") { [self] context in try recordConsent(context) }
-        host.route("GET", "/cases/{caseId}/consents") { [self] context in try listConsents(context) }
-        host.route("DELETE", "/cases/{caseId}/consents/{consentId}") { [self] context in try withdrawConsent(context) }
-        host.route("POST", "/cases/{caseId}/referrals") { [self] context in try sendReferral(context) }
-        host.route("GET", "/cases/{caseId}/referrals") { [self] context in try listReferrals(context) }
-        host.route("GET", "/reports/ias-indicators", audit: .none) { [self] context in try indicators(context) }
-        host.route("GET", "/audit") { [self] context in try audit(context) }
+        host.route("GET", "/cases/{caseId}/dossier", .readCases) { [self] context in try dossier(context) }
+        host.route("GET", "/tasks", .readCases) { [self] context in try listTasks(context) }
+        host.route("POST", "/tasks/{taskId}/completion", .writeCases) { [self] context in try completeTask(context) }
+        host.route("POST", "/cases/{caseId}/consents", .writeCases) { [self] context in try recordConsent(context) }
+        host.route("GET", "/cases/{caseId}/consents", .readCases) { [self] context in try listConsents(context) }
+        host.route("DELETE", "/cases/{caseId}/consents/{consentId}", .writeCases) { [self] context in try withdrawConsent(context) }
+        host.route("POST", "/cases/{caseId}/referrals", .writeCases) { [self] context in try sendReferral(context) }
+        host.route("GET", "/cases/{caseId}/referrals", .readCases) { [self] context in try listReferrals(context) }
+        host.route("GET", "/referrals", .readCases) { [self] context in try listReferralsInScope(context) }
+        host.route("GET", "/reports/ias-indicators", .readIndicators) { [self] context in try indicators(context) }
+        host.route("GET", "/audit", .readAuditTrail) { [self] context in try audit(context) }
     }
 
     func dossier(_ context: RequestContext) throws -> HTTPResponse {
@@ -69,7 +70,8 @@ public final class CoordinationApp: Sendable {
             throw Problem.notFound("no case with this id")
         }
         // Until the registration arrived only the canton sees the case.
-        try context.requireCaseAccess(responsibleOrg: dossier.responsibleOrg ?? "canton:KSD")
+        try context.requireCaseAccess(responsibleOrg: dossier.responsibleOrg ?? "canton:KSD", caseId: caseId,
+                                      personId: dossier.person?.personId)
         return .json(body: try dossier.json())
     }
 
@@ -83,7 +85,7 @@ public final class CoordinationApp: Sendable {
     /// Locks the case and checks the caller may work on it: 404 unknown, 403 not responsible.
     static func lockAccessibleCase(_ caseId: Identifier, _ context: RequestContext, on c: PostgresConnection) throws -> CaseSnapshot {
         guard let snapshot = try CaseSnapshot.lock(caseId, on: c) else { throw Problem.notFound("no case with this id") }
-        try context.requireCaseAccess(responsibleOrg: snapshot.responsibleOrg)
+        try context.requireCaseAccess(responsibleOrg: snapshot.responsibleOrg, caseId: caseId)
         return snapshot
     }
 
@@ -92,7 +94,7 @@ public final class CoordinationApp: Sendable {
         guard let row = try c.query("SELECT responsible_org FROM cases WHERE case_id = $1", [caseId]).first else {
             throw Problem.notFound("no case with this id")
         }
-        try context.requireCaseAccess(responsibleOrg: try row.string("responsible_org"))
+        try context.requireCaseAccess(responsibleOrg: try row.string("responsible_org"), caseId: caseId)
     }
 
     func cause(_ context: RequestContext) -> Cause {

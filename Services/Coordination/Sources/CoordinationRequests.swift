@@ -59,6 +59,3 @@ struct SendReferralRequest: Decodable {
     }
 }
 
-extension Organisation {
-    var isCanton: Bool { if case .canton = self { return true } else { return false } }
-}

@@ -108,11 +108,9 @@ enum TaskStore {
     }
 
     struct Filter {
+        /// Which tasks the caller may list at all (`AccessPolicy.taskScope`).
+        var scope: AccessPolicy.TaskScope = .none
         var assigneeOrg: String?
-        /// Tasks of this municipality and of its delegates.
-        var municipality: Int?
-        /// A canton office other than KSD/DVI sees only its own tasks.
-        var exactOrg: String?
         var status: String?
         var kind: String?
         var caseId: Identifier?
@@ -126,17 +124,30 @@ enum TaskStore {
         return try c.query(statement.sql, statement.parameters).map(TaskRecord.init)
     }
 
+    /// A municipality lists the tasks assigned to it or its delegates *of the cases it is
+    /// responsible for now*: after a handover the previous municipality no longer lists the
+    /// case's tasks, open or done. An office that sees no cases (AWA, BKS) lists its own.
     static func listQuery(_ f: Filter) -> PostgresStatement {
-        PostgresStatement("""
-            SELECT \(TaskRecord.columns) FROM tasks
-            WHERE ($1::text IS NULL OR assignee_org = $1)
-              AND ($2::text IS NULL OR assignee_org = 'municipality:' || $2 OR assignee_org LIKE 'delegate:%:' || $2)
-              AND ($3::text IS NULL OR assignee_org = $3)
-              AND ($4::text IS NULL OR status = $4)
-              AND ($5::text IS NULL OR kind = $5)
-              AND ($6::uuid IS NULL OR case_id = $6)
-              AND ($7::uuid IS NULL OR (opened_at, task_id) < (SELECT p.opened_at, p.task_id FROM tasks p WHERE p.task_id = $7))
-            ORDER BY opened_at DESC, task_id DESC LIMIT $8
-            """, [f.assigneeOrg, f.municipality.map(String.init), f.exactOrg, f.status, f.kind, f.caseId, f.after, f.limit])
+        var municipality: String?, office: String?, nothing = false
+        switch f.scope {
+        case .every: break
+        case .municipality(let bfs): municipality = String(bfs)
+        case .office(let org): office = org
+        case .none: nothing = true
+        }
+        return PostgresStatement("""
+            SELECT \(TaskRecord.columns) FROM tasks t
+            WHERE NOT $9::boolean
+              AND ($1::text IS NULL OR t.assignee_org = $1)
+              AND ($2::text IS NULL OR ((t.assignee_org = 'municipality:' || $2 OR t.assignee_org LIKE 'delegate:%:' || $2)
+                   AND EXISTS (SELECT 1 FROM cases c WHERE c.case_id = t.case_id
+                               AND (c.responsible_org = 'municipality:' || $2 OR c.responsible_org LIKE 'delegate:%:' || $2))))
+              AND ($3::text IS NULL OR t.assignee_org = $3)
+              AND ($4::text IS NULL OR t.status = $4)
+              AND ($5::text IS NULL OR t.kind = $5)
+              AND ($6::uuid IS NULL OR t.case_id = $6)
+              AND ($7::uuid IS NULL OR (t.opened_at, t.task_id) < (SELECT p.opened_at, p.task_id FROM tasks p WHERE p.task_id = $7))
+            ORDER BY t.opened_at DESC, t.task_id DESC LIMIT $8
+            """, [f.assigneeOrg, municipality, office, f.status, f.kind, f.caseId, f.after, f.limit, nothing])
     }
 }

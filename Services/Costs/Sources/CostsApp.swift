@@ -39,12 +39,12 @@ public final class CostsApp: Sendable {
         host.subscribe(EventSubscription(name: "cases", topics: Self.consumedTopics) { envelope, connection in
             try handlers.apply(envelope, on: connection)
         })
-        host.route("POST", "/cost-approvals") { [self] context in try requestApproval(context) }
-        host.route("GET", "/cost-approvals") { [self] context in try listApprovals(context) }
-        host.route("GET", "/cost-approvals/{approvalId}") { [self] context in try getApproval(context) }
-        host.route("POST", "/cost-approvals/{approvalId}/decision") { [self] context in try decide(context) }
-        host.route("POST", "/cost-approvals/{approvalId}/charges") { [self] context in try bookCharge(context) }
-        host.route("GET", "/cases/{caseId}/budget") { [self] context in try budget(context) }
+        host.route("POST", "/cost-approvals", .writeCases) { [self] context in try requestApproval(context) }
+        host.route("GET", "/cost-approvals", .readCases) { [self] context in try listApprovals(context) }
+        host.route("GET", "/cost-approvals/{approvalId}", .readCases) { [self] context in try getApproval(context) }
+        host.route("POST", "/cost-approvals/{approvalId}/decision", .decideCosts) { [self] context in try decide(context) }
+        host.route("POST", "/cost-approvals/{approvalId}/charges", .writeCases) { [self] context in try bookCharge(context) }
+        host.route("GET", "/cases/{caseId}/budget", .readCases) { [self] context in try budget(context) }
     }
 
     // MARK: Helpers
@@ -59,7 +59,7 @@ public final class CostsApp: Sendable {
     @discardableResult
     func requireCase(_ caseId: Identifier, _ context: RequestContext, on c: PostgresConnection) throws -> CaseRegistry.Entry {
         guard let entry = try CaseRegistry.find(caseId, on: c) else { throw Problem.notFound("no case with this id") }
-        try context.requireCaseAccess(responsibleOrg: entry.responsibleOrg)
+        try context.requireCaseAccess(responsibleOrg: entry.responsibleOrg, caseId: caseId)
         return entry
     }
 
@@ -71,7 +71,7 @@ public final class CostsApp: Sendable {
     /// The approval, locked, after the access check on its case and the If-Match check.
     func lockApproval(_ id: Identifier, _ context: RequestContext, on c: PostgresConnection) throws -> ApprovalRecord {
         guard let approval = try CostsStore.approval(id, lock: true, on: c) else { throw Problem.notFound("no cost approval with this id") }
-        if case .canton = context.organisation {} else { try requireCase(approval.caseId, context, on: c) }
+        try requireCase(approval.caseId, context, on: c)
         if let expected = context.request.header("If-Match"), expected != "*", expected != approval.etag {
             throw Problem.conflict("the cost approval was changed in the meantime (current version \(approval.etag)); reload it")
         }
@@ -128,10 +128,8 @@ public final class CostsApp: Sendable {
         }
     }
 
+    /// Only approvers of KSD or DVI get here (`Operation.decideCosts`).
     func decide(_ context: RequestContext) throws -> HTTPResponse {
-        guard case .canton = context.organisation, context.principal.hasRole("approver") else {
-            throw Problem.forbidden("only the canton's approvers decide cost approvals")
-        }
         let id = try approvalId(context)
         let body = try context.request.decode(DecideApproval.self)
         return try host.idempotentWrite(context) { c in
@@ -210,7 +208,7 @@ public final class CostsApp: Sendable {
         let id = try approvalId(context)
         return try host.read { c in
             guard let approval = try CostsStore.approval(id, on: c) else { throw Problem.notFound("no cost approval with this id") }
-            if case .canton = context.organisation {} else { try requireCase(approval.caseId, context, on: c) }
+            try requireCase(approval.caseId, context, on: c)
             return try approvalResponse(id, on: c)
         }
     }
@@ -231,17 +229,19 @@ public final class CostsApp: Sendable {
         }
         guard errors.isEmpty else { throw Problem.validation(errors) }
         var municipality: Int?
-        if case .canton = context.organisation {} else {
-            guard let own = AccessPolicy.actingMunicipality(context.organisation) else {
-                throw Problem.forbidden("your organisation has no access to cost approvals")
-            }
-            municipality = own
+        switch AccessPolicy.caseScope(context.organisation) {
+        case .every: break
+        case .municipality(let own): municipality = own
+        case .none: throw Problem.forbidden("your organisation has no access to cost approvals")
         }
+        context.recordFilter(["status": status?.rawValue, "caseId": caseId?.description, "cursor": page.after?.description,
+                              "limit": String(page.limit)])
         let rows = try host.read { c in
             try CostsStore.search(status: status, caseId: caseId, municipality: municipality, after: page.after, limit: page.limit + 1, on: c)
         }
-        return .json(Page(items: Array(rows.prefix(page.limit)),
-                          nextCursor: rows.count > page.limit ? rows[page.limit - 1].approvalId.description : nil))
+        let items = Array(rows.prefix(page.limit))
+        context.disclose(items.map { DisclosedRecord(caseId: $0.caseId, personId: nil) })
+        return .json(Page(items: items, nextCursor: rows.count > page.limit ? items.last?.approvalId.description : nil))
     }
 
     func budget(_ context: RequestContext) throws -> HTTPResponse {

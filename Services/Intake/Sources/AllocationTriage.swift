@@ -26,7 +26,8 @@ struct AllocationTriage {
     }
 
     /// The answer for one row. For `duplicate`, personId and caseId name the person already
-    /// registered (in the database, or by row `duplicateOfRow` of the same list).
+    /// registered (in the database, or by row `duplicateOfRow` of the same list) when the caller
+    /// reaches that case; otherwise `contact` says whom to ask (see `KnownPerson`).
     struct RowResult: Encodable, Sendable {
         var row: Int
         var outcome: Outcome
@@ -35,6 +36,14 @@ struct AllocationTriage {
         var duplicateOfRow: Int?
         var problems: [RowProblem]?
         var candidates: [JSONValue]?
+        var withheldCandidates: Int?
+        var contact: String?
+        /// Every registered person the row was matched with, named or not: for the audit record.
+        var matched: [RegisteredIdentity] = []
+
+        enum CodingKeys: String, CodingKey {
+            case row, outcome, personId, caseId, duplicateOfRow, problems, candidates, withheldCandidates, contact
+        }
     }
 
     /// A row to insert, with the ids it will get.
@@ -77,24 +86,36 @@ struct AllocationTriage {
             }
             let zemis = body.zemisNumber.map(Validation.normalizedZemis)
             if let zemis, let existing = known.byZemis[zemis] {
-                results.append(RowResult(row: index, outcome: .duplicate, personId: existing.personId, caseId: existing.caseId,
-                                         problems: [RowProblem(field: "zemisNumber", reason: "a person with this ZEMIS number is already registered")]))
+                var result = RowResult(row: index, outcome: .duplicate,
+                                       problems: [RowProblem(field: "zemisNumber", reason: "a person with this ZEMIS number is already registered")],
+                                       matched: [existing])
+                if AccessPolicy.mayAccessCase(organisation, responsibleOrg: existing.responsibleOrg) {
+                    result.personId = existing.personId
+                    result.caseId = existing.caseId
+                } else {
+                    result.contact = KnownPerson.contact
+                    result.problems = [RowProblem(field: "zemisNumber", reason: "a person with this ZEMIS number is already registered with another office; contact \(KnownPerson.contact)")]
+                }
+                results.append(result)
                 continue
             }
             if let zemis, let earlier = plannedByZemis[zemis] {
                 results.append(RowResult(row: index, outcome: .duplicate, personId: earlier.identity.personId,
                                          caseId: earlier.identity.caseId, duplicateOfRow: earlier.row,
-                                         problems: [RowProblem(field: "zemisNumber", reason: "row \(earlier.row) of this list has the same ZEMIS number")]))
+                                         problems: [RowProblem(field: "zemisNumber", reason: "row \(earlier.row) of this list has the same ZEMIS number")],
+                                         matched: [earlier.identity]))
                 continue
             }
             let pool = (known.byBirthDate[body.dateOfBirth] ?? []) + (plannedByBirthDate[body.dateOfBirth] ?? [])
             let candidates = DuplicateCheck.likelyDuplicates(of: body, among: pool)
             if !candidates.isEmpty, body.duplicateOverride == nil {
+                let described = DuplicateCheck.described(candidates, for: organisation)
                 results.append(RowResult(
                     row: index, outcome: .possible_duplicate,
                     problems: [RowProblem(field: "duplicateOverride.reason",
                                        reason: "a person with the same date of birth and a similar name is already registered; check the candidates, or send the row again with duplicateOverride.reason")],
-                    candidates: DuplicateCheck.described(candidates, for: organisation)))
+                    candidates: described.visible, withheldCandidates: described.withheld > 0 ? described.withheld : nil,
+                    contact: described.withheld > 0 ? KnownPerson.contact : nil, matched: candidates.map(\.0)))
                 continue
             }
             let registration = Registration(row: index, request: body, zemis: zemis, personId: makeIdentifier(), caseId: makeIdentifier())

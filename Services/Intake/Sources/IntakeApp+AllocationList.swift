@@ -24,6 +24,7 @@ extension IntakeApp {
         let triage = AllocationTriage(today: CalendarDate.today(), organisation: context.organisation)
         let actor = context.actor
         let correlation = host.correlationId(for: request)
+        context.recordFilter(["listRef": list.listRef])
 
         var attempt = 0
         while true {
@@ -47,6 +48,8 @@ extension IntakeApp {
                         try EventEnvelope(person.registeredEvent, subject: person.caseId.description, actor: actor, correlationid: correlation)
                     }
                     try Outbox.append(events, to: Topics.intake, on: connection)
+                    context.disclose(persons.map { DisclosedRecord(caseId: $0.caseId, personId: $0.personId) }
+                        + rows.flatMap(\.matched).map { DisclosedRecord(caseId: $0.caseId, personId: $0.personId) })
                     return .json(result)
                 }
             } catch let error as PostgresError where error.isUniqueViolation && error.constraint == "persons_zemis_number_key" && attempt < 3 {

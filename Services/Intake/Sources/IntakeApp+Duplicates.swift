@@ -13,9 +13,37 @@ extension IntakeApp {
         let pool = try PersonLifecycleStore.sameBirthDate(body.dateOfBirth, on: connection).map(\.identity)
         let candidates = DuplicateCheck.likelyDuplicates(of: body, among: pool)
         guard !candidates.isEmpty, body.duplicateOverride == nil else { return }
+        context.disclose(candidates.map { DisclosedRecord(caseId: $0.0.caseId, personId: $0.0.personId) })
+        let described = DuplicateCheck.described(candidates, for: context.organisation)
         throw Problem.conflict(
-            "a person with the same date of birth and a similar name is already registered; check the candidates, or register anyway with duplicateOverride.reason",
-            extensions: ["candidates": .array(DuplicateCheck.described(candidates, for: context.organisation))])
+            "a person with the same date of birth and a similar name is already registered; check the candidates, or register anyway with duplicateOverride.reason"
+                + (described.withheld > 0 ? "; \(KnownPerson.otherOffices(described.withheld))" : ""),
+            extensions: described.extensions)
+    }
+}
+
+/// What a caller learns of a person who is registered already: the record itself when the
+/// caller reaches that case; otherwise only that the person is known and whom to contact,
+/// never the identifiers, birth date or similarity score of another office's case. The handler
+/// declares every match for the audit record either way.
+enum KnownPerson {
+    static var contact: String { AccessPolicy.contactForOtherOfficesCases.description }
+
+    static func otherOffices(_ count: Int) -> String {
+        (count == 1 ? "1 more person is" : "\(count) more persons are")
+            + " registered with another office; contact \(contact) (the cantonal social service), which sees every case and can hand it over"
+    }
+
+    /// The 409 for a ZEMIS number that is registered already.
+    static func zemisConflict(_ existing: RegisteredIdentity, context: RequestContext,
+                              detail: String = "a person with this ZEMIS number is already registered") -> Problem {
+        context.disclose(caseId: existing.caseId, personId: existing.personId)
+        guard AccessPolicy.mayAccessCase(context.organisation, responsibleOrg: existing.responsibleOrg) else {
+            return Problem.conflict("\(detail) with another office; contact \(contact) (the cantonal social service), which sees every case and can hand it over",
+                                    extensions: ["contact": .string(contact)])
+        }
+        return Problem.conflict(detail, extensions: ["existingPersonId": .string(existing.personId.description),
+                                                     "existingCaseId": .string(existing.caseId.description)])
     }
 }
 
@@ -62,21 +90,30 @@ enum DuplicateCheck {
         }.sorted { $0.1 > $1.1 }
     }
 
-    /// The candidates as the API shows them (at most 20).
-    static func described(_ candidates: [(RegisteredIdentity, Double)], for organisation: Organisation) -> [JSONValue] {
-        candidates.prefix(20).map { person, score in
-            var entry: [String: JSONValue] = [
-                "personId": .string(person.personId.description), "caseId": .string(person.caseId.description),
-                "dateOfBirth": .string(person.dateOfBirth.description), "similarity": .number((score * 100).rounded() / 100),
-            ]
-            // Names of another municipality's case are not disclosed; the ids suffice to ask the canton.
-            if AccessPolicy.mayAccessCase(organisation, responsibleOrg: person.responsibleOrg) {
-                entry["givenName"] = .string(person.givenName)
-                entry["familyName"] = .string(person.familyName)
-            } else {
-                entry["namesWithheld"] = .bool(true)
+    /// The candidates as the API shows them: those of cases the caller reaches in full (at
+    /// most 20), the others only counted.
+    struct Described {
+        var visible: [JSONValue]
+        var withheld: Int
+
+        /// `candidates`, and with withheld ones their number and whom to contact.
+        var extensions: [String: JSONValue] {
+            var result: [String: JSONValue] = ["candidates": .array(visible)]
+            if withheld > 0 {
+                result["withheldCandidates"] = .number(Double(withheld))
+                result["contact"] = .string(KnownPerson.contact)
             }
-            return .object(entry)
+            return result
         }
+    }
+
+    static func described(_ candidates: [(RegisteredIdentity, Double)], for organisation: Organisation) -> Described {
+        let reachable = candidates.filter { AccessPolicy.mayAccessCase(organisation, responsibleOrg: $0.0.responsibleOrg) }
+        let visible = reachable.prefix(20).map { person, score -> JSONValue in
+            .object(["personId": .string(person.personId.description), "caseId": .string(person.caseId.description),
+                     "givenName": .string(person.givenName), "familyName": .string(person.familyName),
+                     "dateOfBirth": .string(person.dateOfBirth.description), "similarity": .number((score * 100).rounded() / 100)])
+        }
+        return Described(visible: visible, withheld: candidates.count - reachable.count)
     }
 }

@@ -32,8 +32,7 @@ extension IntakeApp {
             guard !changes.isEmpty else { return .json(person, headers: [("ETag", person.etag)]) }
             if let zemis = changes["zemisNumber"]?.stringValue, let other = try PersonStore.findByZemis(zemis, on: connection),
                other.personId != person.personId {
-                throw Problem.conflict("another person is registered with this ZEMIS number",
-                                       extensions: ["existingPersonId": .string(other.personId.description)])
+                throw KnownPerson.zemisConflict(other.identity, context: context, detail: "another person is registered with this ZEMIS number")
             }
             let corrected = try PersonLifecycleStore.correct(personId, body, on: connection)
             try publish(PersonDataCorrected(personId: personId, caseId: person.caseId, changes: changes, version: corrected.version),
@@ -75,7 +74,8 @@ extension IntakeApp {
         return try host.idempotentWrite(context) { connection in
             guard let person = try PersonLifecycleStore.lock(personId, on: connection) else { throw Problem.notFound("no person with this id") }
             guard let current = Organisation(person.responsibleOrg) else { throw UnexpectedStoredValue(column: "responsible_org") }
-            guard Self.mayTransfer(context.organisation, currentlyResponsible: current) else {
+            context.disclose(caseId: person.caseId, personId: person.personId)
+            guard AccessPolicy.mayHandOver(context.organisation, currentlyResponsible: current) else {
                 throw Problem.forbidden("only the canton or the currently responsible municipality hands a case over")
             }
             guard !person.isClosed else { throw Problem.conflict("the case is closed; it cannot change hands") }
@@ -91,20 +91,12 @@ extension IntakeApp {
         }
     }
 
-    /// The canton steers every case; a municipality hands over only what it is responsible for
-    /// (its delegates do the work but do not give the case away).
-    static func mayTransfer(_ org: Organisation, currentlyResponsible: Organisation) -> Bool {
-        if AccessPolicy.seesEveryCase(org) { return true }
-        guard case .municipality(let bfs) = org else { return false }
-        return AccessPolicy.actingMunicipality(currentlyResponsible) == bfs
-    }
-
     func responsibilityHistory(_ context: RequestContext) throws -> HTTPResponse {
         let personId = try Self.personId(context.request)
         let page = try Pagination(context.request)
         let rows = try host.read { connection -> [PersonLifecycleStore.Transfer] in
             guard let person = try PersonStore.find(personId, on: connection) else { throw Problem.notFound("no person with this id") }
-            try context.requireCaseAccess(responsibleOrg: person.responsibleOrg)
+            try context.requireCaseAccess(responsibleOrg: person.responsibleOrg, caseId: person.caseId, personId: person.personId)
             return try PersonLifecycleStore.transfers(of: personId, after: page.after, limit: page.limit + 1, on: connection)
         }
         return .json(Page(items: Array(rows.prefix(page.limit)),
@@ -163,19 +155,21 @@ extension IntakeApp {
         }
         let page = try Pagination(context.request)
         var municipality: Int?
-        if !AccessPolicy.seesEveryCase(context.organisation) {
-            guard let own = AccessPolicy.actingMunicipality(context.organisation) else {
-                throw Problem.forbidden("your organisation has no access to persons")
-            }
-            municipality = own
+        switch AccessPolicy.caseScope(context.organisation) {
+        case .every: break
+        case .municipality(let own): municipality = own
+        case .none: throw Problem.forbidden("your organisation has no access to persons")
         }
+        context.recordFilter(["householdId": householdId.description, "cursor": page.after?.description, "limit": String(page.limit)])
         let rows = try host.read {
             try PersonLifecycleStore.household(householdId, municipality: municipality, after: page.after, limit: page.limit + 1, on: $0)
         }
         // Members of other municipalities' cases stay invisible; a household without a visible member is unknown.
         guard !rows.isEmpty || page.after != nil else { throw Problem.notFound("no household with members you may see") }
-        return .json(HouseholdPage(householdId: householdId, items: Array(rows.prefix(page.limit)),
-                                   nextCursor: rows.count > page.limit ? rows[page.limit - 1].personId.description : nil))
+        let items = Array(rows.prefix(page.limit))
+        context.disclose(items.map { DisclosedRecord(caseId: $0.caseId, personId: $0.personId) })
+        return .json(HouseholdPage(householdId: householdId, items: items,
+                                   nextCursor: rows.count > page.limit ? items.last?.personId.description : nil))
     }
 
     struct HouseholdPage: Encodable {
@@ -189,7 +183,7 @@ extension IntakeApp {
     /// Locks the person, then answers 404 / 403 / 409 (closed) before anything changes.
     func lockAccessibleOpenCase(_ personId: Identifier, context: RequestContext, on connection: PostgresConnection) throws -> PersonRecord {
         guard let person = try PersonLifecycleStore.lock(personId, on: connection) else { throw Problem.notFound("no person with this id") }
-        try context.requireCaseAccess(responsibleOrg: person.responsibleOrg)
+        try context.requireCaseAccess(responsibleOrg: person.responsibleOrg, caseId: person.caseId, personId: person.personId)
         guard !person.isClosed else {
             throw Problem.conflict("the case was closed on \(person.closedOn!); it refuses further changes")
         }

@@ -42,18 +42,18 @@ public final class IntakeApp: Sendable {
     }
 
     public func register() {
-        host.route("POST", "/persons") { [self] context in try registerPerson(context) }
-        host.route("GET", "/persons") { [self] context in try searchPersons(context) }
-        host.route("POST", "/allocation-lists", maxBodyBytes: allocationListMaxBodyBytes) { [self] context in
+        host.route("POST", "/persons", .writeCases) { [self] context in try registerPerson(context) }
+        host.route("GET", "/persons", .readCases) { [self] context in try searchPersons(context) }
+        host.route("POST", "/allocation-lists", .writeCases, maxBodyBytes: allocationListMaxBodyBytes) { [self] context in
             try registerAllocationList(context)
         }
-        host.route("GET", "/persons/{personId}") { [self] context in try getPerson(context) }
-        host.route("PATCH", "/persons/{personId}") { [self] context in try correctPerson(context) }
-        host.route("POST", "/persons/{personId}/regularization") { [self] context in try regularize(context) }
-        host.route("POST", "/persons/{personId}/responsibility") { [self] context in try transferResponsibility(context) }
-        host.route("GET", "/persons/{personId}/responsibility") { [self] context in try responsibilityHistory(context) }
-        host.route("POST", "/persons/{personId}/closure") { [self] context in try closeCase(context) }
-        host.route("GET", "/households/{householdId}") { [self] context in try household(context) }
+        host.route("GET", "/persons/{personId}", .readCases) { [self] context in try getPerson(context) }
+        host.route("PATCH", "/persons/{personId}", .writeCases) { [self] context in try correctPerson(context) }
+        host.route("POST", "/persons/{personId}/regularization", .writeCases) { [self] context in try regularize(context) }
+        host.route("POST", "/persons/{personId}/responsibility", .writeCases) { [self] context in try transferResponsibility(context) }
+        host.route("GET", "/persons/{personId}/responsibility", .readCases) { [self] context in try responsibilityHistory(context) }
+        host.route("POST", "/persons/{personId}/closure", .writeCases) { [self] context in try closeCase(context) }
+        host.route("GET", "/households/{householdId}", .readCases) { [self] context in try household(context) }
         host.schedule(ScheduledJob(name: "auto-closure", intervalSeconds: autoClosureIntervalSeconds) { [self] in
             let closed = try closeCasesPastMaximumDuration(today: CalendarDate.today())
             if closed > 0 { host.logger.info("cases closed after the maximum duration", ["count": String(closed)]) }
@@ -74,9 +74,7 @@ public final class IntakeApp: Sendable {
         let zemis = body.zemisNumber.map(Validation.normalizedZemis)
         return try host.idempotentWrite(context) { connection in
             if let zemis, let existing = try PersonStore.findByZemis(zemis, on: connection) {
-                throw Problem.conflict("a person with this ZEMIS number is already registered",
-                                       extensions: ["existingPersonId": .string(existing.personId.description),
-                                                    "existingCaseId": .string(existing.caseId.description)])
+                throw KnownPerson.zemisConflict(existing.identity, context: context)
             }
             try checkForLikelyDuplicates(body, context: context, on: connection)
             let person: PersonRecord
@@ -89,6 +87,7 @@ public final class IntakeApp: Sendable {
             try host.publish(try EventEnvelope(person.registeredEvent, subject: person.caseId.description, actor: actor,
                                                correlationid: host.correlationId(for: request)),
                              to: Topics.intake, on: connection)
+            context.disclose(caseId: person.caseId, personId: person.personId)
             return .json(person, status: 201, headers: [("Location", "/persons/\(person.personId)"), ("ETag", person.etag)])
         }
     }
@@ -96,7 +95,7 @@ public final class IntakeApp: Sendable {
     func getPerson(_ context: RequestContext) throws -> HTTPResponse {
         guard let id = Identifier(try context.request.parameter("personId")) else { throw Problem.notFound("no person with this id") }
         guard let person = try host.read({ try PersonStore.find(id, on: $0) }) else { throw Problem.notFound("no person with this id") }
-        try context.requireCaseAccess(responsibleOrg: person.responsibleOrg)
+        try context.requireCaseAccess(responsibleOrg: person.responsibleOrg, caseId: person.caseId, personId: person.personId)
         return .json(person, headers: [("ETag", person.etag)])
     }
 
@@ -108,14 +107,16 @@ public final class IntakeApp: Sendable {
         filter.familyName = request.query["familyName"]
         filter.responsibleOrg = request.query["responsibleOrg"]
         filter.after = page.after
-        if !AccessPolicy.seesEveryCase(context.organisation) {
-            guard let own = AccessPolicy.actingMunicipality(context.organisation) else {
-                throw Problem.forbidden("your organisation has no access to persons")
-            }
-            filter.municipality = own
+        switch AccessPolicy.caseScope(context.organisation) {
+        case .every: break
+        case .municipality(let own): filter.municipality = own
+        case .none: throw Problem.forbidden("your organisation has no access to persons")
         }
+        context.recordFilter(["zemisNumber": filter.zemisNumber, "familyName": filter.familyName,
+                              "responsibleOrg": filter.responsibleOrg, "cursor": page.after?.description, "limit": String(page.limit)])
         let rows = try host.read { try PersonStore.search(filter, on: $0) }
-        return .json(Page(items: Array(rows.prefix(page.limit)),
-                          nextCursor: rows.count > page.limit ? rows[page.limit - 1].personId.description : nil))
+        let items = Array(rows.prefix(page.limit))
+        context.disclose(items.map { DisclosedRecord(caseId: $0.caseId, personId: $0.personId) })
+        return .json(Page(items: items, nextCursor: rows.count > page.limit ? items.last?.personId.description : nil))
     }
 }

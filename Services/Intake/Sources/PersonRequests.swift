@@ -63,7 +63,7 @@ struct RegisterPersonRequest: Decodable {
     static let notResponsible = "your organisation may register only persons it is responsible for"
 
     func mayBeRegistered(by organisation: Organisation) -> Bool {
-        AccessPolicy.seesEveryCase(organisation) || AccessPolicy.mayAccessCase(organisation, responsibleOrg: effectiveResponsibleOrg)
+        AccessPolicy.mayAccessCase(organisation, responsibleOrg: effectiveResponsibleOrg)
     }
 }
 

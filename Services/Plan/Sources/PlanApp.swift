@@ -41,15 +41,15 @@ public final class PlanApp: Sendable {
         host.schedule(ScheduledJob(name: "overdue-reviews", intervalSeconds: reviewCheckIntervalSeconds) { [self] in
             try flagOverdueReviews(today: CalendarDate.today())
         })
-        host.route("GET", "/catalog/measures", audit: .none) { [self] context in try catalogMeasures(context) }
-        host.route("GET", "/catalog/pathways", audit: .none) { [self] context in try catalogPathways(context) }
-        host.route("GET", "/cases/{caseId}/plan") { [self] context in try getPlan(context) }
-        host.route("POST", "/cases/{caseId}/plan/measures") { [self] context in try addMeasure(context) }
-        host.route("POST", "/cases/{caseId}/plan/measures/{measureId}/status") { [self] context in try changeStatus(context) }
-        host.route("POST", "/cases/{caseId}/plan/agreement") { [self] context in try signAgreement(context) }
-        host.route("POST", "/cases/{caseId}/plan/reviews") { [self] context in try recordReview(context) }
-        host.route("GET", "/cases/{caseId}/plan/final-reports") { [self] context in try listFinalReports(context) }
-        host.route("GET", "/cases/{caseId}/plan/final-reports/{reportId}") { [self] context in try getFinalReport(context) }
+        host.route("GET", "/catalog/measures", .readReference) { [self] context in try catalogMeasures(context) }
+        host.route("GET", "/catalog/pathways", .readReference) { [self] context in try catalogPathways(context) }
+        host.route("GET", "/cases/{caseId}/plan", .readCases) { [self] context in try getPlan(context) }
+        host.route("POST", "/cases/{caseId}/plan/measures", .writeCases) { [self] context in try addMeasure(context) }
+        host.route("POST", "/cases/{caseId}/plan/measures/{measureId}/status", .writeCases) { [self] context in try changeStatus(context) }
+        host.route("POST", "/cases/{caseId}/plan/agreement", .writeCases) { [self] context in try signAgreement(context) }
+        host.route("POST", "/cases/{caseId}/plan/reviews", .writeCases) { [self] context in try recordReview(context) }
+        host.route("GET", "/cases/{caseId}/plan/final-reports", .readCases) { [self] context in try listFinalReports(context) }
+        host.route("GET", "/cases/{caseId}/plan/final-reports/{reportId}", .readCases) { [self] context in try getFinalReport(context) }
     }
 
     // MARK: Catalogue
@@ -101,7 +101,7 @@ public final class PlanApp: Sendable {
     @discardableResult
     func requireCase(_ caseId: Identifier, _ context: RequestContext, on c: PostgresConnection) throws -> CaseRegistry.Entry {
         guard let entry = try CaseRegistry.find(caseId, on: c) else { throw Problem.notFound("no case with this id") }
-        try context.requireCaseAccess(responsibleOrg: entry.responsibleOrg)
+        try context.requireCaseAccess(responsibleOrg: entry.responsibleOrg, caseId: caseId)
         return entry
     }
 
