@@ -99,6 +99,16 @@ public enum AccessPolicy {
         /// Tasks assigned to this office itself (AWA, BKS).
         case office(String)
         case none
+
+        /// Whether tasks assigned to `assignee` can be in this scope at all.
+        public func includes(assignee: Organisation) -> Bool {
+            switch self {
+            case .every: return true
+            case .municipality(let own): return AccessPolicy.actingMunicipality(assignee) == own
+            case .office(let own): return assignee.description == own
+            case .none: return false
+            }
+        }
     }
 
     public static func taskScope(_ org: Organisation) -> TaskScope {

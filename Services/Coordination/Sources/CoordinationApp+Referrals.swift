@@ -53,7 +53,7 @@ extension CoordinationApp {
                           nextCursor: rows.count > page.limit ? rows[page.limit - 1].referralId.description : nil))
     }
 
-    /// `GET /referrals?partner=&status=`: the referrals that concern the caller across cases —
+    /// `GET /referrals?partner=&status=&caseId=`: the referrals that concern the caller across cases —
     /// every one for KSD and DVI, those of its cases for a municipality, those sent to RAV for
     /// AWA and RAV, those sent to BKS for BKS (`AccessPolicy.referralScope`).
     func listReferralsInScope(_ context: RequestContext) throws -> HTTPResponse {
@@ -72,10 +72,13 @@ extension CoordinationApp {
                 errors.append(FieldError(field: "status", message: "must be one of \(ReferralStore.statuses.joined(separator: ", "))"))
             }
         }
+        if let text = request.query["caseId"] {
+            if let id = Identifier(text) { filter.caseId = id } else { errors.append(FieldError(field: "caseId", message: "must be a case id")) }
+        }
         guard errors.isEmpty else { throw Problem.validation(errors) }
         filter.scope = AccessPolicy.referralScope(context.organisation)
         if filter.scope == .none { throw Problem.forbidden("your organisation has no referrals here") }
-        context.recordFilter(["partner": filter.partner, "status": filter.status, "cursor": page.after?.description,
+        context.recordFilter(["partner": filter.partner, "status": filter.status, "caseId": filter.caseId?.description, "cursor": page.after?.description,
                               "limit": String(page.limit)])
         let rows = try host.read { try ReferralStore.list(filter, on: $0) }
         let items = Array(rows.prefix(page.limit))

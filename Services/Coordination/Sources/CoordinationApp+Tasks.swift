@@ -28,9 +28,11 @@ extension CoordinationApp {
             }
         }
         if !errors.isEmpty { throw Problem.validation(errors) }
-        // The scope narrows whatever `org` asks for: asking for another office's tasks lists none.
         filter.scope = AccessPolicy.taskScope(context.organisation)
         if filter.scope == .none { throw Problem.forbidden("partners have no tasks here") }
+        if let requested = filter.assigneeOrg.flatMap(Organisation.init), !filter.scope.includes(assignee: requested) {
+            throw Problem.forbidden("your organisation may list only its own tasks")
+        }
         context.recordFilter(["org": filter.assigneeOrg, "status": filter.status, "kind": filter.kind,
                               "cursor": page.after?.description, "limit": String(page.limit)])
         let rows = try host.read { try TaskStore.list(filter, on: $0) }

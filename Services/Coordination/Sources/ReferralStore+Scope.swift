@@ -11,6 +11,7 @@ extension ReferralStore {
         var scope: AccessPolicy.ReferralScope = .none
         var partner: String?
         var status: String?
+        var caseId: Identifier?
         var after: Identifier?
         var limit: Int
     }
@@ -38,8 +39,8 @@ extension ReferralStore {
                    AND (c.responsible_org = 'municipality:' || $2 OR c.responsible_org LIKE 'delegate:%:' || $2)))
               AND ($3::text IS NULL OR (r.partner = $3 AND r.status <> 'awaiting_consent'))
               AND ($4::text IS NULL OR r.partner = $4) AND ($5::text IS NULL OR r.status = $5)
-              AND ($6::uuid IS NULL OR r.referral_id > $6)
+              AND ($6::uuid IS NULL OR r.referral_id > $6) AND ($8::uuid IS NULL OR r.case_id = $8)
             ORDER BY r.referral_id LIMIT $7
-            """, [nothing, municipality, sentTo, f.partner, f.status, f.after, f.limit])
+            """, [nothing, municipality, sentTo, f.partner, f.status, f.after, f.limit, f.caseId])
     }
 }

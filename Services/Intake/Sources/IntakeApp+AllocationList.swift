@@ -12,6 +12,10 @@ extension IntakeApp {
     /// the persons, their PersonRegistered events and the stored answer of an Idempotency-Key
     /// commit together or not at all.
     func registerAllocationList(_ context: RequestContext) throws -> HTTPResponse {
+        // Each row is checked against the caller's scope; an office with no cases at all has no list to send.
+        guard AccessPolicy.caseScope(context.organisation) != .none else {
+            throw Problem.forbidden("your organisation registers no persons")
+        }
         let request = context.request
         let list = try request.decode(AllocationListRequest.self)
         let errors = list.validate()

@@ -1,0 +1,160 @@
+import Foundation
+import XCTest
+
+/// What an answer discloses, and that the audit trail names it: lists and searches record every
+/// case and person they returned with their filter; a conflict never hands another office's
+/// identifiers to a caller who may not see that case, yet is audited with the record it
+/// matched; and tasks follow responsibility across a handover.
+final class DisclosureTests: XCTestCase {
+    nonisolated(unsafe) static var stack: TestStack!
+    let canton = TestEnvironment.token(org: "canton:KSD", subject: "disclosure-ksd")
+    let aarau = TestEnvironment.token(org: "municipality:4001", subject: "disclosure-4001")
+    let baden = TestEnvironment.token(org: "municipality:4021", subject: "disclosure-4021")
+    let auditor = TestEnvironment.token(org: "canton:DVI", roles: ["auditor"], subject: "disclosure-auditor")
+
+    override class func setUp() {
+        super.setUp()
+        stack = TestStack.running(["intake", "coordination"])
+    }
+
+    override class func tearDown() {
+        stack.stop()
+        super.tearDown()
+    }
+
+    private func intake() throws -> RawHTTPClient { try Self.stack.client("intake") }
+
+    private func register(_ body: [String: Any], token: String? = nil) throws -> (personId: String, caseId: String) {
+        let r = try intake().json("POST", "/persons", token: token ?? canton, body: body)
+        XCTAssertEqual(r.status, 201, r.text)
+        let json = try r.json()
+        return (try XCTUnwrap(json["personId"] as? String), try XCTUnwrap(json["caseId"] as? String))
+    }
+
+    /// The audit entries of a case (also those of lists that named it), once `matching` holds.
+    private func auditEntries(caseId: String, within seconds: Double = 30,
+                              matching: @escaping ([[String: Any]]) -> Bool) throws -> [[String: Any]] {
+        let found = try TestStack.eventually(within: seconds) { () -> [[String: Any]]? in
+            let r = try Self.stack.client("coordination").json("GET", "/audit?caseId=\(caseId)&limit=200", token: self.auditor)
+            guard r.status == 200 else { return nil }
+            let items = try r.json()["items"] as? [[String: Any]] ?? []
+            return matching(items) ? items : nil
+        }
+        return try XCTUnwrap(found, "the audit trail of \(caseId) never showed what was expected")
+    }
+
+    func testASearchRecordsEveryPersonItReturnedAndItsFilter() throws {
+        let family = "Search-\(UUID().uuidString.prefix(8))"
+        let first = try register(Fixtures.person(familyName: family, accommodation: "municipal", responsibleOrg: "municipality:4001"))
+        let second = try register(Fixtures.person(givenName: "Yonas", familyName: family, accommodation: "municipal",
+                                                  responsibleOrg: "municipality:4001"))
+        let hidden = try register(Fixtures.person(givenName: "Selam", familyName: family, accommodation: "municipal",
+                                                  responsibleOrg: "municipality:4021"))
+        let sub = "searcher-\(UUID().uuidString.prefix(6))"
+        let search = try intake().json("GET", "/persons?familyName=\(family)", token: TestEnvironment.token(org: "municipality:4001", subject: sub))
+        XCTAssertEqual(search.status, 200, search.text)
+        XCTAssertTrue(search.text.contains(first.personId) && search.text.contains(second.personId))
+        XCTAssertFalse(search.text.contains(hidden.personId), "another municipality's person is not in the answer")
+
+        let entries = try auditEntries(caseId: second.caseId) { items in items.contains { ($0["subject"] as? String) == sub } }
+        let entry = try XCTUnwrap(entries.first { ($0["subject"] as? String) == sub })
+        XCTAssertEqual(entry["route"] as? String, "/persons")
+        XCTAssertEqual(Set(entry["disclosedPersonIds"] as? [String] ?? []), [first.personId, second.personId])
+        XCTAssertEqual(Set(entry["disclosedCaseIds"] as? [String] ?? []), [first.caseId, second.caseId])
+        XCTAssertEqual((entry["query"] as? [String: String])?["familyName"], family)
+        // The person filter finds the same search; the person it did not return is not named.
+        let byPerson = try Self.stack.client("coordination").json("GET", "/audit?personId=\(first.personId)&sub=\(sub)", token: auditor)
+        XCTAssertEqual((try byPerson.json()["items"] as? [Any])?.count, 1)
+        let notReturned = try Self.stack.client("coordination").json("GET", "/audit?caseId=\(hidden.caseId)&sub=\(sub)", token: auditor)
+        XCTAssertEqual((try notReturned.json()["items"] as? [Any])?.count, 0)
+    }
+
+    func testAConflictTellsAnotherOfficeOnlyThatThePersonIsKnownAndWhomToAskAndIsAudited() throws {
+        var body = Fixtures.person(givenName: "Mohammed", familyName: "Known-\(UUID().uuidString.prefix(8))",
+                                   accommodation: "municipal", responsibleOrg: "municipality:4001")
+        body["dateOfBirth"] = "1987-11-23"
+        let existing = try register(body)
+
+        // The same ZEMIS number, registered by another municipality for itself.
+        var again = body
+        again["responsibleOrg"] = "municipality:4021"
+        let sub = "conflict-\(UUID().uuidString.prefix(6))"
+        let zemis = try intake().json("POST", "/persons", token: TestEnvironment.token(org: "municipality:4021", subject: sub), body: again)
+        XCTAssertEqual(zemis.status, 409, zemis.text)
+        let problem = try zemis.json()
+        XCTAssertEqual(problem["contact"] as? String, "canton:KSD")
+        XCTAssertNil(problem["existingPersonId"]); XCTAssertNil(problem["existingCaseId"])
+        for secret in [existing.personId, existing.caseId, "1987-11-23"] {
+            XCTAssertFalse(zemis.text.contains(secret), "the conflict discloses \(secret): \(zemis.text)")
+        }
+        // The responsible municipality is told which record it is.
+        let own = try intake().json("POST", "/persons", token: aarau, body: body)
+        XCTAssertEqual(own.status, 409)
+        XCTAssertEqual(try own.json()["existingPersonId"] as? String, existing.personId)
+
+        // A likely duplicate (same birth date, similar name, another ZEMIS number).
+        var similar = again
+        similar["givenName"] = "Muhammad"
+        similar["zemisNumber"] = Fixtures.zemis()
+        let likely = try intake().json("POST", "/persons", token: baden, body: similar)
+        XCTAssertEqual(likely.status, 409, likely.text)
+        let candidates = try likely.json()
+        XCTAssertEqual((candidates["candidates"] as? [Any])?.count, 0)
+        XCTAssertEqual(candidates["withheldCandidates"] as? Int, 1)
+        XCTAssertEqual(candidates["contact"] as? String, "canton:KSD")
+        for secret in [existing.personId, existing.caseId, "1987-11-23", "similarity", "Mohammed"] {
+            XCTAssertFalse(likely.text.contains(secret), "the conflict discloses \(secret): \(likely.text)")
+        }
+        // The canton sees the candidate in full.
+        let forCanton = try intake().json("POST", "/persons", token: canton, body: similar)
+        XCTAssertEqual(forCanton.status, 409)
+        XCTAssertTrue(forCanton.text.contains(existing.personId))
+
+        // An allocation list of another municipality: the duplicate row names no one.
+        let list = try intake().json("POST", "/allocation-lists", token: baden, body: [
+            "listRef": "DISCLOSE-\(UUID().uuidString.prefix(6))", "allocatedOn": "2026-11-20", "persons": [again],
+        ])
+        XCTAssertEqual(list.status, 200, list.text)
+        let row = try XCTUnwrap((try list.json()["rows"] as? [[String: Any]])?.first)
+        XCTAssertEqual(row["outcome"] as? String, "duplicate")
+        XCTAssertNil(row["personId"]); XCTAssertNil(row["caseId"])
+        XCTAssertEqual(row["contact"] as? String, "canton:KSD")
+        XCTAssertFalse(list.text.contains(existing.personId))
+
+        // The refused registration is audited with the record it matched.
+        let entries = try auditEntries(caseId: existing.caseId) { items in items.contains { ($0["subject"] as? String) == sub } }
+        let entry = try XCTUnwrap(entries.first { ($0["subject"] as? String) == sub })
+        XCTAssertEqual(entry["status"] as? Int, 409)
+        XCTAssertEqual(entry["route"] as? String, "/persons")
+        XCTAssertEqual(entry["personId"] as? String, existing.personId)
+    }
+
+    func testAfterAHandoverThePreviousMunicipalityNoLongerListsTheCasesTasks() throws {
+        let person = try register(Fixtures.person(familyName: "Tasks-\(UUID().uuidString.prefix(8))"))
+        let coordination = try Self.stack.client("coordination")
+        func tasks(_ token: String) throws -> [[String: Any]] {
+            let r = try coordination.json("GET", "/tasks?limit=200", token: token)
+            XCTAssertEqual(r.status, 200, r.text)
+            return (try r.json()["items"] as? [[String: Any]] ?? []).filter { ($0["caseId"] as? String) == person.caseId }
+        }
+        func transfer(to org: String, reason: String, token: String) throws {
+            let r = try intake().json("POST", "/persons/\(person.personId)/responsibility", token: token,
+                                      body: ["toOrg": org, "effectiveOn": "2026-11-20", "reason": reason])
+            XCTAssertEqual(r.status, 200, r.text)
+        }
+        try transfer(to: "municipality:4001", reason: "assignment", token: canton)
+        let handover = try XCTUnwrap(try TestStack.eventually(within: 20) { try tasks(self.aarau).first }, "no task for 4001")
+        let taskId = try XCTUnwrap(handover["taskId"] as? String)
+        let done = try coordination.json("POST", "/tasks/\(taskId)/completion", token: aarau, body: ["outcome": "taken_over"])
+        XCTAssertEqual(done.status, 200, done.text)
+
+        try transfer(to: "municipality:4021", reason: "relocation", token: aarau)
+        XCTAssertNotNil(try TestStack.eventually(within: 20) { try tasks(self.baden).isEmpty ? nil : true }, "no task for 4021")
+        XCTAssertEqual(try tasks(aarau).count, 0, "the previous municipality still lists the case's tasks")
+        let filtered = try coordination.json("GET", "/tasks?org=municipality:4001&status=done&limit=200", token: aarau)
+        XCTAssertFalse(filtered.text.contains(person.caseId))
+        let newTask = try XCTUnwrap(try tasks(baden).first?["taskId"] as? String)
+        XCTAssertEqual(try coordination.json("POST", "/tasks/\(newTask)/completion", token: aarau, body: ["outcome": "taken_over"]).status, 403)
+        XCTAssertGreaterThanOrEqual(try tasks(canton).count, 2, "the canton keeps seeing every task of the case")
+    }
+}
