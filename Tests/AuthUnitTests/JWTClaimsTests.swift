@@ -15,7 +15,7 @@ final class JWTClaimsTests: XCTestCase {
     }
 
     func testRequiredClaimsMustBePresent() throws {
-        for name in ["sub", "org", "roles", "exp"] {
+        for name in ["sub", "org", "roles", "exp", "iat"] {
             try assertClaims { $0[name] = nil }
         }
     }
