@@ -46,8 +46,11 @@ var targets: [Target] = [
 
     // MARK: Tests — unit (pure logic), integration (real PostgreSQL and broker), end to end (running services)
     .testTarget(name: "RuntimeUnitTests", dependencies: ["IASRuntime"], path: "Tests/RuntimeUnitTests"),
+    // Runs the tests' identity provider (Tests/TestIdentityProvider/idp.py: PyJWT and
+    // cryptography sign the tokens and write the JWKS files).
+    .target(name: "TestIdentityProvider", dependencies: ["IASRuntime"], path: "Tests/TestIdentityProvider", exclude: ["idp.py"]),
     .testTarget(
-        name: "AuthUnitTests", dependencies: ["IASAuth", "IASTokenSigning", "IASRuntime"],
+        name: "AuthUnitTests", dependencies: ["IASAuth", "IASTokenSigning", "IASRuntime", "TestIdentityProvider"],
         path: "Tests/AuthUnitTests"),
     .testTarget(name: "HTTPUnitTests", dependencies: ["IASRuntime", "IASHTTP"], path: "Tests/HTTPUnitTests"),
     .testTarget(
@@ -66,7 +69,7 @@ var targets: [Target] = [
         dependencies: ["IASRuntime", "IASPostgres", "IASKafka", "IASMessaging"],
         path: "Tests/MessagingIntegrationTests"),
     .testTarget(
-        name: "EndToEndTests", dependencies: ["IASRuntime", "IASAuth", "IASTokenSigning", "IASKafka", "IASMessaging"],
+        name: "EndToEndTests", dependencies: ["IASRuntime", "IASAuth", "IASTokenSigning", "IASKafka", "IASMessaging", "TestIdentityProvider"],
         path: "Tests/EndToEndTests"),
 ]
 
