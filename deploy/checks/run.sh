@@ -86,6 +86,7 @@ run_check k8s-network "$PY" "$CHECKS/deploy_checks.py" k8s-network --base "$BASE
 
 # ---- image and scripts
 run_check dockerfile "$PY" "$CHECKS/deploy_checks.py" dockerfile --hadolint "$BIN/hadolint"
+run_check image-tools "$PY" "$CHECKS/deploy_checks.py" image-tools
 shell_scripts() {
   "$BIN/shellcheck" deploy/postgres/init-databases.sh deploy/k8s/base/create-topics.sh deploy/docker/ias-probe deploy/checks/*.sh >&2 || return 1
   echo "init-databases.sh, create-topics.sh, ias-probe and the check scripts pass shellcheck"
