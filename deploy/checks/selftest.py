@@ -217,6 +217,47 @@ MANIFEST_FAULTS = [
 ]
 
 
+def _jwks_mount(docs: list, name: str) -> dict:
+    return next(m for m in _container(docs, name)["volumeMounts"] if m["name"] == "jwks")
+
+
+def _jwks_volume(docs: list, name: str) -> dict:
+    return next(v for v in _deployment(docs, name)["spec"]["template"]["spec"]["volumes"] if v["name"] == "jwks")
+
+
+def _replace_volume(volume: dict, replacement: dict) -> None:
+    volume.clear()
+    volume.update(replacement)
+
+
+# Faults in the production form of identity: (docker-compose.yml, deploy/compose.idp.yml, overlay).
+IDENTITY_FAULTS = [
+    ("the JWKS file mounted by subPath", "single file",
+     lambda c, i, d: _jwks_mount(d, "ias-intake").update({"mountPath": "/etc/ias/jwks/jwks.json", "subPath": "jwks.json"})),
+    ("an HS256 secret from a Secret in production", "accepts no HS256 secret",
+     lambda c, i, d: _container(d, "ias-costs")["env"].append(
+         {"name": "IAS_JWT_SECRET", "valueFrom": {"secretKeyRef": {"name": "ias-jwt", "key": "secret"}}})),
+    ("the overlay runs as development", "not production",
+     lambda c, i, d: _config_map(d)["data"].__setitem__("IAS_ENVIRONMENT", "development")),
+    ("no issuer in the overlay", "IAS_JWT_ISSUER is empty",
+     lambda c, i, d: _config_map(d)["data"].__setitem__("IAS_JWT_ISSUER", "")),
+    ("the JWKS directory is not a ConfigMap", "not a ConfigMap volume",
+     lambda c, i, d: _replace_volume(_jwks_volume(d, "ias-plan"), {"name": "jwks", "emptyDir": {}})),
+    ("the JWKS ConfigMap is optional", "optional",
+     lambda c, i, d: _jwks_volume(d, "ias-assessment")["configMap"].__setitem__("optional", True)),
+    ("compose.idp.yml bind-mounts the file itself", "single file",
+     lambda c, i, d: i["services"]["intake"].__setitem__("volumes", ["./jwks/jwks.json:/etc/ias/jwks/jwks.json:ro"])),
+    ("compose.idp.yml keeps the HS256 secret", "accepts no HS256 secret",
+     lambda c, i, d: i["services"]["costs"].__setitem__(
+         "environment", {**i["services"]["costs"]["environment"], "IAS_JWT_SECRET": "${IAS_JWT_SECRET}"})),
+    ("compose.idp.yml without a sure audience", "may be empty",
+     lambda c, i, d: i["services"]["plan"].__setitem__(
+         "environment", {**i["services"]["plan"]["environment"], "IAS_JWT_AUDIENCE": "${IAS_JWT_AUDIENCE}"})),
+    ("the compose trial as production with its secret", "only development accepts HS256",
+     lambda c, i, d: c["services"]["coordination"]["environment"].__setitem__("IAS_ENVIRONMENT", "production")),
+]
+
+
 # Faults in what the image is built from: (dockerfile, Package.swift, {path: Swift source}).
 def _with_source(path: str, text: str):
     def mutate(inputs):
@@ -274,6 +315,20 @@ def seeded_faults(root: Path, compose: dict, overlay: list) -> tuple[list[str], 
             new = [p for p in run[check](changed) if p not in before]
             if not any(expected in p for p in new):
                 failures.append(f"{description}: {check} did not report it (expected a problem with {expected!r}; got {new})")
+    idp = yaml.safe_load(open(root / "deploy" / "compose.idp.yml"))
+    identity = lambda c, i, d: checks.identity_problems(c, i, [("overlay", checks.Manifests(d))], facts)[0]  # noqa: E731
+    before = set(identity(compose, idp, overlay))
+    for description, expected, mutate in IDENTITY_FAULTS:
+        count += 1
+        changed = (copy.deepcopy(compose), copy.deepcopy(idp), copy.deepcopy(overlay))
+        try:
+            mutate(*changed)
+        except (KeyError, StopIteration, IndexError, ValueError) as error:
+            failures.append(f"{description}: cannot seed the fault ({error!r}); the inputs changed shape")
+            continue
+        new = [p for p in identity(*changed) if p not in before]
+        if not any(expected in p for p in new):
+            failures.append(f"{description}: identity-config did not report it (expected a problem with {expected!r}; got {new})")
     image_inputs = [(root / "deploy" / "Dockerfile").read_text(), (root / "Package.swift").read_text(), checks.swift_sources(root)]
     before = set(checks.image_tools_problems(*image_inputs)[0])
     for description, expected, mutate in IMAGE_FAULTS:
