@@ -20,7 +20,7 @@ public final class JWKSFile: VerificationKeySource, @unchecked Sendable {
     public enum Notice: Sendable {
         /// A new version was read; its keys are in use from now on.
         case reloaded(JSONWebKeySet)
-        /// The file changed but cannot be used; the previous keys stay in use.
+        /// The file changed but cannot be used (the reason); the previous keys stay in use.
         case reloadFailed(String)
     }
 
@@ -98,7 +98,7 @@ public final class JWKSFile: VerificationKeySource, @unchecked Sendable {
                 return state.failedVersion != version
             }
             if first {
-                notify(.reloadFailed("\(path) changed but cannot be used, the previous keys stay in use: \(error)"))
+                notify(.reloadFailed(error.description))
             }
             return current.keys
         }
