@@ -1,6 +1,6 @@
 // swift-tools-version:6.0
 // The IAS case-management suite: five services and their shared library.
-// Toolchain and system C libraries only (libpq, librdkafka) — no package dependencies.
+// Toolchain and system C libraries only (libpq, librdkafka, libcrypto) — no package dependencies.
 import PackageDescription
 
 let services = ["Intake", "Assessment", "Plan", "Costs", "Coordination"]
@@ -31,6 +31,9 @@ var targets: [Target] = [
     .target(name: "IASPostgres", dependencies: ["CLibPQ", "COpenSSL", "IASRuntime"], path: "Shared/Postgres"),
     .target(name: "IASKafka", dependencies: ["CRdKafka", "IASRuntime"], path: "Shared/Kafka"),
     .target(name: "IASAuth", dependencies: ["COpenSSL", "IASRuntime"], path: "Shared/Auth"),
+    // Mints HS256 tokens: for ias-token, ias-bench and the tests only, never for an executable
+    // of the image (deploy/checks: image-tools).
+    .target(name: "IASTokenSigning", dependencies: ["IASAuth", "IASRuntime"], path: "Shared/TokenSigning"),
     .target(name: "IASHTTP", dependencies: ["IASRuntime"], path: "Shared/HTTP"),
     .target(
         name: "IASMessaging", dependencies: ["IASRuntime", "IASPostgres", "IASKafka"],
@@ -43,7 +46,12 @@ var targets: [Target] = [
 
     // MARK: Tests — unit (pure logic), integration (real PostgreSQL and broker), end to end (running services)
     .testTarget(name: "RuntimeUnitTests", dependencies: ["IASRuntime"], path: "Tests/RuntimeUnitTests"),
-    .testTarget(name: "AuthUnitTests", dependencies: ["IASAuth", "IASRuntime"], path: "Tests/AuthUnitTests"),
+    // Runs the tests' identity provider (Tests/TestIdentityProvider/idp.py: PyJWT and
+    // cryptography sign the tokens and write the JWKS files).
+    .target(name: "TestIdentityProvider", dependencies: ["IASRuntime"], path: "Tests/TestIdentityProvider", exclude: ["idp.py"]),
+    .testTarget(
+        name: "AuthUnitTests", dependencies: ["IASAuth", "IASTokenSigning", "IASRuntime", "TestIdentityProvider"],
+        path: "Tests/AuthUnitTests"),
     .testTarget(name: "HTTPUnitTests", dependencies: ["IASRuntime", "IASHTTP"], path: "Tests/HTTPUnitTests"),
     .testTarget(
         name: "ServiceUnitTests",
@@ -61,7 +69,7 @@ var targets: [Target] = [
         dependencies: ["IASRuntime", "IASPostgres", "IASKafka", "IASMessaging"],
         path: "Tests/MessagingIntegrationTests"),
     .testTarget(
-        name: "EndToEndTests", dependencies: ["IASRuntime", "IASAuth", "IASKafka", "IASMessaging"],
+        name: "EndToEndTests", dependencies: ["IASRuntime", "IASAuth", "IASTokenSigning", "IASKafka", "IASMessaging", "TestIdentityProvider"],
         path: "Tests/EndToEndTests"),
 ]
 
@@ -75,10 +83,12 @@ for service in services {
         path: "Services/\(service)/Main"))
 }
 
-// Operator commands (tokens for the local stack; later: dead-letter replay, consistency checks).
-targets.append(.executableTarget(name: "ias-admin", dependencies: ["IASAuth", "IASRuntime", "IASPostgres", "IASKafka", "IASMessaging", "IASContracts"], path: "Services/Tools/Admin"))
-// The load generator of `make bench`: drives cases through the HTTP API and measures them.
-targets.append(.executableTarget(name: "ias-bench", dependencies: ["IASAuth", "IASRuntime", "IASKafka", "IASPostgres"], path: "Services/Tools/Bench"))
+// Operator commands (dead-letter replay, consistency check); in the image, so it mints nothing.
+targets.append(.executableTarget(name: "ias-admin", dependencies: ["IASRuntime", "IASPostgres", "IASKafka", "IASMessaging", "IASContracts"], path: "Services/Tools/Admin"))
+// HS256 tokens for the local stack (`make token`); never in the image.
+targets.append(.executableTarget(name: "ias-token", dependencies: ["IASAuth", "IASTokenSigning"], path: "Services/Tools/Token"))
+// The load generator of `make bench`: drives cases through the HTTP API and measures them; never in the image.
+targets.append(.executableTarget(name: "ias-bench", dependencies: ["IASAuth", "IASTokenSigning", "IASRuntime", "IASKafka", "IASPostgres"], path: "Services/Tools/Bench"))
 targets.append(.testTarget(name: "BenchUnitTests", dependencies: ["ias-bench"], path: "Tests/BenchUnitTests"))
 // Plays RAV/AMIplus and the vocational school on the partner topics (local stack and tests).
 targets.append(.executableTarget(
@@ -88,7 +98,7 @@ targets.append(.executableTarget(
 let package = Package(
     name: "ias-case-management",
     platforms: [.macOS(.v14)],
-    products: (services.map { "ias-\($0.lowercased())" } + ["ias-admin", "ias-partner-simulator", "ias-bench"]).map { .executable(name: $0, targets: [$0]) },
+    products: (services.map { "ias-\($0.lowercased())" } + ["ias-admin", "ias-partner-simulator", "ias-token", "ias-bench"]).map { .executable(name: $0, targets: [$0]) },
     targets: targets,
     swiftLanguageModes: [.v6]
 )

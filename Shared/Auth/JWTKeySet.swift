@@ -9,7 +9,7 @@ public struct JWTKeySet: Sendable, CustomStringConvertible, CustomReflectable {
     public static let minimumSecretLength = 32
     /// The key id used when the configuration holds a single secret.
     public static let defaultKeyIdentifier = "default"
-    static let maximumKeyIdLength = 64
+    package static let maximumKeyIdLength = 64
 
     /// The key used for signing, and for verifying tokens without a `kid` header.
     public let signingKeyId: String
@@ -77,7 +77,7 @@ public struct JWTKeySet: Sendable, CustomStringConvertible, CustomReflectable {
     /// Every accepted key id, sorted.
     public var keyIds: [String] { secrets.keys.sorted() }
 
-    func secret(forKeyId keyId: String) -> [UInt8]? {
+    package func secret(forKeyId keyId: String) -> [UInt8]? {
         secrets[keyId]
     }
 

@@ -6,21 +6,45 @@ import IASRuntime
 /// Order of checks: header form and algorithm, key, signature, and only then the claims, so
 /// that nothing an attacker controls beyond a small header is parsed before it is
 /// authenticated.
+///
+/// Keys: HS256 secrets (`JWTKeySet`, the local stack and tests) and the public keys of an
+/// identity provider (`VerificationKeySource`, RS256 and ES256), either or both. The header's
+/// `alg` says which kind of key to look for; the key found then fixes the algorithm, and the
+/// header must name exactly that one. An RS256/ES256 key is never used as an HMAC secret and
+/// a secret never as a public key.
 public struct JWTVerifier: Sendable {
     /// Longest token accepted, in bytes.
     public static let maximumTokenLength = 8 * 1024
-    /// Longest decoded header accepted; a genuine one is well under 100 bytes.
-    static let maximumHeaderLength = 512
-    private static let allowedHeaderMembers: Set<String> = ["alg", "typ", "kid"]
 
-    public let keys: JWTKeySet
-    public let clockSkew: TimeInterval
+    /// The HS256 secrets, if HS256 tokens are accepted.
+    public let secrets: JWTKeySet?
+    /// The identity provider's keys, if RS256/ES256 tokens are accepted.
+    public let publicKeys: (any VerificationKeySource)?
+    public let policy: TokenPolicy
     private let now: @Sendable () -> Date
 
-    /// `clockSkew` is the tolerance applied to `exp` and `nbf`; a negative value counts as 0.
+    public var clockSkew: TimeInterval { policy.clockSkew }
+
+    /// HS256 only, with the default claim rules (`org`, `roles`, at most 12 hours between
+    /// `iat` and `exp`). `clockSkew` is the tolerance applied to `exp`, `nbf` and `iat`; a
+    /// negative value counts as 0.
     public init(keys: JWTKeySet, clockSkew: TimeInterval = 60, now: @escaping @Sendable () -> Date = Date.init) {
-        self.keys = keys
-        self.clockSkew = clockSkew.isFinite ? max(0, clockSkew) : 0
+        self.secrets = keys
+        self.publicKeys = nil
+        self.policy = TokenPolicy(clockSkew: clockSkew)
+        self.now = now
+    }
+
+    /// Throws when neither secrets nor public keys are given: such a verifier would refuse
+    /// every token.
+    public init(secrets: JWTKeySet?, publicKeys: (any VerificationKeySource)?, policy: TokenPolicy,
+                now: @escaping @Sendable () -> Date = Date.init) throws(AuthConfigurationError) {
+        guard secrets != nil || publicKeys != nil else {
+            throw AuthConfigurationError("no key to verify tokens with: neither HS256 secrets nor a JWKS")
+        }
+        self.secrets = secrets
+        self.publicKeys = publicKeys
+        self.policy = policy
         self.now = now
     }
 
@@ -36,24 +60,41 @@ public struct JWTVerifier: Sendable {
         let segments = token.split(separator: UInt8(ascii: "."), omittingEmptySubsequences: false)
         guard segments.count == 3 else { throw .malformed }
 
-        let secret = try secret(forHeader: segments[0])
+        let header = try JWTHeader(segments[0])
+        let check = try signatureCheck(for: header)
 
         guard let signature = Base64URL.decode(segments[2]) else { throw .malformed }
         let signingInput = Array(token[..<segments[1].endIndex])
-        guard let expected = HMACSHA256.authenticationCode(for: signingInput, key: secret),
-              HMACSHA256.constantTimeEqual(signature, expected) else { throw .badSignature }
+        guard check(signature, signingInput) else { throw .badSignature }
 
-        guard let payload = Base64URL.decode(segments[1]), let claims = Self.jsonObject(payload) else {
+        guard let payload = Base64URL.decode(segments[1]), let claims = JWTHeader.jsonObject(payload) else {
             throw .malformed
         }
-        let claimSet = try ClaimSet(claims)
-        let current = now().timeIntervalSince1970
-        // RFC 7519 §4.1.4: the token is accepted only *before* exp.
-        guard current < claimSet.expiresAt + clockSkew else { throw .expired }
-        if let notBefore = claimSet.notBefore, current + clockSkew < notBefore { throw .notYetValid }
+        let claimSet = try ClaimSet(claims, policy: policy)
+        try policy.check(claimSet, now: now().timeIntervalSince1970)
         return Principal(
             subject: claimSet.subject, organisation: claimSet.organisation, roles: claimSet.roles,
             expiresAt: Date(timeIntervalSince1970: claimSet.expiresAt))
+    }
+
+    /// The key the header selects, as a check of (signature, signing input).
+    private func signatureCheck(for header: JWTHeader) throws(AuthenticationError) -> ([UInt8], [UInt8]) -> Bool {
+        switch header.algorithm {
+        case .hs256:
+            guard let secrets else { throw .unsupportedAlgorithm }
+            // Without kid: the signing (first) secret only, never every secret in turn.
+            guard let secret = secrets.secret(forKeyId: header.keyId ?? secrets.signingKeyId) else { throw .unknownKey }
+            return { signature, input in
+                guard let expected = HMACSHA256.authenticationCode(for: input, key: secret) else { return false }
+                return HMACSHA256.constantTimeEqual(signature, expected)
+            }
+        case .rs256, .es256:
+            guard let publicKeys else { throw .unsupportedAlgorithm }
+            guard let key = publicKeys.currentKeys().key(forKeyId: header.keyId) else { throw .unknownKey }
+            // The key's algorithm, not the header's, decides how the signature is checked.
+            guard key.algorithm == header.algorithm else { throw .unsupportedAlgorithm }
+            return { signature, input in key.verify(signature: signature, message: input) }
+        }
     }
 
     // MARK: Header
@@ -76,33 +117,5 @@ public struct JWTVerifier: Sendable {
         let token = value[tokenStart...]
         guard token.count <= maximumTokenLength, !token.contains(where: isBlank) else { throw .malformed }
         return Array(token)
-    }
-
-    /// Validates the protected header and returns the secret it selects.
-    private func secret(forHeader segment: ArraySlice<UInt8>) throws(AuthenticationError) -> [UInt8] {
-        guard segment.count <= (Self.maximumHeaderLength * 4 + 2) / 3,
-              let bytes = Base64URL.decode(segment),
-              let header = Self.jsonObject(bytes) else { throw .malformed }
-        guard case .string(let algorithm)? = header["alg"] else { throw .malformed }
-        // Only HS256: "none", other HMACs and public-key algorithms are refused outright, so a
-        // shared secret can never be misused as a public key (algorithm confusion).
-        guard algorithm == "HS256" else { throw .unsupportedAlgorithm }
-        // Anything else in the header ("crit", "jku", "jwk", ...) would ask for behaviour
-        // this verifier does not have.
-        guard header.keys.allSatisfy(Self.allowedHeaderMembers.contains) else { throw .malformed }
-        if let type = header["typ"] {
-            guard case .string(let text) = type, text.uppercased() == "JWT" else { throw .malformed }
-        }
-        guard let keyIdValue = header["kid"] else {
-            guard let secret = keys.secret(forKeyId: keys.signingKeyId) else { throw .unknownKey }
-            return secret
-        }
-        guard case .string(let keyId) = keyIdValue, !keyId.isEmpty else { throw .malformed }
-        guard let secret = keys.secret(forKeyId: keyId) else { throw .unknownKey }
-        return secret
-    }
-
-    private static func jsonObject(_ bytes: [UInt8]) -> [String: JSONValue]? {
-        try? JSONCoding.decoder.decode([String: JSONValue].self, from: Data(bytes))
     }
 }

@@ -5,12 +5,12 @@
 /// Stricter than "parses as a number": a BFS number is 1...9999 written without sign or
 /// leading zeros, so that one municipality has exactly one spelling and string comparison
 /// of organisations is safe for access decisions.
-enum OrganisationName {
+package enum OrganisationName {
     static let cantons: Set<Substring> = ["KSD", "DVI", "AWA", "BKS"]
     static let partners: Set<Substring> = ["RAV"]
     static let maximumDelegateNameLength = 60
 
-    static func isWellFormed(_ text: String) -> Bool {
+    package static func isWellFormed(_ text: String) -> Bool {
         let parts = text.split(separator: ":", omittingEmptySubsequences: false)
         switch (parts.first, parts.count) {
         case ("canton", 2): return cantons.contains(parts[1])

@@ -72,6 +72,12 @@ public final class ConfigurationReader {
         return value
     }
 
+    /// Adds a problem found beyond a single key's form (a combination of keys, a file a key
+    /// names), so that it is reported together with every other.
+    public func report(_ problem: String) {
+        problems.append(problem)
+    }
+
     /// Call after reading every key: throws one error naming all problems.
     public func validate() throws {
         if !problems.isEmpty { throw ConfigurationError(problems: problems) }

@@ -47,16 +47,15 @@ public final class ServiceHost: @unchecked Sendable {
                 usesCaseRegistry: Bool = false,
                 environment: [String: String] = ProcessInfo.processInfo.environment,
                 extraConfiguration: (ConfigurationReader) -> Void = { _ in }) throws {
-        var secret = "", skew = 60.0
+        var identity: IdentitySettings?
         configuration = try ServiceConfiguration.load(service: service, defaultPort: defaultPort, environment: environment) { reader in
-            secret = reader.required("IAS_JWT_SECRET", hint: "the HS256 secret(s) of the bearer tokens: one secret of at least 32 bytes, or kid1:secret1,kid2:secret2 (the first signs, all are accepted)")
-            skew = reader.double("IAS_JWT_CLOCK_SKEW_SECONDS", default: 60, range: 0...600)
+            identity = IdentitySettings.read(from: reader)
             extraConfiguration(reader)
         }
-        do { verifier = JWTVerifier(keys: try JWTKeySet.parse(secret), clockSkew: skew) } catch {
-            throw ConfigurationError(problems: ["IAS_JWT_SECRET is not usable: \(error)"])
-        }
         logger = Logger(label: service, minimumLevel: configuration.logLevel, fields: ["instance": configuration.instanceId])
+        // Read without problems, or load would have thrown.
+        guard let identity else { throw ConfigurationError(problems: ["the bearer token settings were not read"]) }
+        verifier = try identity.verifier(logger: logger)
         try KafkaLibrary.requireSupportedVersion()
         source = "/ias/\(service)"
         pool = PostgresPool(configuration: configuration.database, logger: logger)

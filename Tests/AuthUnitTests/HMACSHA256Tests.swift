@@ -1,5 +1,6 @@
 import XCTest
 import IASAuth
+import IASTokenSigning
 
 /// Known answers, so that the libcrypto binding and the token layout are checked against
 /// published values rather than against themselves.

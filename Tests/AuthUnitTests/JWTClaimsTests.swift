@@ -1,5 +1,6 @@
 import XCTest
 import IASAuth
+import IASTokenSigning
 import IASRuntime
 
 final class JWTClaimsTests: XCTestCase {
@@ -15,7 +16,7 @@ final class JWTClaimsTests: XCTestCase {
     }
 
     func testRequiredClaimsMustBePresent() throws {
-        for name in ["sub", "org", "roles", "exp"] {
+        for name in ["sub", "org", "roles", "exp", "iat"] {
             try assertClaims { $0[name] = nil }
         }
     }

@@ -1,5 +1,6 @@
 import XCTest
 import IASAuth
+import IASTokenSigning
 import IASRuntime
 
 /// Property: no input, however broken, crashes the verifier or verifies, except the one

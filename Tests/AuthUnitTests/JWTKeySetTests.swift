@@ -1,5 +1,6 @@
 import XCTest
 import IASAuth
+import IASTokenSigning
 
 final class JWTKeySetTests: XCTestCase {
     private let secret = "s3cr3t-value-that-is-long-enough-000000"

@@ -1,5 +1,6 @@
 import XCTest
 import IASAuth
+import IASTokenSigning
 import IASRuntime
 
 final class JWTMalformedTests: XCTestCase {

@@ -1,14 +1,16 @@
 import XCTest
 import IASAuth
+import IASTokenSigning
 import IASRuntime
 
 final class JWTTimeTests: XCTestCase {
     private let now = AuthFixtures.now.timeIntervalSince1970
 
-    private func token(exp: Double, nbf: Double? = nil) throws -> String {
+    private func token(exp: Double, nbf: Double? = nil, iat: Double? = nil) throws -> String {
         var claims = AuthFixtures.claims()
         claims["exp"] = .number(exp)
         if let nbf { claims["nbf"] = .number(nbf) }
+        if let iat { claims["iat"] = .number(iat) }
         return "Bearer " + (try JWTSigner(keys: try AuthFixtures.keys()).sign(header: AuthFixtures.header, claims: claims, keyId: nil))
     }
 
@@ -63,11 +65,47 @@ final class JWTTimeTests: XCTestCase {
     }
 
     func testFractionalAndExtremeTimes() throws {
-        let verifier = try verifier(skew: 60)
+        // Without a lifetime bound worth the name, so that exp alone decides about 1e300.
+        let verifier = try JWTVerifier(
+            secrets: try AuthFixtures.keys(), publicKeys: nil, policy: TokenPolicy(clockSkew: 60, maximumLifetime: 1e301),
+            now: { AuthFixtures.now })
         let principal = try assertAccepted(try token(exp: now + 0.5), by: verifier)
         XCTAssertEqual(principal.expiresAt.timeIntervalSince1970, now + 0.5)
         _ = try assertAccepted(try token(exp: 1e300), by: verifier)
         assertRejected(try token(exp: -1e300), by: verifier, as: .expired)
         assertRejected(try token(exp: now + 3600, nbf: 1e300), by: verifier, as: .notYetValid)
+    }
+
+    /// A token must say when it was issued: the lifetime check needs it.
+    func testIssuedAtIsRequired() throws {
+        var claims = AuthFixtures.claims()
+        claims["iat"] = nil
+        let token = try JWTSigner(keys: try AuthFixtures.keys()).sign(header: AuthFixtures.header, claims: claims, keyId: nil)
+        assertRejected("Bearer " + token, by: try verifier(skew: 60), as: .invalidClaims)
+    }
+
+    /// An HS256 token valid for 400 days is refused although it has not expired; one of
+    /// exactly the longest lifetime (12 hours by default) is accepted.
+    func testLifetimeIsBounded() throws {
+        let verifier = try verifier(skew: 60)
+        XCTAssertEqual(verifier.policy.maximumLifetime, 43_200)
+        assertRejected(try token(exp: now + 400 * 86_400, iat: now), by: verifier, as: .lifetimeTooLong)
+        assertRejected(try token(exp: now + 3600, iat: now - 43_200), by: verifier, as: .lifetimeTooLong)
+        _ = try assertAccepted(try token(exp: now + 3600, iat: now - 39_600), by: verifier)
+        let signer = JWTSigner(keys: try AuthFixtures.keys())
+        let minted = try signer.sign(subject: "s", organisation: "canton:KSD", roles: [], expiresIn: 400 * 86_400, now: AuthFixtures.now)
+        assertRejected("Bearer " + minted, by: verifier, as: .lifetimeTooLong)
+        let shorter = try JWTVerifier(
+            secrets: try AuthFixtures.keys(), publicKeys: nil, policy: TokenPolicy(maximumLifetime: 600), now: { AuthFixtures.now })
+        assertRejected(try token(exp: now + 601, iat: now), by: shorter, as: .lifetimeTooLong)
+        _ = try assertAccepted(try token(exp: now + 600, iat: now), by: shorter)
+    }
+
+    /// iat in the future beyond the skew: a wrong clock, or a token made to pass the lifetime
+    /// check; not valid yet either way.
+    func testIssuedInTheFutureIsRefused() throws {
+        let verifier = try verifier(skew: 60)
+        assertRejected(try token(exp: now + 3600, iat: now + 61), by: verifier, as: .notYetValid)
+        _ = try assertAccepted(try token(exp: now + 3600, iat: now + 60), by: verifier)
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import IASAuth
+import IASTokenSigning
 import IASRuntime
 import XCTest
 
@@ -105,9 +106,11 @@ final class AccessControlTests: XCTestCase {
         let signer = JWTSigner(keys: keys)
         let wrongSigner = JWTSigner(keys: try JWTKeySet.parse("a-completely-different-secret-0123456789-xyz"))
         let now = Date().timeIntervalSince1970
+        // iat ten minutes before exp: each token is refused for the reason its name gives, not
+        // for a missing iat or its lifetime.
         func claims(exp: Double = now + 600, nbf: Double? = nil) -> [String: JSONValue] {
             var c: [String: JSONValue] = ["sub": .string("mallory"), "org": .string("canton:KSD"),
-                                          "roles": .array([.string("caseworker")]), "exp": .number(exp)]
+                                          "roles": .array([.string("caseworker")]), "exp": .number(exp), "iat": .number(exp - 600)]
             if let nbf { c["nbf"] = .number(nbf) }
             return c
         }

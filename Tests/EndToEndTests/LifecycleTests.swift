@@ -1,5 +1,6 @@
 import Foundation
 import IASAuth
+import IASTokenSigning
 import XCTest
 
 /// Start-up and shutdown as an orchestrator sees them.

@@ -762,11 +762,221 @@ def dockerfile_problems(root: Path, facts: CodeFacts, hadolint: str | None) -> t
     return problems, "multi-stage, slim, non-root, resources shipped, librdkafka hash-pinned" + (", hadolint clean" if hadolint else "")
 
 
+# ---------------------------------------------------------------------------- identity
+
+def _jwks_mount(path: str | None, mounts: list[tuple[str, bool, str | None]], where: str) -> tuple[list[str], tuple | None]:
+    """The mount that holds the JWKS file, or the problems. `mounts`: (target, mounted by
+    subPath, volume name or source). The file must lie in a directory mounted as a whole: a
+    file mounted alone (a single-file bind mount, a subPath) keeps the old copy when it is
+    replaced, and the service would never see a new key."""
+    if not path or not path.startswith("/"):
+        return [f"{where}: IAS_JWT_JWKS_FILE must be an absolute path to a mounted file (is {path!r})"], None
+    if any(target == path for target, _, _ in mounts):
+        return [f"{where}: IAS_JWT_JWKS_FILE {path} is mounted as a single file: mount its directory, so that a replaced file is seen"], None
+    holding = [m for m in mounts if path.startswith(m[0].rstrip("/") + "/")]
+    if not holding:
+        return [f"{where}: IAS_JWT_JWKS_FILE {path} is not in a mounted directory"], None
+    mount = max(holding, key=lambda m: len(m[0]))
+    if mount[1]:
+        return [f"{where}: the JWKS directory {mount[0]} is mounted by subPath, which never receives updates"], None
+    return [], mount
+
+
+def k8s_identity_problems(manifests: Manifests, facts: CodeFacts, label: str) -> list[str]:
+    problems: list[str] = []
+    note = lambda text: problems.append(f"{label}: {text}")  # noqa: E731
+    for svc in SERVICES:
+        deployment = manifests.named("Deployment", f"ias-{svc}")
+        container = service_container(deployment, f"ias-{svc}") if deployment else None
+        if container is None:
+            continue
+        env, _ = container_environment(container, manifests)
+        value = lambda key: (env.get(key) or {}).get("value")  # noqa: E731
+        where = f"ias-{svc}"
+        if value("IAS_ENVIRONMENT") != "production":
+            note(f"{where}: IAS_ENVIRONMENT is {value('IAS_ENVIRONMENT')!r}, not production")
+        secret = env.get("IAS_JWT_SECRET")
+        if secret is not None and secret["value"] != "":
+            note(f"{where}: IAS_JWT_SECRET is set ({secret['source']}); production accepts no HS256 secret")
+        for key in ("IAS_JWT_ISSUER", "IAS_JWT_AUDIENCE"):
+            if not value(key):
+                note(f"{where}: {key} is empty; production requires it")
+        specs = container.get("volumeMounts") or []
+        mounts = [(m.get("mountPath", ""), bool(m.get("subPath") or m.get("subPathExpr")), m.get("name")) for m in specs]
+        found, mount = _jwks_mount(value("IAS_JWT_JWKS_FILE"), mounts, where)
+        problems.extend(f"{label}: {p}" for p in found)
+        if mount is None:
+            continue
+        target, _, name = mount
+        volumes = {v.get("name"): v for v in deployment["spec"]["template"]["spec"].get("volumes") or []}
+        volume = volumes.get(name) or {}
+        sources = [volume.get("configMap")] + [s.get("configMap") for s in (volume.get("projected") or {}).get("sources") or []]
+        config_maps = [c for c in sources if c]
+        if not config_maps:
+            note(f"{where}: the JWKS directory {target} is not a ConfigMap volume")
+        elif any(c.get("optional") for c in config_maps):
+            note(f"{where}: the JWKS ConfigMap is optional: a pod would start without keys")
+        if not next((m for m in specs if m.get("mountPath") == target), {}).get("readOnly"):
+            note(f"{where}: the JWKS directory {target} is mounted writable")
+    return problems
+
+
+def compose_identity_problems(compose: dict, idp: dict) -> list[str]:
+    """docker-compose.yml is a local trial (development, HS256); deploy/compose.idp.yml, laid
+    over it, the production form: no secret, a JWKS file in a mounted directory, issuer and
+    audience."""
+    problems: list[str] = []
+    services = compose.get("services") or {}
+    overrides = idp.get("services") or {}
+    for svc in SERVICES:
+        base_env = compose_environment(services.get(svc) or {})
+        if base_env.get("IAS_JWT_SECRET") and base_env.get("IAS_ENVIRONMENT") != "development":
+            problems.append(f"compose `{svc}` sets IAS_JWT_SECRET but IAS_ENVIRONMENT={base_env.get('IAS_ENVIRONMENT')!r}: "
+                            "only development accepts HS256")
+        override = overrides.get(svc)
+        if override is None:
+            problems.append(f"deploy/compose.idp.yml does not configure `{svc}`")
+            continue
+        env = base_env | compose_environment(override)
+        where = f"compose.idp.yml `{svc}`"
+        if env.get("IAS_ENVIRONMENT") != "production":
+            problems.append(f"{where}: IAS_ENVIRONMENT is {env.get('IAS_ENVIRONMENT')!r}, not production")
+        if env.get("IAS_JWT_SECRET") not in ("", None):
+            problems.append(f"{where}: IAS_JWT_SECRET is set; production accepts no HS256 secret")
+        for key in ("IAS_JWT_ISSUER", "IAS_JWT_AUDIENCE"):
+            if compose_value_may_be_empty(env.get(key)):
+                problems.append(f"{where}: {key} may be empty; production requires it (use ${{VAR:?message}})")
+        mounts = []
+        for volume in (services.get(svc) or {}).get("volumes", []) + override.get("volumes", []):
+            if isinstance(volume, dict):
+                mounts.append((volume.get("target", ""), False, volume.get("source")))
+            else:
+                parts = str(volume).split(":")
+                if len(parts) >= 2:
+                    mounts.append((parts[1], False, parts[0]))
+        problems.extend(_jwks_mount(env.get("IAS_JWT_JWKS_FILE"), mounts, where)[0])
+    return problems
+
+
+def identity_problems(compose: dict, idp: dict | None, documents: list[tuple[str, Manifests]], facts: CodeFacts) -> tuple[list[str], str]:
+    problems = compose_identity_problems(compose, idp) if idp is not None else ["deploy/compose.idp.yml is missing"]
+    for label, manifests in documents:
+        problems += k8s_identity_problems(manifests, facts, label)
+    return problems, ("compose trial development (HS256); compose.idp.yml, " + ", ".join(l for l, _ in documents)
+                      + ": production, no secret, JWKS in a mounted directory, issuer, audience")
+
+
+# ---------------------------------------------------------------------------- image: no minting tool
+
+# What the image ships besides the services, by folder; and what must never be in it: the
+# tools that mint tokens (ias-token) or carry a signer (ias-bench).
+IMAGE_TOOLS = {"ias-admin": "Tools/Admin", "ias-partner-simulator": "PartnerSimulator"}
+MINTING_EXECUTABLES = {"ias-token", "ias-bench"}
+SIGNING_MODULE = "IASTokenSigning"
+# A signer, its module, or the MAC it would be built from.
+MINTING_CODE = re.compile(r"\b(JWTSigner|IASTokenSigning|HMACSHA256)\b")
+TARGET_START = re.compile(r"\.(target|executableTarget|testTarget|systemLibrary)\(")
+
+
+def dockerfile_executables(text: str) -> tuple[list[str] | None, list[str]]:
+    """The executables the Dockerfile copies into the image, and how it strays from the one
+    allowed form: a single `for exe in <names>; do ... cp "$bin/$exe" /staging/app/bin/ ...
+    done` loop, plus the resource bundles. Anything else that copies from the build
+    directory (a glob, a find) could let a new executable in unnoticed."""
+    problems: list[str] = []
+    joined = re.sub(r"\\\n", " ", text)
+    loops = [m for m in re.finditer(r"for\s+(\w+)\s+in\s+([^;]*);\s*do\s+(.*?)\bdone\b", joined, re.S)
+             if "/staging/app/bin" in m.group(3)]
+    if len(loops) != 1:
+        problems.append(f"the Dockerfile must copy the image's executables in exactly one explicit `for exe in ...; do` loop "
+                        f"into /staging/app/bin (found {len(loops)})")
+        names = None
+    else:
+        loop = loops[0]
+        names = loop.group(2).split()
+        variable = loop.group(1)
+        if any(ch in " ".join(names) for ch in "*?[$"):
+            problems.append(f"the executable list is not explicit: {' '.join(names)}")
+        if not re.search(rf'cp\s+"\$bin/\${variable}"\s+/staging/app/bin/?', loop.group(3)):
+            problems.append(f'the loop must copy "$bin/${variable}" into /staging/app/bin/')
+    for command in re.split(r";|&&|\n", joined):
+        words = command.strip().split()
+        if not words or words[0] not in ("cp", "find", "install", "mv", "rsync", "ln", "tar"):
+            continue
+        if ("$bin" in command or ".build" in command) and "/staging/app/bin" in command:
+            allowed = re.fullmatch(r'cp\s+"\$bin/\$\w+"\s+/staging/app/bin/?', command.strip()) \
+                or re.fullmatch(r'cp\s+-R\s+"\$bin"/\*\.resources\s+/staging/app/bin/?', command.strip())
+            if not allowed:
+                problems.append(f"copies from the build directory beyond the explicit list: {command.strip()}")
+    for line in text.splitlines():
+        if line.strip().upper().startswith("COPY ") and "--from=build" in line:
+            sources = [w for w in line.split()[1:-1] if not w.startswith("--")]
+            for source in sources:
+                if source.rstrip("/") not in ("/staging/usr", "/staging/app"):
+                    problems.append(f"COPY --from=build {source}: only /staging/usr/ and /staging/app/ may enter the image")
+    return names, problems
+
+
+def package_dependents(package: str, module: str) -> list[tuple[str, str]]:
+    """(kind, name) of every target of Package.swift that lists `module` among its dependencies."""
+    found = []
+    starts = [m for m in TARGET_START.finditer(package)]
+    for index, start in enumerate(starts):
+        end = starts[index + 1].start() if index + 1 < len(starts) else len(package)
+        chunk = package[start.start():end]
+        name = re.search(r'name:\s*"([^"]+)"', chunk)
+        dependencies = re.search(r"dependencies:\s*\[(.*?)\]", chunk, re.S)
+        if name and dependencies and f'"{module}"' in dependencies.group(1):
+            found.append((start.group(1), name.group(1)))
+    return found
+
+
+def image_tools_problems(dockerfile: str, package: str, sources: dict[str, str]) -> tuple[list[str], str]:
+    """No executable of the image can mint a token: the Dockerfile copies an explicit list
+    without ias-token or ias-bench; no executable of that list, and no library, depends on the
+    signing module; the sources of the image's tools use no signer; the signer is declared in
+    Shared/TokenSigning only. `sources`: relative path -> text of the Swift files."""
+    names, problems = dockerfile_executables(dockerfile)
+    for name in names or []:
+        if name in MINTING_EXECUTABLES:
+            problems.append(f"the Dockerfile copies {name}, which mints tokens: it must never be in the image")
+    for svc in SERVICES:
+        if names is not None and f"ias-{svc}" not in names:
+            problems.append(f"the Dockerfile does not copy ias-{svc}")
+    for kind, name in package_dependents(package, SIGNING_MODULE):
+        if kind != "testTarget" and name not in MINTING_EXECUTABLES:
+            problems.append(f"Package.swift: {name} depends on {SIGNING_MODULE}; only {sorted(MINTING_EXECUTABLES)} and tests may")
+    folders = {f"ias-{svc}": config_keys.EXECUTABLES[f"ias-{svc}"] for svc in SERVICES} | IMAGE_TOOLS
+    for name in names or []:
+        folder = folders.get(name)
+        if folder is None:
+            if name not in MINTING_EXECUTABLES:
+                problems.append(f"the Dockerfile copies {name}, whose sources this check does not know: add it to IMAGE_TOOLS")
+            continue
+        for path, text in sorted(sources.items()):
+            if path.startswith(f"Services/{folder}/"):
+                for match in MINTING_CODE.finditer(text):
+                    line = text.count("\n", 0, match.start()) + 1
+                    problems.append(f"{path}:{line}: {name} is in the image but uses {match.group(1)}")
+                    break
+    for path, text in sorted(sources.items()):
+        if re.search(r"\b(struct|class|enum)\s+JWTSigner\b", text) and not path.startswith("Shared/TokenSigning/"):
+            problems.append(f"{path} declares JWTSigner outside Shared/TokenSigning")
+    listed = ", ".join(names or [])
+    return problems, f"the image gets {listed or 'nothing'}: no ias-token or ias-bench, none links {SIGNING_MODULE}, image tools use no signer"
+
+
+def swift_sources(root: Path) -> dict[str, str]:
+    return {str(path.relative_to(root)): path.read_text(encoding="utf-8", errors="replace")
+            for base in (root / "Shared", root / "Services") for path in base.rglob("*.swift")}
+
+
 # ---------------------------------------------------------------------------- command line
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("check", choices=["compose-env", "compose-config", "k8s-env", "k8s-workloads", "k8s-network", "dockerfile"])
+    parser.add_argument("check", choices=["compose-env", "compose-config", "k8s-env", "k8s-workloads", "k8s-network", "dockerfile",
+                                          "image-tools", "identity-config"])
     parser.add_argument("--root", default=str(Path(__file__).resolve().parents[2]))
     parser.add_argument("--compose", help="compose file (default ROOT/docker-compose.yml)")
     parser.add_argument("--base", help="rendered base manifests")
@@ -803,6 +1013,20 @@ def main() -> int:
             labels.append(label)
             summaries = [summary.split(": ", 1)[1]]
         summaries = [" and ".join(labels) + ": " + summaries[0]] if summaries else ["nothing to check"]
+    elif args.check == "identity-config":
+        compose = yaml.safe_load(open(args.compose or root / "docker-compose.yml"))
+        idp_path = root / "deploy" / "compose.idp.yml"
+        idp = yaml.safe_load(open(idp_path)) if idp_path.exists() else None
+        documents = [(label, Manifests(load_yaml_documents(Path(path))))
+                     for label, path in (("base", args.base), ("overlay", args.overlay)) if path]
+        found, summary = identity_problems(compose, idp, documents, facts)
+        problems += found
+        summaries.append(summary)
+    elif args.check == "image-tools":
+        found, summary = image_tools_problems((root / "deploy" / "Dockerfile").read_text(), (root / "Package.swift").read_text(),
+                                              swift_sources(root))
+        problems += found
+        summaries.append(summary)
     else:
         found, summary = dockerfile_problems(root, facts, args.hadolint)
         problems += found

@@ -43,8 +43,8 @@ OVERLAY="$TMP/overlay.yaml"
 
 # ---- compose
 compose_schema() {
-  "$BIN/check-jsonschema" --builtin-schema vendor.compose-spec docker-compose.yml >&2 || return 1
-  echo "docker-compose.yml is valid against the Compose Specification schema"
+  "$BIN/check-jsonschema" --builtin-schema vendor.compose-spec docker-compose.yml deploy/compose.idp.yml >&2 || return 1
+  echo "docker-compose.yml and deploy/compose.idp.yml are valid against the Compose Specification schema"
 }
 run_check compose-schema compose_schema
 run_check compose-env "$PY" "$CHECKS/deploy_checks.py" compose-env
@@ -75,17 +75,19 @@ k8s_schema() {
 run_check k8s-schema k8s_schema
 
 yaml_lint() {
-  "$BIN/yamllint" --strict -c "$CHECKS/yamllint.yaml" docker-compose.yml deploy/k8s deploy/checks/yamllint.yaml \
-    deploy/checks/hadolint.yaml >&2 || return 1
-  echo "docker-compose.yml and deploy/k8s pass yamllint"
+  "$BIN/yamllint" --strict -c "$CHECKS/yamllint.yaml" docker-compose.yml deploy/compose.idp.yml deploy/k8s \
+    deploy/checks/yamllint.yaml deploy/checks/hadolint.yaml >&2 || return 1
+  echo "docker-compose.yml, deploy/compose.idp.yml and deploy/k8s pass yamllint"
 }
 run_check yaml-lint yaml_lint
 run_check k8s-env "$PY" "$CHECKS/deploy_checks.py" k8s-env --base "$BASE" --overlay "$OVERLAY"
 run_check k8s-workloads "$PY" "$CHECKS/deploy_checks.py" k8s-workloads --base "$BASE" --overlay "$OVERLAY"
 run_check k8s-network "$PY" "$CHECKS/deploy_checks.py" k8s-network --base "$BASE" --overlay "$OVERLAY"
+run_check identity-config "$PY" "$CHECKS/deploy_checks.py" identity-config --base "$BASE" --overlay "$OVERLAY"
 
 # ---- image and scripts
 run_check dockerfile "$PY" "$CHECKS/deploy_checks.py" dockerfile --hadolint "$BIN/hadolint"
+run_check image-tools "$PY" "$CHECKS/deploy_checks.py" image-tools
 shell_scripts() {
   "$BIN/shellcheck" deploy/postgres/init-databases.sh deploy/k8s/base/create-topics.sh deploy/docker/ias-probe deploy/checks/*.sh >&2 || return 1
   echo "init-databases.sh, create-topics.sh, ias-probe and the check scripts pass shellcheck"

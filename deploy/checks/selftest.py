@@ -9,9 +9,11 @@ the Kubernetes check (base and overlay) fail for that service and that variable,
 other; then the same with the read placed in Shared/ (every service gains it); then the same
 through the `--print-config-keys` path, with stand-in executables.
 
-seeded-faults: applies one fault at a time to the parsed compose file and to the rendered
+seeded-faults: applies one fault at a time to the parsed compose file, to the rendered
 manifests (a wrong port, a probe path, a writable root, an autoscaler beyond the partitions,
-a network rule reaching another service's database, ...) and asserts that a check reports it.
+a network rule reaching another service's database, ...) and to what the image is built from
+(a minting tool in the Dockerfile's list, a signer in ias-admin), and asserts that a check
+reports it.
 """
 from __future__ import annotations
 
@@ -31,6 +33,10 @@ import config_keys  # noqa: E402
 import deploy_checks as checks  # noqa: E402
 
 PROBE_KEY = "IAS_DEPLOY_CHECK_PROBE"
+# No key is required by the code today (IAS_JWT_SECRET became optional with the identity
+# provider's keys), so the faults about required secrets are seeded on IAS_DATABASE_URL read
+# as required, as a service reading a required secret would: the rule stays proven.
+STRICT_KEY = "IAS_DATABASE_URL"
 
 
 def copy_sources(root: Path, target: Path) -> None:
@@ -141,7 +147,7 @@ COMPOSE_FAULTS = [
     ("compose lacks a key with a default", "compose-env", "IAS_SHUTDOWN_SECONDS",
      lambda c: c["services"]["intake"]["environment"].pop("IAS_SHUTDOWN_SECONDS")),
     ("a required secret may be empty", "compose-env", "may be empty",
-     lambda c: c["services"]["plan"]["environment"].__setitem__("IAS_JWT_SECRET", "${IAS_JWT_SECRET}")),
+     lambda c: c["services"]["plan"]["environment"].__setitem__(STRICT_KEY, "${IAS_PLAN_DATABASE_URL}")),
     ("a misspelt variable", "compose-env", "IAS_KAFKA_BROKER,",
      lambda c: c["services"]["costs"]["environment"].__setitem__("IAS_KAFKA_BROKER", "kafka:9092")),
     ("a published port that is not the service's", "compose-config", "publishes",
@@ -172,7 +178,7 @@ MANIFEST_FAULTS = [
     ("a ConfigMap key missing", "k8s-env", "IAS_LOG_LEVEL",
      lambda d: _config_map(d)["data"].pop("IAS_LOG_LEVEL")),
     ("a required secret made optional", "k8s-env", "required but",
-     lambda d: next(e for e in _container(d, "ias-costs")["env"] if e["name"] == "IAS_JWT_SECRET")
+     lambda d: next(e for e in _container(d, "ias-costs")["env"] if e["name"] == STRICT_KEY)
      ["valueFrom"]["secretKeyRef"].__setitem__("optional", True)),
     ("a misspelt variable", "k8s-env", "IAS_OUTBOX_BATCHSIZE",
      lambda d: _container(d, "ias-plan")["env"].append({"name": "IAS_OUTBOX_BATCHSIZE", "value": "10"})),
@@ -211,13 +217,87 @@ MANIFEST_FAULTS = [
 ]
 
 
+def _jwks_mount(docs: list, name: str) -> dict:
+    return next(m for m in _container(docs, name)["volumeMounts"] if m["name"] == "jwks")
+
+
+def _jwks_volume(docs: list, name: str) -> dict:
+    return next(v for v in _deployment(docs, name)["spec"]["template"]["spec"]["volumes"] if v["name"] == "jwks")
+
+
+def _replace_volume(volume: dict, replacement: dict) -> None:
+    volume.clear()
+    volume.update(replacement)
+
+
+# Faults in the production form of identity: (docker-compose.yml, deploy/compose.idp.yml, overlay).
+IDENTITY_FAULTS = [
+    ("the JWKS file mounted by subPath", "single file",
+     lambda c, i, d: _jwks_mount(d, "ias-intake").update({"mountPath": "/etc/ias/jwks/jwks.json", "subPath": "jwks.json"})),
+    ("an HS256 secret from a Secret in production", "accepts no HS256 secret",
+     lambda c, i, d: _container(d, "ias-costs")["env"].append(
+         {"name": "IAS_JWT_SECRET", "valueFrom": {"secretKeyRef": {"name": "ias-jwt", "key": "secret"}}})),
+    ("the overlay runs as development", "not production",
+     lambda c, i, d: _config_map(d)["data"].__setitem__("IAS_ENVIRONMENT", "development")),
+    ("no issuer in the overlay", "IAS_JWT_ISSUER is empty",
+     lambda c, i, d: _config_map(d)["data"].__setitem__("IAS_JWT_ISSUER", "")),
+    ("the JWKS directory is not a ConfigMap", "not a ConfigMap volume",
+     lambda c, i, d: _replace_volume(_jwks_volume(d, "ias-plan"), {"name": "jwks", "emptyDir": {}})),
+    ("the JWKS ConfigMap is optional", "optional",
+     lambda c, i, d: _jwks_volume(d, "ias-assessment")["configMap"].__setitem__("optional", True)),
+    ("compose.idp.yml bind-mounts the file itself", "single file",
+     lambda c, i, d: i["services"]["intake"].__setitem__("volumes", ["./jwks/jwks.json:/etc/ias/jwks/jwks.json:ro"])),
+    ("compose.idp.yml keeps the HS256 secret", "accepts no HS256 secret",
+     lambda c, i, d: i["services"]["costs"].__setitem__(
+         "environment", {**i["services"]["costs"]["environment"], "IAS_JWT_SECRET": "${IAS_JWT_SECRET}"})),
+    ("compose.idp.yml without a sure audience", "may be empty",
+     lambda c, i, d: i["services"]["plan"].__setitem__(
+         "environment", {**i["services"]["plan"]["environment"], "IAS_JWT_AUDIENCE": "${IAS_JWT_AUDIENCE}"})),
+    ("the compose trial as production with its secret", "only development accepts HS256",
+     lambda c, i, d: c["services"]["coordination"]["environment"].__setitem__("IAS_ENVIRONMENT", "production")),
+]
+
+
+# Faults in what the image is built from: (dockerfile, Package.swift, {path: Swift source}).
+def _with_source(path: str, text: str):
+    def mutate(inputs):
+        inputs[2][path] = text
+    return mutate
+
+
+def _replace(index: int, old: str, new: str):
+    def mutate(inputs):
+        if old not in inputs[index]:
+            raise ValueError(f"{old!r} not found")
+        inputs[index] = inputs[index].replace(old, new, 1)
+    return mutate
+
+
+IMAGE_FAULTS = [
+    ("ias-token in the image's list", "ias-token, which mints tokens",
+     _replace(0, "ias-partner-simulator; do", "ias-partner-simulator ias-token; do")),
+    ("every executable of the build copied by a glob", "beyond the explicit list",
+     _replace(0, 'cp -R "$bin"/*.resources', 'cp "$bin"/ias-* /staging/app/bin/; cp -R "$bin"/*.resources')),
+    ("ias-admin links the signer", "ias-admin depends on IASTokenSigning",
+     _replace(1, 'name: "ias-admin", dependencies: [', 'name: "ias-admin", dependencies: ["IASTokenSigning", ')),
+    ("ias-admin mints with HMACSHA256 itself", "uses HMACSHA256",
+     _with_source("Services/Tools/Admin/MintCommand.swift", "import IASAuth\nlet mac = HMACSHA256.authenticationCode\n")),
+    ("a signer declared in a library of the image", "declares JWTSigner outside",
+     _with_source("Shared/Auth/JWTSigner.swift", "public struct JWTSigner {}\n")),
+]
+
+
 def seeded_faults(root: Path, compose: dict, overlay: list) -> tuple[list[str], str]:
     failures: list[str] = []
     facts = checks.read_code_facts(root, config_keys.scan_sources(root))
+    strict = copy.deepcopy(facts)
+    for exe in strict.executables.values():
+        if STRICT_KEY in exe.keys:
+            exe.keys[STRICT_KEY].required = True
     run = {
-        "compose-env": lambda c: checks.compose_env_problems(c, facts)[0],
+        "compose-env": lambda c: checks.compose_env_problems(c, strict)[0],
         "compose-config": lambda c: checks.compose_config_problems(c, facts, root)[0],
-        "k8s-env": lambda d: checks.k8s_env_problems(checks.Manifests(d), facts, "overlay")[0],
+        "k8s-env": lambda d: checks.k8s_env_problems(checks.Manifests(d), strict, "overlay")[0],
         "k8s-workloads": lambda d: checks.k8s_workload_problems(checks.Manifests(d), facts, "overlay", True)[0],
         "k8s-network": lambda d: checks.k8s_network_problems(checks.Manifests(d), facts, "overlay")[0],
     }
@@ -235,6 +315,33 @@ def seeded_faults(root: Path, compose: dict, overlay: list) -> tuple[list[str], 
             new = [p for p in run[check](changed) if p not in before]
             if not any(expected in p for p in new):
                 failures.append(f"{description}: {check} did not report it (expected a problem with {expected!r}; got {new})")
+    idp = yaml.safe_load(open(root / "deploy" / "compose.idp.yml"))
+    identity = lambda c, i, d: checks.identity_problems(c, i, [("overlay", checks.Manifests(d))], facts)[0]  # noqa: E731
+    before = set(identity(compose, idp, overlay))
+    for description, expected, mutate in IDENTITY_FAULTS:
+        count += 1
+        changed = (copy.deepcopy(compose), copy.deepcopy(idp), copy.deepcopy(overlay))
+        try:
+            mutate(*changed)
+        except (KeyError, StopIteration, IndexError, ValueError) as error:
+            failures.append(f"{description}: cannot seed the fault ({error!r}); the inputs changed shape")
+            continue
+        new = [p for p in identity(*changed) if p not in before]
+        if not any(expected in p for p in new):
+            failures.append(f"{description}: identity-config did not report it (expected a problem with {expected!r}; got {new})")
+    image_inputs = [(root / "deploy" / "Dockerfile").read_text(), (root / "Package.swift").read_text(), checks.swift_sources(root)]
+    before = set(checks.image_tools_problems(*image_inputs)[0])
+    for description, expected, mutate in IMAGE_FAULTS:
+        count += 1
+        changed = [image_inputs[0], image_inputs[1], dict(image_inputs[2])]
+        try:
+            mutate(changed)
+        except ValueError as error:
+            failures.append(f"{description}: cannot seed the fault ({error}); the inputs changed shape")
+            continue
+        new = [p for p in checks.image_tools_problems(*changed)[0] if p not in before]
+        if not any(expected in p for p in new):
+            failures.append(f"{description}: image-tools did not report it (expected a problem with {expected!r}; got {new})")
     return failures, f"{count} seeded faults, each reported by its check"
 
 

@@ -4,7 +4,7 @@ newcomer sees real dossiers: a family with a pre-school child and a 17-year-old,
 adult referred to AMIplus, an asylum seeker regularised later, a relocation between two
 municipalities, an interrupted measure with a new cost approval, and a refused overdraft.
 
-Needs: IAS_ADMIN_BIN, IAS_JWT_SECRET, IAS_PORT_BASE (intake; the others follow)."""
+Needs: IAS_TOKEN_BIN (ias-token), IAS_JWT_SECRET, IAS_PORT_BASE (intake; the others follow)."""
 import datetime, json, os, subprocess, sys, time, urllib.request, urllib.error, uuid
 
 BASE = int(os.environ.get("IAS_PORT_BASE", "8081"))
@@ -13,7 +13,7 @@ TODAY = datetime.date.today()
 
 
 def token(org, roles="caseworker", sub="demo-loader"):
-    return subprocess.check_output([os.environ["IAS_ADMIN_BIN"], "token", "--org", org, "--role", roles, "--sub", sub],
+    return subprocess.check_output([os.environ["IAS_TOKEN_BIN"], "--org", org, "--role", roles, "--sub", sub],
                                    text=True).strip()
 
 

@@ -21,7 +21,7 @@ Two kinds of case alternate:
   break — status FL: assessment, plan with EMPLOYMENT_PROGRAMME, cost approval granted,
          enrolled, started, interrupted (health).
 
-Needs: IAS_ADMIN_BIN, IAS_JWT_SECRET, IAS_PORT_BASE (intake; the others follow).
+Needs: IAS_TOKEN_BIN (ias-token), IAS_JWT_SECRET, IAS_PORT_BASE (intake; the others follow).
 Only the standard library."""
 import collections, datetime, http.client, json, os, random, socket, subprocess, sys, threading, time, uuid
 
@@ -40,7 +40,7 @@ RETRYABLE = (502, 503, 504)
 
 
 def token(org, roles="caseworker", sub="fault-load"):
-    return subprocess.check_output([os.environ["IAS_ADMIN_BIN"], "token", "--org", org, "--role", roles, "--sub", sub,
+    return subprocess.check_output([os.environ["IAS_TOKEN_BIN"], "--org", org, "--role", roles, "--sub", sub,
                                     "--ttl", "14400"], text=True).strip()
 
 

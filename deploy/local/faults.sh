@@ -66,7 +66,7 @@ if [ -z "${IAS_BIN_DIR:-}" ]; then
   IAS_BIN_DIR="$(swift build --show-bin-path)"
 fi
 BIN="$IAS_BIN_DIR"
-[ -x "$BIN/ias-intake" ] && [ -x "$BIN/ias-admin" ] || { log "no executables in $BIN (IAS_BIN_DIR)"; exit 1; }
+[ -x "$BIN/ias-intake" ] && [ -x "$BIN/ias-admin" ] && [ -x "$BIN/ias-token" ] || { log "no executables in $BIN (IAS_BIN_DIR)"; exit 1; }
 [ -x "$LOCAL/bin/tansu" ] && [ -e "$LOCAL/lib/librdkafka.so.1" ] || "$ROOT/deploy/local/bootstrap.sh" || exit 1
 
 svc_port() { # NAME → HTTP port
@@ -256,9 +256,9 @@ create_topics "$KAFKA_PORT" 6
 for svc in "${SERVICES[@]}" partner-simulator; do start_svc "$svc"; done
 for svc in "${SERVICES[@]}" partner-simulator; do wait_ready "$svc" 120 || exit 1; done
 log "all services ready; binaries from $BIN"
-TOKEN="$("$BIN/ias-admin" token --org canton:KSD --role caseworker --sub fault-probe --ttl 14400)" || exit 1
+TOKEN="$("$BIN/ias-token" --org canton:KSD --role caseworker --sub fault-probe --ttl 14400)" || exit 1
 
-export IAS_ADMIN_BIN="$BIN/ias-admin" IAS_PORT_BASE="$PORT_BASE"
+export IAS_TOKEN_BIN="$BIN/ias-token" IAS_PORT_BASE="$PORT_BASE"
 python3 "$ROOT/deploy/local/fault_load.py" load "$FAULT_DIR/state.json" 2> >(tee "$LOGS/load.log" >&2) &
 LOAD_PID=$!   # the load generator itself (not a pipeline's last command), so that cleanup can stop it
 started=$SECONDS

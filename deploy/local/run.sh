@@ -56,7 +56,7 @@ for svc in "${SERVICES[@]}"; do
 done
 log "all services ready"
 
-export IAS_ADMIN_BIN="$BIN/ias-admin" IAS_PORT_BASE="$PORT_BASE"
+export IAS_TOKEN_BIN="$BIN/ias-token" IAS_PORT_BASE="$PORT_BASE"
 python3 "$ROOT/deploy/local/demo.py" || log "the demo could not be loaded completely"
 
 cat <<INFO
@@ -73,7 +73,7 @@ cat <<INFO
     logs          $RUN_DIR/logs/
 
   A token (canton case worker):
-    TOKEN=\$(IAS_JWT_SECRET='$IAS_JWT_SECRET' $BIN/ias-admin token --org canton:KSD --role caseworker)
+    TOKEN=\$(IAS_JWT_SECRET='$IAS_JWT_SECRET' $BIN/ias-token --org canton:KSD --role caseworker)   # or: make -s token ORG=canton:KSD
   Register a person, then read the dossier:
     curl -s -X POST http://127.0.0.1:$PORT_BASE/persons -H "Authorization: Bearer \$TOKEN" \\
       -H 'Content-Type: application/json' -d '{"givenName":"Amina","familyName":"Example","dateOfBirth":"1994-03-02",

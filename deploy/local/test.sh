@@ -53,10 +53,11 @@ run_phase() { # NAME FILTER
   local out="$TEST_DIR/$1.out"
   swift test --skip-build --disable-swift-testing "${BUILD_FLAGS[@]}" --filter "$2" 2>&1 | tee "$out"
   local rc=${PIPESTATUS[0]}
-  local line; line="$(grep -E 'Executed [0-9]+ tests?, with [0-9]+ failures?' "$out" | tail -n 1)"
+  # "with N failures", or "with N tests skipped and N failures" (a set-up that threw).
+  local line; line="$(grep -E 'Executed [0-9]+ tests?, with ([0-9]+ tests? skipped and )?[0-9]+ failures?' "$out" | tail -n 1)"
   local ran failed
   ran="$(sed -E 's/.*Executed ([0-9]+) tests?.*/\1/' <<<"$line")"; ran="${ran:-0}"
-  failed="$(sed -E 's/.*with ([0-9]+) failures?.*/\1/' <<<"$line")"; failed="${failed:-0}"
+  failed="$(sed -E 's/.* ([0-9]+) failures?.*/\1/' <<<"$line")"; failed="${failed:-0}"
   if [ "$ran" -eq 0 ]; then log "$1: no test ran"; status=1; fi
   if [ "$rc" -ne 0 ] && [ "$failed" -eq 0 ]; then failed=1; fi
   total_run=$((total_run + ran)); total_failed=$((total_failed + failed))

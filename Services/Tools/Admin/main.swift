@@ -1,14 +1,13 @@
 import Foundation
 
-// `ias-admin`: operator commands that need the project's own code.
-//   ias-admin token --org ORG --role ROLE[,ROLE] [--sub SUBJECT] [--ttl SECONDS]
+// `ias-admin`: operator commands that need the project's own code. It ships in the image
+// and therefore mints no tokens: `ias-token` (not in the image) does that for the local stack.
 //   ias-admin replay-dlq --topic TOPIC.dlq [--consumer NAME] [--limit N] [--dry-run] [--include-replayed]
 //   ias-admin check-consistency [--max-backlog-seconds N] [--since TIMESTAMP]
 // Secrets and connection settings come from the environment, never from arguments.
 
 let usage = """
-    usage: ias-admin token --org ORG --role ROLE[,ROLE] [--sub SUBJECT] [--ttl SECONDS]
-           ias-admin replay-dlq --topic TOPIC.dlq [--consumer NAME] [--limit N] [--dry-run] [--include-replayed]
+    usage: ias-admin replay-dlq --topic TOPIC.dlq [--consumer NAME] [--limit N] [--dry-run] [--include-replayed]
            ias-admin check-consistency [--max-backlog-seconds N] [--since TIMESTAMP]
     """
 
@@ -17,7 +16,7 @@ guard arguments.count >= 2 else { CommandLineOptions.fail(usage) }
 let rest = arguments.dropFirst(2)
 switch arguments[1] {
 case "token":
-    TokenCommand.run(CommandLineOptions.parse(rest, flags: []))
+    CommandLineOptions.fail("ias-admin mints no tokens: use ias-token (make token) for the local stack; in production tokens come from the identity provider")
 case "replay-dlq":
     exit(ReplayDeadLettersCommand.run(CommandLineOptions.parse(rest, flags: ["dry-run", "include-replayed"])))
 case "check-consistency":
@@ -25,5 +24,5 @@ case "check-consistency":
 case "-h", "--help", "help":
     print(usage)
 default:
-    CommandLineOptions.fail("unknown command \(arguments[1]); known: token, replay-dlq, check-consistency\n" + usage)
+    CommandLineOptions.fail("unknown command \(arguments[1]); known: replay-dlq, check-consistency\n" + usage)
 }

@@ -1,5 +1,6 @@
 import Foundation
 import IASAuth
+import IASTokenSigning
 
 /// Bearer tokens of the canton's intake office, signed with the stack's IAS_JWT_SECRET.
 struct BenchTokens: Sendable {

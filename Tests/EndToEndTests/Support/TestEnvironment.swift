@@ -1,5 +1,6 @@
 import Foundation
 import IASAuth
+import IASTokenSigning
 #if canImport(Glibc)
 import Glibc
 #endif

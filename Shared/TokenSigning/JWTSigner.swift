@@ -1,7 +1,10 @@
 import Foundation
+import IASAuth
 import IASRuntime
 
-/// Mints HS256 tokens (for tests, the partner simulator and `make token`); services only verify.
+/// Mints HS256 tokens for the local stack (`ias-token`, behind `make token`), the benchmark
+/// and the tests. A module of its own, so that no executable of the image links it: the
+/// services and `ias-admin` only verify (deploy/checks `image-tools` holds this).
 public struct JWTSigner: Sendable {
     public let keys: JWTKeySet
 
@@ -9,14 +12,16 @@ public struct JWTSigner: Sendable {
         self.keys = keys
     }
 
-    /// Mints an HS256 token with header kid = signing key id (for tests, the partner simulator and `make token`).
+    /// Mints an HS256 token with header kid = signing key id.
     ///
-    /// Claims: `sub`, `org`, `roles`, `iat` = now, `exp` = now + expiresIn, and `nbf` when
-    /// given, all times in whole seconds. A negative `expiresIn` yields an already expired
-    /// token (useful in tests). Throws when subject or organisation would never verify.
+    /// Claims: `sub`, `org`, `roles`, `iat` = now, `exp` = now + expiresIn, `nbf` when given,
+    /// all times in whole seconds, and `iss`/`aud` when given (for a service that checks
+    /// them). A negative `expiresIn` yields an already expired token (useful in tests).
+    /// Throws when subject or organisation would never verify.
     public func sign(
         subject: String, organisation: String, roles: [String],
-        expiresIn: TimeInterval = 3600, notBefore: Date? = nil, now: Date = Date()
+        expiresIn: TimeInterval = 3600, notBefore: Date? = nil, issuer: String? = nil, audience: String? = nil,
+        now: Date = Date()
     ) throws -> String {
         guard !subject.isEmpty, subject.utf8.count <= ClaimSet.maximumSubjectLength else {
             throw AuthConfigurationError("a token subject must be 1...\(ClaimSet.maximumSubjectLength) bytes long")
@@ -38,6 +43,8 @@ public struct JWTSigner: Sendable {
         if let notBefore {
             claims["nbf"] = .number(notBefore.timeIntervalSince1970.rounded(.down))
         }
+        if let issuer { claims["iss"] = .string(issuer) }
+        if let audience { claims["aud"] = .string(audience) }
         let header: [String: JSONValue] = ["alg": .string("HS256"), "typ": .string("JWT"), "kid": .string(keys.signingKeyId)]
         return try sign(header: header, claims: claims, keyId: keys.signingKeyId)
     }
