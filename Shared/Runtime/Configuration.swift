@@ -72,6 +72,12 @@ public final class ConfigurationReader {
         return value
     }
 
+    /// Adds a problem found by checking values together (a combination of keys, a file a key
+    /// names); it is listed with the others. Name the key in it.
+    public func report(_ problem: String) {
+        problems.append(problem)
+    }
+
     /// Call after reading every key: throws one error naming all problems.
     public func validate() throws {
         if !problems.isEmpty { throw ConfigurationError(problems: problems) }
