@@ -47,7 +47,7 @@ var targets: [Target] = [
     .testTarget(name: "HTTPUnitTests", dependencies: ["IASRuntime", "IASHTTP"], path: "Tests/HTTPUnitTests"),
     .testTarget(
         name: "ServiceUnitTests",
-        dependencies: ["IASRuntime", "IASMessaging", "IASContracts", "IASServiceKit"] + services.map { .target(name: "\($0)Service") },
+        dependencies: ["IASRuntime", "IASKafka", "IASMessaging", "IASContracts", "IASServiceKit"] + services.map { .target(name: "\($0)Service") },
         path: "Tests/ServiceUnitTests", resources: [.copy("Fixtures")]),
     .testTarget(name: "IntakeUnitTests", dependencies: ["IntakeService", "IASContracts", "IASRuntime"], path: "Tests/IntakeUnitTests"),
     .testTarget(name: "AssessmentUnitTests", dependencies: ["AssessmentService", "IASContracts", "IASRuntime"], path: "Tests/AssessmentUnitTests"),

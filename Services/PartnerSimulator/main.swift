@@ -17,6 +17,7 @@ let simulator: PartnerSimulator
 let server: HTTPServer
 do {
     try KafkaLibrary.requireSupportedVersion()
+    try KafkaLibrary.requireFeatures(for: configuration.security)
     let producer = try KafkaProducer(configuration: configuration.kafka, logger: logger)
     lifecycle.onShutdown("producer") { producer.close(timeout: 5) }
     // Both partner topics must exist before the first answer is produced.
@@ -51,7 +52,8 @@ do {
     try server.start()
     lifecycle.onShutdown("http server") { server.stop(gracePeriod: 2) }
     simulator.start()
-    logger.info("started", ["enrolAfterMs": String(configuration.enrolAfterMs), "endAfterMs": String(configuration.endAfterMs)])
+    logger.info("started", ["enrolAfterMs": String(configuration.enrolAfterMs), "endAfterMs": String(configuration.endAfterMs),
+                            "kafkaSecurity": configuration.security.description])
 } catch {
     logger.error("cannot start", ["error": String(describing: error)])
     exit(1)

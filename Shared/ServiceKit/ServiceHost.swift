@@ -55,6 +55,7 @@ public final class ServiceHost: @unchecked Sendable {
         }
         logger = Logger(label: service, minimumLevel: configuration.logLevel, fields: ["instance": configuration.instanceId])
         try KafkaLibrary.requireSupportedVersion()
+        try KafkaLibrary.requireFeatures(for: configuration.kafka.security)
         source = "/ias/\(service)"
         pool = PostgresPool(configuration: configuration.database, logger: logger)
         var producerConfiguration = configuration.kafka
@@ -179,7 +180,7 @@ public final class ServiceHost: @unchecked Sendable {
                                 errorMapper: ServiceHost.mapError)
         try server.start()
         self.server = server
-        logger.info("started", ["librdkafka": KafkaLibrary.versionString])
+        logger.info("started", ["librdkafka": KafkaLibrary.versionString, "kafkaSecurity": configuration.kafka.security.description])
         let grace = max(1, configuration.shutdownSeconds / 2)
         lifecycle.onShutdown("http server") { server.stop(gracePeriod: grace) }
 
