@@ -25,7 +25,7 @@ REPLICATION_FACTOR="${REPLICATION_FACTOR:-3}"
 MIN_INSYNC_REPLICAS="${MIN_INSYNC_REPLICAS:-2}"
 BIN="${KAFKA_BIN:-/opt/kafka/bin}"
 
-EVENT_TOPICS="ias.intake.v1 ias.assessment.v1 ias.plan.v1 ias.costs.v1 ias.coordination.v1 ias.audit.v1 iiz.partner.outbound.v1 iiz.partner.inbound.v1"
+EVENT_TOPICS="ias.intake.v1 ias.assessment.v1 ias.plan.v1 ias.costs.v1 ias.coordination.v1 ias.audit.v1 iiz.partner.rav.outbound.v1 iiz.partner.rav.inbound.v1 iiz.partner.bks.outbound.v1 iiz.partner.bks.inbound.v1"
 RETENTION="retention.ms=-1,retention.bytes=-1,cleanup.policy=delete,min.insync.replicas=${MIN_INSYNC_REPLICAS}"
 
 log() { printf 'create-topics: %s\n' "$*" >&2; }
