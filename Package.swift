@@ -55,7 +55,7 @@ var targets: [Target] = [
     .testTarget(name: "HTTPUnitTests", dependencies: ["IASRuntime", "IASHTTP"], path: "Tests/HTTPUnitTests"),
     .testTarget(
         name: "ServiceUnitTests",
-        dependencies: ["IASRuntime", "IASMessaging", "IASContracts", "IASServiceKit"] + services.map { .target(name: "\($0)Service") },
+        dependencies: ["IASRuntime", "IASKafka", "IASMessaging", "IASContracts", "IASServiceKit"] + services.map { .target(name: "\($0)Service") },
         path: "Tests/ServiceUnitTests", resources: [.copy("Fixtures")]),
     .testTarget(name: "IntakeUnitTests", dependencies: ["IntakeService", "IASContracts", "IASRuntime"], path: "Tests/IntakeUnitTests"),
     .testTarget(name: "AssessmentUnitTests", dependencies: ["AssessmentService", "IASContracts", "IASRuntime"], path: "Tests/AssessmentUnitTests"),
@@ -63,6 +63,7 @@ var targets: [Target] = [
     .testTarget(name: "CostsUnitTests", dependencies: ["CostsService", "IASContracts", "IASRuntime"], path: "Tests/CostsUnitTests"),
     .testTarget(name: "CoordinationUnitTests", dependencies: ["CoordinationService", "IASContracts", "IASRuntime", "IASPostgres"], path: "Tests/CoordinationUnitTests"),
     .testTarget(name: "PostgresIntegrationTests", dependencies: ["IASRuntime", "IASPostgres"], path: "Tests/PostgresIntegrationTests"),
+    .testTarget(name: "KafkaUnitTests", dependencies: ["IASRuntime", "IASKafka"], path: "Tests/KafkaUnitTests"),
     .testTarget(name: "KafkaIntegrationTests", dependencies: ["IASRuntime", "IASKafka"], path: "Tests/KafkaIntegrationTests"),
     .testTarget(
         name: "MessagingIntegrationTests",

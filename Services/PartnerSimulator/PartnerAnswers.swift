@@ -6,18 +6,17 @@ import IASRuntime
 /// What RAV and the vocational school answer to a referral: pure, so that it can be checked
 /// without a broker.
 enum PartnerAnswers {
-    /// The partner systems the simulator plays, by the organisation named in the referral.
-    static let partners: [String: (source: String, actor: String)] = [
-        "partner:RAV": ("/partner/rav", "rav-simulator"),
-        "canton:BKS": ("/partner/bks", "bks-simulator"),
-    ]
+    /// The partner systems the simulator plays (every partner with topics of its own), and the
+    /// user each one's answers name as actor.
+    static let actors = ["partner:RAV": "rav-simulator", "canton:BKS": "bks-simulator"]
 
-    static func envelope<P: EventPayload>(_ payload: P, answering request: EventEnvelope, partner: String,
+    /// The answer of the partner of `channel`, with that partner's `source`.
+    static func envelope<P: EventPayload>(_ payload: P, answering request: EventEnvelope, as channel: PartnerChannel,
                                           time: Date = Date()) throws -> EventEnvelope {
-        guard let identity = partners[partner] else { throw UnknownPartner(partner: partner) }
-        return EventEnvelope(type: P.eventType, source: identity.source, subject: request.subject, time: time,
-                             dataversion: P.dataVersion, correlationid: request.correlationid, causationid: request.id,
-                             actorsub: identity.actor, actororg: partner, data: try JSONValue(encoding: payload))
+        EventEnvelope(type: P.eventType, source: channel.source, subject: request.subject, time: time,
+                      dataversion: P.dataVersion, correlationid: request.correlationid, causationid: request.id,
+                      actorsub: actors[channel.organisation] ?? "partner-simulator", actororg: channel.organisation,
+                      data: try JSONValue(encoding: payload))
     }
 
     static func accepted(_ r: ReferralRequested, on day: CalendarDate) -> ReferralAccepted {
@@ -32,9 +31,4 @@ enum PartnerAnswers {
     static func ended(_ r: ReferralRequested, on day: CalendarDate) -> MeasureEnded {
         MeasureEnded(referralId: r.referralId, caseId: r.caseId, endedOn: day, outcome: .completed)
     }
-}
-
-struct UnknownPartner: Error, CustomStringConvertible {
-    let partner: String
-    var description: String { "the simulator does not play \(partner)" }
 }

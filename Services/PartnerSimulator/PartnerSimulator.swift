@@ -4,9 +4,9 @@ import IASKafka
 import IASMessaging
 import IASRuntime
 
-/// Plays RAV/AMIplus and the vocational school: reads referrals from the outbound partner
-/// topic, accepts each at once, reports the enrolment and later the end after the configured
-/// delays. The offset of a referral is stored only after its acceptance was delivered, so a
+/// Plays RAV/AMIplus and the vocational school, each on its own topics: reads the referrals on
+/// every partner's outbound topic and answers on that partner's inbound topic. It accepts each
+/// referral at once, reports the enrolment and later the end after the configured delays. The offset of a referral is stored only after its acceptance was delivered, so a
 /// crash before that re-reads the referral. Pending enrolments and ends live in memory only:
 /// a restart loses them (the referral stays accepted; the partner would report by hand).
 final class PartnerSimulator: @unchecked Sendable {
@@ -38,6 +38,11 @@ final class PartnerSimulator: @unchecked Sendable {
 
     /// Throws only when the acceptance could not be delivered (the message is read again).
     private func handle(_ message: KafkaMessage) throws {
+        // The topic says which partner is played: a real partner reads only its own topic.
+        guard let channel = PartnerChannel.referredOn(message.topic) else {
+            logger.warning("ignoring a message on a topic that is no partner's", ["topic": message.topic, "offset": String(message.offset)])
+            return
+        }
         let request: EventEnvelope, referral: ReferralRequested
         do {
             request = try EventEnvelope.decode(message.value)
@@ -45,21 +50,23 @@ final class PartnerSimulator: @unchecked Sendable {
             referral = try request.payload(ReferralRequested.self)
         } catch {
             // A partner system ignores what it cannot read; there is nobody to answer to.
-            logger.warning("ignoring an unreadable message", ["offset": String(message.offset), "error": String(describing: error)])
+            logger.warning("ignoring an unreadable message", ["topic": message.topic, "offset": String(message.offset),
+                                                              "error": String(describing: error)])
             return
         }
-        guard PartnerAnswers.partners[referral.partner] != nil else {
-            logger.info("ignoring a referral for another partner", ["referralId": referral.referralId.description, "partner": referral.partner])
+        guard referral.partner == channel.organisation else {
+            logger.warning("ignoring a referral for another partner on this partner's topic",
+                           ["referralId": referral.referralId.description, "partner": referral.partner, "topic": message.topic])
             return
         }
-        try send(PartnerAnswers.accepted(referral, on: .today()), answering: request, partner: referral.partner)
+        try send(PartnerAnswers.accepted(referral, on: .today()), answering: request, as: channel)
         logger.info("referral accepted", ["referralId": referral.referralId.description, "partner": referral.partner])
         schedule(after: configuration.enrolAfterMs, "enrolled", referral) { [self] in
-            try send(PartnerAnswers.enrolled(referral, on: .today()), answering: request, partner: referral.partner)
+            try send(PartnerAnswers.enrolled(referral, on: .today()), answering: request, as: channel)
         }
         if configuration.endAfterMs > 0 {
             schedule(after: max(configuration.endAfterMs, configuration.enrolAfterMs), "ended", referral) { [self] in
-                try send(PartnerAnswers.ended(referral, on: .today()), answering: request, partner: referral.partner)
+                try send(PartnerAnswers.ended(referral, on: .today()), answering: request, as: channel)
             }
         }
     }
@@ -85,12 +92,10 @@ final class PartnerSimulator: @unchecked Sendable {
         }
     }
 
-    private func send<P: EventPayload>(_ payload: P, answering request: EventEnvelope, partner: String) throws {
-        let envelope = try PartnerAnswers.envelope(payload, answering: request, partner: partner)
-        let record = KafkaRecord(topic: Topics.partnerInbound, key: Array(request.subject.utf8), value: try envelope.encoded(),
-                                 headers: [KafkaHeader(key: "content-type", value: Array(EventEnvelope.contentType.utf8)),
-                                           KafkaHeader(key: "ce_type", value: Array(P.eventType.utf8))])
-        guard let result = producer.send([record], timeout: 10).first else {
+    /// Answers on the partner's own inbound topic, as a structured CloudEvent.
+    private func send<P: EventPayload>(_ payload: P, answering request: EventEnvelope, as channel: PartnerChannel) throws {
+        let envelope = try PartnerAnswers.envelope(payload, answering: request, as: channel)
+        guard let result = producer.send([try .event(envelope, topic: channel.inbound)], timeout: 10).first else {
             throw KafkaError(code: -1, message: "no delivery report", isFatal: false)
         }
         try result.get()

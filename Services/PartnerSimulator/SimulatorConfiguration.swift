@@ -16,6 +16,8 @@ struct SimulatorConfiguration {
     var shutdownSeconds: Int
     var instanceId: String
     var logLevel: Logger.Level
+    /// TLS and SASL, the same keys as the services (KafkaSecurity.load).
+    var security: KafkaSecurity
 
     static func load(_ environment: [String: String] = ProcessInfo.processInfo.environment) throws -> SimulatorConfiguration {
         let reader = ConfigurationReader(environment: environment)
@@ -30,7 +32,8 @@ struct SimulatorConfiguration {
             sessionTimeoutMs: reader.int("IAS_KAFKA_SESSION_TIMEOUT_MS", default: 6000, range: 1000...300_000),
             shutdownSeconds: reader.int("IAS_SHUTDOWN_SECONDS", default: 10, range: 1...300),
             instanceId: reader.string("IAS_INSTANCE_ID", default: "partner-simulator-\(ProcessInfo.processInfo.processIdentifier)"),
-            logLevel: Logger.Level(name: level) ?? .info)
+            logLevel: Logger.Level(name: level) ?? .info,
+            security: KafkaSecurity.load(from: reader))
         try reader.validate()
         return configuration
     }
@@ -38,6 +41,7 @@ struct SimulatorConfiguration {
     var kafka: KafkaConfiguration {
         var k = KafkaConfiguration(brokers: brokers, clientId: instanceId)
         k.sessionTimeoutMs = sessionTimeoutMs
+        k.security = security
         return k
     }
 }

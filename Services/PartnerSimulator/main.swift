@@ -17,16 +17,17 @@ let simulator: PartnerSimulator
 let server: HTTPServer
 do {
     try KafkaLibrary.requireSupportedVersion()
+    try KafkaLibrary.requireFeatures(for: configuration.security)
     let producer = try KafkaProducer(configuration: configuration.kafka, logger: logger)
     lifecycle.onShutdown("producer") { producer.close(timeout: 5) }
-    // Both partner topics must exist before the first answer is produced.
+    // Every partner's topics must exist before the first answer is produced.
     var backoff = 0.5
     while true {
         do {
             let admin = try KafkaAdmin(configuration: configuration.kafka, logger: logger)
             defer { admin.close() }
-            try admin.ensureTopics([(Topics.partnerOutbound, configuration.topicPartitions), (Topics.partnerInbound, configuration.topicPartitions)],
-                                   timeout: 10)
+            let topics = PartnerChannel.all.flatMap { [$0.outbound, $0.inbound] }
+            try admin.ensureTopics(topics.map { ($0, configuration.topicPartitions) }, timeout: 10)
             break
         } catch {
             logger.warning("broker not reachable yet; retrying", ["error": String(describing: error), "retryInSeconds": String(backoff)])
@@ -35,7 +36,7 @@ do {
         }
     }
     let consumer = try KafkaConsumer(configuration: configuration.kafka, groupId: "ias-partner-simulator",
-                                     topics: [Topics.partnerOutbound], logger: logger)
+                                     topics: PartnerChannel.all.map(\.outbound), logger: logger)
     simulator = PartnerSimulator(configuration: configuration, consumer: consumer, producer: producer, logger: logger)
     lifecycle.onShutdown("simulator") { simulator.stop() }
 
@@ -51,7 +52,8 @@ do {
     try server.start()
     lifecycle.onShutdown("http server") { server.stop(gracePeriod: 2) }
     simulator.start()
-    logger.info("started", ["enrolAfterMs": String(configuration.enrolAfterMs), "endAfterMs": String(configuration.endAfterMs)])
+    logger.info("started", ["enrolAfterMs": String(configuration.enrolAfterMs), "endAfterMs": String(configuration.endAfterMs),
+                            "kafkaSecurity": configuration.security.description])
 } catch {
     logger.error("cannot start", ["error": String(describing: error)])
     exit(1)

@@ -1,7 +1,8 @@
 import IASMessaging
 import IASRuntime
 
-// Messages on the partner topics (`iiz.partner.outbound.v1`, `iiz.partner.inbound.v1`).
+// Messages on the partner topics (each partner its own pair, see PartnerChannel:
+// `iiz.partner.<partner>.outbound.v1` and `iiz.partner.<partner>.inbound.v1`).
 // Same envelope as the internal events; `source` is `/ias/coordination` outbound and
 // `/partner/rav` or `/partner/bks` inbound. They carry only what the partner needs to act:
 // never the dossier, the residence status history, assessments or costs.

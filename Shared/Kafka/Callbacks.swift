@@ -12,7 +12,7 @@ func kafkaLogCallback(
     // Syslog levels: 0–3 are errors, 4 is a warning, 5–7 notice, info, debug.
     guard level <= 4, let context = ClientContext.of(rk) else { return }
     let facility = facility.map { String(cString: $0) } ?? ""
-    let message = "librdkafka: " + (text.map { String(cString: $0) } ?? "")
+    let message = "librdkafka: " + context.security.redact(text.map { String(cString: $0) } ?? "")
     var fields = ["facility": facility]
     if let rk { fields["client"] = String(cString: rd_kafka_name(rk)) }
     // While a broker is down the same line repeats every few milliseconds, differing only
@@ -33,13 +33,15 @@ func kafkaErrorCallback(
         context.recordFatalError(rk)
         return
     }
-    context.warnRateLimited(
-        "error\(code)", "Kafka client error (librdkafka retries by itself)",
-        [
-            "code": String(cString: rd_kafka_err2name(error)),
-            "reason": reason.map { String(cString: $0) } ?? "",
-            "client": String(cString: rd_kafka_name(rk)),
-        ])
+    let text = context.security.redact(reason.map { String(cString: $0) } ?? "")
+    let fields = ["code": String(cString: rd_kafka_err2name(error)), "reason": text, "client": String(cString: rd_kafka_name(rk))]
+    if SecurityWatch.isRefusal(error) {
+        // Wrong credentials or TLS settings do not heal by waiting: an error, saying what to check.
+        let refusal = context.security.recordRefusal(error, reason: text)
+        context.logRateLimited(.error, "error\(code)", refusal.message, fields)
+        return
+    }
+    context.warnRateLimited("error\(code)", "Kafka client error (librdkafka retries by itself)", fields)
 }
 
 /// One delivery report per produced message, served by the producer's poll thread. The
@@ -56,7 +58,7 @@ func kafkaDeliveryCallback(
     } else if let fatal = context.fatalError.current {
         result = .failure(fatal)
     } else {
-        result = .failure(KafkaError(code, "record not delivered; send it again later"))
+        result = .failure(context.security.explain(KafkaError(code, "record not delivered; send it again later")))
     }
     context.deliveries.complete(id: id, result)
 }

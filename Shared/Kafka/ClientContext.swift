@@ -18,9 +18,14 @@ final class ClientContext: Sendable {
     let joinedGroup = Locked(false)
     /// The first fatal error raised on this client; every later operation fails with it.
     let fatalError = Locked<KafkaError?>(nil)
+    /// The password to keep out of log lines, and the brokers' last refusal of this client.
+    let security: SecurityWatch
     private let limiter = RateLimiter(interval: 30)
 
-    init(logger: Logger) { self.logger = logger }
+    init(logger: Logger, security: SecurityWatch) {
+        self.logger = logger
+        self.security = security
+    }
 
     /// Throws the recorded fatal error, if any: the client can no longer work.
     func checkFatal() throws {
@@ -39,7 +44,7 @@ final class ClientContext: Sendable {
         let code = rd_kafka_fatal_error(rk, &buffer.bytes, buffer.bytes.count)
         let error = KafkaError(
             code: code.rawValue,
-            message: "client can no longer work: \(buffer.text); close it and create a new one (or restart the process)",
+            message: "client can no longer work: \(security.redact(buffer.text)); close it and create a new one (or restart the process)",
             isFatal: true)
         let first = fatalError.withLock { current -> Bool in
             guard current == nil else { return false }

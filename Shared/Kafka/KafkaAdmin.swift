@@ -25,73 +25,99 @@ public final class KafkaAdmin: @unchecked Sendable {
 
     deinit { close() }
 
-    /// Creates those of `topics` that do not exist yet; "already exists" counts as success,
-    /// so it is safe at every start. Blocks up to `timeout` seconds.
+    /// Creates those of `topics` that do not exist yet, so it is safe at every start; "already
+    /// exists" counts as success. Blocks up to about `timeout` seconds.
+    ///
+    /// Only the missing ones are asked for: on a cluster with ACLs a program may read or write a
+    /// topic without being allowed to create it, and the brokers answer a request to create an
+    /// existing topic with "not authorised" then. A timeout that a refused connection caused
+    /// is reported as that refusal (wrong credentials, see SecurityWatch).
     public func ensureTopics(_ topics: [(name: String, partitions: Int)], timeout: Double) throws {
         guard !topics.isEmpty else { return }
-        let milliseconds = Int32(clamping: Int(timeout * 1000))
-        try handle.use { rk in
+        try handle.useExplainingRefusals { rk in
             // Nobody else polls this client: serve its queued errors and logs here.
             rd_kafka_poll(rk, 0)
-            var buffer = ErrorBuffer()
-            var newTopics: [OpaquePointer?] = []
-            defer { for topic in newTopics { rd_kafka_NewTopic_destroy(topic) } }
-            for topic in topics {
-                guard let newTopic = rd_kafka_NewTopic_new(
-                    topic.name, Int32(clamping: topic.partitions), Int32(clamping: replicationFactor), &buffer.bytes, buffer.bytes.count)
-                else {
-                    throw KafkaError(
-                        code: RD_KAFKA_RESP_ERR__INVALID_ARG.rawValue,
-                        message: "invalid topic \(topic.name) with \(topic.partitions) partitions: \(buffer.text)")
-                }
-                newTopics.append(newTopic)
-            }
-            let options = rd_kafka_AdminOptions_new(rk, RD_KAFKA_ADMIN_OP_CREATETOPICS)
-            defer { rd_kafka_AdminOptions_destroy(options) }
-            rd_kafka_AdminOptions_set_request_timeout(options, milliseconds, &buffer.bytes, buffer.bytes.count)
-            // The broker answers only once the topics exist (or this passed).
-            rd_kafka_AdminOptions_set_operation_timeout(options, milliseconds, &buffer.bytes, buffer.bytes.count)
-            let queue = rd_kafka_queue_new(rk)
-            defer { rd_kafka_queue_destroy(queue) }
-            rd_kafka_CreateTopics(rk, &newTopics, newTopics.count, options, queue)
-            guard let event = rd_kafka_queue_poll(queue, milliseconds + 1000) else {
-                throw KafkaError.timedOut("creating topics", after: timeout)
-            }
-            defer { rd_kafka_event_destroy(event) }
-            let code = rd_kafka_event_error(event)
-            guard KafkaError.isSuccess(code) else {
-                let detail = rd_kafka_event_error_string(event).map { String(cString: $0) } ?? ""
-                throw KafkaError(code: code.rawValue, message: "creating topics failed: \(detail)")
-            }
-            var count = 0
-            guard let results = rd_kafka_CreateTopics_result_topics(rd_kafka_event_CreateTopics_result(event), &count) else {
-                return
-            }
-            var failures: [String] = []
-            var created: [String] = []
-            for index in 0..<count {
-                let result = results[index]
-                let name = String(cString: rd_kafka_topic_result_name(result))
-                let topicCode = rd_kafka_topic_result_error(result)
-                if KafkaError.isSuccess(topicCode) {
-                    created.append(name)
-                } else if topicCode != RD_KAFKA_RESP_ERR_TOPIC_ALREADY_EXISTS {
-                    let detail = rd_kafka_topic_result_error_string(result).map { String(cString: $0) } ?? ""
-                    failures.append("\(name): \(String(cString: rd_kafka_err2name(topicCode))) \(detail)")
-                }
-            }
-            if !created.isEmpty { logger.info("topics created", ["topics": created.joined(separator: ",")]) }
-            guard failures.isEmpty else {
+            let existing = try Self.topicNames(rk, timeout: timeout)
+            let missing = topics.filter { !existing.contains($0.name) }
+            guard !missing.isEmpty else { return }
+            try create(missing, rk, timeout: timeout)
+        }
+    }
+
+    /// The topics the cluster shows this client (on a cluster with ACLs, those it may describe).
+    static func topicNames(_ rk: OpaquePointer, timeout: Double) throws -> Set<String> {
+        var metadata: UnsafePointer<rd_kafka_metadata_t>?
+        let code = rd_kafka_metadata(rk, 1, nil, &metadata, Int32(clamping: Int(timeout * 1000)))
+        defer { if let metadata { rd_kafka_metadata_destroy(metadata) } }
+        guard KafkaError.isSuccess(code), let metadata else { throw KafkaError(code, "cannot list the topics") }
+        var names: Set<String> = []
+        for index in 0..<Int(metadata.pointee.topic_cnt) {
+            let topic = metadata.pointee.topics[index]
+            if topic.err != RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART { names.insert(String(cString: topic.topic)) }
+        }
+        return names
+    }
+
+    private func create(_ topics: [(name: String, partitions: Int)], _ rk: OpaquePointer, timeout: Double) throws {
+        let milliseconds = Int32(clamping: Int(timeout * 1000))
+        var buffer = ErrorBuffer()
+        var newTopics: [OpaquePointer?] = []
+        defer { for topic in newTopics { rd_kafka_NewTopic_destroy(topic) } }
+        for topic in topics {
+            guard let newTopic = rd_kafka_NewTopic_new(
+                topic.name, Int32(clamping: topic.partitions), Int32(clamping: replicationFactor), &buffer.bytes, buffer.bytes.count)
+            else {
                 throw KafkaError(
-                    code: RD_KAFKA_RESP_ERR__FAIL.rawValue,
-                    message: "cannot create topics (\(failures.joined(separator: "; "))); check broker permissions and limits")
+                    code: RD_KAFKA_RESP_ERR__INVALID_ARG.rawValue,
+                    message: "invalid topic \(topic.name) with \(topic.partitions) partitions: \(buffer.text)")
             }
+            newTopics.append(newTopic)
+        }
+        let options = rd_kafka_AdminOptions_new(rk, RD_KAFKA_ADMIN_OP_CREATETOPICS)
+        defer { rd_kafka_AdminOptions_destroy(options) }
+        rd_kafka_AdminOptions_set_request_timeout(options, milliseconds, &buffer.bytes, buffer.bytes.count)
+        // The broker answers only once the topics exist (or this passed).
+        rd_kafka_AdminOptions_set_operation_timeout(options, milliseconds, &buffer.bytes, buffer.bytes.count)
+        let queue = rd_kafka_queue_new(rk)
+        defer { rd_kafka_queue_destroy(queue) }
+        rd_kafka_CreateTopics(rk, &newTopics, newTopics.count, options, queue)
+        guard let event = rd_kafka_queue_poll(queue, milliseconds + 1000) else {
+            throw KafkaError.timedOut("creating topics", after: timeout)
+        }
+        defer { rd_kafka_event_destroy(event) }
+        let code = rd_kafka_event_error(event)
+        guard KafkaError.isSuccess(code) else {
+            let detail = rd_kafka_event_error_string(event).map { String(cString: $0) } ?? ""
+            throw KafkaError(code: code.rawValue, message: "creating topics failed: \(detail)")
+        }
+        var count = 0
+        guard let results = rd_kafka_CreateTopics_result_topics(rd_kafka_event_CreateTopics_result(event), &count) else {
+            return
+        }
+        var failures: [String] = []
+        var created: [String] = []
+        for index in 0..<count {
+            let result = results[index]
+            let name = String(cString: rd_kafka_topic_result_name(result))
+            let topicCode = rd_kafka_topic_result_error(result)
+            if KafkaError.isSuccess(topicCode) {
+                created.append(name)
+            } else if topicCode != RD_KAFKA_RESP_ERR_TOPIC_ALREADY_EXISTS {
+                let detail = rd_kafka_topic_result_error_string(result).map { String(cString: $0) } ?? ""
+                failures.append("\(name): \(String(cString: rd_kafka_err2name(topicCode))) \(detail)")
+            }
+        }
+        if !created.isEmpty { logger.info("topics created", ["topics": created.joined(separator: ",")]) }
+        guard failures.isEmpty else {
+            throw KafkaError(
+                code: RD_KAFKA_RESP_ERR__FAIL.rawValue,
+                message: "cannot create topics (\(failures.joined(separator: "; "))); check broker permissions and limits")
         }
     }
 
     /// The number of partitions of `topic`; throws when it does not exist.
     public func partitionCount(topic: String, timeout: Double) throws -> Int {
-        try handle.use { rk in try Self.partitionCount(rk, topic: topic, timeout: timeout) }
+        try handle.useExplainingRefusals { rk in try Self.partitionCount(rk, topic: topic, timeout: timeout) }
     }
 
     /// How many messages of `topic` the group has not committed yet: the sum over its
@@ -114,7 +140,7 @@ public final class KafkaAdmin: @unchecked Sendable {
                 KafkaError.isSuccess(rd_kafka_consumer_close(rk)) ? .normal : .skippingConsumerClose
             }
         }
-        return try reader.use { rk -> Int64 in
+        return try reader.useExplainingRefusals { rk -> Int64 in
             let partitions = try Self.partitionCount(rk, topic: topic, timeout: timeout)
             let list = TopicPartitionList.make((0..<partitions).map {
                 .init(topic: topic, partition: Int32($0), offset: Int64(RD_KAFKA_OFFSET_INVALID))

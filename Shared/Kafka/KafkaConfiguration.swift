@@ -13,7 +13,10 @@ public struct KafkaConfiguration: Sendable {
     /// Consumer `heartbeat.interval.ms` (librdkafka default 3000); must stay well below the
     /// session timeout.
     public var heartbeatIntervalMs = 1000
-    /// Extra or overriding librdkafka properties, for example `security.protocol`.
+    /// TLS and SASL: `security.protocol`, `sasl.*`, `ssl.ca.location` (see KafkaSecurity).
+    /// Applies to every client built from this configuration.
+    public var security: KafkaSecurity = .plaintext
+    /// Extra or overriding librdkafka properties.
     public var properties: [String: String] = [:]
 
     public init(brokers: String, clientId: String) {
@@ -21,7 +24,8 @@ public struct KafkaConfiguration: Sendable {
         self.clientId = clientId
     }
 
-    /// The common properties, then the role's `defaults`, then `properties`.
+    /// The common properties and the security settings, then the role's `defaults`, then
+    /// `properties`.
     func librdkafkaProperties(_ defaults: [String: String]) -> [String: String] {
         var all: [String: String] = [
             "bootstrap.servers": brokers,
@@ -29,6 +33,7 @@ public struct KafkaConfiguration: Sendable {
             // Only warnings and errors are forwarded to the Logger; skip formatting the rest.
             "log_level": "4",
         ]
+        all.merge(security.librdkafkaProperties) { $1 }
         all.merge(defaults) { $1 }
         all.merge(properties) { $1 }
         return all

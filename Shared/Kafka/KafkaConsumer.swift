@@ -66,7 +66,7 @@ public final class KafkaConsumer: @unchecked Sendable {
                 return nil
             default:
                 let topic = message.pointee.rkt.map { String(cString: rd_kafka_topic_name($0)) } ?? ""
-                let detail = rd_kafka_message_errstr(message).map { String(cString: $0) } ?? ""
+                let detail = handle.context.security.redact(rd_kafka_message_errstr(message).map { String(cString: $0) } ?? "")
                 handle.context.warnRateLimited(
                     "consume\(code.rawValue)\(topic)", "consumer error (librdkafka retries by itself)",
                     ["code": String(cString: rd_kafka_err2name(code)), "topic": topic, "reason": detail])

@@ -22,7 +22,7 @@ final class KafkaHandle: @unchecked Sendable {
         configure: (OpaquePointer) -> Void = { _ in }
     ) throws {
         try KafkaLibrary.requireSupportedVersion()
-        let context = ClientContext(logger: logger)
+        let context = ClientContext(logger: logger, security: SecurityWatch(properties: properties))
         let conf = try NativeConfiguration.make(properties)
         let opaque = Unmanaged.passRetained(context)
         rd_kafka_conf_set_opaque(conf, opaque.toOpaque())
@@ -36,7 +36,7 @@ final class KafkaHandle: @unchecked Sendable {
             opaque.release()
             throw KafkaError(
                 code: RD_KAFKA_RESP_ERR__INVALID_ARG.rawValue,
-                message: "cannot create the Kafka \(role): \(buffer.text); check KafkaConfiguration")
+                message: "cannot create the Kafka \(role): \(context.security.redact(buffer.text)); check KafkaConfiguration")
         }
         self.context = context
         self.pointer = rk
@@ -63,6 +63,19 @@ final class KafkaHandle: @unchecked Sendable {
             gate.unlock()
         }
         return try body(pointer)
+    }
+
+    /// Like `use`, but a KafkaError that only shows a refused connection from outside (a
+    /// timeout) is replaced by the brokers' recent refusal of this client (SecurityWatch), which
+    /// says what to fix. For clients whose errors are served by `rd_kafka_poll` (producers,
+    /// admin and offset readers), not consumers that redirected them with `rd_kafka_poll_set_consumer`.
+    func useExplainingRefusals<T>(_ body: (OpaquePointer) throws -> T) throws -> T {
+        try use { rk in
+            do { return try body(rk) } catch let error as KafkaError {
+                rd_kafka_poll(rk, 0)   // serve the error callbacks queued meanwhile: they record a refusal
+                throw context.security.explain(error)
+            }
+        }
     }
 
     /// How `retire` destroys the handle after its `finish` step.

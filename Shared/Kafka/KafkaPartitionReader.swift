@@ -62,7 +62,7 @@ public final class KafkaPartitionReader: @unchecked Sendable {
             case RD_KAFKA_RESP_ERR__FATAL:
                 throw handle.context.recordFatalError(rk)
             default:
-                let detail = rd_kafka_message_errstr(message).map { String(cString: $0) } ?? ""
+                let detail = handle.context.security.redact(rd_kafka_message_errstr(message).map { String(cString: $0) } ?? "")
                 handle.context.warnRateLimited(
                     "read\(m.err.rawValue)\(topic)", "reader error (librdkafka retries by itself)",
                     ["code": String(cString: rd_kafka_err2name(m.err)), "topic": topic, "reason": detail])
@@ -96,7 +96,7 @@ public final class KafkaPartitionReader: @unchecked Sendable {
         defer {
             reader.retire { rk in KafkaError.isSuccess(rd_kafka_consumer_close(rk)) ? .normal : .skippingConsumerClose }
         }
-        return try reader.use { rk in
+        return try reader.useExplainingRefusals { rk in
             var entries: [TopicPartitionList.Entry] = []
             for topic in topics {
                 let count = try KafkaAdmin.partitionCount(rk, topic: topic, timeout: max(1, deadline.timeIntervalSinceNow))

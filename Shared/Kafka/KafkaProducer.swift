@@ -118,9 +118,9 @@ public final class KafkaProducer: @unchecked Sendable {
             _ = replace(handle, after: error)
             break
         }
-        return results.map {
-            $0 ?? .failure(.timedOut("no delivery report for the record", after: timeout))
-        }
+        // A record without a report while the brokers refuse this client's credentials: say so.
+        let missing = handle.context.security.explain(.timedOut("no delivery report for the record", after: timeout))
+        return results.map { $0 ?? .failure(missing) }
     }
 
     /// PRODUCER_FENCED (90) and INVALID_PRODUCER_EPOCH (47): the idempotent session is over.

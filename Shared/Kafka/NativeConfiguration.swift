@@ -17,4 +17,10 @@ enum NativeConfiguration {
         }
         return conf
     }
+
+    /// Throws what `make` would throw, keeping nothing: librdkafka's own verdict on every
+    /// property (a value it does not know, a feature it was built without).
+    static func check(_ properties: [String: String]) throws {
+        rd_kafka_conf_destroy(try make(properties))
+    }
 }

@@ -111,7 +111,7 @@ public final class EventProcessor: @unchecked Sendable {
             try pool.transaction { connection in
                 var new = try insertInbox(envelopes.map { ($0.envelope, messages[$0.index]) }, connection)
                 for (index, envelope) in envelopes where new.remove(envelope.id) != nil {
-                    try subscription.handler(envelope, connection)
+                    try subscription.handler(envelope, EventOrigin(messages[index]), connection)
                     outcomes[index] = .applied
                 }
             }
@@ -182,7 +182,7 @@ public final class EventProcessor: @unchecked Sendable {
         do {
             let applied = try pool.transaction { connection -> Bool in
                 guard try insertInbox(envelope, message, connection) else { return false }
-                try subscription.handler(envelope, connection)
+                try subscription.handler(envelope, EventOrigin(message), connection)
                 return true
             }
             return applied ? .applied : .duplicate

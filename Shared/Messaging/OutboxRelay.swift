@@ -83,23 +83,17 @@ public final class OutboxRelay: @unchecked Sendable {
             let locked = try connection.query("SELECT pg_try_advisory_xact_lock($1) AS locked", [Self.lockKey]).first?.bool("locked") ?? false
             guard locked else { return 0 }   // another instance is relaying right now
             let rows = try connection.query(
-                "SELECT id, topic, partition_key, event_type, payload FROM outbox WHERE published_at IS NULL ORDER BY id LIMIT $1",
+                "SELECT id, topic, partition_key, payload FROM outbox WHERE published_at IS NULL ORDER BY id LIMIT $1",
                 [configuration.batchSize])
             guard !rows.isEmpty else { return 0 }
             var ids: [Int] = []
             var keys: [String] = []
             var records: [KafkaRecord] = []
-            var types: [String] = []
             for row in rows {
                 ids.append(try row.int("id"))
                 let key = try row.string("partition_key")
                 keys.append(key)
-                let type = try row.string("event_type")
-                types.append(type)
-                records.append(KafkaRecord(
-                    topic: try row.string("topic"), key: Array(key.utf8), value: Array(try row.string("payload").utf8),
-                    headers: [KafkaHeader(key: "content-type", value: Array(EventEnvelope.contentType.utf8)),
-                              KafkaHeader(key: "ce_type", value: Array(type.utf8))]))
+                records.append(.event(topic: try row.string("topic"), key: key, encoded: Array(try row.string("payload").utf8)))
             }
             let results = producer.send(records, timeout: configuration.deliveryTimeout)
             var delivered: [Int] = []

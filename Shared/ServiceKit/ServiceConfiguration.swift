@@ -79,6 +79,9 @@ public struct ServiceConfiguration: Sendable {
                                        clientId: "ias-\(service)-\(instance)")
         kafka.sessionTimeoutMs = reader.int("IAS_KAFKA_SESSION_TIMEOUT_MS", default: 6000, range: 1000...300_000)
         kafka.heartbeatIntervalMs = max(100, kafka.sessionTimeoutMs / 6)
+        // TLS and SASL of every client of the service (IAS_KAFKA_SECURITY_PROTOCOL, …); the
+        // password file is read here, once.
+        kafka.security = KafkaSecurity.load(from: reader)
         let partitions = reader.int("IAS_KAFKA_TOPIC_PARTITIONS", default: 6, range: 1...1000)
         let shutdown = reader.double("IAS_SHUTDOWN_SECONDS", default: 10, range: 1...300)
         let batch = reader.int("IAS_OUTBOX_BATCH_SIZE", default: 500, range: 1...10_000)

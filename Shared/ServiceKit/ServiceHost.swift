@@ -57,6 +57,7 @@ public final class ServiceHost: @unchecked Sendable {
         guard let identity else { throw ConfigurationError(problems: ["the bearer token settings were not read"]) }
         verifier = try identity.verifier(logger: logger)
         try KafkaLibrary.requireSupportedVersion()
+        try KafkaLibrary.requireFeatures(for: configuration.kafka.security)
         source = "/ias/\(service)"
         pool = PostgresPool(configuration: configuration.database, logger: logger)
         var producerConfiguration = configuration.kafka
@@ -184,7 +185,7 @@ public final class ServiceHost: @unchecked Sendable {
                                 errorMapper: ServiceHost.mapError)
         try server.start()
         self.server = server
-        logger.info("started", ["librdkafka": KafkaLibrary.versionString])
+        logger.info("started", ["librdkafka": KafkaLibrary.versionString, "kafkaSecurity": configuration.kafka.security.description])
         let grace = max(1, configuration.shutdownSeconds / 2)
         lifecycle.onShutdown("http server") { server.stop(gracePeriod: grace) }
 

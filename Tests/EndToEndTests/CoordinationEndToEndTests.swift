@@ -331,19 +331,9 @@ final class CoordinationEndToEndTests: XCTestCase {
             actorsub: "rav-e2e", actororg: "partner:RAV",
             data: .object(["referralId": .string(Identifier().description), "caseId": .string(caseId),
                            "enrolledOn": .string(Self.today), "startsOn": .string(Self.today)]))
-        XCTAssertNoThrow(try Self.producer.send([KafkaRecord(topic: "iiz.partner.inbound.v1", key: Array(caseId.utf8),
-                                                             value: try envelope.encoded())], timeout: 10)[0].get())
-        let consumer = try KafkaConsumer(configuration: KafkaConfiguration(brokers: TestEnvironment.brokers, clientId: "e2e-partner-dlq"),
-                                         groupId: "e2e-partner-dlq-\(marker)", topics: ["iiz.partner.inbound.v1.dlq"], logger: Logger(label: "e2e"))
-        defer { consumer.close() }
-        var found: KafkaMessage?
-        let deadline = Date().addingTimeInterval(30)
-        while Date() < deadline, found == nil {
-            if let message = try consumer.poll(timeoutMs: 500), String(decoding: message.value, as: UTF8.self).contains(marker.description) {
-                found = message
-            }
-        }
-        let message = try XCTUnwrap(found, "the answer to an unknown referral did not reach the dead-letter topic")
+        XCTAssertNoThrow(try Self.producer.send([try .event(envelope, topic: "iiz.partner.rav.inbound.v1")], timeout: 10)[0].get())
+        let message = try XCTUnwrap(try deadLetter(on: "iiz.partner.rav.inbound.v1.dlq", marker: marker),
+                                    "the answer to an unknown referral did not reach the dead-letter topic")
         let reason = String(decoding: message.header("dlq-reason") ?? [], as: UTF8.self)
         XCTAssertTrue(reason.contains("never sent"), reason)
     }
@@ -444,8 +434,7 @@ final class CoordinationEndToEndTests: XCTestCase {
     func publish(_ type: String, _ source: String, _ topic: String, _ caseId: String, _ data: [String: JSONValue]) throws {
         let envelope = EventEnvelope(type: type, source: source, subject: caseId, correlationid: Identifier(),
                                      actorsub: "e2e", actororg: "canton:KSD", data: .object(data))
-        let record = KafkaRecord(topic: topic, key: Array(caseId.utf8), value: try envelope.encoded())
-        try Self.producer.send([record], timeout: 10)[0].get()
+        try Self.producer.send([try .event(envelope, topic: topic)], timeout: 10)[0].get()
     }
 
     func get(_ path: String, token: String? = nil) throws -> [String: Any] {

@@ -92,7 +92,7 @@ final class DeliveryGuaranteeTests: XCTestCase {
         let producer = try KafkaProducer(configuration: KafkaConfiguration(brokers: TestEnvironment.brokers, clientId: "e2e-duplicate"),
                                          logger: Logger(label: "e2e"))
         defer { producer.close(timeout: 5) }
-        let record = KafkaRecord(topic: "ias.intake.v1", key: Array(caseId.description.utf8), value: try envelope.encoded())
+        let record = try KafkaRecord.event(envelope, topic: "ias.intake.v1")
         for result in producer.send([record, record], timeout: 10) { XCTAssertNoThrow(try result.get()) }
 
         XCTAssertNotNil(try timeline(caseId.description, within: 15))
@@ -111,7 +111,8 @@ final class DeliveryGuaranteeTests: XCTestCase {
                                          logger: logger)
         defer { producer.close(timeout: 5) }
         let marker = UUID().uuidString
-        let poison = KafkaRecord(topic: "ias.intake.v1", key: Array("poison".utf8), value: Array("{not json \(marker)".utf8))
+        let poison = KafkaRecord(topic: "ias.intake.v1", key: Array("poison".utf8), value: Array("{not json \(marker)".utf8),
+                                 headers: [TestEnvironment.poisonHeader])
         XCTAssertNoThrow(try producer.send([poison], timeout: 10)[0].get())
 
         // Consumption goes on: a registration after the poison still reaches the dossier.

@@ -176,7 +176,7 @@ final class DossierRebuildEndToEndTests: XCTestCase {
     private func coordinationWork() throws -> [Int] {
         try superuser { c in
             try ["SELECT count(*) AS n FROM tasks", "SELECT count(*) AS n FROM referrals",
-                 "SELECT count(*) AS n FROM outbox WHERE topic IN ('ias.coordination.v1', 'iiz.partner.outbound.v1')",
+                 "SELECT count(*) AS n FROM outbox WHERE topic IN ('ias.coordination.v1', 'iiz.partner.rav.outbound.v1', 'iiz.partner.bks.outbound.v1')",
                  "SELECT count(*) AS n FROM timeline WHERE source = '/ias/coordination'"].map { try c.query($0)[0].int("n") }
         }
     }

@@ -20,7 +20,7 @@ final class UpstreamEvents {
         let envelope = EventEnvelope(type: type, source: "/ias/\(type.split(separator: ".")[0])", subject: caseId,
                                      correlationid: Identifier(), actorsub: "e2e", actororg: org,
                                      data: try JSONCoding.decoder.decode(JSONValue.self, from: JSONSerialization.data(withJSONObject: data)))
-        let record = KafkaRecord(topic: topic, key: Array(caseId.utf8), value: try envelope.encoded())
+        let record = try KafkaRecord.event(envelope, topic: topic)
         for result in producer.send([record], timeout: 10) { try result.get() }
     }
 

@@ -11,7 +11,7 @@ final class KafkaProducerTests: XCTestCase {
         // Edge cases: no key, empty value, a header without value, repeated header keys.
         records[0] = KafkaRecord(
             topic: topic, key: nil, value: [],
-            headers: [KafkaHeader(key: "index", value: Array("0".utf8)), KafkaHeader(key: "empty", value: nil)])
+            headers: [KafkaHeader(key: "index", value: Array("0".utf8)), KafkaHeader(key: "empty", value: nil), Support.notAnEvent])
         records[1].headers.append(KafkaHeader(key: "index", value: Array("1".utf8)))
         records[1].headers.append(KafkaHeader(key: "binary", value: [0, 255, 10]))
 

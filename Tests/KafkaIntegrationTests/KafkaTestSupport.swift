@@ -37,13 +37,18 @@ enum KafkaTestSupport {
         return topic
     }
 
+    /// Records of raw bytes (the client is tested, not events), marked as such: the CloudEvents
+    /// check after the tests (deploy/local/cloudevents_check.py) counts them apart.
     static func records(topic: String, count: Int, from start: Int = 0) -> [KafkaRecord] {
         (start..<start + count).map { i in
             KafkaRecord(
                 topic: topic, key: Array("key-\(i % 7)".utf8), value: Array("value-\(i)".utf8),
-                headers: [KafkaHeader(key: "index", value: Array(String(i).utf8))])
+                headers: [KafkaHeader(key: "index", value: Array(String(i).utf8)), notAnEvent])
         }
     }
+
+    /// The marker of a record that is no event on purpose (`ias-test-poison`).
+    static let notAnEvent = KafkaHeader(key: "ias-test-poison", value: Array("1".utf8))
 
     /// Produces and asserts that every record was acknowledged.
     static func produce(_ records: [KafkaRecord], file: StaticString = #filePath, line: UInt = #line) throws {

@@ -53,7 +53,7 @@ final class EventBatchTests: XCTestCase {
         let producer = try KafkaProducer(configuration: KafkaConfiguration(brokers: Support.brokers, clientId: "batch-producer"),
                                          logger: Support.logger)
         defer { producer.close(timeout: 5) }
-        let records = try envelopes.map { KafkaRecord(topic: topic, key: Array($0.subject.utf8), value: try $0.encoded(), headers: []) }
+        let records = try envelopes.map { try KafkaRecord.event($0, topic: topic) }
         for (index, result) in producer.send(records, timeout: 15).enumerated() {
             if case .failure(let error) = result { XCTFail("event \(index) not delivered: \(error)") }
         }

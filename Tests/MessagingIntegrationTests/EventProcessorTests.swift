@@ -7,19 +7,40 @@ import XCTest
 
 final class EventProcessorTests: XCTestCase {
     private func makeProcessor(pool: PostgresPool, handler: @escaping EventSubscription.Handler) throws -> (EventProcessor, KafkaProducer) {
+        try makeProcessor(pool: pool, subscription: EventSubscription(name: "test", topics: ["test.unused"], handler: handler))
+    }
+
+    private func makeProcessor(pool: PostgresPool, subscription: EventSubscription) throws -> (EventProcessor, KafkaProducer) {
         let configuration = KafkaConfiguration(brokers: MessagingTestSupport.brokers, clientId: "processor-test")
         let producer = try KafkaProducer(configuration: configuration, logger: MessagingTestSupport.logger)
         let consumer = try KafkaConsumer(configuration: configuration, groupId: "processor-test-\(UUID().uuidString)",
                                          topics: ["test.unused"], logger: MessagingTestSupport.logger)
-        let processor = EventProcessor(subscription: EventSubscription(name: "test", topics: ["test.unused"], handler: handler),
-                                       consumer: consumer, pool: pool, producer: producer, metrics: MetricsRegistry(),
-                                       logger: MessagingTestSupport.logger)
+        let processor = EventProcessor(subscription: subscription, consumer: consumer, pool: pool, producer: producer,
+                                       metrics: MetricsRegistry(), logger: MessagingTestSupport.logger)
         return (processor, producer)
     }
 
-    private func message(_ envelope: EventEnvelope, topic: String = "test.in") throws -> KafkaMessage {
-        KafkaMessage(topic: topic, partition: 0, offset: 7, key: Array(envelope.subject.utf8), value: try envelope.encoded(),
+    private func message(_ envelope: EventEnvelope, topic: String = "test.in", partition: Int32 = 0, offset: Int64 = 7) throws -> KafkaMessage {
+        KafkaMessage(topic: topic, partition: partition, offset: offset, key: Array(envelope.subject.utf8), value: try envelope.encoded(),
                      headers: [], timestampMs: nil)
+    }
+
+    func testAnOriginHandlerLearnsTheRecordEachEventCameInAloneAndInABatch() throws {
+        let pool = try MessagingTestSupport.freshPool()
+        defer { pool.close() }
+        let seen = Locked<[EventOrigin]>([])
+        let subscription = EventSubscription(name: "test", topics: ["test.unused"]) { _, origin, _ in
+            seen.withLock { $0.append(origin) }
+        }
+        let (processor, producer) = try makeProcessor(pool: pool, subscription: subscription)
+        defer { producer.close(timeout: 2) }
+        XCTAssertEqual(try processor.process(try message(MessagingTestSupport.envelope(), topic: "test.from.a", partition: 2, offset: 41)), .applied)
+        let batch = [try message(MessagingTestSupport.envelope(), topic: "test.from.b", partition: 0, offset: 5),
+                     try message(MessagingTestSupport.envelope(), topic: "test.from.a", partition: 1, offset: 9)]
+        XCTAssertEqual(try processor.processBatch(batch), [.applied, .applied])
+        XCTAssertEqual(seen.current, [EventOrigin(topic: "test.from.a", partition: 2, offset: 41),
+                                      EventOrigin(topic: "test.from.b", partition: 0, offset: 5),
+                                      EventOrigin(topic: "test.from.a", partition: 1, offset: 9)])
     }
 
     func testTheSameEventTwiceIsAppliedOnce() throws {

@@ -87,5 +87,7 @@ final class OutboxRelayTests: XCTestCase {
         XCTAssertEqual(try received.map { try EventEnvelope.decode($0.value).id }, envelopes.map(\.id))
         XCTAssertTrue(received.allSatisfy { $0.key == Array(caseId.utf8) })
         XCTAssertEqual(received.first?.header("content-type").map { String(decoding: $0, as: UTF8.self) }, EventEnvelope.contentType)
+        // Structured mode only: a `ce_` header would make CloudEvents readers take the record for binary mode.
+        XCTAssertEqual(Set(received.flatMap { $0.headers.map(\.key) }), ["content-type"])
     }
 }

@@ -1,4 +1,5 @@
 @testable import IASServiceKit
+import IASKafka
 import IASPostgres
 import IASRuntime
 import XCTest
@@ -40,5 +41,22 @@ final class ServiceConfigurationTests: XCTestCase {
         XCTAssertEqual(try load(["IAS_CONSUMER_CONCURRENCY": "2"]).database.poolSize, base + 3)
         XCTAssertEqual(try load(["IAS_CONSUMER_CONCURRENCY": "4", "IAS_DATABASE_POOL_SIZE": "7"]).database.poolSize, 7, "an explicit size wins")
         XCTAssertThrowsError(try load(["IAS_CONSUMER_CONCURRENCY": "0"]))
+    }
+
+    func testKafkaSecurityReachesEveryClientAndItsProblemsAreListedWithTheOthers() throws {
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("ias-plan-kafka-password-\(UUID().uuidString)")
+        try Data("plan-password\n".utf8).write(to: file)
+        defer { try? FileManager.default.removeItem(at: file) }
+        let configuration = try load(["IAS_KAFKA_SECURITY_PROTOCOL": "sasl_plaintext", "IAS_KAFKA_SASL_MECHANISM": "SCRAM-SHA-512",
+                                      "IAS_KAFKA_SASL_USERNAME": "ias-plan", "IAS_KAFKA_SASL_PASSWORD_FILE": file.path])
+        XCTAssertEqual(configuration.kafka.security.saslUsername, "ias-plan")
+        XCTAssertEqual(configuration.kafka.security.saslPassword, KafkaPassword("plan-password"))
+
+        XCTAssertThrowsError(try load(["IAS_KAFKA_SECURITY_PROTOCOL": "sasl_ssl", "IAS_OUTBOX_RELAY": "sometimes"])) { error in
+            let problems = (error as? ConfigurationError)?.problems ?? []
+            XCTAssertTrue(problems.contains { $0.hasPrefix("IAS_OUTBOX_RELAY") }, "\(problems)")
+            XCTAssertTrue(problems.contains { $0.hasPrefix("IAS_KAFKA_SASL_USERNAME is not set") }, "\(problems)")
+            XCTAssertTrue(problems.contains { $0.hasPrefix("IAS_KAFKA_SASL_PASSWORD_FILE is not set") }, "\(problems)")
+        }
     }
 }

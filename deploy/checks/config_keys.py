@@ -7,6 +7,8 @@ direct `environment["IAS_…"]` read.
 
 * Keys found under `Shared/` belong to every executable whose sources build a `ServiceHost`
   (or call `ServiceConfiguration.load`): that is where the common keys are read.
+* Keys of a shared reader in `SHARED_READERS` (e.g. the Kafka security keys) also belong to
+  every executable whose own sources call that reader without a `ServiceHost`.
 * Keys found under `Services/<Dir>/` belong to that directory's executable.
 * `required(` means no default: the deployment must give a non-empty value.
 
@@ -44,6 +46,11 @@ DEFAULT_LITERAL = re.compile(r"\s*,\s*default:\s*(?:\"((?:[^\"\\]|\\.)*)\"|(-?[0
 # A reader call whose key is not a literal: the scan cannot see which key it is.
 OPAQUE_CALL = re.compile(r"\breader\.(string|int|double|bool|choice|required)\(\s*(?!\")[A-Za-z_]")
 USES_HOST = re.compile(r"\bServiceHost\(|ServiceConfiguration\.load\(")
+# Shared functions that read keys for executables that do not build a ServiceHost: the call,
+# and the file under Shared/ whose keys it reads.
+SHARED_READERS = {
+    "KafkaSecurity.load(": "Shared/Kafka/KafkaSecurity+Environment.swift",
+}
 
 
 @dataclass
@@ -134,6 +141,13 @@ def scan_sources(root: Path) -> dict[str, Executable]:
         exe.uses_common = uses_host
         if uses_host:
             exe.keys.update({k: Key(v.name, v.required, v.where, v.default) for k, v in common.items()})
+        folder_text = "".join(p.read_text(encoding="utf-8", errors="replace")
+                              for p in sorted((root / "Services" / folder).rglob("*.swift"))) if exe.exists else ""
+        for call, shared_file in SHARED_READERS.items():
+            if call in folder_text and (root / shared_file).exists():
+                found, _ = _scan_file(root / shared_file, root)
+                for k, v in found.items():
+                    exe.keys.setdefault(k, Key(v.name, v.required, v.where, v.default))
         for k, v in own.items():
             if k in exe.keys:
                 exe.keys[k].required = exe.keys[k].required or v.required

@@ -174,7 +174,7 @@ def compose_config_problems(compose: dict, facts: CodeFacts, root: Path) -> tupl
     """Start order, health checks, ports, probes, databases, topics, grace periods."""
     problems: list[str] = []
     services = compose.get("services") or {}
-    for required in ("postgres", "kafka", "topics", *SERVICES, "partner-simulator"):
+    for required in ("postgres", "kafka", "topics", "kafka-users", *SERVICES, "partner-simulator"):
         if required not in services:
             problems.append(f"compose has no service `{required}`")
     kafka = services.get("kafka", {})
@@ -269,7 +269,8 @@ def compose_config_problems(compose: dict, facts: CodeFacts, root: Path) -> tupl
         if not service.get("read_only"):
             problems.append(f"`{name}` should run with a read-only root file system")
         depends = service.get("depends_on") or {}
-        wanted = {"kafka": "service_healthy", "topics": "service_completed_successfully"}
+        wanted = {"kafka": "service_healthy", "topics": "service_completed_successfully",
+                  "kafka-users": "service_completed_successfully"}
         if name in SERVICES:
             wanted["postgres"] = "service_healthy"
         for dependency, condition in wanted.items():
@@ -297,7 +298,60 @@ def compose_config_problems(compose: dict, facts: CodeFacts, root: Path) -> tupl
     simulator = services.get("partner-simulator", {})
     if simulator and not simulator.get("profiles"):
         problems.append("partner-simulator must be in an optional profile")
-    return problems, "start order by health; ports and probes match the code; own role and database per service; topics"
+    problems.extend(compose_kafka_user_problems(services))
+    return problems, ("start order by health; ports and probes match the code; own role and database per service; topics; "
+                      "own Kafka user per program")
+
+
+def compose_secret_files(service: dict) -> dict[str, str]:
+    """Path inside the container -> source, of the secrets a compose service mounts."""
+    files = {}
+    for item in service.get("secrets") or []:
+        source, target = (item, item) if isinstance(item, str) else (item.get("source"), item.get("target") or item.get("source"))
+        files[target if str(target).startswith("/") else f"/run/secrets/{target}"] = source
+    return files
+
+
+def compose_kafka_user_problems(services: dict) -> list[str]:
+    """Every program connects with SASL as a Kafka user of its own, whose password is a secret of
+    its own, and the kafka-users job (deploy/k8s/base/create-kafka-users.sh) sets that very secret
+    as the user's password."""
+    problems: list[str] = []
+    job = services.get("kafka-users", {})
+    if not any("create-kafka-users.sh" in str(v) for v in job.get("volumes", [])):
+        problems.append("the kafka-users job does not mount deploy/k8s/base/create-kafka-users.sh")
+    job_env = compose_environment(job)
+    job_files = compose_secret_files(job)
+    password_dir = (job_env.get("PASSWORD_DIR") or "").rstrip("/")
+    users: dict[str, str] = {}
+    secrets: dict[str, str] = {}
+    for name in (*SERVICES, "partner-simulator"):
+        service = services.get(name)
+        if service is None:
+            continue
+        env = compose_environment(service)
+        protocol = (env.get("IAS_KAFKA_SECURITY_PROTOCOL") or "plaintext").lower()
+        if not protocol.startswith("sasl"):
+            problems.append(f"`{name}` connects to Kafka without SASL (IAS_KAFKA_SECURITY_PROTOCOL={protocol}): "
+                            "every program has a Kafka user of its own")
+            continue
+        user = env.get("IAS_KAFKA_SASL_USERNAME") or ""
+        if user != f"ias-{name}":
+            problems.append(f"`{name}` connects to Kafka as {user or 'nobody'}: its own user is ias-{name}")
+        if user in users:
+            problems.append(f"`{name}` and `{users[user]}` share the Kafka user {user}")
+        users[user] = name
+        source = compose_secret_files(service).get(env.get("IAS_KAFKA_SASL_PASSWORD_FILE") or "")
+        if source is None:
+            problems.append(f"`{name}` mounts no secret at IAS_KAFKA_SASL_PASSWORD_FILE={env.get('IAS_KAFKA_SASL_PASSWORD_FILE')}")
+            continue
+        if source in secrets:
+            problems.append(f"`{name}` and `{secrets[source]}` read the same Kafka password (secret {source})")
+        secrets[source] = name
+        if job_files.get(f"{password_dir}/{user}") != source:
+            problems.append(f"the kafka-users job does not set the secret {source} of `{name}` as the password of {user} "
+                            f"(mount it at {password_dir or 'PASSWORD_DIR'}/{user})")
+    return problems
 
 
 # ---------------------------------------------------------------------------- kubernetes
@@ -565,6 +619,8 @@ def k8s_workload_problems(manifests: Manifests, facts: CodeFacts, label: str, pi
             note(f"{name}: IAS_KAFKA_TOPIC_PARTITIONS={partitions} but Job ias-topics creates {job_partitions} partitions")
     if len(images) > 1:
         note(f"the services run different images: {sorted(images)}")
+    for text in k8s_kafka_user_problems(manifests):
+        note(text)
     for monitor in manifests.of_kind("PodMonitor"):
         for endpoint in monitor["spec"].get("podMetricsEndpoints") or []:
             if endpoint.get("path", "/metrics") != "/metrics" or endpoint.get("port") != "http":
@@ -576,7 +632,71 @@ def k8s_workload_problems(manifests: Manifests, facts: CodeFacts, label: str, pi
                     base = re.sub(r"_(bucket|sum|count)$", "", metric)
                     if metric not in facts.metrics and base not in facts.metrics:
                         note(f"alert {rule.get('alert')} uses {metric}, which the services do not export")
-    return problems, f"{label}: ports and probes match the code; security, resources, grace, PDB, HPA <= partitions, scraping, alerts"
+    return problems, (f"{label}: ports and probes match the code; security, resources, grace, PDB, HPA <= partitions, scraping, "
+                      "alerts, own Kafka user")
+
+
+def _secret_files(pod_spec: dict, container: dict) -> dict[str, str]:
+    """Path in the container -> name of the Secret it comes from, for files of secret volumes."""
+    volumes = {v["name"]: v for v in pod_spec.get("volumes") or []}
+    files = {}
+    for mount in container.get("volumeMounts") or []:
+        volume = volumes.get(mount.get("name")) or {}
+        secret = volume.get("secret")
+        if secret:
+            for item in secret.get("items") or []:
+                files[f"{mount['mountPath'].rstrip('/')}/{item['path']}"] = secret.get("secretName")
+        for source in ((volume.get("projected") or {}).get("sources") or []):
+            if "secret" in source:
+                for item in source["secret"].get("items") or []:
+                    files[f"{mount['mountPath'].rstrip('/')}/{item['path']}"] = source["secret"].get("name")
+    return files
+
+
+def k8s_kafka_user_problems(manifests: Manifests) -> list[str]:
+    """Every service connects with SASL as a Kafka user of its own whose password is a Secret of
+    its own, and the Job ias-kafka-users sets that very Secret as the user's password."""
+    problems: list[str] = []
+    job = manifests.named("Job", "ias-kafka-users")
+    job_files: dict[str, str] = {}
+    password_dir = ""
+    if job is None:
+        problems.append("no Job ias-kafka-users (creates the Kafka users and their ACLs)")
+    else:
+        job_spec = job["spec"]["template"]["spec"]
+        job_container = job_spec["containers"][0]
+        _security_problems(job, job_container, "Job ias-kafka-users", problems.append)
+        job_files = _secret_files(job_spec, job_container)
+        job_env, _ = container_environment(job_container, manifests)
+        password_dir = ((job_env.get("PASSWORD_DIR") or {}).get("value") or "").rstrip("/")
+    users: dict[str, str] = {}
+    secrets: dict[str, str] = {}
+    for svc in SERVICES:
+        deployment = manifests.named("Deployment", f"ias-{svc}")
+        if deployment is None:
+            continue
+        container = service_container(deployment, f"ias-{svc}")
+        env, _ = container_environment(container, manifests)
+        value = lambda key: (env.get(key) or {}).get("value") or ""  # noqa: E731
+        if not value("IAS_KAFKA_SECURITY_PROTOCOL").lower().startswith("sasl"):
+            problems.append(f"ias-{svc} connects to Kafka without SASL: every service has a Kafka user of its own")
+            continue
+        user = value("IAS_KAFKA_SASL_USERNAME")
+        if user != f"ias-{svc}":
+            problems.append(f"ias-{svc} connects to Kafka as {user or 'nobody'}: its own user is ias-{svc}")
+        if user in users:
+            problems.append(f"ias-{svc} and ias-{users[user]} share the Kafka user {user}")
+        users[user] = svc
+        secret = _secret_files(deployment["spec"]["template"]["spec"], container).get(value("IAS_KAFKA_SASL_PASSWORD_FILE"))
+        if secret is None:
+            problems.append(f"ias-{svc} mounts no Secret file at IAS_KAFKA_SASL_PASSWORD_FILE={value('IAS_KAFKA_SASL_PASSWORD_FILE')}")
+            continue
+        if secret in secrets:
+            problems.append(f"ias-{svc} and ias-{secrets[secret]} read the same Kafka password (Secret {secret})")
+        secrets[secret] = svc
+        if job is not None and job_files.get(f"{password_dir}/{user}") != secret:
+            problems.append(f"Job ias-kafka-users does not set Secret {secret} of ias-{svc} as the password of {user}")
+    return problems
 
 
 def _security_problems(workload: dict, container: dict, name: str, note) -> None:

@@ -172,6 +172,12 @@ COMPOSE_FAULTS = [
      lambda c: c["services"]["partner-simulator"].pop("profiles")),
     ("Kafka with ZooKeeper", "compose-config", "KRaft",
      lambda c: c["services"]["kafka"]["environment"].__setitem__("KAFKA_ZOOKEEPER_CONNECT", "zookeeper:2181")),
+    ("services start before their Kafka users exist", "compose-config", "must wait for kafka-users",
+     lambda c: c["services"]["plan"]["depends_on"].pop("kafka-users")),
+    ("two services share a Kafka user", "compose-config", "share the Kafka user ias-intake",
+     lambda c: c["services"]["assessment"]["environment"].__setitem__("IAS_KAFKA_SASL_USERNAME", "ias-intake")),
+    ("a service reads another's Kafka password", "compose-config", "read the same Kafka password",
+     lambda c: c["services"]["costs"]["secrets"][0].__setitem__("source", "kafka_ias_plan_password")),
 ]
 
 MANIFEST_FAULTS = [
@@ -214,6 +220,13 @@ MANIFEST_FAULTS = [
      lambda d: _named(d, "NetworkPolicy", "ias-costs")["spec"]["egress"].append({})),
     ("no default deny", "k8s-network", "default-deny",
      lambda d: d.remove(_named(d, "NetworkPolicy", "ias-default-deny"))),
+    ("a service without its Kafka user", "k8s-workloads", "connects to Kafka as ias-plan",
+     lambda d: next(e for e in _container(d, "ias-costs")["env"] if e["name"] == "IAS_KAFKA_SASL_USERNAME").__setitem__("value", "ias-plan")),
+    ("a service mounts another's Kafka password", "k8s-workloads", "read the same Kafka password",
+     lambda d: next(v for v in _deployment(d, "ias-intake")["spec"]["template"]["spec"]["volumes"] if v["name"] == "kafka-password")
+     ["secret"].__setitem__("secretName", "ias-plan-kafka")),
+    ("no Job for the Kafka users", "k8s-workloads", "no Job ias-kafka-users",
+     lambda d: d.remove(_named(d, "Job", "ias-kafka-users"))),
 ]
 
 

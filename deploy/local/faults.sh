@@ -6,7 +6,8 @@
 # partitions, broker pauses (SIGSTOP/SIGCONT) during which writes must still succeed, and
 # PostgreSQL outages during which requests must fail fast with 503 and readiness turn red.
 # After the system settled it checks every case's dossier (lost or duplicated events, budget),
-# runs `ias-admin check-consistency` when the build has it, prints one summary line and exits
+# runs `ias-admin check-consistency` when the build has it, reads every record on the broker
+# with the CloudEvents SDK (deploy/local/cloudevents_check.py), prints one summary line and exits
 # non-zero on any failed check, lost event, duplicated effect or inconsistency. Everything it
 # started is stopped on exit, also on failure or Ctrl-C.
 #
@@ -319,6 +320,17 @@ if "$BIN/ias-admin" help 2>&1 | grep -q check-consistency; then
   if [ "$rc" -ne 0 ] && [ "$INCONSISTENCIES" -eq 0 ]; then INCONSISTENCIES=1; log "check-consistency exited $rc"; fi
 else
   log "this build has no 'ias-admin check-consistency': skipped"
+fi
+
+# Every record the run left on the broker (its own, in memory), read by the CloudEvents SDK.
+CE_PYTHON="${IAS_TEST_PYTHON:-}"
+[ -n "$CE_PYTHON" ] || CE_PYTHON="$(bash "$ROOT/deploy/local/test-python.sh")" || CE_PYTHON=""
+if [ -n "$CE_PYTHON" ]; then
+  log "reading every record on the broker with the CloudEvents SDK"
+  "$CE_PYTHON" "$ROOT/deploy/local/cloudevents_check.py" --brokers "127.0.0.1:$KAFKA_PORT" | tee "$LOGS/cloudevents.out"
+  [ "${PIPESTATUS[0]}" -eq 0 ] || failed "the CloudEvents check found records the CloudEvents SDK cannot read (see $LOGS/cloudevents.out)"
+else
+  failed "the tests' Python packages (deploy/local/test-python.sh) could not be installed: no CloudEvents check"
 fi
 
 echo "cases $CASES, events $EVENTS, kills $KILLS, broker pauses $PAUSES, db restarts $DB_RESTARTS, failed checks $FAILED_CHECKS, lost $LOST, duplicated effects $DUP, inconsistencies $INCONSISTENCIES"

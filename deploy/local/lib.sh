@@ -85,8 +85,10 @@ stop_broker() {
 
 create_topics() { # PORT PARTITIONS
   local port="$1" partitions="$2" topic
+  # Each partner has a pair of topics of its own (Shared/Contracts/PartnerChannel.swift).
   for topic in ias.intake.v1 ias.assessment.v1 ias.plan.v1 ias.costs.v1 ias.coordination.v1 \
-               iiz.partner.outbound.v1 iiz.partner.inbound.v1 ias.audit.v1; do
+               iiz.partner.rav.outbound.v1 iiz.partner.rav.inbound.v1 iiz.partner.bks.outbound.v1 iiz.partner.bks.inbound.v1 \
+               ias.audit.v1; do
     "$LOCAL/bin/tansu" topic create "$topic" --partitions "$partitions" --broker "tcp://127.0.0.1:$port" >/dev/null 2>&1 || true
   done
 }

@@ -69,6 +69,16 @@ run_phase "unit tests" 'UnitTests\.'
 run_phase "integration tests" 'IntegrationTests\.'
 run_phase "end-to-end tests" 'EndToEndTests\.'
 
+# While the test broker still holds everything the tests wrote (it keeps it in memory only):
+# every record of every topic, read with confluent-kafka and parsed by the CloudEvents SDK.
+log "== CloudEvents: every record on the test broker, read by the CloudEvents SDK =="
+"$IAS_TEST_PYTHON" "$ROOT/deploy/local/cloudevents_check.py" --brokers "127.0.0.1:$KAFKA_PORT" | tee "$TEST_DIR/cloudevents.out"
+if [ "${PIPESTATUS[0]}" -eq 0 ]; then
+  total_run=$((total_run + 1)); log "CloudEvents check: passed"
+else
+  total_run=$((total_run + 1)); total_failed=$((total_failed + 1)); status=1; log "CloudEvents check: FAILED"
+fi
+
 log "== fault suite, short form (make test-faults runs the full one) =="
 if FAULT_CASES="${IAS_TEST_FAULT_CASES:-20}" IAS_BIN_DIR="$IAS_TEST_BIN_DIR" bash "$ROOT/deploy/local/faults.sh"; then
   total_run=$((total_run + 1)); log "fault suite: passed"

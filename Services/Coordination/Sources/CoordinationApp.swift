@@ -27,7 +27,8 @@ public final class CoordinationApp: Sendable {
         ServiceMain.run("coordination") {
             var retention = 730
             let host = try ServiceHost(service: "coordination", defaultPort: 8085,
-                                       publishes: [Topics.coordination, Topics.partnerOutbound], resources: Bundle.module) { reader in
+                                       publishes: [Topics.coordination] + PartnerChannel.all.map(\.outbound),
+                                       resources: Bundle.module) { reader in
                 retention = reader.int("IAS_AUDIT_RETENTION_DAYS", default: 730, range: AuditLog.minimumRetentionDays...36_500)
             }
             CoordinationApp(host: host, auditRetentionDays: retention).register()
@@ -39,8 +40,9 @@ public final class CoordinationApp: Sendable {
         host.subscribe(EventSubscription(name: "dossier", topics: DossierProjection.topics) { envelope, connection in
             try DossierProjection.apply(envelope, mode: .live, on: connection)
         })
-        host.subscribe(EventSubscription(name: "partner-inbound", topics: PartnerInbound.topics) { envelope, connection in
-            try PartnerInbound.apply(envelope, on: connection)
+        // The topic of an answer names its sender (PartnerInbound), so this handler gets the record's origin.
+        host.subscribe(EventSubscription(name: "partner-inbound", topics: PartnerInbound.topics) { envelope, origin, connection in
+            try PartnerInbound.apply(envelope, arrivedOn: origin.topic, on: connection)
         })
         // Every service records access to personal data on ias.audit.v1; coordination keeps the trail.
         host.subscribe(EventSubscription(name: "audit", topics: [Topics.audit]) { envelope, connection in

@@ -28,12 +28,17 @@ enum OwnEvents {
         try Timeline.insert(envelope, on: c)
     }
 
-    /// A message to a partner: only the outbox, never the timeline (it carries identity data
-    /// that the timeline shows elsewhere; ReferralSent records the fact).
-    static func sendToPartner<P: EventPayload>(_ payload: P, caseId: Identifier, cause: Cause, on c: PostgresConnection) throws {
+    /// A message to a partner, on that partner's own outbound topic: only the outbox, never the
+    /// timeline (it carries identity data that the timeline shows elsewhere; ReferralSent
+    /// records the fact).
+    static func sendToPartner<P: EventPayload>(_ payload: P, partner: String, caseId: Identifier, cause: Cause,
+                                               on c: PostgresConnection) throws {
+        guard let channel = PartnerChannel.of(organisation: partner) else {
+            throw EventRejected("\(partner) has no partner topics (PartnerChannel): nothing can be sent to it")
+        }
         let envelope = try EventEnvelope(payload, subject: caseId.description, actor: cause.actor,
                                          correlationid: cause.correlationId, causationid: cause.causationId)
-        try Outbox.append(envelope, to: Topics.partnerOutbound, on: c)
+        try Outbox.append(envelope, to: channel.outbound, on: c)
     }
 }
 

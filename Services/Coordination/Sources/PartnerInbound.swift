@@ -4,17 +4,25 @@ import IASMessaging
 import IASPostgres
 import IASRuntime
 
-/// Answers of RAV and the vocational school on `iiz.partner.inbound.v1`. Their own consumer,
-/// so that a message that can never be processed only ever delays partner answers, never
-/// the internal events. Each answer becomes PartnerUpdateReceived, which the plan service
-/// turns into measure states.
+/// Answers of RAV and the vocational school, each on its own inbound topic
+/// (`iiz.partner.rav.inbound.v1`, `iiz.partner.bks.inbound.v1`). Their own consumer, so that a
+/// message that can never be processed only ever delays partner answers, never the internal
+/// events. Each answer becomes PartnerUpdateReceived, which the plan service turns into
+/// measure states.
+///
+/// The sender of an answer is the partner whose topic it came on: only that partner may write
+/// there (ACLs), while the envelope's `source` is whatever the sender claims. An answer must
+/// concern a referral sent to that partner, and its `source` must not claim another one.
 enum PartnerInbound {
-    static let topics = [Topics.partnerInbound]
+    static let topics = PartnerChannel.all.map(\.inbound)
 
-    /// The envelope source each partner answers with, by the partner's organisation.
-    static let sources = ["partner:RAV": "/partner/rav", "canton:BKS": "/partner/bks"]
-
-    static func apply(_ envelope: EventEnvelope, on c: PostgresConnection) throws {
+    static func apply(_ envelope: EventEnvelope, arrivedOn topic: String, on c: PostgresConnection) throws {
+        guard let sender = PartnerChannel.answering(on: topic) else {
+            throw EventRejected("message \(envelope.id) came on \(topic), which is no partner's inbound topic")
+        }
+        guard envelope.source == sender.source else {
+            throw EventRejected("message \(envelope.id) on \(topic) (\(sender.organisation)) claims to come from \(envelope.source)")
+        }
         let referralId: Identifier, caseId: Identifier
         switch envelope.type {
         case ReferralAccepted.eventType:
@@ -33,8 +41,8 @@ enum PartnerInbound {
             throw EventRejected("message \(envelope.id) names case \(caseId), but referral \(referralId) belongs to another case")
         }
         // A partner answers only for the referrals sent to it.
-        guard sources[referral.partner] == envelope.source else {
-            throw EventRejected("message \(envelope.id) from \(envelope.source) answers a referral sent to \(referral.partner)")
+        guard referral.partner == sender.organisation else {
+            throw EventRejected("message \(envelope.id) on \(topic) (\(sender.organisation)) answers a referral sent to \(referral.partner)")
         }
         guard referral.status != "awaiting_consent" else {
             throw EventRejected("message \(envelope.id) answers referral \(referralId), which has not been sent")

@@ -12,6 +12,8 @@ enum ReferralDispatcher {
     /// arrives second (plan and costs publish on different topics) finds both facts.
     static func considerAutomatic(measureId: Identifier, cause: Cause, on c: PostgresConnection) throws {
         guard let measure = try MeasureFacts.find(measureId, on: c), let partner = measure.partner, measure.granted else { return }
+        // Only a partner with topics of its own can receive a referral; the catalogue names no other.
+        guard PartnerChannel.of(organisation: partner) != nil else { return }
         guard let snapshot = try CaseSnapshot.lock(measure.caseId, on: c) else {
             throw NotArrivedYet(description: "case \(measure.caseId) of measure \(measureId) is not registered here yet")
         }
@@ -55,7 +57,7 @@ enum ReferralDispatcher {
             person: .init(givenName: snapshot.givenName, familyName: snapshot.familyName, dateOfBirth: snapshot.dateOfBirth,
                           languages: snapshot.languages),
             contactOrg: snapshot.responsibleOrg)
-        try OwnEvents.sendToPartner(message, caseId: measure.caseId, cause: cause, on: c)
+        try OwnEvents.sendToPartner(message, partner: partner, caseId: measure.caseId, cause: cause, on: c)
         var event = ReferralSent(caseId: measure.caseId, referralId: referralId, partner: partner, measureId: measure.measureId,
                                  catalogCode: measure.catalogCode, legalBasisOverride: overrideReason != nil)
         event.consentId = consentId

@@ -16,7 +16,9 @@ final class DeadLetterReplay {
     init(settings: ReplayDeadLettersCommand.Settings) { self.settings = settings }
 
     func run() throws -> Int32 {
-        let configuration = KafkaConfiguration(brokers: settings.brokers, clientId: "ias-admin-replay")
+        try KafkaLibrary.requireFeatures(for: settings.security)
+        var configuration = KafkaConfiguration(brokers: settings.brokers, clientId: "ias-admin-replay")
+        configuration.security = settings.security
         try requireTopic(configuration)
         let consumer = try KafkaConsumer(configuration: configuration, groupId: settings.groupId, topics: [settings.topic], logger: logger)
         let producer = try KafkaProducer(configuration: configuration, logger: logger)

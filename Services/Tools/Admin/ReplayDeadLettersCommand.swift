@@ -19,6 +19,8 @@ enum ReplayDeadLettersCommand {
         var dryRun: Bool
         var includeReplayed: Bool
         var brokers: String
+        /// TLS and SASL of the operator's Kafka user (the services' IAS_KAFKA_* keys).
+        var security: KafkaSecurity
 
         var groupId: String {
             consumer.map { "ias-admin-replay-\(topic)-\($0)" } ?? "ias-admin-replay-\(topic)"
@@ -29,10 +31,14 @@ enum ReplayDeadLettersCommand {
         guard let topic = opts["topic"], topic.hasSuffix(".dlq"), topic.count > 4 else {
             CommandLineOptions.fail("replay-dlq needs --topic <topic>.dlq")
         }
+        // Connection settings from the environment, like the services; never from arguments.
+        let reader = ConfigurationReader()
+        let brokers = reader.string("IAS_KAFKA_BROKERS", default: "127.0.0.1:19092")
+        let security = KafkaSecurity.load(from: reader)
+        do { try reader.validate() } catch { CommandLineOptions.fail("replay-dlq: \(error)") }
         let settings = Settings(
             topic: topic, consumer: opts["consumer"], limit: opts.int("limit", default: nil, minimum: 1),
-            dryRun: opts.flag("dry-run"), includeReplayed: opts.flag("include-replayed"),
-            brokers: ProcessInfo.processInfo.environment["IAS_KAFKA_BROKERS"].flatMap { $0.isEmpty ? nil : $0 } ?? "127.0.0.1:19092")
+            dryRun: opts.flag("dry-run"), includeReplayed: opts.flag("include-replayed"), brokers: brokers, security: security)
         do {
             return try DeadLetterReplay(settings: settings).run()
         } catch {

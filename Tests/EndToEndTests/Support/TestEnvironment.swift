@@ -1,5 +1,6 @@
 import Foundation
 import IASAuth
+import IASKafka
 import IASTokenSigning
 #if canImport(Glibc)
 import Glibc
@@ -19,6 +20,11 @@ enum TestEnvironment {
     static var binDirectory: String { required("IAS_TEST_BIN_DIR") }
     static var postgresPort: String { required("IAS_TEST_PG_PORT") }
     static var brokers: String { required("IAS_TEST_KAFKA_BROKERS") }
+
+    /// Marks a record a test writes on purpose that is no valid event (poison, a broken
+    /// contract): the CloudEvents check after the end-to-end tests (deploy/local/cloudevents_check.py)
+    /// counts such records apart instead of failing on them.
+    static let poisonHeader = KafkaHeader(key: "ias-test-poison", value: Array("1".utf8))
 
     static func token(org: String, roles: [String] = ["caseworker"], subject: String = "e2e-user") -> String {
         let signer = JWTSigner(keys: try! JWTKeySet.parse(jwtSecret))

@@ -9,6 +9,8 @@
 #   REPLICATION_FACTOR    replicas of every partition (1 on a single broker)                  (3)
 #   MIN_INSYNC_REPLICAS   acknowledged replicas an idempotent producer waits for              (2)
 #   KAFKA_BIN             where the Kafka command-line tools are             (/opt/kafka/bin)
+#   KAFKA_SECURITY_PROTOCOL, KAFKA_SASL_MECHANISM, KAFKA_ADMIN_USER, KAFKA_ADMIN_PASSWORD_FILE,
+#   KAFKA_CA_FILE         how to connect as the admin user: kafka-admin-client.sh (next to this)
 #
 # Retention: the event topics (and the audit trail) are the record the projections are rebuilt
 # from, so they keep
@@ -25,13 +27,18 @@ REPLICATION_FACTOR="${REPLICATION_FACTOR:-3}"
 MIN_INSYNC_REPLICAS="${MIN_INSYNC_REPLICAS:-2}"
 BIN="${KAFKA_BIN:-/opt/kafka/bin}"
 
-EVENT_TOPICS="ias.intake.v1 ias.assessment.v1 ias.plan.v1 ias.costs.v1 ias.coordination.v1 ias.audit.v1 iiz.partner.outbound.v1 iiz.partner.inbound.v1"
+# shellcheck source-path=SCRIPTDIR source=kafka-admin-client.sh
+. "$(dirname "$0")/kafka-admin-client.sh"
+write_kafka_client_config
+trap remove_kafka_client_config EXIT
+
+EVENT_TOPICS="ias.intake.v1 ias.assessment.v1 ias.plan.v1 ias.costs.v1 ias.coordination.v1 ias.audit.v1 iiz.partner.rav.outbound.v1 iiz.partner.rav.inbound.v1 iiz.partner.bks.outbound.v1 iiz.partner.bks.inbound.v1"
 RETENTION="retention.ms=-1,retention.bytes=-1,cleanup.policy=delete,min.insync.replicas=${MIN_INSYNC_REPLICAS}"
 
 log() { printf 'create-topics: %s\n' "$*" >&2; }
 
 attempt=0
-until existing="$("$BIN/kafka-topics.sh" --bootstrap-server "$BOOTSTRAP" --list 2>/dev/null)"; do
+until existing="$("$BIN/kafka-topics.sh" --bootstrap-server "$BOOTSTRAP" --command-config "$KAFKA_CLIENT_CONFIG" --list 2>/dev/null)"; do
   attempt=$((attempt + 1))
   if [ "$attempt" -ge 30 ]; then
     log "the brokers at $BOOTSTRAP do not answer"
@@ -44,11 +51,11 @@ failed=0
 for event_topic in $EVENT_TOPICS; do
   for topic in "$event_topic" "$event_topic.dlq"; do
     if printf '%s\n' "$existing" | grep -qx "$topic"; then
-      "$BIN/kafka-configs.sh" --bootstrap-server "$BOOTSTRAP" --alter --entity-type topics \
+      "$BIN/kafka-configs.sh" --bootstrap-server "$BOOTSTRAP" --command-config "$KAFKA_CLIENT_CONFIG" --alter --entity-type topics \
         --entity-name "$topic" --add-config "$RETENTION" >/dev/null || failed=1
       log "$topic exists; retention enforced"
     else
-      "$BIN/kafka-topics.sh" --bootstrap-server "$BOOTSTRAP" --create --if-not-exists --topic "$topic" \
+      "$BIN/kafka-topics.sh" --bootstrap-server "$BOOTSTRAP" --command-config "$KAFKA_CLIENT_CONFIG" --create --if-not-exists --topic "$topic" \
         --partitions "$PARTITIONS" --replication-factor "$REPLICATION_FACTOR" \
         --config retention.ms=-1 --config retention.bytes=-1 --config cleanup.policy=delete \
         --config "min.insync.replicas=${MIN_INSYNC_REPLICAS}" >/dev/null || failed=1
@@ -58,7 +65,7 @@ for event_topic in $EVENT_TOPICS; do
 done
 
 # One description of everything: report topics whose partition count differs.
-"$BIN/kafka-topics.sh" --bootstrap-server "$BOOTSTRAP" --describe 2>/dev/null \
+"$BIN/kafka-topics.sh" --bootstrap-server "$BOOTSTRAP" --command-config "$KAFKA_CLIENT_CONFIG" --describe 2>/dev/null \
   | sed -n 's/^Topic: *\([^[:space:]]*\).*PartitionCount: *\([0-9]*\).*/\1 \2/p' \
   | while read -r topic count; do
       case " $EVENT_TOPICS " in
