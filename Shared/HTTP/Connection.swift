@@ -4,11 +4,15 @@ import IASRuntime
 /// What every connection thread shares with the server.
 struct ServerContext: Sendable {
     let configuration: HTTPServerConfiguration
-    let router: Router
+    let routes: RouteTable
     let logger: Logger
     let metrics: MetricsRegistry
-    let errorMapper: (@Sendable (Error) -> Problem?)?
+    /// Around every request that was read, the first outermost.
+    let middleware: [any HTTPMiddleware]
     let registry: ConnectionRegistry
+
+    /// Requests that could not be read are counted and logged like the others.
+    var requestLog: RequestLog { RequestLog(metrics: metrics) }
 }
 
 /// One client connection, served on its own thread: read a request, run its handler, write
@@ -89,29 +93,30 @@ final class Connection: @unchecked Sendable {
             return reject(error, method: nil, requestId: RequestID.resolve(nil), started: started)
         }
         let requestId = RequestID.resolve(head.headers["X-Request-Id"])
-        let request: HTTPRequest
-        let segments: [String]
+        var request: HTTPRequest
+        let match: Router.Match
         do {
             let target = try RequestTarget.parse(head.target)
-            let maxBodyBytes = context.router.maxBodyBytes(method: head.method, segments: target.segments) ?? configuration.maxBodyBytes
+            // Resolved once: its body limit applies before the body is read, its handler after.
+            match = context.routes.match(method: head.method, segments: target.segments)
+            var maxBodyBytes = configuration.maxBodyBytes
+            if case .found(_, _, _, let own?) = match { maxBodyBytes = own }
             let framing = try BodyFraming(head: head, maxBodyBytes: maxBodyBytes)
             try answerExpectation(head, framing)
             let body = try readBody(framing, maxBodyBytes: maxBodyBytes, deadline: deadline)
-            segments = target.segments
             request = HTTPRequest(method: head.method, path: target.path, query: target.query, headers: head.headers,
-                                  body: body, requestId: requestId, logger: context.logger.with(["requestId": requestId]))
+                                  body: body, requestId: requestId, logger: context.logger.with(["requestId": requestId]),
+                                  startedAt: started)
         } catch {
             return reject(error, method: head.method, requestId: requestId, started: started)
         }
 
-        let (response, route) = dispatch(request, segments: segments)
+        let response = respond(to: &request, match)
         let close = isLast || !head.wantsKeepAlive || context.registry.isStopping
             || ASCII.listElements(response.headers.values("Connection")).contains("close")
         let bytes = ResponseSerializer.serialize(response, requestId: requestId, close: close,
                                                  announceKeepAlive: !close && head.minorVersion == 0,
                                                  omitBody: head.method == "HEAD")
-        // Recorded before sending, so that a client that has its answer also sees it counted.
-        record(method: head.method, route: route, status: response.status, started: started, logger: request.logger)
         guard SocketOutput.sendAll(fd, bytes, timeout: configuration.writeTimeout) else { return .drop }
         if !close { return .keepOpen }
         // Pipelined requests after the last one may still be arriving.
@@ -132,8 +137,8 @@ final class Connection: @unchecked Sendable {
         }
         let bytes = ResponseSerializer.serialize(problem.response(requestId: requestId), requestId: requestId, close: true,
                                                  announceKeepAlive: false, omitBody: method == "HEAD")
-        record(method: method, route: "unmatched", status: problem.status, started: started,
-               logger: context.logger.with(["requestId": requestId]), reason: problem.detail)
+        context.requestLog.record(method: method, route: "unmatched", status: problem.status, started: started,
+                                  logger: context.logger.with(["requestId": requestId]), reason: problem.detail)
         return SocketOutput.sendAll(fd, bytes, timeout: configuration.writeTimeout) ? .closeAfterDraining : .drop
     }
 
@@ -229,57 +234,28 @@ final class Connection: @unchecked Sendable {
 
     // MARK: Handling
 
-    private func dispatch(_ request: HTTPRequest, segments: [String]) -> (HTTPResponse, route: String) {
-        switch context.router.match(method: request.method, segments: segments) {
-        case .found(let handler, let pattern, let parameters):
-            var request = request
+    /// The middleware, then the route's handler or the 404/405 answer. What escapes the
+    /// middleware (none was given that maps errors) still becomes an answer.
+    private func respond(to request: inout HTTPRequest, _ match: Router.Match) -> HTTPResponse {
+        let handler: HTTPHandler
+        switch match {
+        case .found(let found, let pattern, let parameters, _):
             request.pathParameters = parameters
-            return (invoke(handler, request), pattern)
+            request.route = pattern
+            handler = found
         case .methodNotAllowed(let allowed):
             let list = allowed.joined(separator: ", ")
-            let problem = Problem.status(405, "This resource does not support \(request.method); it supports \(list).",
-                                         headers: [("Allow", list)])
-            return (problem.response(requestId: request.requestId), "unmatched")
-        case .notFound:
-            return (Problem.notFound("There is no resource at this path.").response(requestId: request.requestId), "unmatched")
-        }
-    }
-
-    private func invoke(_ handler: HTTPHandler, _ request: HTTPRequest) -> HTTPResponse {
-        do {
-            return try handler(request)
-        } catch let problem as Problem {
-            return problem.response(requestId: request.requestId)
-        } catch {
-            // The type and description identify the failure; request data is never logged.
-            let fields = ["errorType": String(describing: type(of: error)), "error": String(describing: error)]
-            if let problem = context.errorMapper?(error) {
-                request.logger.warning("request failed", fields.merging(["status": String(problem.status)]) { $1 })
-                return problem.response(requestId: request.requestId)
+            handler = { request in
+                throw Problem.status(405, "This resource does not support \(request.method); it supports \(list).", headers: [("Allow", list)])
             }
-            request.logger.error("request failed with an unexpected error", fields)
-            return Problem.status(500, "An internal error occurred; quote the request id \(request.requestId) when reporting it.")
+        case .notFound:
+            handler = { _ in throw Problem.notFound("There is no resource at this path.") }
+        }
+        do {
+            return try context.middleware.respond(to: request, handler: handler)
+        } catch {
+            return (error as? Problem ?? Problem.status(500, "An internal error occurred; quote the request id \(request.requestId) when reporting it."))
                 .response(requestId: request.requestId)
         }
-    }
-
-    // MARK: Metrics and the request log
-
-    private static let knownMethods: Set<String> = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
-
-    /// Counts and logs one answered request. Only the method, route pattern and status are
-    /// recorded: the path, query and body can hold personal data.
-    private func record(method: String?, route: String, status: Int, started: Double, logger: Logger, reason: String? = nil) {
-        let seconds = MonotonicClock.now() - started
-        // Methods are client-chosen text; unknown ones share one label to bound cardinality.
-        let methodLabel = method.map { Self.knownMethods.contains($0) ? $0 : "other" } ?? "unknown"
-        context.metrics.increment("http_requests_total", help: "HTTP requests answered, by method, route and status.",
-                                  labels: ["method": methodLabel, "route": route, "status": String(status)])
-        context.metrics.observe("http_request_duration_seconds", help: "Time from the first byte of a request until its response is ready, in seconds.",
-                                labels: ["method": methodLabel, "route": route], value: seconds)
-        var fields = ["method": methodLabel, "route": route, "status": String(status),
-                      "durationMs": String((seconds * 10_000).rounded() / 10)]
-        if let reason { fields["reason"] = reason }
-        logger.info(reason == nil ? "request" : "request rejected", fields)
     }
 }

@@ -11,6 +11,11 @@ public struct HTTPRequest: Sendable {
     public let body: [UInt8]
     /// Values of the route's `{name}` segments.
     public internal(set) var pathParameters: [String: String]
+    /// The pattern (or name) of the route serving the request, "unmatched" when none does:
+    /// the label of metrics and logs, never the path itself.
+    public internal(set) var route: String
+    /// When the request's first byte was read (monotonic seconds), for its duration.
+    public let startedAt: Double
     /// The caller's X-Request-Id when acceptable, else a new UUID; echoed in the response.
     public let requestId: String
     /// The server's logger with this request's id on every line.
@@ -19,7 +24,7 @@ public struct HTTPRequest: Sendable {
     /// For tests of handlers.
     public init(method: String, path: String, query: [String: String] = [:], headers: HTTPHeaders = HTTPHeaders(),
                 body: [UInt8] = [], requestId: String = "test", logger: Logger = Logger(label: "test"),
-                pathParameters: [String: String] = [:]) {
+                pathParameters: [String: String] = [:], route: String = "unmatched", startedAt: Double? = nil) {
         self.method = method
         self.path = path
         self.query = query
@@ -28,6 +33,8 @@ public struct HTTPRequest: Sendable {
         self.requestId = requestId
         self.logger = logger
         self.pathParameters = pathParameters
+        self.route = route
+        self.startedAt = startedAt ?? MonotonicClock.now()
     }
 
     public func header(_ name: String) -> String? { headers[name] }

@@ -19,12 +19,20 @@ public final class HTTPServer: @unchecked Sendable {
     private let state = Locked(State())
     private let acceptLoopFinished = DispatchSemaphore(value: 0)
 
-    /// `errorMapper` turns errors other than Problem into a Problem (for example an
-    /// unavailable database into 503); errors it does not map become a logged 500.
+    /// Serves the routes of `router` (frozen here: none can be added afterwards) through
+    /// `middleware`, the first outermost; by default `standardMiddleware` with `errorMapper`.
     public init(configuration: HTTPServerConfiguration, router: Router, logger: Logger, metrics: MetricsRegistry,
-                errorMapper: (@Sendable (Error) -> Problem?)? = nil) {
-        context = ServerContext(configuration: configuration, router: router, logger: logger, metrics: metrics,
-                                errorMapper: errorMapper, registry: ConnectionRegistry(limit: max(1, configuration.maxConnections)))
+                errorMapper: (@Sendable (Error) -> Problem?)? = nil, middleware: [any HTTPMiddleware]? = nil) {
+        context = ServerContext(configuration: configuration, routes: router.freeze(), logger: logger, metrics: metrics,
+                                middleware: middleware ?? Self.standardMiddleware(metrics: metrics, errorMapper: errorMapper),
+                                registry: ConnectionRegistry(limit: max(1, configuration.maxConnections)))
+    }
+
+    /// Every request counted and logged with its final status (`RequestLog`), then whatever a
+    /// handler throws turned into problem+json (`ProblemResponses`): `errorMapper` maps errors
+    /// other than `Problem` (an unavailable database into 503); the rest become a logged 500.
+    public static func standardMiddleware(metrics: MetricsRegistry, errorMapper: (@Sendable (Error) -> Problem?)? = nil) -> [any HTTPMiddleware] {
+        [RequestLog(metrics: metrics), ProblemResponses(mapper: errorMapper)]
     }
 
     /// The port actually bound (the chosen one when configured with port 0); 0 before start.

@@ -4,15 +4,16 @@ public typealias HTTPHandler = @Sendable (HTTPRequest) throws -> HTTPResponse
 
 /// Maps method and path to a handler. Patterns are literal segments and `{name}` segments;
 /// when several patterns match a path, the one whose first differing segment is literal wins
-/// ("/persons/search" beats "/persons/{personId}"). Routes are added at start-up; matching
-/// is safe from any thread.
+/// ("/persons/search" beats "/persons/{personId}"). Routes are added at start-up; `freeze()`
+/// then turns them into the immutable `RouteTable` the server resolves every request against,
+/// once, before it reads the body.
 public final class Router: @unchecked Sendable {
-    private enum Segment: Equatable {
+    fileprivate enum Segment: Equatable {
         case literal(String)
         case parameter(String)
     }
 
-    private struct Route {
+    fileprivate struct Route {
         let method: String
         let pattern: String
         let name: String
@@ -21,7 +22,7 @@ public final class Router: @unchecked Sendable {
         let handler: HTTPHandler
     }
 
-    private let table = Locked<[Route]>([])
+    private let table = Locked<(routes: [Route], frozen: Bool)>(([], false))
 
     public init() {}
 
@@ -32,13 +33,19 @@ public final class Router: @unchecked Sendable {
                     _ handler: @escaping HTTPHandler) {
         let segments = Self.segments(ofPattern: pattern)
         let method = method.uppercased()
-        table.withLock { routes in
+        table.withLock { table in
+            precondition(!table.frozen, "route \(method) \(pattern) is added after the routes were frozen")
             // Two routes that match the same paths would make one of them dead code.
-            precondition(!routes.contains { $0.method == method && Self.sameShape($0.segments, segments) },
+            precondition(!table.routes.contains { $0.method == method && Self.sameShape($0.segments, segments) },
                          "route \(method) \(pattern) is registered twice")
-            routes.append(Route(method: method, pattern: pattern, name: name ?? pattern, segments: segments,
-                                maxBodyBytes: maxBodyBytes, handler: handler))
+            table.routes.append(Route(method: method, pattern: pattern, name: name ?? pattern, segments: segments,
+                                      maxBodyBytes: maxBodyBytes, handler: handler))
         }
+    }
+
+    /// The routes as they stand, for serving; no route can be added afterwards.
+    public func freeze() -> RouteTable {
+        RouteTable(routes: table.withLock { table in table.frozen = true; return table.routes })
     }
 
     public func get(_ pattern: String, name: String? = nil, _ handler: @escaping HTTPHandler) { add("GET", pattern, name: name, handler) }
@@ -49,42 +56,19 @@ public final class Router: @unchecked Sendable {
 
     /// Every route in registration order (the OpenAPI consistency test compares them).
     public var routes: [(method: String, pattern: String)] {
-        table.current.map { (method: $0.method, pattern: $0.pattern) }
+        table.current.routes.map { (method: $0.method, pattern: $0.pattern) }
     }
 
+    /// What a request resolves to.
     public enum Match {
-        /// `pattern` is the route's name: its pattern unless another name was given.
-        case found(HTTPHandler, pattern: String, parameters: [String: String])
+        /// `pattern` is the route's name: its pattern unless another name was given;
+        /// `maxBodyBytes` the route's own body limit, if it has one.
+        case found(HTTPHandler, pattern: String, parameters: [String: String], maxBodyBytes: Int?)
         case methodNotAllowed(allowed: [String])
         case notFound
     }
 
-    /// `path` is split at "/" before matching; the server passes the decoded segments
-    /// instead, so that an encoded "/" (%2F) stays inside its segment.
-    public func match(method: String, path: String) -> Match {
-        let trimmed = path.hasPrefix("/") ? path.dropFirst() : Substring(path)
-        return match(method: method, segments: trimmed.split(separator: "/", omittingEmptySubsequences: false).map(String.init))
-    }
-
-    func match(method: String, segments: [String]) -> Match {
-        let (best, methods) = resolve(method: method, segments: segments)
-        if let best {
-            return .found(best.route.handler, pattern: best.route.name, parameters: best.parameters)
-        }
-        if methods.isEmpty { return .notFound }
-        if methods.contains("GET"), !methods.contains("HEAD") { return .methodNotAllowed(allowed: (methods + ["HEAD"]).sorted()) }
-        return .methodNotAllowed(allowed: methods.sorted())
-    }
-
-    /// The body limit of the route that will serve this request when that route has its own;
-    /// the server asks before it reads the body.
-    func maxBodyBytes(method: String, segments: [String]) -> Int? {
-        resolve(method: method, segments: segments).best?.route.maxBodyBytes
-    }
-
-    /// The route serving the request, and every method the path supports.
-    private func resolve(method: String, segments: [String]) -> (best: (route: Route, parameters: [String: String])?, methods: [String]) {
-        let routes = table.current
+    fileprivate static func resolve(_ routes: [Route], method: String, segments: [String]) -> Match {
         var best: (route: Route, parameters: [String: String])?
         var methods: [String] = []
         for route in routes {
@@ -100,12 +84,17 @@ public final class Router: @unchecked Sendable {
             }
             best = (route, parameters)
         }
-        return (best, methods)
+        if let best {
+            return .found(best.route.handler, pattern: best.route.name, parameters: best.parameters, maxBodyBytes: best.route.maxBodyBytes)
+        }
+        if methods.isEmpty { return .notFound }
+        if methods.contains("GET"), !methods.contains("HEAD") { return .methodNotAllowed(allowed: (methods + ["HEAD"]).sorted()) }
+        return .methodNotAllowed(allowed: methods.sorted())
     }
 
     // MARK: Patterns
 
-    private static func segments(ofPattern pattern: String) -> [Segment] {
+    fileprivate static func segments(ofPattern pattern: String) -> [Segment] {
         precondition(pattern.hasPrefix("/"), "route pattern \(pattern) must start with /")
         return pattern.dropFirst().split(separator: "/", omittingEmptySubsequences: false).map { part in
             if part.hasPrefix("{"), part.hasSuffix("}"), part.count > 2 {
@@ -117,7 +106,7 @@ public final class Router: @unchecked Sendable {
     }
 
     /// The parameter values when `segments` fit the pattern; parameters never match "".
-    private static func bind(_ pattern: [Segment], to segments: [String]) -> [String: String]? {
+    fileprivate static func bind(_ pattern: [Segment], to segments: [String]) -> [String: String]? {
         guard pattern.count == segments.count else { return nil }
         var parameters: [String: String] = [:]
         for (part, value) in zip(pattern, segments) {
@@ -133,7 +122,7 @@ public final class Router: @unchecked Sendable {
     }
 
     /// True when, at the first segment where the two differ in kind, `a` is literal.
-    private static func moreSpecific(_ a: [Segment], than b: [Segment]) -> Bool {
+    fileprivate static func moreSpecific(_ a: [Segment], than b: [Segment]) -> Bool {
         for (x, y) in zip(a, b) {
             switch (x, y) {
             case (.literal, .parameter): return true
@@ -144,7 +133,7 @@ public final class Router: @unchecked Sendable {
         return false
     }
 
-    private static func sameShape(_ a: [Segment], _ b: [Segment]) -> Bool {
+    fileprivate static func sameShape(_ a: [Segment], _ b: [Segment]) -> Bool {
         guard a.count == b.count else { return false }
         return zip(a, b).allSatisfy { x, y in
             switch (x, y) {
@@ -153,5 +142,21 @@ public final class Router: @unchecked Sendable {
             default: return false
             }
         }
+    }
+}
+
+/// The routes of a server, frozen: read by every connection thread without a lock.
+public struct RouteTable: @unchecked Sendable {
+    fileprivate let routes: [Router.Route]
+
+    /// `path` is split at "/" before matching; the server passes the decoded segments
+    /// instead, so that an encoded "/" (%2F) stays inside its segment.
+    public func match(method: String, path: String) -> Router.Match {
+        let trimmed = path.hasPrefix("/") ? path.dropFirst() : Substring(path)
+        return match(method: method, segments: trimmed.split(separator: "/", omittingEmptySubsequences: false).map(String.init))
+    }
+
+    func match(method: String, segments: [String]) -> Router.Match {
+        Router.resolve(routes, method: method, segments: segments)
     }
 }

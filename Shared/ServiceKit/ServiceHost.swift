@@ -104,42 +104,6 @@ public final class ServiceHost: @unchecked Sendable {
         try Outbox.append(envelope, to: topic, on: connection)
     }
 
-    /// A write that honours `Idempotency-Key`: the first response to a key is stored in the
-    /// same transaction as the state change and returned again for every repetition. A
-    /// different request under the same key is refused with 422.
-    public func idempotentWrite(_ context: RequestContext, _ body: (PostgresConnection) throws -> HTTPResponse) throws -> HTTPResponse {
-        let request = context.request
-        guard let key = request.header("Idempotency-Key") else { return try write(body) }
-        guard (1...200).contains(key.utf8.count) else {
-            throw Problem.badRequest("Idempotency-Key must be 1 to 200 characters", errors: [FieldError(field: "Idempotency-Key", message: "must be 1 to 200 characters")])
-        }
-        let scope = "\(request.method) \(request.path) \(context.principal.organisation) \(context.principal.subject)"
-        let hash = RequestHash.of(request.body)
-        do {
-            return try write { connection in
-                if let stored = try connection.query(
-                    "SELECT request_hash, status, body, disclosed FROM idempotency_keys WHERE scope = $1 AND key = $2", [scope, key]).first {
-                    guard try stored.string("request_hash") == hash else {
-                        throw Problem.unprocessable("this Idempotency-Key was already used for a different request")
-                    }
-                    // The replay names the same records as the first answer: audited alike.
-                    context.disclose(try stored.json([DisclosedRecord].self, "disclosed"))
-                    var response = HTTPResponse.text(try stored.string("body"), status: try stored.int("status"), contentType: "application/json")
-                    response.headers.add("Idempotent-Replayed", "true")
-                    return response
-                }
-                let response = try body(connection)
-                try connection.execute(
-                    "INSERT INTO idempotency_keys (scope, key, request_hash, status, body, disclosed) VALUES ($1, $2, $3, $4, $5, $6::jsonb)",
-                    [scope, key, hash, response.status, String(decoding: response.body, as: UTF8.self),
-                     try PostgresJSON(context.disclosures.records)])
-                return response
-            }
-        } catch let error as PostgresError where error.isUniqueViolation && error.constraint == "idempotency_keys_pkey" {
-            return try idempotentWrite(context, body)   // a concurrent twin won; answer with its response
-        }
-    }
-
     public func subscribe(_ subscription: EventSubscription) {
         subscriptions.append(subscription)
     }

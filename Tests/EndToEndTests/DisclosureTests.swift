@@ -69,6 +69,28 @@ final class DisclosureTests: XCTestCase {
         XCTAssertEqual((try notReturned.json()["items"] as? [Any])?.count, 0)
     }
 
+    /// A write's audit record commits with the write itself: exactly one record per answer,
+    /// also for an Idempotency-Key replay, which names the same person.
+    func testAWriteIsAuditedOnceInItsOwnTransactionAndAReplayNamesTheSameRecord() throws {
+        let sub = "writer-\(UUID().uuidString.prefix(6))"
+        let token = TestEnvironment.token(org: "canton:KSD", subject: sub)
+        let body = Fixtures.person(familyName: "Audited-\(UUID().uuidString.prefix(8))")
+        let first = try intake().json("POST", "/persons", token: token, body: body, headers: ["Idempotency-Key": sub])
+        XCTAssertEqual(first.status, 201, first.text)
+        let replay = try intake().json("POST", "/persons", token: token, body: body, headers: ["Idempotency-Key": sub])
+        XCTAssertEqual(replay.headers["idempotent-replayed"], "true")
+        let personId = try XCTUnwrap(try first.json()["personId"] as? String)
+        let caseId = try XCTUnwrap(try first.json()["caseId"] as? String)
+        let entries = try auditEntries(caseId: caseId) { items in items.filter { ($0["subject"] as? String) == sub }.count >= 2 }
+            .filter { ($0["subject"] as? String) == sub }
+        Thread.sleep(forTimeInterval: 1)   // a record written twice would have arrived by now
+        let settled = try auditEntries(caseId: caseId) { _ in true }.filter { ($0["subject"] as? String) == sub }
+        XCTAssertEqual(settled.count, 2, "one record per answer: \(settled)")
+        XCTAssertEqual(entries.map { $0["status"] as? Int }, [201, 201])
+        XCTAssertEqual(Set(settled.compactMap { $0["personId"] as? String }), [personId])
+        XCTAssertEqual(Set(settled.compactMap { $0["action"] as? String }), ["write"])
+    }
+
     func testAConflictTellsAnotherOfficeOnlyThatThePersonIsKnownAndWhomToAskAndIsAudited() throws {
         var body = Fixtures.person(givenName: "Mohammed", familyName: "Known-\(UUID().uuidString.prefix(8))",
                                    accommodation: "municipal", responsibleOrg: "municipality:4001")

@@ -16,7 +16,7 @@ extension AssessmentApp {
         let body = try context.request.decode(AssessmentRequest.self)
         let errors = body.validate(today: CalendarDate.today(), dateOfBirth: nil)
         guard errors.isEmpty else { throw Problem.validation(errors) }
-        return try host.idempotentWrite(context) { connection in
+        return try host.write(context) { connection in
             let entry = try lockAccessibleOpenCase(caseId, context: context, on: connection)
             let dateErrors = body.validate(today: CalendarDate.today(), dateOfBirth: entry.dateOfBirth)
             guard dateErrors.isEmpty else { throw Problem.validation(dateErrors) }
@@ -60,7 +60,7 @@ extension AssessmentApp {
         let body = try context.request.decode(TargetGroupOverrideRequest.self)
         let errors = body.validate()
         guard errors.isEmpty, let reason = body.reason else { throw Problem.validation(errors) }
-        return try host.idempotentWrite(context) { connection in
+        return try host.write(context) { connection in
             let entry = try lockAccessibleOpenCase(caseId, context: context, on: connection)
             let today = CalendarDate.today()
             let age = entry.dateOfBirth.years(until: today)
@@ -99,7 +99,7 @@ extension AssessmentApp {
         let body = try context.request.decode(StatusMeetingRequest.self)
         let errors = body.validate(today: CalendarDate.today())
         guard errors.isEmpty else { throw Problem.validation(errors) }
-        return try host.idempotentWrite(context) { connection in
+        return try host.write(context) { connection in
             _ = try lockAccessibleOpenCase(caseId, context: context, on: connection)
             let meeting = try AssessmentStore.insertMeeting(body, id: Identifier(), caseId: caseId, actor: context.actor, on: connection)
             try publish(StatusMeetingRecorded(caseId: caseId, meetingId: meeting.meetingId, heldOn: meeting.heldOn,

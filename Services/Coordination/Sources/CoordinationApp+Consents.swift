@@ -26,7 +26,7 @@ extension CoordinationApp {
         let errors = body.validate(today: today)
         guard errors.isEmpty else { throw Problem.validation(errors) }
         let cause = cause(context)
-        return try host.idempotentWrite(context) { c in
+        return try host.write(context) { c in
             let snapshot = try Self.lockAccessibleCase(caseId, context, on: c)
             guard snapshot.closedOn == nil else { throw Problem.conflict("the case is closed") }
             let consent = try ConsentStore.insert(caseId: caseId, body, actor: cause, on: c)
@@ -58,7 +58,7 @@ extension CoordinationApp {
             throw Problem.notFound("no consent with this id")
         }
         let cause = cause(context)
-        return try host.write { c in
+        return try host.write(context) { c in
             _ = try Self.lockAccessibleCase(caseId, context, on: c)
             guard let consent = try ConsentStore.find(caseId: caseId, consentId: consentId, on: c) else {
                 throw Problem.notFound("no consent with this id for this case")

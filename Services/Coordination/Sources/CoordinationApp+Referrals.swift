@@ -16,7 +16,7 @@ extension CoordinationApp {
             throw Problem.forbidden("only an approver of the canton's KSD or DVI records a legal basis in place of consent")
         }
         let cause = cause(context)
-        return try host.idempotentWrite(context) { c in
+        return try host.write(context) { c in
             let snapshot = try Self.lockAccessibleCase(caseId, context, on: c)
             guard snapshot.closedOn == nil else { throw Problem.conflict("the case is closed") }
             guard let measure = try MeasureFacts.find(body.measureId, on: c), measure.caseId == caseId else {

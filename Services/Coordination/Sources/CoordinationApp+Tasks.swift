@@ -47,7 +47,7 @@ extension CoordinationApp {
         let errors = body.validate()
         guard errors.isEmpty else { throw Problem.validation(errors) }
         let cause = cause(context)
-        return try host.idempotentWrite(context) { c in
+        return try host.write(context) { c in
             guard let task = try TaskStore.find(taskId, forUpdate: true, on: c) else { throw Problem.notFound("no task with this id") }
             context.disclose(caseId: task.caseId)
             let responsible = try CaseSnapshot.responsibleOrg(task.caseId, on: c)

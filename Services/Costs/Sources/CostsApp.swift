@@ -91,7 +91,7 @@ public final class CostsApp: Sendable {
         let errors = body.validate()
         guard errors.isEmpty else { throw Problem.validation(errors) }
         do {
-            return try host.idempotentWrite(context) { c in
+            return try host.write(context) { c in
                 let entry = try requireCase(body.caseId, context, on: c)
                 guard entry.closedOn == nil else { throw Problem.conflict("the case is closed") }
                 // Serialises requests for the same measure.
@@ -132,7 +132,7 @@ public final class CostsApp: Sendable {
     func decide(_ context: RequestContext) throws -> HTTPResponse {
         let id = try approvalId(context)
         let body = try context.request.decode(DecideApproval.self)
-        return try host.idempotentWrite(context) { c in
+        return try host.write(context) { c in
             let approval = try lockApproval(id, context, on: c)
             guard approval.status == .requested else {
                 throw Problem.conflict("this cost approval is already decided (\(approval.status.rawValue))")
@@ -179,7 +179,7 @@ public final class CostsApp: Sendable {
         let body = try context.request.decode(BookCharge.self)
         let errors = body.validate(today: CalendarDate.today())
         guard errors.isEmpty else { throw Problem.validation(errors) }
-        return try host.idempotentWrite(context) { c in
+        return try host.write(context) { c in
             let approval = try lockApproval(id, context, on: c)
             guard approval.isGranted else { throw Problem.conflict("charges are booked only against a granted cost approval (this one is \(approval.status.rawValue))") }
             guard approval.chargedRappen + body.amountRappen <= approval.grantedRappen else {

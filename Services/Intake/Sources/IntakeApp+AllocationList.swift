@@ -34,7 +34,7 @@ extension IntakeApp {
         while true {
             attempt += 1
             do {
-                return try host.idempotentWrite(context) { connection in
+                return try host.write(context) { connection in
                     try AllocationListStore.lockBirthDates(birthDates, on: connection)
                     var known = AllocationTriage.Known()
                     for person in try AllocationListStore.persons(withZemis: zemisNumbers, on: connection) {

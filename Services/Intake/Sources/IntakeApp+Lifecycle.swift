@@ -20,7 +20,7 @@ extension IntakeApp {
             throw Problem.status(428, "send If-Match with the ETag of the person you read, so that no correction overwrites another")
         }
         let expected = Self.version(fromETag: ifMatch)
-        return try host.idempotentWrite(context) { connection in
+        return try host.write(context) { connection in
             let person = try lockAccessibleOpenCase(personId, context: context, on: connection)
             guard expected == person.version else {
                 throw Problem.conflict("the person was changed since you read it (now version \(person.version)); read it again and reapply your correction",
@@ -48,7 +48,7 @@ extension IntakeApp {
         let body = try context.request.decode(RegularizationRequest.self)
         let errors = body.validate(today: CalendarDate.today())
         guard errors.isEmpty else { throw Problem.validation(errors) }
-        return try host.idempotentWrite(context) { connection in
+        return try host.write(context) { connection in
             let person = try lockAccessibleOpenCase(personId, context: context, on: connection)
             guard person.status == .N else {
                 throw Problem.conflict("only an asylum seeker (status N) is regularised; this person already has status \(person.status.rawValue)")
@@ -71,7 +71,7 @@ extension IntakeApp {
         let body = try context.request.decode(TransferRequest.self)
         let errors = body.validate()
         guard errors.isEmpty, let target = Organisation(body.toOrg) else { throw Problem.validation(errors) }
-        return try host.idempotentWrite(context) { connection in
+        return try host.write(context) { connection in
             guard let person = try PersonLifecycleStore.lock(personId, on: connection) else { throw Problem.notFound("no person with this id") }
             guard let current = Organisation(person.responsibleOrg) else { throw UnexpectedStoredValue(column: "responsible_org") }
             context.disclose(caseId: person.caseId, personId: person.personId)
@@ -108,7 +108,7 @@ extension IntakeApp {
     func closeCase(_ context: RequestContext) throws -> HTTPResponse {
         let personId = try Self.personId(context.request)
         let body = try context.request.decode(ClosureRequest.self)
-        return try host.idempotentWrite(context) { connection in
+        return try host.write(context) { connection in
             let person = try lockAccessibleOpenCase(personId, context: context, on: connection)
             let errors = body.validate(today: CalendarDate.today(), enteredCantonOn: person.enteredCantonOn)
             guard errors.isEmpty else { throw Problem.validation(errors) }

@@ -72,7 +72,7 @@ public final class IntakeApp: Sendable {
         }
         let actor = context.actor
         let zemis = body.zemisNumber.map(Validation.normalizedZemis)
-        return try host.idempotentWrite(context) { connection in
+        return try host.write(context) { connection in
             if let zemis, let existing = try PersonStore.findByZemis(zemis, on: connection) {
                 throw KnownPerson.zemisConflict(existing.identity, context: context)
             }

@@ -143,7 +143,7 @@ public final class PlanApp: Sendable {
         let body = try context.request.decode(AddMeasureRequest.self)
         let errors = body.validate()
         guard errors.isEmpty else { throw Problem.validation(errors) }
-        return try host.idempotentWrite(context) { c in
+        return try host.write(context) { c in
             let (entry, plan) = try lockWritablePlan(id, context, on: c)
             guard let measure = catalog.measure(body.catalogCode) else {
                 throw Problem.unprocessable("\(body.catalogCode) is not a measure of the catalogue (version \(catalog.measuresVersion))",
@@ -173,7 +173,7 @@ public final class PlanApp: Sendable {
                 ? "a measure is approved by the canton's cost decision (or at once when it costs the lump sum nothing), not by hand"
                 : "a measure cannot go back to planned")
         }
-        return try host.idempotentWrite(context) { c in
+        return try host.write(context) { c in
             let (_, plan) = try lockWritablePlan(id, context, on: c)
             guard let m = try PlanStore.lockMeasure(measureId, on: c), m.planId == plan.planId else {
                 throw Problem.notFound("no measure with this id in this plan")
@@ -195,7 +195,7 @@ public final class PlanApp: Sendable {
         let body = try context.request.decode(AgreementRequest.self)
         let errors = body.validate(today: CalendarDate.today())
         guard errors.isEmpty else { throw Problem.validation(errors) }
-        return try host.idempotentWrite(context) { c in
+        return try host.write(context) { c in
             var (_, plan) = try lockWritablePlan(id, context, on: c)
             guard plan.status == .draft else { throw Problem.conflict("the agreement of this plan is already signed") }
             plan.status = .active
@@ -216,7 +216,7 @@ public final class PlanApp: Sendable {
         let body = try context.request.decode(ReviewRequest.self)
         let errors = body.validate(today: CalendarDate.today())
         guard errors.isEmpty else { throw Problem.validation(errors) }
-        return try host.idempotentWrite(context) { c in
+        return try host.write(context) { c in
             var (_, plan) = try lockWritablePlan(id, context, on: c)
             guard plan.status == .active, let months = plan.reviewEveryMonths, let signedOn = plan.signedOn else {
                 throw Problem.conflict("a plan is reviewed once its agreement is signed")

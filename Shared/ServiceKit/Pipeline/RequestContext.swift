@@ -11,13 +11,16 @@ public struct RequestContext: Sendable {
     public let request: HTTPRequest
     public let principal: Principal
     public let caller: Caller
-    let disclosures: Disclosures
+    /// What the route declared it needs.
+    public let permission: Permission
+    let declaration: AuditDeclaration
 
-    init(request: HTTPRequest, principal: Principal, caller: Caller) {
+    init(request: HTTPRequest, principal: Principal, caller: Caller, permission: Permission) {
         self.request = request
         self.principal = principal
         self.caller = caller
-        disclosures = Disclosures()
+        self.permission = permission
+        declaration = AuditDeclaration()
     }
 
     public var organisation: Organisation { caller.organisation }
@@ -36,27 +39,29 @@ public struct RequestContext: Sendable {
     /// Declares a case and/or person the answer names (the audit record lists it).
     public func disclose(caseId: Identifier?, personId: Identifier? = nil) {
         guard caseId != nil || personId != nil else { return }
-        disclosures.add([DisclosedRecord(caseId: caseId, personId: personId)])
+        declaration.add([DisclosedRecord(caseId: caseId, personId: personId)])
     }
 
     /// Declares every case and person a list or search answer returned.
     public func disclose(_ records: [DisclosedRecord]) {
-        disclosures.add(records)
+        declaration.add(records)
     }
 
     /// Declares the normalised filter of a list or search (absent parameters left out).
     public func recordFilter(_ filter: [String: String?]) {
-        disclosures.setQuery(filter.compactMapValues { $0 })
+        declaration.setQuery(filter.compactMapValues { $0 })
     }
 }
 
-/// What one request's handler declared: written by the handler's thread, read by the audit
-/// step after it, hence behind a lock.
-final class Disclosures: Sendable {
+/// What one request's handler declared for its audit record, and whether that record was
+/// already written in the request's own transaction. Written by the handler's thread, read by
+/// the audit step after it, hence behind a lock.
+final class AuditDeclaration: Sendable {
     private struct State {
         var records: [DisclosedRecord] = []
         var seen: Set<DisclosedRecord> = []
         var query: [String: String]?
+        var audited = false
     }
 
     private let state = Locked(State())
@@ -71,6 +76,9 @@ final class Disclosures: Sendable {
         state.withLock { $0.query = query }
     }
 
+    func markAudited() { state.withLock { $0.audited = true } }
+
     var records: [DisclosedRecord] { state.current.records }
     var query: [String: String]? { state.current.query }
+    var isAudited: Bool { state.current.audited }
 }

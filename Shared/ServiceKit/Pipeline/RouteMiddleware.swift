@@ -1,0 +1,38 @@
+import IASContracts
+import IASHTTP
+
+/// What an authenticated route declares: where it is and the permission it needs.
+struct RouteDeclaration: Sendable {
+    let method: String
+    let pattern: String
+    let permission: Permission
+}
+
+/// A request of an authenticated route on its way through `ServiceHost.routePipeline`.
+struct RouteCall {
+    let request: HTTPRequest
+    let route: RouteDeclaration
+    /// Set by `Authentication`, the first step; every later step and the handler rely on it.
+    var context: RequestContext?
+
+    /// The authenticated context; a pipeline without `Authentication` first is a programming error.
+    var authenticated: RequestContext {
+        guard let context else { preconditionFailure("\(route.method) \(route.pattern): Authentication must run first") }
+        return context
+    }
+}
+
+/// One step of the pipeline of authenticated routes.
+protocol RouteMiddleware: Sendable {
+    func respond(to call: RouteCall, next: (RouteCall) throws -> HTTPResponse) throws -> HTTPResponse
+}
+
+extension Array where Element == any RouteMiddleware {
+    func respond(to call: RouteCall, handler: (RequestContext) throws -> HTTPResponse) throws -> HTTPResponse {
+        func step(_ index: Int, _ call: RouteCall) throws -> HTTPResponse {
+            guard index < count else { return try handler(call.authenticated) }
+            return try self[index].respond(to: call) { try step(index + 1, $0) }
+        }
+        return try step(0, call)
+    }
+}

@@ -1,0 +1,33 @@
+import Foundation
+import IASContracts
+import IASHTTP
+import IASRuntime
+
+extension ServiceHost {
+    public typealias AuthenticatedHandler = @Sendable (RequestContext) throws -> HTTPResponse
+
+    /// The steps every authenticated request passes, in this order, inside the server's own
+    /// (`RequestLog`: metrics and the request log of every answer; `ProblemResponses`: what a
+    /// step or handler throws becomes problem+json, see `ServiceHost.mapError`):
+    ///
+    /// 1. `Authentication`: the bearer token becomes the caller (401);
+    /// 2. `AuditRecording`: the audit record of the answer, granted or refused;
+    /// 3. `AccessControl`: the route's permission against the caller (403), before the body is read;
+    /// 4. the handler, which narrows to the cases the caller reaches and declares what it
+    ///    disclosed (`RequestContext.requireCaseAccess`, `disclose`, `recordFilter`).
+    var routePipeline: [any RouteMiddleware] {
+        [Authentication(verifier: verifier), AuditRecording(host: self), AccessControl()]
+    }
+
+    /// Registers a route that answers authenticated callers holding `permission`.
+    /// `maxBodyBytes` raises (or lowers) the body limit for this route only.
+    public func route(_ method: String, _ pattern: String, _ permission: Permission, maxBodyBytes: Int? = nil,
+                      _ handler: @escaping AuthenticatedHandler) {
+        let declaration = RouteDeclaration(method: method.uppercased(), pattern: pattern, permission: permission)
+        routePermissions.withLock { $0["\(declaration.method) \(pattern)"] = permission.rawValue }
+        let pipeline = routePipeline
+        router.add(method, pattern, maxBodyBytes: maxBodyBytes) { request in
+            try pipeline.respond(to: RouteCall(request: request, route: declaration), handler: handler)
+        }
+    }
+}
