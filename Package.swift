@@ -57,7 +57,7 @@ var targets: [Target] = [
         name: "ServiceUnitTests",
         dependencies: ["IASRuntime", "IASKafka", "IASMessaging", "IASContracts", "IASServiceKit"] + services.map { .target(name: "\($0)Service") },
         path: "Tests/ServiceUnitTests", resources: [.copy("Fixtures")]),
-    .testTarget(name: "IntakeUnitTests", dependencies: ["IntakeService", "IASContracts", "IASRuntime"], path: "Tests/IntakeUnitTests"),
+    .testTarget(name: "IntakeUnitTests", dependencies: ["IntakeService", "IASContracts", "IASRuntime", "IASServiceKit"], path: "Tests/IntakeUnitTests"),
     .testTarget(name: "AssessmentUnitTests", dependencies: ["AssessmentService", "IASContracts", "IASRuntime"], path: "Tests/AssessmentUnitTests"),
     .testTarget(name: "PlanUnitTests", dependencies: ["PlanService", "IASContracts", "IASRuntime"], path: "Tests/PlanUnitTests"),
     .testTarget(name: "CostsUnitTests", dependencies: ["CostsService", "IASContracts", "IASRuntime"], path: "Tests/CostsUnitTests"),

@@ -53,10 +53,12 @@ public enum CaseRegistry {
         public let closedOn: CalendarDate?
     }
 
-    public static func find(_ caseId: Identifier, on c: PostgresConnection) throws -> Entry? {
+    /// The case, or nil until intake's registration has arrived; `lock` holds its row until the
+    /// transaction ends, so that the writes of one case take turns.
+    public static func find(_ caseId: Identifier, lock: Bool = false, on c: PostgresConnection) throws -> Entry? {
         try c.query("""
             SELECT case_id, date_of_birth, status, entered_canton_on, responsible_org, closed_on FROM case_registry WHERE case_id = $1
-            """, [caseId]).first.map { row in
+            """ + (lock ? " FOR UPDATE" : ""), [caseId]).first.map { row in
             Entry(caseId: try row.identifier("case_id"), dateOfBirth: try row.calendarDate("date_of_birth"),
                   status: try row.enumValue("status"), enteredCantonOn: try row.calendarDate("entered_canton_on"),
                   responsibleOrg: try row.string("responsible_org"), closedOn: try row.optionalCalendarDate("closed_on"))

@@ -30,7 +30,7 @@ public final class ServiceHost: @unchecked Sendable {
     let routePermissions = Locked<[String: String]>([:])
     private let migrations: [(component: String, migrations: [Migration])]
     private let openAPI: OpenAPIDocument
-    private let topics: [String]
+    let topics: [String]
     private var subscriptions: [EventSubscription] = []
     private var jobs: [ScheduledJob] = []
     private let jobRunners = Locked<[JobRunner]>([])
@@ -97,11 +97,6 @@ public final class ServiceHost: @unchecked Sendable {
     /// event's commit (a case's timeline without its registration, say).
     public func read<T>(_ body: (PostgresConnection) throws -> T) throws -> T {
         try pool.transaction(isolation: .repeatableRead, body)
-    }
-
-    /// Appends an event to the outbox in the caller's transaction.
-    public func publish(_ envelope: EventEnvelope, to topic: String, on connection: PostgresConnection) throws {
-        try Outbox.append(envelope, to: topic, on: connection)
     }
 
     public func subscribe(_ subscription: EventSubscription) {

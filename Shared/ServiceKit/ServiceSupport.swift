@@ -33,39 +33,6 @@ extension ServiceHost {
                       migrations: try Migrator.load(directory: migrations), openAPI: try Data(contentsOf: openAPI),
                       usesCaseRegistry: usesCaseRegistry, environment: environment, extraConfiguration: extraConfiguration)
     }
-
-    /// The correlation id of a request: `X-Correlation-Id` when it is a UUID, else a new one.
-    public func correlationId(for request: HTTPRequest) -> Identifier {
-        request.header("X-Correlation-Id").flatMap(Identifier.init) ?? Identifier(request.requestId) ?? Identifier()
-    }
-}
-
-/// `?limit=&cursor=` of list endpoints; the cursor is the last id of the previous page.
-public struct Pagination: Sendable {
-    public let limit: Int
-    public let after: Identifier?
-
-    public init(_ request: HTTPRequest, defaultLimit: Int = 50, maximum: Int = 200) throws {
-        var errors: [FieldError] = []
-        if let text = request.query["limit"] {
-            if let n = Int(text), (1...maximum).contains(n) { limit = n } else {
-                limit = defaultLimit
-                errors.append(FieldError(field: "limit", message: "must be a whole number from 1 to \(maximum)"))
-            }
-        } else { limit = defaultLimit }
-        if let text = request.query["cursor"] {
-            after = Identifier(text)
-            if after == nil { errors.append(FieldError(field: "cursor", message: "is not a cursor returned by this list")) }
-        } else { after = nil }
-        if !errors.isEmpty { throw Problem.validation(errors) }
-    }
-}
-
-/// One page of a list.
-public struct Page<Item: Encodable & Sendable>: Encodable, Sendable {
-    public let items: [Item]
-    public let nextCursor: String?
-    public init(items: [Item], nextCursor: String?) { self.items = items; self.nextCursor = nextCursor }
 }
 
 /// A stored text that is not one of an enum's cases: the database holds something the code

@@ -1,6 +1,7 @@
 import Foundation
 import IASContracts
 import IASRuntime
+import IASServiceKit
 import XCTest
 @testable import IntakeService
 
@@ -63,10 +64,13 @@ final class TransferRulesTests: XCTestCase {
     }
 
     func testETagsAreReadInTheirUsualForms() {
-        XCTAssertEqual(IntakeApp.version(fromETag: "\"3\""), 3)
-        XCTAssertEqual(IntakeApp.version(fromETag: "W/\"12\""), 12)
-        XCTAssertEqual(IntakeApp.version(fromETag: "7"), 7)
-        XCTAssertNil(IntakeApp.version(fromETag: "\"abc\""))
+        XCTAssertTrue(IfMatch.matches("\"3\"", current: "\"3\""))
+        XCTAssertTrue(IfMatch.matches("W/\"12\"", current: "\"12\""))
+        XCTAssertTrue(IfMatch.matches("7", current: "\"7\""))
+        XCTAssertTrue(IfMatch.matches("\"1\", \"7\"", current: "\"7\""))
+        XCTAssertTrue(IfMatch.matches("*", current: "\"7\""))
+        XCTAssertFalse(IfMatch.matches("\"abc\"", current: "\"3\""))
+        XCTAssertFalse(IfMatch.matches("\"2\"", current: "\"3\""))
     }
 
     func testClosureAndRegularizationRequestsNameTheirFields() throws {

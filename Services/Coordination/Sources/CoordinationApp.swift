@@ -48,10 +48,7 @@ public final class CoordinationApp: Sendable {
         host.subscribe(EventSubscription(name: "audit", topics: [Topics.audit]) { envelope, connection in
             try AuditLog.apply(envelope, on: connection)
         })
-        host.schedule(ScheduledJob(name: "audit-retention", intervalSeconds: 86_400) { [host, auditRetentionDays] in
-            let purged = try host.write { try AuditLog.purge(olderThanDays: auditRetentionDays, on: $0) }
-            if purged > 0 { host.logger.info("audit entries past their retention deleted", ["count": String(purged)]) }
-        })
+        host.schedule(ScheduledJob(name: "audit-retention", intervalSeconds: 86_400) { [self] in try purgeAuditTrail() })
         host.route("GET", "/cases/{caseId}/dossier", .readCases) { [self] context in try dossier(context) }
         host.route("GET", "/tasks", .readCases) { [self] context in try listTasks(context) }
         host.route("POST", "/tasks/{taskId}/completion", .writeCases) { [self] context in try completeTask(context) }
@@ -65,41 +62,8 @@ public final class CoordinationApp: Sendable {
         host.route("GET", "/audit", .readAuditTrail) { [self] context in try audit(context) }
     }
 
-    func dossier(_ context: RequestContext) throws -> HTTPResponse {
-        let caseId = try Self.caseId(context)
-        // Dossier.load reads in one snapshot of its own (one round trip, BEGIN and COMMIT included).
-        guard let dossier = try host.pool.withConnection({ try Dossier.load(caseId, on: $0) }) else {
-            throw Problem.notFound("no case with this id")
-        }
-        // Until the registration arrived only the canton sees the case.
-        try context.requireCaseAccess(responsibleOrg: dossier.responsibleOrg ?? "canton:KSD", caseId: caseId,
-                                      personId: dossier.person?.personId)
-        return .json(body: try dossier.json())
-    }
-
-    // MARK: Shared helpers of the handlers
-
     static func caseId(_ context: RequestContext) throws -> Identifier {
         guard let id = Identifier(try context.request.parameter("caseId")) else { throw Problem.notFound("no case with this id") }
         return id
-    }
-
-    /// Locks the case and checks the caller may work on it: 404 unknown, 403 not responsible.
-    static func lockAccessibleCase(_ caseId: Identifier, _ context: RequestContext, on c: PostgresConnection) throws -> CaseSnapshot {
-        guard let snapshot = try CaseSnapshot.lock(caseId, on: c) else { throw Problem.notFound("no case with this id") }
-        try context.requireCaseAccess(responsibleOrg: snapshot.responsibleOrg, caseId: caseId)
-        return snapshot
-    }
-
-    /// For reads: 404 unknown, 403 not responsible.
-    static func requireReadableCase(_ caseId: Identifier, _ context: RequestContext, on c: PostgresConnection) throws {
-        guard let row = try c.query("SELECT responsible_org FROM cases WHERE case_id = $1", [caseId]).first else {
-            throw Problem.notFound("no case with this id")
-        }
-        try context.requireCaseAccess(responsibleOrg: try row.string("responsible_org"), caseId: caseId)
-    }
-
-    func cause(_ context: RequestContext) -> Cause {
-        Cause(actor: context.actor, correlationId: host.correlationId(for: context.request), causationId: nil)
     }
 }

@@ -56,6 +56,6 @@ extension ServiceHost {
             requestId: request.requestId, at: Date(),
             disclosed: declared.isEmpty || named ? nil : declared, query: context.declaration.query)
         return try EventEnvelope(record, subject: caseId?.description ?? personId?.description ?? "none",
-                                 actor: context.actor, correlationid: correlationId(for: request))
+                                 actor: context.actor, correlationid: context.correlationId)
     }
 }

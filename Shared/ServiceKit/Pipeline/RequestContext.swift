@@ -26,13 +26,22 @@ public struct RequestContext: Sendable {
     public var organisation: Organisation { caller.organisation }
     public var actor: Actor { Actor(subject: principal.subject, organisation: principal.organisation) }
 
+    /// The caller's `X-Correlation-Id` when it is a UUID, else the request id: the events the
+    /// request causes carry it, so that one story can be followed across the services.
+    public var correlationId: Identifier {
+        request.header("X-Correlation-Id").flatMap(Identifier.init) ?? Identifier(request.requestId) ?? Identifier()
+    }
+
+    /// The cause of the changes this request makes.
+    public var cause: Cause { Cause(actor: actor, correlationId: correlationId) }
+
     /// Declares the case (and person) the handler is about to answer for, then throws 403
     /// unless the caller reaches a case for which `responsibleOrg` is responsible. Declared
     /// first, so that a refused attempt is audited with the case it aimed at.
     public func requireCaseAccess(responsibleOrg: String, caseId: Identifier?, personId: Identifier? = nil) throws {
         disclose(caseId: caseId, personId: personId)
         guard AccessPolicy.mayAccessCase(caller.organisation, responsibleOrg: responsibleOrg) else {
-            throw Problem.forbidden("your organisation is not responsible for this case")
+            throw Refusal.forbidden("your organisation is not responsible for this case")
         }
     }
 

@@ -30,7 +30,10 @@ protocol RouteMiddleware: Sendable {
 extension Array where Element == any RouteMiddleware {
     func respond(to call: RouteCall, handler: (RequestContext) throws -> HTTPResponse) throws -> HTTPResponse {
         func step(_ index: Int, _ call: RouteCall) throws -> HTTPResponse {
-            guard index < count else { return try handler(call.authenticated) }
+            guard index < count else {
+                // The edge: a business rule's refusal becomes its problem here, inside the audit step.
+                do { return try handler(call.authenticated) } catch let refusal as Refusal { throw refusal.problem }
+            }
             return try self[index].respond(to: call) { try step(index + 1, $0) }
         }
         return try step(0, call)

@@ -1,0 +1,56 @@
+import Foundation
+import IASContracts
+import IASHTTP
+import IASPostgres
+import IASRuntime
+import IASServiceKit
+
+/// `POST/GET /cases/{caseId}/assessments`: assessments and the triage they lead to.
+extension AssessmentApp {
+    /// Records the assessment, triages by the rule set (age on the assessment day first, then
+    /// the assessment) and publishes AssessmentCompleted and TargetGroupAssigned together.
+    func recordAssessment(_ context: RequestContext) throws -> HTTPResponse {
+        let caseId = try Self.caseId(context.request)
+        let body = try context.request.decode(AssessmentRequest.self)
+        let errors = body.validate(today: CalendarDate.today(), dateOfBirth: nil)
+        guard errors.isEmpty else { throw Problem.validation(errors) }
+        return try host.write(context) { c in
+            let entry = try context.access(CaseRegistry.find(caseId, lock: true, on: c), forChange: true)
+            let dateErrors = body.validate(today: CalendarDate.today(), dateOfBirth: entry.dateOfBirth)
+            guard dateErrors.isEmpty else { throw Problem.validation(dateErrors) }
+            let age = entry.dateOfBirth.years(until: body.heldOn)
+            let decision = rules.triage(body.facts(ageAtAssessment: age))
+            let potentialDone = try body.kind == .potential || AssessmentStore.hasPotentialAssessment(caseId, on: c)
+            let potentialDue = rules.isPotentialAssessmentAge(age) && !potentialDone
+            var record = try AssessmentStore.insertAssessment(body, id: Identifier(), caseId: caseId, age: age, decision: decision,
+                                                              potentialDue: potentialDue, actor: context.actor, on: c)
+            let emitter = host.emitter(context.cause, on: c)
+            try emitter.emit(AssessmentCompleted(caseId: caseId, assessmentId: record.assessmentId, kind: body.kind, heldOn: body.heldOn,
+                                                 languageLevels: body.languageLevels, literate: body.literate, schoolYears: body.schoolYears,
+                                                 vocationalYears: body.vocationalYears, healthRestriction: body.healthRestriction,
+                                                 childcareDuties: body.childcareDuties), caseId: caseId)
+            let assignment = try AssessmentStore.insertAssignment(.init(
+                targetGroup: decision.targetGroup, pathway: decision.pathway, decidedOn: body.heldOn, ageAtDecision: age,
+                assessmentId: record.assessmentId, ruleSetVersion: decision.ruleSetVersion, ruleId: decision.ruleId, overrideReason: nil,
+                potentialAssessmentDue: potentialDue), caseId: caseId, actor: context.actor, on: c)
+            try emitter.emit(assignment.event, caseId: caseId)
+            record.rule.description = decision.ruleDescription
+            return .json(record, status: 201, headers: [("Location", "/cases/\(caseId)/assessments")])
+        }
+    }
+
+    func listAssessments(_ context: RequestContext) throws -> HTTPResponse {
+        let caseId = try Self.caseId(context.request)
+        let page = try Pagination(context.request)
+        let rows = try host.read { c -> [AssessmentRecord] in
+            try context.access(CaseRegistry.find(caseId, on: c))
+            return try AssessmentStore.assessments(caseId, after: page.after, limit: page.fetchLimit, on: c)
+        }
+        return .json(page.page(rows) { $0.assessmentId })
+    }
+
+    static func caseId(_ request: HTTPRequest) throws -> Identifier {
+        guard let id = Identifier(try request.parameter("caseId")) else { throw Problem.notFound("no case with this id") }
+        return id
+    }
+}

@@ -1,0 +1,32 @@
+import Foundation
+import IASContracts
+import IASHTTP
+import IASRuntime
+import IASServiceKit
+
+/// `POST/GET /cases/{caseId}/status-meetings`.
+extension AssessmentApp {
+    func recordStatusMeeting(_ context: RequestContext) throws -> HTTPResponse {
+        let caseId = try Self.caseId(context.request)
+        let body = try context.request.decode(StatusMeetingRequest.self)
+        let errors = body.validate(today: CalendarDate.today())
+        guard errors.isEmpty else { throw Problem.validation(errors) }
+        return try host.write(context) { c in
+            try context.access(CaseRegistry.find(caseId, lock: true, on: c), forChange: true)
+            let meeting = try AssessmentStore.insertMeeting(body, id: Identifier(), caseId: caseId, actor: context.actor, on: c)
+            try host.emitter(context.cause, on: c).emit(StatusMeetingRecorded(caseId: caseId, meetingId: meeting.meetingId, heldOn: meeting.heldOn,
+                                                                            participantCount: meeting.participants.count), caseId: caseId)
+            return .json(meeting, status: 201, headers: [("Location", "/cases/\(caseId)/status-meetings")])
+        }
+    }
+
+    func listStatusMeetings(_ context: RequestContext) throws -> HTTPResponse {
+        let caseId = try Self.caseId(context.request)
+        let page = try Pagination(context.request)
+        let rows = try host.read { c -> [StatusMeetingRecord] in
+            try context.access(CaseRegistry.find(caseId, on: c))
+            return try AssessmentStore.meetings(caseId, after: page.after, limit: page.fetchLimit, on: c)
+        }
+        return .json(page.page(rows) { $0.meetingId })
+    }
+}

@@ -1,0 +1,62 @@
+import Foundation
+import IASContracts
+import IASHTTP
+import IASRuntime
+import IASServiceKit
+
+/// `GET /tasks`, `POST /tasks/{taskId}/completion`.
+extension CoordinationApp {
+    func listTasks(_ context: RequestContext) throws -> HTTPResponse {
+        let request = context.request
+        let page = try Pagination(request)
+        var errors: [FieldError] = []
+        var filter = TaskStore.Filter(limit: page.fetchLimit)
+        filter.after = page.after
+        if let status = request.query["status"] {
+            if ["open", "done"].contains(status) { filter.status = status } else {
+                errors.append(FieldError(field: "status", message: "must be open or done"))
+            }
+        }
+        if let kind = request.query["kind"] {
+            if TaskKind(rawValue: kind) != nil { filter.kind = kind } else {
+                errors.append(FieldError(field: "kind", message: "must be one of \(TaskKind.allCases.map(\.rawValue).joined(separator: ", "))"))
+            }
+        }
+        if let org = request.query["org"] {
+            if Organisation(org) != nil { filter.assigneeOrg = org } else {
+                errors.append(FieldError(field: "org", message: "is not an organisation, e.g. municipality:4001"))
+            }
+        }
+        if !errors.isEmpty { throw Problem.validation(errors) }
+        filter.scope = AccessPolicy.taskScope(context.organisation)
+        if filter.scope == .none { throw Problem.forbidden("partners have no tasks here") }
+        if let requested = filter.assigneeOrg.flatMap(Organisation.init), !filter.scope.includes(assignee: requested) {
+            throw Problem.forbidden("your organisation may list only its own tasks")
+        }
+        context.recordFilter(["org": filter.assigneeOrg, "status": filter.status, "kind": filter.kind,
+                              "cursor": page.after?.description, "limit": String(page.limit)])
+        let listed = page.page(try host.read { try TaskStore.list(filter, on: $0) }) { $0.taskId }
+        context.disclose(listed.items.map { DisclosedRecord(caseId: $0.caseId, personId: nil) })
+        return .json(listed)
+    }
+
+    func completeTask(_ context: RequestContext) throws -> HTTPResponse {
+        guard let taskId = Identifier(try context.request.parameter("taskId")) else { throw Problem.notFound("no task with this id") }
+        let body = try context.request.decode(CompleteTaskRequest.self)
+        let errors = body.validate()
+        guard errors.isEmpty else { throw Problem.validation(errors) }
+        let cause = context.cause
+        return try host.write(context) { c in
+            guard let task = try TaskStore.find(taskId, forUpdate: true, on: c) else { throw Refusal.notFound("no task with this id") }
+            context.disclose(caseId: task.caseId)
+            let responsible = try CaseSnapshot.responsibleOrg(task.caseId, on: c)
+            guard AccessPolicy.mayWorkOnTask(context.organisation, assigneeOrg: task.assigneeOrg, responsibleOrg: responsible) else {
+                throw Refusal.forbidden("this task is assigned to another organisation, or its case is no longer with yours")
+            }
+            guard task.status == "open" else { throw Refusal.conflict("this task is already done") }
+            let done = try TaskStore.complete(task, outcome: body.outcome, notes: body.notes, cause: cause, on: c)
+            return .json(done)
+        }
+    }
+
+}

@@ -1,0 +1,42 @@
+import Foundation
+import IASPostgres
+import IASRuntime
+import IASServiceKit
+
+/// What coordination knows of a case for its own work: the person for a referral, who is
+/// responsible, whether it is closed.
+struct CaseSnapshot: Sendable, CaseRecord {
+    let caseId: Identifier
+    let givenName: String
+    let familyName: String
+    let dateOfBirth: CalendarDate
+    let languages: [String]
+    let status: String
+    let responsibleOrg: String
+    let closedOn: CalendarDate?
+    var knownPersonId: Identifier? { nil }
+
+    static func lock(_ caseId: Identifier, on c: PostgresConnection) throws -> CaseSnapshot? {
+        try find(caseId, lock: true, on: c)
+    }
+
+    /// The case, or nil until its registration has arrived; `lock` holds its row until the
+    /// transaction ends.
+    static func find(_ caseId: Identifier, lock: Bool = false, on c: PostgresConnection) throws -> CaseSnapshot? {
+        try c.query("""
+            SELECT case_id, given_name, family_name, date_of_birth, languages, status, responsible_org, closed_on
+            FROM cases WHERE case_id = $1
+            """ + (lock ? " FOR UPDATE" : ""), [caseId]).first.map { row in
+            CaseSnapshot(caseId: try row.identifier("case_id"), givenName: try row.string("given_name"),
+                         familyName: try row.string("family_name"), dateOfBirth: try row.calendarDate("date_of_birth"),
+                         languages: try row.json([String].self, "languages"), status: try row.string("status"),
+                         responsibleOrg: try row.string("responsible_org"), closedOn: try row.optionalCalendarDate("closed_on"))
+        }
+    }
+
+    /// Who works on a case that coordination has not seen registered yet: the canton's social service.
+    static func responsibleOrg(_ caseId: Identifier, on c: PostgresConnection) throws -> String {
+        try c.query("SELECT responsible_org FROM cases WHERE case_id = $1", [caseId]).first?.string("responsible_org") ?? "canton:KSD"
+    }
+}
+

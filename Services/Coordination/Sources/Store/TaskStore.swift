@@ -1,0 +1,155 @@
+import Foundation
+import IASContracts
+import IASMessaging
+import IASPostgres
+import IASRuntime
+import IASServiceKit
+
+/// A task as stored and as returned by `GET /tasks`.
+struct TaskRecord: Encodable, Sendable {
+    let taskId: Identifier
+    let caseId: Identifier
+    let kind: TaskKind
+    let assigneeOrg: String
+    let subjectRef: String
+    let status: String
+    let dueOn: CalendarDate?
+    let openedAt: Date
+    let completedAt: Date?
+    let outcome: String?
+    let notes: String?
+    let completedByOrg: String?
+
+    static let columns = """
+        task_id, case_id, kind, assignee_org, subject_ref, status, due_on, opened_at, completed_at, outcome, notes, completed_by_org
+        """
+
+    init(taskId: Identifier, caseId: Identifier, kind: TaskKind, assigneeOrg: String, subjectRef: String, status: String,
+         dueOn: CalendarDate?, openedAt: Date, completedAt: Date?, outcome: String?, notes: String?, completedByOrg: String?) {
+        self.taskId = taskId; self.caseId = caseId; self.kind = kind; self.assigneeOrg = assigneeOrg; self.subjectRef = subjectRef
+        self.status = status; self.dueOn = dueOn; self.openedAt = openedAt; self.completedAt = completedAt; self.outcome = outcome
+        self.notes = notes; self.completedByOrg = completedByOrg
+    }
+
+    init(row: PostgresRow) throws {
+        taskId = try row.identifier("task_id"); caseId = try row.identifier("case_id"); kind = try row.enumValue("kind")
+        assigneeOrg = try row.string("assignee_org"); subjectRef = try row.string("subject_ref"); status = try row.string("status")
+        dueOn = try row.optionalCalendarDate("due_on"); openedAt = try row.date("opened_at")
+        completedAt = try row.optionalDate("completed_at"); outcome = try row.optionalString("outcome")
+        notes = try row.optionalString("notes"); completedByOrg = try row.optionalString("completed_by_org")
+    }
+}
+
+/// SQL for tasks; opening and completing always publish TaskOpened / TaskCompleted in the
+/// same transaction.
+enum TaskStore {
+    /// Opens a task unless one for the same cause is still open (redelivery, a repeated
+    /// deviation). Returns the new task id, nil when one was open already.
+    @discardableResult
+    static func open(caseId: Identifier, kind: TaskKind, assignee: String, subjectRef: String, dueOn: CalendarDate? = nil,
+                     cause: Cause, on c: PostgresConnection) throws -> Identifier? {
+        let taskId = Identifier()
+        let inserted = try c.execute("""
+            INSERT INTO tasks (task_id, case_id, kind, assignee_org, subject_ref, due_on) VALUES ($1, $2, $3, $4, $5, $6)
+            ON CONFLICT (case_id, kind, subject_ref) WHERE status = 'open' DO NOTHING
+            """, [taskId, caseId, kind.rawValue, assignee, subjectRef, dueOn])
+        guard inserted == 1 else { return nil }
+        var event = TaskOpened(caseId: caseId, taskId: taskId, kind: kind, assigneeOrg: assignee, dueOn: dueOn)
+        event.subjectRef = subjectRef
+        try Emitter.coordination(cause, on: c).emit(event, caseId: caseId)
+        return taskId
+    }
+
+    /// Completes the open task of a cause by itself (the cost decision arrived, the referral left).
+    static func completeOpen(caseId: Identifier, kind: TaskKind, subjectRef: String, outcome: String,
+                             cause: Cause, on c: PostgresConnection) throws {
+        let rows = try c.query("""
+            UPDATE tasks SET status = 'done', completed_at = now(), outcome = $4, completed_by_org = $5, completed_by_sub = $6
+            WHERE case_id = $1 AND kind = $2 AND subject_ref = $3 AND status = 'open' RETURNING task_id
+            """, [caseId, kind.rawValue, subjectRef, outcome, cause.actor.organisation, cause.actor.subject])
+        for row in rows {
+            try Emitter.coordination(cause, on: c)
+                .emit(TaskCompleted(caseId: caseId, taskId: try row.identifier("task_id"), kind: kind, outcome: outcome), caseId: caseId)
+        }
+    }
+
+    /// Every open task of a closed case is done: nobody works on it any more.
+    static func completeAllOpen(caseId: Identifier, outcome: String, cause: Cause, on c: PostgresConnection) throws {
+        let rows = try c.query("""
+            UPDATE tasks SET status = 'done', completed_at = now(), outcome = $2, completed_by_org = $3, completed_by_sub = $4
+            WHERE case_id = $1 AND status = 'open' RETURNING task_id, kind
+            """, [caseId, outcome, cause.actor.organisation, cause.actor.subject])
+        for row in rows {
+            try Emitter.coordination(cause, on: c)
+                .emit(TaskCompleted(caseId: caseId, taskId: try row.identifier("task_id"), kind: try row.enumValue("kind"), outcome: outcome),
+                      caseId: caseId)
+        }
+    }
+
+    /// A handover moves the open follow-up work of the previous organisation to the new one,
+    /// so that nothing stays with an office that lost access to the case.
+    static func reassignOpen(caseId: Identifier, from: String, to: String, on c: PostgresConnection) throws {
+        try c.execute("""
+            UPDATE tasks SET assignee_org = $3 WHERE case_id = $1 AND assignee_org = $2 AND status = 'open' AND kind <> 'cost_decision'
+            """, [caseId, from, to])
+    }
+
+    static func find(_ taskId: Identifier, forUpdate: Bool = false, on c: PostgresConnection) throws -> TaskRecord? {
+        try c.query("SELECT \(TaskRecord.columns) FROM tasks WHERE task_id = $1" + (forUpdate ? " FOR UPDATE" : ""), [taskId])
+            .first.map(TaskRecord.init)
+    }
+
+    static func complete(_ task: TaskRecord, outcome: String, notes: String?, cause: Cause, on c: PostgresConnection) throws -> TaskRecord {
+        let row = try c.query("""
+            UPDATE tasks SET status = 'done', completed_at = now(), outcome = $2, notes = $3, completed_by_org = $4, completed_by_sub = $5
+            WHERE task_id = $1 RETURNING \(TaskRecord.columns)
+            """, [task.taskId, outcome, notes, cause.actor.organisation, cause.actor.subject])[0]
+        try Emitter.coordination(cause, on: c)
+            .emit(TaskCompleted(caseId: task.caseId, taskId: task.taskId, kind: task.kind, outcome: outcome), caseId: task.caseId)
+        return try TaskRecord(row: row)
+    }
+
+    struct Filter {
+        /// Which tasks the caller may list at all (`AccessPolicy.taskScope`).
+        var scope: AccessPolicy.TaskScope = .none
+        var assigneeOrg: String?
+        var status: String?
+        var kind: String?
+        var caseId: Identifier?
+        var after: Identifier?
+        var limit: Int
+    }
+
+    /// Newest first (a work list), keyset-paginated by the last task of the previous page.
+    static func list(_ f: Filter, on c: PostgresConnection) throws -> [TaskRecord] {
+        let statement = listQuery(f)
+        return try c.query(statement.sql, statement.parameters).map(TaskRecord.init)
+    }
+
+    /// A municipality lists the tasks assigned to it or its delegates *of the cases it is
+    /// responsible for now*: after a handover the previous municipality no longer lists the
+    /// case's tasks, open or done. An office that sees no cases (AWA, BKS) lists its own.
+    static func listQuery(_ f: Filter) -> PostgresStatement {
+        var municipality: String?, office: String?, nothing = false
+        switch f.scope {
+        case .every: break
+        case .municipality(let bfs): municipality = String(bfs)
+        case .office(let org): office = org
+        case .none: nothing = true
+        }
+        return PostgresStatement("""
+            SELECT \(TaskRecord.columns) FROM tasks t
+            WHERE NOT $9::boolean
+              AND ($1::text IS NULL OR t.assignee_org = $1)
+              AND ($2::text IS NULL OR ((t.assignee_org = 'municipality:' || $2 OR t.assignee_org LIKE 'delegate:%:' || $2)
+                   AND EXISTS (SELECT 1 FROM cases c WHERE c.case_id = t.case_id
+                               AND (c.responsible_org = 'municipality:' || $2 OR c.responsible_org LIKE 'delegate:%:' || $2))))
+              AND ($3::text IS NULL OR t.assignee_org = $3)
+              AND ($4::text IS NULL OR t.status = $4)
+              AND ($5::text IS NULL OR t.kind = $5)
+              AND ($6::uuid IS NULL OR t.case_id = $6)
+              AND ($7::uuid IS NULL OR (t.opened_at, t.task_id) < (SELECT p.opened_at, p.task_id FROM tasks p WHERE p.task_id = $7))
+            ORDER BY t.opened_at DESC, t.task_id DESC LIMIT $8
+            """, [f.assigneeOrg, municipality, office, f.status, f.kind, f.caseId, f.after, f.limit, nothing])
+    }
+}

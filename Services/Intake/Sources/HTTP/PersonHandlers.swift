@@ -1,0 +1,62 @@
+import Foundation
+import IASContracts
+import IASHTTP
+import IASPostgres
+import IASRuntime
+import IASServiceKit
+
+/// `POST /persons`, `GET /persons/{personId}`, `GET /persons?…`.
+extension IntakeApp {
+    func registerPerson(_ context: RequestContext) throws -> HTTPResponse {
+        let request = context.request
+        let body = try request.decode(RegisterPersonRequest.self)
+        let errors = body.validate(today: CalendarDate.today())
+        guard errors.isEmpty else { throw Problem.validation(errors) }
+        guard body.mayBeRegistered(by: context.organisation) else {
+            throw Problem.forbidden(RegisterPersonRequest.notResponsible)
+        }
+        let zemis = body.zemisNumber.map(Validation.normalizedZemis)
+        return try host.write(context) { connection in
+            if let zemis, let existing = try PersonStore.findByZemis(zemis, on: connection) {
+                throw KnownPerson.zemisConflict(existing.identity, context: context)
+            }
+            try checkForLikelyDuplicates(body, context: context, on: connection)
+            let person: PersonRecord
+            do {
+                person = try PersonStore.insert(body, personId: Identifier(), caseId: Identifier(), zemis: zemis, on: connection)
+            } catch let error as PostgresError where error.isUniqueViolation {
+                // A concurrent registration of the same ZEMIS number committed first.
+                throw Refusal.conflict("a person with this ZEMIS number is already registered")
+            }
+            try host.emitter(context.cause, on: connection).emit(person.registeredEvent, caseId: person.caseId)
+            context.disclose(caseId: person.caseId, personId: person.personId)
+            return .json(person, status: 201, headers: [("Location", "/persons/\(person.personId)"), ("ETag", person.etag)])
+        }
+    }
+
+    func getPerson(_ context: RequestContext) throws -> HTTPResponse {
+        guard let id = Identifier(try context.request.parameter("personId")) else { throw Problem.notFound("no person with this id") }
+        let person = try context.access(try host.read { try PersonStore.find(id, on: $0) }, unknown: "no person with this id")
+        return .json(person, headers: [("ETag", person.etag)])
+    }
+
+    func searchPersons(_ context: RequestContext) throws -> HTTPResponse {
+        let request = context.request
+        let page = try Pagination(request)
+        var filter = PersonStore.Filter(limit: page.fetchLimit)
+        filter.zemisNumber = request.query["zemisNumber"].map(Validation.normalizedZemis)
+        filter.familyName = request.query["familyName"]
+        filter.responsibleOrg = request.query["responsibleOrg"]
+        filter.after = page.after
+        switch AccessPolicy.caseScope(context.organisation) {
+        case .every: break
+        case .municipality(let own): filter.municipality = own
+        case .none: throw Problem.forbidden("your organisation has no access to persons")
+        }
+        context.recordFilter(["zemisNumber": filter.zemisNumber, "familyName": filter.familyName,
+                              "responsibleOrg": filter.responsibleOrg, "cursor": page.after?.description, "limit": String(page.limit)])
+        let listed = page.page(try host.read { try PersonStore.search(filter, on: $0) }) { $0.personId }
+        context.disclose(listed.items.map { DisclosedRecord(caseId: $0.caseId, personId: $0.personId) })
+        return .json(listed)
+    }
+}

@@ -1,0 +1,32 @@
+import Foundation
+import IASContracts
+import IASHTTP
+import IASPostgres
+import IASRuntime
+import IASServiceKit
+
+/// `GET /cases/{caseId}/plan/final-reports[/{reportId}]`: the reports written at each handover.
+extension PlanApp {
+    // MARK: Final reports
+
+    func listFinalReports(_ context: RequestContext) throws -> HTTPResponse {
+        let id = try caseId(context)
+        let page = try Pagination(context.request)
+        return try host.read { c in
+            try context.access(CaseRegistry.find(id, on: c))
+            return .json(page.page(try PlanStore.finalReports(caseId: id, after: page.after, limit: page.fetchLimit, on: c)) { $0.reportId })
+        }
+    }
+
+    func getFinalReport(_ context: RequestContext) throws -> HTTPResponse {
+        let id = try caseId(context)
+        guard let reportId = Identifier(try context.request.parameter("reportId")) else { throw Problem.notFound("no final report with this id") }
+        return try host.read { c in
+            try context.access(CaseRegistry.find(id, on: c))
+            guard let report = try PlanStore.finalReport(caseId: id, reportId: reportId, on: c) else {
+                throw Refusal.notFound("no final report with this id for this case")
+            }
+            return .json(report)
+        }
+    }
+}

@@ -1,0 +1,33 @@
+import IASContracts
+import IASHTTP
+import IASRuntime
+
+/// What every service knows of a case, whatever else its own record of it holds: enough to
+/// decide access and whether it still changes.
+public protocol CaseRecord {
+    var caseId: Identifier { get }
+    /// Nil where the service does not know the person (the case registry).
+    var knownPersonId: Identifier? { get }
+    var responsibleOrg: String { get }
+    var closedOn: CalendarDate? { get }
+}
+
+extension RequestContext {
+    /// The one way a handler loads "the case the caller may use": 404 when `record` is nil
+    /// (unknown, or not yet learnt from intake's events), 403 when the caller does not reach it
+    /// (declared first, so that the refused attempt is audited with the case it aimed at), and
+    /// with `forChange`, 409 when the case is closed.
+    @discardableResult
+    public func access<R: CaseRecord>(_ record: R?, forChange: Bool = false, unknown: String = "no case with this id") throws -> R {
+        guard let record else { throw Refusal.notFound(unknown) }
+        try requireCaseAccess(responsibleOrg: record.responsibleOrg, caseId: record.caseId, personId: record.knownPersonId)
+        if forChange, let closed = record.closedOn {
+            throw Refusal.conflict("the case was closed on \(closed); it refuses further changes")
+        }
+        return record
+    }
+}
+
+extension CaseRegistry.Entry: CaseRecord {
+    public var knownPersonId: Identifier? { nil }
+}
