@@ -4,7 +4,7 @@ import IASPostgres
 import IASRuntime
 import XCTest
 
-/// `ias-coordination rebuild-dossier` as operators run it, against the running suite: cases
+/// `ias-admin rebuild-dossier` as operators run it, against the running suite: cases
 /// through many paths, a rebuild that finds the dossier identical and does no work of its
 /// own, a corrupted row that it names exactly, and a swap that repairs it.
 final class DossierRebuildEndToEndTests: XCTestCase {
@@ -147,7 +147,7 @@ final class DossierRebuildEndToEndTests: XCTestCase {
     /// Runs the coordination executable with the operator command, as coordination's own role.
     private func rebuild(_ options: [String]) throws -> ToolRun {
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: TestEnvironment.binDirectory).appendingPathComponent("ias-coordination")
+        process.executableURL = URL(fileURLWithPath: TestEnvironment.binDirectory).appendingPathComponent("ias-admin")
         process.arguments = ["rebuild-dossier"] + options
         var environment = TestEnvironment.serviceEnvironment("coordination", port: 0, instance: "rebuild-e2e")
         environment["IAS_JWT_SECRET"] = nil

@@ -17,13 +17,8 @@ public final class CoordinationApp: Sendable {
         self.auditRetentionDays = auditRetentionDays
     }
 
-    /// Entry point of the `ias-coordination` executable: the service, or with the first
-    /// argument `rebuild-dossier` that operator command (RebuildDossierCommand).
+    /// Entry point of the `ias-coordination` executable.
     public static func main() -> Never {
-        let arguments = CommandLine.arguments.dropFirst()
-        if arguments.first == RebuildDossierCommand.name {
-            exit(RebuildDossierCommand.run(Array(arguments.dropFirst())))
-        }
         ServiceMain.run("coordination") {
             var retention = 730
             let host = try ServiceHost(service: "coordination", defaultPort: 8085,

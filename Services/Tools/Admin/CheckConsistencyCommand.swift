@@ -1,4 +1,5 @@
 import Foundation
+import IASServiceKit
 
 /// `ias-admin check-consistency`: compares the services' stores, read only, and prints one
 /// line per check and a total. Exit code 0 when consistent, 1 on any inconsistency, 2 when
@@ -10,7 +11,7 @@ import Foundation
 /// checks to what was created since then.
 enum CheckConsistencyCommand {
     static func run(_ opts: CommandLineOptions) -> Int32 {
-        let scope = Scope(since: opts["since"], graceSeconds: opts.int("max-backlog-seconds", default: 60, minimum: 0)!)
+        let scope = ConsistencyScope(since: opts["since"], graceSeconds: opts.int("max-backlog-seconds", default: 60, minimum: 0)!)
         let snapshot: ConsistencySnapshot
         do {
             snapshot = try ConsistencySnapshot.read(ServiceDatabases.fromEnvironment(), scope)

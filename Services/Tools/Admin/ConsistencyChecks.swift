@@ -1,7 +1,10 @@
+import CostsService
+import IASServiceKit
+
 /// The checks over one snapshot, in the order they are printed.
 struct ConsistencyChecks {
     let s: ConsistencySnapshot
-    let scope: Scope
+    let scope: ConsistencyScope
 
     func all() -> [ConsistencyFinding] {
         [dossiers()] + ["assessment", "plan", "costs"].map(caseRegistry) + [outboxBacklog(), dossierInbox(), timeline()]

@@ -1,4 +1,9 @@
+import CoordinationService
+import CostsService
 import IASContracts
+import IASServiceKit
+import IntakeService
+import PlanService
 
 /// Everything the checks compare, read database by database. The databases that receive
 /// events are read before those that send them, so that whatever a receiver holds was
@@ -31,37 +36,37 @@ struct ConsistencySnapshot {
         backlog[service] = outbox.backlog
     }
 
-    static func read(_ databases: ServiceDatabases, _ scope: Scope) throws -> ConsistencySnapshot {
+    static func read(_ databases: ServiceDatabases, _ scope: ConsistencyScope) throws -> ConsistencySnapshot {
         var s = ConsistencySnapshot()
         try databases.read("coordination") { c in
-            s.dossiers = try StoreReads.dossiers(c, scope)
-            s.dossierInbox = try StoreReads.dossierInbox(c, scope)
-            s.timeline = try StoreReads.timeline(c)
-            let outbox = try StoreReads.outbox(c, topics: [Topics.coordination], scope)
+            s.dossiers = try DossierConsistencyReads.dossiers(c, scope)
+            s.dossierInbox = try ConsistencyReads.inbox(c, consumer: "dossier", scope)
+            s.timeline = try DossierConsistencyReads.timeline(c)
+            let outbox = try ConsistencyReads.outbox(c, topics: [Topics.coordination], scope)
             s.ownEvents = outbox.events
             s.backlog["coordination"] = outbox.backlog
         }
         try databases.read("plan") { c in
-            s.measures = try StoreReads.measuresNeedingApproval(c, scope)
-            s.registries["plan"] = try StoreReads.caseRegistry(c, scope)
-            s.addOutbox("plan", try StoreReads.outbox(c, topics: dossierTopics, scope))
+            s.measures = try PlanConsistencyReads.measuresNeedingApproval(c, scope)
+            s.registries["plan"] = try ConsistencyReads.caseRegistry(c, scope)
+            s.addOutbox("plan", try ConsistencyReads.outbox(c, topics: dossierTopics, scope))
         }
         try databases.read("assessment") { c in
-            s.registries["assessment"] = try StoreReads.caseRegistry(c, scope)
-            s.addOutbox("assessment", try StoreReads.outbox(c, topics: dossierTopics, scope))
+            s.registries["assessment"] = try ConsistencyReads.caseRegistry(c, scope)
+            s.addOutbox("assessment", try ConsistencyReads.outbox(c, topics: dossierTopics, scope))
         }
         try databases.read("costs") { c in
-            s.registries["costs"] = try StoreReads.caseRegistry(c, scope)
-            s.budgets = try StoreReads.budgets(c, scope)
-            let charges = try StoreReads.chargeViolations(c, scope)
+            s.registries["costs"] = try ConsistencyReads.caseRegistry(c, scope)
+            s.budgets = try CostsConsistencyReads.budgets(c, scope)
+            let charges = try CostsConsistencyReads.chargeViolations(c, scope)
             s.chargeViolations = charges.violations
             s.approvalCount = charges.approvals
-            s.approvalsByMeasure = try StoreReads.approvalsByMeasure(c)
-            s.addOutbox("costs", try StoreReads.outbox(c, topics: dossierTopics, scope))
+            s.approvalsByMeasure = try CostsConsistencyReads.approvalsByMeasure(c)
+            s.addOutbox("costs", try ConsistencyReads.outbox(c, topics: dossierTopics, scope))
         }
         try databases.read("intake") { c in
-            s.persons = try StoreReads.persons(c, scope)
-            s.addOutbox("intake", try StoreReads.outbox(c, topics: dossierTopics, scope))
+            s.persons = try IntakeConsistencyReads.persons(c, scope)
+            s.addOutbox("intake", try ConsistencyReads.outbox(c, topics: dossierTopics, scope))
         }
         return s
     }

@@ -1,14 +1,17 @@
+import CoordinationService
 import Foundation
 
 // `ias-admin`: operator commands that need the project's own code. It ships in the image
 // and therefore mints no tokens: `ias-token` (not in the image) does that for the local stack.
 //   ias-admin replay-dlq --topic TOPIC.dlq [--consumer NAME] [--limit N] [--dry-run] [--include-replayed]
 //   ias-admin check-consistency [--max-backlog-seconds N] [--since TIMESTAMP]
+//   ias-admin rebuild-dossier [--compare-only | --swap] [--samples N]   (in coordination's environment)
 // Secrets and connection settings come from the environment, never from arguments.
 
 let usage = """
     usage: ias-admin replay-dlq --topic TOPIC.dlq [--consumer NAME] [--limit N] [--dry-run] [--include-replayed]
            ias-admin check-consistency [--max-backlog-seconds N] [--since TIMESTAMP]
+           ias-admin rebuild-dossier [--compare-only | --swap] [--samples N]
     """
 
 let arguments = CommandLine.arguments
@@ -21,8 +24,10 @@ case "replay-dlq":
     exit(ReplayDeadLettersCommand.run(CommandLineOptions.parse(rest, flags: ["dry-run", "include-replayed"])))
 case "check-consistency":
     exit(CheckConsistencyCommand.run(CommandLineOptions.parse(rest, flags: [])))
+case RebuildDossierCommand.name:
+    exit(RebuildDossierCommand.run(Array(rest)))
 case "-h", "--help", "help":
     print(usage)
 default:
-    CommandLineOptions.fail("unknown command \(arguments[1]); known: replay-dlq, check-consistency\n" + usage)
+    CommandLineOptions.fail("unknown command \(arguments[1]); known: replay-dlq, check-consistency, rebuild-dossier\n" + usage)
 }

@@ -5,18 +5,19 @@ import IASPostgres
 import IASRuntime
 import IASServiceKit
 
-/// `ias-coordination rebuild-dossier [--compare-only | --swap] [--samples N]`: builds the
+/// `ias-admin rebuild-dossier [--compare-only | --swap] [--samples N]`: builds the
 /// dossier tables again from the four topics, without tasks, referrals or events, compares
 /// them with the live tables and, with `--swap`, replaces the live rows (deploy/README.md,
-/// "Rebuilding coordination's dossier"). Reads the same environment as the service
-/// (IAS_DATABASE_URL, IAS_KAFKA_BROKERS, …); IAS_JWT_SECRET is not needed.
+/// "Rebuilding coordination's dossier"). It lives beside coordination's projection, which it
+/// runs; the operator command is `ias-admin`'s. Reads coordination's environment
+/// (IAS_DATABASE_URL, IAS_KAFKA_BROKERS, …); no token settings are needed.
 ///
 /// Exit codes: 0 identical (or swapped and identical afterwards), 1 differences found,
 /// 2 wrong command line, unreachable database or brokers, or a refused swap.
-enum RebuildDossierCommand {
-    static let name = "rebuild-dossier"
+public enum RebuildDossierCommand {
+    public static let name = "rebuild-dossier"
     static let usage = """
-        usage: ias-coordination rebuild-dossier [--compare-only | --swap] [--samples N]
+        usage: ias-admin rebuild-dossier [--compare-only | --swap] [--samples N]
           --compare-only  (default) rebuild into schema \(DossierTables.rebuildSchema), compare with the live tables, change nothing live
           --swap          then replace the live dossier rows with the rebuilt ones (stop coordination first)
           --samples N     differing keys shown per table and kind (default 5)
@@ -47,7 +48,7 @@ enum RebuildDossierCommand {
         return .success(options)
     }
 
-    static func run(_ arguments: [String]) -> Int32 {
+    public static func run(_ arguments: [String]) -> Int32 {
         let options: Options
         switch parse(arguments) {
         case .success(let parsed): options = parsed

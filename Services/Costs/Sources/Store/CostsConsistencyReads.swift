@@ -1,10 +1,25 @@
 import IASPostgres
+import IASServiceKit
 
-/// The reads of the costs database: budgets against their approvals and charges.
-extension StoreReads {
+public struct BudgetFigures {
+    public let caseId: String
+    public let committed: Int
+    public let spent: Int
+    public let granted: Int
+    public let charged: Int
+}
+
+public struct ApprovalSummary {
+    public var granted = false
+    public var rejected = false
+    public init(granted: Bool = false, rejected: Bool = false) { self.granted = granted; self.rejected = rejected }
+}
+
+/// What `ias-admin check-consistency` reads of costs: budgets against their approvals and charges.
+public enum CostsConsistencyReads {
     /// Each budget's figures beside the sums they must equal: committed = granted lump-sum
     /// approvals, spent = charges against lump-sum approvals.
-    static func budgets(_ c: PostgresConnection, _ scope: Scope) throws -> [BudgetFigures] {
+    public static func budgets(_ c: PostgresConnection, _ scope: ConsistencyScope) throws -> [BudgetFigures] {
         try c.query("""
             SELECT b.case_id::text AS case_id, b.committed_rappen, b.spent_rappen,
                    coalesce((SELECT sum(a.granted_rappen) FROM approvals a
@@ -21,7 +36,7 @@ extension StoreReads {
 
     /// Approvals whose charges exceed the grant, differ from the approval's charged sum, or
     /// were booked against an approval that is not granted; and how many approvals were looked at.
-    static func chargeViolations(_ c: PostgresConnection, _ scope: Scope) throws -> (violations: [String], approvals: Int) {
+    public static func chargeViolations(_ c: PostgresConnection, _ scope: ConsistencyScope) throws -> (violations: [String], approvals: Int) {
         let rows = try c.query("""
             SELECT a.approval_id::text AS approval_id,
                    coalesce(sum(ch.amount_rappen), 0) AS charges, a.charged_rappen, a.granted_rappen, a.status,
@@ -45,7 +60,7 @@ extension StoreReads {
     }
 
     /// Measure id → whether any approval of it was granted (fully or partly) and whether any was rejected.
-    static func approvalsByMeasure(_ c: PostgresConnection) throws -> [String: ApprovalSummary] {
+    public static func approvalsByMeasure(_ c: PostgresConnection) throws -> [String: ApprovalSummary] {
         var result: [String: ApprovalSummary] = [:]
         for row in try c.query("""
             SELECT measure_id::text AS measure_id, bool_or(status IN ('granted', 'partially_granted')) AS granted,
