@@ -57,8 +57,4 @@ public final class CoordinationApp: Sendable {
         host.route("GET", "/audit", .readAuditTrail) { [self] context in try audit(context) }
     }
 
-    static func caseId(_ context: RequestContext) throws -> Identifier {
-        guard let id = Identifier(try context.request.parameter("caseId")) else { throw Problem.notFound("no case with this id") }
-        return id
-    }
 }

@@ -32,6 +32,13 @@ public struct RequestContext: Sendable {
         request.header("X-Correlation-Id").flatMap(Identifier.init) ?? Identifier(request.requestId) ?? Identifier()
     }
 
+    /// The identifier in the path's `{name}` segment; anything else names nothing: 404
+    /// "no <what> with this id".
+    public func pathId(_ name: String, _ what: String) throws -> Identifier {
+        guard let id = Identifier(try request.parameter(name)) else { throw Problem.notFound("no \(what) with this id") }
+        return id
+    }
+
     /// The cause of the changes this request makes.
     public var cause: Cause { Cause(actor: actor, correlationId: correlationId) }
 

@@ -10,7 +10,7 @@ extension AssessmentApp {
     /// Records the assessment, triages by the rule set (age on the assessment day first, then
     /// the assessment) and publishes AssessmentCompleted and TargetGroupAssigned together.
     func recordAssessment(_ context: RequestContext) throws -> HTTPResponse {
-        let caseId = try Self.caseId(context.request)
+        let caseId = try context.pathId("caseId", "case")
         let body = try context.request.decode(AssessmentRequest.self)
         let errors = body.validate(today: CalendarDate.today(), dateOfBirth: nil)
         guard errors.isEmpty else { throw Problem.validation(errors) }
@@ -40,7 +40,7 @@ extension AssessmentApp {
     }
 
     func listAssessments(_ context: RequestContext) throws -> HTTPResponse {
-        let caseId = try Self.caseId(context.request)
+        let caseId = try context.pathId("caseId", "case")
         let page = try Pagination(context.request)
         let rows = try host.read { c -> [AssessmentRecord] in
             try context.access(CaseRegistry.find(caseId, on: c))
@@ -49,8 +49,4 @@ extension AssessmentApp {
         return .json(page.page(rows) { $0.assessmentId })
     }
 
-    static func caseId(_ request: HTTPRequest) throws -> Identifier {
-        guard let id = Identifier(try request.parameter("caseId")) else { throw Problem.notFound("no case with this id") }
-        return id
-    }
 }

@@ -7,7 +7,7 @@ import IASServiceKit
 /// `POST/GET /cases/{caseId}/status-meetings`.
 extension AssessmentApp {
     func recordStatusMeeting(_ context: RequestContext) throws -> HTTPResponse {
-        let caseId = try Self.caseId(context.request)
+        let caseId = try context.pathId("caseId", "case")
         let body = try context.request.decode(StatusMeetingRequest.self)
         let errors = body.validate(today: CalendarDate.today())
         guard errors.isEmpty else { throw Problem.validation(errors) }
@@ -21,7 +21,7 @@ extension AssessmentApp {
     }
 
     func listStatusMeetings(_ context: RequestContext) throws -> HTTPResponse {
-        let caseId = try Self.caseId(context.request)
+        let caseId = try context.pathId("caseId", "case")
         let page = try Pagination(context.request)
         let rows = try host.read { c -> [StatusMeetingRecord] in
             try context.access(CaseRegistry.find(caseId, on: c))

@@ -8,7 +8,7 @@ import IASServiceKit
 extension AssessmentApp {
     /// A case worker decides the target group against the rules; the reason is published.
     func overrideTargetGroup(_ context: RequestContext) throws -> HTTPResponse {
-        let caseId = try Self.caseId(context.request)
+        let caseId = try context.pathId("caseId", "case")
         let body = try context.request.decode(TargetGroupOverrideRequest.self)
         let errors = body.validate()
         guard errors.isEmpty, let reason = body.reason else { throw Problem.validation(errors) }
@@ -35,7 +35,7 @@ extension AssessmentApp {
     }
 
     func currentTargetGroup(_ context: RequestContext) throws -> HTTPResponse {
-        let caseId = try Self.caseId(context.request)
+        let caseId = try context.pathId("caseId", "case")
         let current = try host.read { c -> TargetGroupRecord? in
             try context.access(CaseRegistry.find(caseId, on: c))
             return try AssessmentStore.currentTargetGroup(caseId, on: c)

@@ -20,7 +20,7 @@ extension CoordinationApp {
     }
 
     func recordConsent(_ context: RequestContext) throws -> HTTPResponse {
-        let caseId = try Self.caseId(context)
+        let caseId = try context.pathId("caseId", "case")
         let body = try context.request.decode(RecordConsentRequest.self)
         let today = CalendarDate.today()
         let errors = body.validate(today: today)
@@ -40,7 +40,7 @@ extension CoordinationApp {
     }
 
     func listConsents(_ context: RequestContext) throws -> HTTPResponse {
-        let caseId = try Self.caseId(context)
+        let caseId = try context.pathId("caseId", "case")
         let page = try Pagination(context.request)
         let rows = try host.read { c -> [ConsentRecord] in
             try context.access(CaseSnapshot.find(caseId, on: c))
@@ -51,10 +51,8 @@ extension CoordinationApp {
 
     /// A withdrawn consent is kept (it covered what was sent before) and marked withdrawn.
     func withdrawConsent(_ context: RequestContext) throws -> HTTPResponse {
-        let caseId = try Self.caseId(context)
-        guard let consentId = Identifier(try context.request.parameter("consentId")) else {
-            throw Problem.notFound("no consent with this id")
-        }
+        let caseId = try context.pathId("caseId", "case")
+        let consentId = try context.pathId("consentId", "consent")
         let cause = context.cause
         return try host.write(context) { c in
             try context.access(CaseSnapshot.lock(caseId, on: c))

@@ -7,7 +7,7 @@ import IASServiceKit
 /// `GET /cases/{caseId}/dossier`.
 extension CoordinationApp {
     func dossier(_ context: RequestContext) throws -> HTTPResponse {
-        let caseId = try Self.caseId(context)
+        let caseId = try context.pathId("caseId", "case")
         // Dossier.load reads in one snapshot of its own (one round trip, BEGIN and COMMIT included).
         guard let dossier = try host.pool.withConnection({ try Dossier.load(caseId, on: $0) }) else {
             throw Problem.notFound("no case with this id")

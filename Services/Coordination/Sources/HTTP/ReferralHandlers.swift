@@ -7,7 +7,7 @@ import IASServiceKit
 /// `POST/GET /cases/{caseId}/referrals`.
 extension CoordinationApp {
     func sendReferral(_ context: RequestContext) throws -> HTTPResponse {
-        let caseId = try Self.caseId(context)
+        let caseId = try context.pathId("caseId", "case")
         let body = try context.request.decode(SendReferralRequest.self)
         let errors = body.validate()
         guard errors.isEmpty else { throw Problem.validation(errors) }
@@ -42,7 +42,7 @@ extension CoordinationApp {
     }
 
     func listReferrals(_ context: RequestContext) throws -> HTTPResponse {
-        let caseId = try Self.caseId(context)
+        let caseId = try context.pathId("caseId", "case")
         let page = try Pagination(context.request)
         let rows = try host.read { c -> [ReferralRecord] in
             try context.access(CaseSnapshot.find(caseId, on: c))

@@ -41,7 +41,7 @@ extension CoordinationApp {
     }
 
     func completeTask(_ context: RequestContext) throws -> HTTPResponse {
-        guard let taskId = Identifier(try context.request.parameter("taskId")) else { throw Problem.notFound("no task with this id") }
+        let taskId = try context.pathId("taskId", "task")
         let body = try context.request.decode(CompleteTaskRequest.self)
         let errors = body.validate()
         guard errors.isEmpty else { throw Problem.validation(errors) }

@@ -10,10 +10,6 @@ import IASServiceKit
 extension CostsApp {
     // MARK: Helpers
 
-    func approvalId(_ context: RequestContext) throws -> Identifier {
-        guard let id = Identifier(try context.request.parameter("approvalId")) else { throw Refusal.notFound("no cost approval with this id") }
-        return id
-    }
 
     /// The approval, locked, after the access check on its case and the If-Match check.
     func lockApproval(_ id: Identifier, _ context: RequestContext, on c: PostgresConnection) throws -> ApprovalRecord {
@@ -76,7 +72,7 @@ extension CostsApp {
 
     /// Only approvers of KSD or DVI get here (`Operation.decideCosts`).
     func decide(_ context: RequestContext) throws -> HTTPResponse {
-        let id = try approvalId(context)
+        let id = try context.pathId("approvalId", "cost approval")
         let body = try context.request.decode(DecideApproval.self)
         return try host.write(context) { c in
             let approval = try lockApproval(id, context, on: c)
@@ -121,7 +117,7 @@ extension CostsApp {
     }
 
     func bookCharge(_ context: RequestContext) throws -> HTTPResponse {
-        let id = try approvalId(context)
+        let id = try context.pathId("approvalId", "cost approval")
         let body = try context.request.decode(BookCharge.self)
         let errors = body.validate(today: CalendarDate.today())
         guard errors.isEmpty else { throw Problem.validation(errors) }
@@ -151,7 +147,7 @@ extension CostsApp {
     // MARK: Reads
 
     func getApproval(_ context: RequestContext) throws -> HTTPResponse {
-        let id = try approvalId(context)
+        let id = try context.pathId("approvalId", "cost approval")
         return try host.read { c in
             guard let approval = try CostsStore.approval(id, on: c) else { throw Refusal.notFound("no cost approval with this id") }
             try context.access(CaseRegistry.find(approval.caseId, on: c))
@@ -191,7 +187,7 @@ extension CostsApp {
     }
 
     func budget(_ context: RequestContext) throws -> HTTPResponse {
-        guard let caseId = Identifier(try context.request.parameter("caseId")) else { throw Problem.notFound("no case with this id") }
+        let caseId = try context.pathId("caseId", "case")
         return try host.read { c in
             try context.access(CaseRegistry.find(caseId, on: c))
             let budget = try CostsStore.budget(caseId: caseId, on: c)

@@ -14,7 +14,7 @@ extension IntakeApp {
 
     func correctPerson(_ context: RequestContext) throws -> HTTPResponse {
         let request = context.request
-        let personId = try Self.personId(request)
+        let personId = try context.pathId("personId", "person")
         let body = try request.decode(CorrectPersonRequest.self)
         return try host.write(context) { connection in
             let person = try lockAccessibleOpenCase(personId, context: context, on: connection)
@@ -37,7 +37,7 @@ extension IntakeApp {
     // MARK: Regularisation
 
     func regularize(_ context: RequestContext) throws -> HTTPResponse {
-        let personId = try Self.personId(context.request)
+        let personId = try context.pathId("personId", "person")
         let body = try context.request.decode(RegularizationRequest.self)
         let errors = body.validate(today: CalendarDate.today())
         guard errors.isEmpty else { throw Problem.validation(errors) }
@@ -60,7 +60,7 @@ extension IntakeApp {
     // MARK: Handovers
 
     func transferResponsibility(_ context: RequestContext) throws -> HTTPResponse {
-        let personId = try Self.personId(context.request)
+        let personId = try context.pathId("personId", "person")
         let body = try context.request.decode(TransferRequest.self)
         let errors = body.validate()
         guard errors.isEmpty, let target = Organisation(body.toOrg) else { throw Problem.validation(errors) }
@@ -86,7 +86,7 @@ extension IntakeApp {
     }
 
     func responsibilityHistory(_ context: RequestContext) throws -> HTTPResponse {
-        let personId = try Self.personId(context.request)
+        let personId = try context.pathId("personId", "person")
         let page = try Pagination(context.request)
         let rows = try host.read { connection -> [PersonLifecycleStore.Transfer] in
             try context.access(PersonStore.find(personId, on: connection), unknown: "no person with this id")
@@ -98,7 +98,7 @@ extension IntakeApp {
     // MARK: Closure
 
     func closeCase(_ context: RequestContext) throws -> HTTPResponse {
-        let personId = try Self.personId(context.request)
+        let personId = try context.pathId("personId", "person")
         let body = try context.request.decode(ClosureRequest.self)
         return try host.write(context) { connection in
             let person = try lockAccessibleOpenCase(personId, context: context, on: connection)
@@ -115,9 +115,7 @@ extension IntakeApp {
     // MARK: Households
 
     func household(_ context: RequestContext) throws -> HTTPResponse {
-        guard let householdId = Identifier(try context.request.parameter("householdId")) else {
-            throw Problem.notFound("no household with this id")
-        }
+        let householdId = try context.pathId("householdId", "household")
         let page = try Pagination(context.request)
         var municipality: Int?
         switch AccessPolicy.caseScope(context.organisation) {
@@ -149,8 +147,4 @@ extension IntakeApp {
         try context.access(PersonLifecycleStore.lock(personId, on: connection), forChange: true, unknown: "no person with this id")
     }
 
-    static func personId(_ request: HTTPRequest) throws -> Identifier {
-        guard let id = Identifier(try request.parameter("personId")) else { throw Problem.notFound("no person with this id") }
-        return id
-    }
 }

@@ -35,7 +35,7 @@ extension IntakeApp {
     }
 
     func getPerson(_ context: RequestContext) throws -> HTTPResponse {
-        guard let id = Identifier(try context.request.parameter("personId")) else { throw Problem.notFound("no person with this id") }
+        let id = try context.pathId("personId", "person")
         let person = try context.access(try host.read { try PersonStore.find(id, on: $0) }, unknown: "no person with this id")
         return .json(person, headers: [("ETag", person.etag)])
     }

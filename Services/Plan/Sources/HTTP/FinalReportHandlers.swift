@@ -10,7 +10,7 @@ extension PlanApp {
     // MARK: Final reports
 
     func listFinalReports(_ context: RequestContext) throws -> HTTPResponse {
-        let id = try caseId(context)
+        let id = try context.pathId("caseId", "case")
         let page = try Pagination(context.request)
         return try host.read { c in
             try context.access(CaseRegistry.find(id, on: c))
@@ -19,8 +19,8 @@ extension PlanApp {
     }
 
     func getFinalReport(_ context: RequestContext) throws -> HTTPResponse {
-        let id = try caseId(context)
-        guard let reportId = Identifier(try context.request.parameter("reportId")) else { throw Problem.notFound("no final report with this id") }
+        let id = try context.pathId("caseId", "case")
+        let reportId = try context.pathId("reportId", "final report")
         return try host.read { c in
             try context.access(CaseRegistry.find(id, on: c))
             guard let report = try PlanStore.finalReport(caseId: id, reportId: reportId, on: c) else {

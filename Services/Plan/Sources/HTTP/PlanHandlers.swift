@@ -9,10 +9,6 @@ import IASServiceKit
 extension PlanApp {
     // MARK: Access
 
-    func caseId(_ context: RequestContext) throws -> Identifier {
-        guard let id = Identifier(try context.request.parameter("caseId")) else { throw Problem.notFound("no case with this id") }
-        return id
-    }
 
     /// The locked plan of a case that may still change; an `If-Match` must name its current version.
     func lockWritablePlan(_ caseId: Identifier, _ context: RequestContext, on c: PostgresConnection) throws -> (CaseRegistry.Entry, PlanRow) {
@@ -37,7 +33,7 @@ extension PlanApp {
     // MARK: Plan
 
     func getPlan(_ context: RequestContext) throws -> HTTPResponse {
-        let id = try caseId(context)
+        let id = try context.pathId("caseId", "case")
         return try host.read { c in
             try context.access(CaseRegistry.find(id, on: c))
             return try planResponse(id, on: c)
@@ -45,7 +41,7 @@ extension PlanApp {
     }
 
     func addMeasure(_ context: RequestContext) throws -> HTTPResponse {
-        let id = try caseId(context)
+        let id = try context.pathId("caseId", "case")
         let body = try context.request.decode(AddMeasureRequest.self)
         let errors = body.validate()
         guard errors.isEmpty else { throw Problem.validation(errors) }
@@ -69,8 +65,8 @@ extension PlanApp {
     }
 
     func changeStatus(_ context: RequestContext) throws -> HTTPResponse {
-        let id = try caseId(context)
-        guard let measureId = Identifier(try context.request.parameter("measureId")) else { throw Problem.notFound("no measure with this id") }
+        let id = try context.pathId("caseId", "case")
+        let measureId = try context.pathId("measureId", "measure")
         let body = try context.request.decode(MeasureStatusRequest.self)
         let errors = body.validate(today: CalendarDate.today())
         guard errors.isEmpty else { throw Problem.validation(errors) }
@@ -97,7 +93,7 @@ extension PlanApp {
     }
 
     func signAgreement(_ context: RequestContext) throws -> HTTPResponse {
-        let id = try caseId(context)
+        let id = try context.pathId("caseId", "case")
         let body = try context.request.decode(AgreementRequest.self)
         let errors = body.validate(today: CalendarDate.today())
         guard errors.isEmpty else { throw Problem.validation(errors) }
@@ -118,7 +114,7 @@ extension PlanApp {
     }
 
     func recordReview(_ context: RequestContext) throws -> HTTPResponse {
-        let id = try caseId(context)
+        let id = try context.pathId("caseId", "case")
         let body = try context.request.decode(ReviewRequest.self)
         let errors = body.validate(today: CalendarDate.today())
         guard errors.isEmpty else { throw Problem.validation(errors) }
