@@ -35,6 +35,9 @@ var targets: [Target] = [
     // of the image (deploy/checks: image-tools).
     .target(name: "IASTokenSigning", dependencies: ["IASAuth", "IASRuntime"], path: "Shared/TokenSigning"),
     .target(name: "IASHTTP", dependencies: ["IASRuntime"], path: "Shared/HTTP"),
+    // The one HTTP client: keep-alive, timeouts, limits; for the tests, the load generator and
+    // any service that calls another.
+    .target(name: "IASHTTPClient", dependencies: ["IASHTTP", "IASRuntime"], path: "Shared/HTTPClient"),
     .target(
         name: "IASMessaging", dependencies: ["IASRuntime", "IASPostgres", "IASKafka"],
         path: "Shared/Messaging", resources: [.copy("Migrations")]),
@@ -52,7 +55,7 @@ var targets: [Target] = [
     .testTarget(
         name: "AuthUnitTests", dependencies: ["IASAuth", "IASTokenSigning", "IASRuntime", "TestIdentityProvider"],
         path: "Tests/AuthUnitTests"),
-    .testTarget(name: "HTTPUnitTests", dependencies: ["IASRuntime", "IASHTTP"], path: "Tests/HTTPUnitTests"),
+    .testTarget(name: "HTTPUnitTests", dependencies: ["IASRuntime", "IASHTTP", "IASHTTPClient"], path: "Tests/HTTPUnitTests"),
     .testTarget(
         name: "ServiceUnitTests",
         dependencies: ["IASRuntime", "IASKafka", "IASMessaging", "IASContracts", "IASServiceKit"] + services.map { .target(name: "\($0)Service") },
