@@ -1,5 +1,11 @@
 import Foundation
 
+/// The services of the suite; their ports are the base port plus the raw value.
+enum BenchService: Int, CaseIterable, Sendable {
+    case intake, assessment, plan, costs, coordination
+    var name: String { String(describing: self) }
+}
+
 /// What one benchmark run does, from the environment (deploy/local/bench.sh sets the stack's
 /// part; the BENCH_* sizing keys are documented in README.md, "Performance").
 struct BenchOptions {

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 
 /// Runs many case journeys on a fixed set of worker threads. A journey waiting for an event to
 /// travel does not hold a thread: it goes back into a queue ordered by the time of its next
@@ -20,7 +21,7 @@ final class JourneyRunner: @unchecked Sendable {
     private let onFinish: @Sendable (CaseJourney, Double) -> Void
 
     /// - Parameter onFinish: told of each journey that reached its end, with the time it did.
-    init(workers: Int, clock: RunClock, makeAPI: @escaping @Sendable () -> BenchAPI,
+    init(workers: Int, clock: RunClock, makeAPI: @escaping @Sendable () -> CaseAPI,
          onFinish: @escaping @Sendable (CaseJourney, Double) -> Void = { _, _ in }) {
         self.clock = clock; self.onFinish = onFinish
         for i in 0..<workers {
@@ -60,7 +61,7 @@ final class JourneyRunner: @unchecked Sendable {
         condition.unlock()
     }
 
-    private func work(_ api: BenchAPI) {
+    private func work(_ api: CaseAPI) {
         while true {
             condition.lock()
             var next: CaseJourney?
@@ -76,7 +77,7 @@ final class JourneyRunner: @unchecked Sendable {
             }
             condition.unlock()
             guard let journey = next else { continue }
-            let outcome = journey.step(api)
+            let outcome = journey.step(api, now: clock.now)
             condition.lock()
             switch outcome {
             case .next(let after):
