@@ -78,6 +78,13 @@ var targets: [Target] = [
         name: "MessagingIntegrationTests",
         dependencies: ["IASRuntime", "IASPostgres", "IASKafka", "IASMessaging", "TestSupport"],
         path: "Tests/MessagingIntegrationTests"),
+    // A service's handlers and projections in the test process against the real PostgreSQL:
+    // its app on a ServiceHost that starts nothing (no server, relay or consumers).
+    .testTarget(
+        name: "ServiceIntegrationTests",
+        dependencies: ["IASRuntime", "IASHTTP", "IASPostgres", "IASMessaging", "IASContracts", "IASServiceKit", "TestSupport"]
+            + services.map { .target(name: "\($0)Service") },
+        path: "Tests/ServiceIntegrationTests"),
     .testTarget(
         name: "EndToEndTests",
         dependencies: ["IASRuntime", "IASAuth", "IASTokenSigning", "IASPostgres", "IASKafka", "IASMessaging", "IASContracts", "IASHTTPClient", "TestSupport"],
