@@ -87,7 +87,8 @@ var targets: [Target] = [
         path: "Tests/ServiceIntegrationTests"),
     .testTarget(
         name: "EndToEndTests",
-        dependencies: ["IASRuntime", "IASAuth", "IASTokenSigning", "IASPostgres", "IASKafka", "IASMessaging", "IASContracts", "IASHTTPClient", "TestSupport"],
+        dependencies: ["IASRuntime", "IASAuth", "IASTokenSigning", "IASPostgres", "IASKafka", "IASMessaging", "IASContracts", "IASHTTP", "IASHTTPClient",
+                       "TestSupport"],
         path: "Tests/EndToEndTests"),
 ]
 

@@ -214,11 +214,22 @@ final class CaseLifeScenarioTests: XCTestCase {
 
     /// The load generator's case (Services/Tools/Bench) runs here too, so that `make test`
     /// checks every step of it against the real services before `make bench` measures them.
-    func testTheLoadGeneratorsJourneyTakesAnAsylumSeekerFromRegistrationToAnActivePlan() throws {
-        let api = CaseAPI(ports: Self.stack.ports, caseworker: canton, approver: approver)
-        let journey = CaseJourney(index: 1, person: PersonFactory().person(0), startedAt: 0, stages: CaseJourney.Stage.wholeLife)
-        try journey.run(api)
+    func testTheLoadGeneratorsJourneyTakesAsylumSeekersFromRegistrationToAnActivePlan() throws {
+        let (ports, canton, approver) = (Self.stack.ports, canton, approver)
+        let api = CaseAPI(ports: ports, caseworker: canton, approver: approver)
+        let clock = RunClock()
+        let runner = JourneyRunner(workers: 2, clock: clock, makeAPI: { CaseAPI(ports: ports, caseworker: canton, approver: approver) })
+        defer { runner.stop() }
+        let factory = PersonFactory()
+        let journeys = (0..<3).map { CaseJourney(index: $0, person: factory.person($0), startedAt: 0, stages: CaseJourney.Stage.wholeLife) }
+        for journey in journeys { runner.submit(journey, at: clock.now) }
+        let finished = runner.drain(deadline: clock.now + 120)
+        XCTAssertEqual(finished.count, 3, "every journey ended")
+        XCTAssertEqual(finished.compactMap(\.failure), [])
+        XCTAssertEqual(Set(journeys.map(\.caseId)).count, 3)
+        let journey = journeys[0]
         XCTAssertEqual(journey.stage, .done)
+        XCTAssertNotNil(journey.finishedAt)
         XCTAssertFalse(journey.approvalId.isEmpty)
         let dossier = try worker.dossier(journey.caseId)
         XCTAssertEqual((dossier["plan"] as? [String: Any])?["status"] as? String, "active")

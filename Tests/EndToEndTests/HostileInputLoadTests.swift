@@ -1,4 +1,5 @@
 import Foundation
+import IASHTTP
 import IASHTTPClient
 import TestSupport
 import XCTest
@@ -138,14 +139,14 @@ final class HostileInputLoadTests: XCTestCase {
     private func measure(port: Int, personId: String, count: Int) -> Latencies {
         var result = Latencies()
         for index in 0..<count {
-            let started = MonotonicTime.now()
+            let started = MonotonicClock.now()
             do {
                 let client = try HTTPClient.connected(port: port, readTimeout: 5)
                 let response = index % 2 == 0
                     ? try client.request("GET", "/healthz")
                     : try client.json("GET", "/persons/\(personId)", token: canton)
                 if response.status == 200 {
-                    result.samples.append(MonotonicTime.now() - started)
+                    result.samples.append(MonotonicClock.now() - started)
                 } else {
                     result.failures.append("request \(index): \(response.status) \(response.text.prefix(200))")
                 }
@@ -225,11 +226,11 @@ final class HostileInputLoadTests: XCTestCase {
             speaking.append(client)
         }
         Thread.sleep(forTimeInterval: 0.3)
-        let started = MonotonicTime.now()
+        let started = MonotonicClock.now()
         let refused = try HTTPClient.connected(port: port, readTimeout: 5)
         try? refused.send(raw: "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
         let answer = try refused.readResponse()
-        let refusedIn = MonotonicTime.now() - started
+        let refusedIn = MonotonicClock.now() - started
         print(String(format: "[limit %d] refused with %d in %.2f ms while %d connections and %d slow clients were mid-request",
                      Self.limitedMaxConnections, answer.status, refusedIn * 1000, speaking.count, Self.slowClients))
         XCTAssertEqual(answer.status, 503, answer.text)
@@ -241,14 +242,5 @@ final class HostileInputLoadTests: XCTestCase {
             try client.send(raw: "1\r\n\r\n")
             XCTAssertEqual(try client.readResponse().status, 200)
         }
-    }
-}
-
-/// Seconds on a monotonic clock, for latencies unaffected by clock adjustments.
-enum MonotonicTime {
-    static func now() -> Double {
-        var time = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &time)
-        return Double(time.tv_sec) + Double(time.tv_nsec) / 1e9
     }
 }

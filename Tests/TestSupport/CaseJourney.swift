@@ -9,8 +9,7 @@ import IASHTTPClient
 ///
 /// A step whose precondition has not yet travelled through the broker (`Step.notYet`) is tried
 /// again a little later; these waits are part of the end-to-end latency, as they would be for a
-/// case worker. The load generator runs many journeys on a few threads (`step`); a test runs
-/// one to its end (`run`).
+/// case worker. `JourneyRunner` runs journeys on a few threads: the load generator's many, a test's few.
 public final class CaseJourney: @unchecked Sendable {
     public enum Stage: Int, CaseIterable, Sendable {
         case register, regularize, assess, awaitMeasure, consent, requestApproval, decide, sign, awaitActivePlan
@@ -101,18 +100,6 @@ public final class CaseJourney: @unchecked Sendable {
             // A refused or broken connection: the services are overloaded or gone; try again.
             lastAnswer = "\(error)"
             return .next(after: 0.2)
-        }
-    }
-
-    /// Runs every stage, waiting between tries, until the end or the first failure (tests).
-    public func run(_ api: CaseAPI) throws {
-        let clock = Date()
-        while true {
-            switch step(api, now: Date().timeIntervalSince(clock)) {
-            case .next(let after): Thread.sleep(forTimeInterval: after)
-            case .done: return
-            case .failed(let reason): throw TestFailure("case \(caseId.isEmpty ? "#\(index)" : caseId): \(reason)")
-            }
         }
     }
 

@@ -1,6 +1,7 @@
 import Foundation
 import IASHTTPClient
 import IASRuntime
+import TestSupport
 
 /// Once a second: CPU and memory of every process of the suite (from /proc), and each
 /// service's consumer lag, applied events and outbox backlog (from its /metrics).

@@ -2,6 +2,7 @@ import Foundation
 import IASKafka
 import IASHTTPClient
 import IASRuntime
+import TestSupport
 
 /// One service's drain: a second instance of its release binary (DrainInstance) with an
 /// empty database of its own (DrainDatabase) reads every event of the run from the topics
