@@ -18,8 +18,8 @@ public struct HTTPClientConfiguration: Sendable {
     }
 }
 
-/// Why an exchange failed. A request that failed with `closed` before any answer arrived may
-/// be sent again on a new connection; the others say what the server or the network did.
+/// Why an exchange failed. After `closed` (the connection ended before any byte of the answer)
+/// a request may be sent again on a new connection; the others say what the server did.
 public enum HTTPClientError: Error, Equatable, CustomStringConvertible {
     case cannotConnect(host: String, port: Int, reason: String)
     case timedOut(seconds: Double)
@@ -32,7 +32,7 @@ public enum HTTPClientError: Error, Equatable, CustomStringConvertible {
         case .cannotConnect(let host, let port, let reason):
             "cannot connect to \(host):\(port): \(reason); is the server running and listening there?"
         case .timedOut(let seconds): "no answer within \(seconds) s; the server is overloaded or stuck"
-        case .closed: "the server closed or reset the connection before the answer was complete"
+        case .closed: "the server closed or reset the connection before answering"
         case .malformedResponse(let what): "the answer is not valid HTTP/1.1: \(what)"
         case .tooLarge(let what): "the answer exceeds the client's limit: \(what)"
         }

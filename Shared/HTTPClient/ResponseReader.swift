@@ -40,7 +40,7 @@ struct ResponseReader {
                     && bytes[$0 + 2] == ASCII.cr && bytes[$0 + 3] == ASCII.lf }
             }
             if end != nil || input.count > limits.maxHeaderBytes { break }
-            try fill()
+            try fill(answered: input.count > 0)
         }
         guard let end, end + 4 <= limits.maxHeaderBytes else {
             throw HTTPClientError.tooLarge("a response head larger than \(limits.maxHeaderBytes) bytes")
@@ -65,7 +65,7 @@ struct ResponseReader {
     private func readExactly(_ length: Int, into body: inout [UInt8]) throws {
         let end = body.count + length
         while body.count < end {
-            if input.count == 0 { try fill() }
+            if input.count == 0 { try fill(answered: true) }
             input.move(upTo: end - body.count, into: &body)
         }
     }
@@ -97,7 +97,7 @@ struct ResponseReader {
         while true {
             input.move(upTo: input.count, into: &body)
             guard body.count <= limits.maxBodyBytes else { throw tooLarge(body.count) }
-            do { try fill() } catch HTTPClientError.closed { return body }
+            do { try fill(answered: false) } catch HTTPClientError.closed { return body }
         }
     }
 
@@ -112,18 +112,20 @@ struct ResponseReader {
                 return result
             }
             guard input.count <= 4096 else { throw malformed("a chunk line longer than 4096 bytes") }
-            try fill()
+            try fill(answered: true)
         }
     }
 
     // MARK: Waiting
 
-    /// More bytes within `wait` seconds, or the reason there are none.
-    func fill() throws {
+    /// More bytes within `wait` seconds, or the reason there are none. A close before any byte
+    /// of the answer is `closed` (the request may be sent again); within the answer it is a
+    /// broken answer.
+    private func fill(answered: Bool) throws {
         do { try input.fill(deadline: MonotonicClock.now() + wait) } catch SocketInput.Failure.timedOut {
             throw HTTPClientError.timedOut(seconds: wait)
         } catch {
-            throw HTTPClientError.closed
+            throw answered ? malformed("the connection ended within the answer") : HTTPClientError.closed
         }
     }
 

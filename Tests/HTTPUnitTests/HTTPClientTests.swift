@@ -117,7 +117,11 @@ final class HTTPClientTests: XCTestCase {
         }
         let cut = try ScriptedServer(answer: "HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\nshort")
         XCTAssertThrowsError(try HTTPClient(port: cut.port).request("GET", "/")) { error in
-            XCTAssertEqual(error as? HTTPClientError, .closed)
+            XCTAssertEqual(error as? HTTPClientError, .malformedResponse("the connection ended within the answer"))
+        }
+        let silent = try ScriptedServer(answer: "")
+        XCTAssertThrowsError(try HTTPClient(port: silent.port).request("GET", "/")) { error in
+            XCTAssertEqual(error as? HTTPClientError, .closed, "closed before any answer")
         }
     }
 }

@@ -10,9 +10,6 @@ import XCTest
 /// responsibility, and a redelivered event changes nothing.
 final class CoordinationInProcessTests: XCTestCase {
     nonisolated(unsafe) static var coordination: InProcessService!
-    let canton = TestEnvironment.token(org: "canton:KSD")
-    let aarau = TestEnvironment.token(org: "municipality:4001")
-    let baden = TestEnvironment.token(org: "municipality:4021")
 
     override class func setUp() {
         super.setUp()
@@ -28,6 +25,9 @@ final class CoordinationInProcessTests: XCTestCase {
         coordination = nil
         super.tearDown()
     }
+
+    let (canton, aarau, baden) = (TestEnvironment.token(org: "canton:KSD"), TestEnvironment.token(org: "municipality:4001"),
+                                  TestEnvironment.token(org: "municipality:4021"))
 
     /// The tasks of `caseId` that `token`'s organisation lists with `query`.
     private func tasks(_ caseId: Identifier, _ query: String, token: String) throws -> [JSONValue] {

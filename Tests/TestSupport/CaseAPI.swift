@@ -79,15 +79,14 @@ public final class CaseAPI: @unchecked Sendable {
                              Body(toOrg: org, effectiveOn: date ?? today, reason: reason), token: token), [200], pending: []) { _ in }
     }
 
-    /// The assessment's answer (target group, pathway, rule).
-    public func assess(_ caseId: String, _ assessment: Assessment) throws -> Step<JSONValue> {
-        try step(try send("assessment", "/cases/\(caseId)/assessments", route: "POST /cases/{id}/assessments", assessment), [201]) {
-            try $0.json()
-        }
+    /// The assessment's answer (target group, pathway, rule). Answers that are documents come
+    /// back unparsed: the load generator reads only what it needs.
+    public func assess(_ caseId: String, _ assessment: Assessment) throws -> Step<HTTPClientResponse> {
+        step(try send("assessment", "/cases/\(caseId)/assessments", route: "POST /cases/{id}/assessments", assessment), [201]) { $0 }
     }
 
-    public func plan(_ caseId: String, token: String? = nil) throws -> Step<JSONValue> {
-        try step(try send("plan", "GET", "/cases/\(caseId)/plan", route: "GET /cases/{id}/plan", token: token), [200]) { try $0.json() }
+    public func plan(_ caseId: String, token: String? = nil) throws -> Step<HTTPClientResponse> {
+        step(try send("plan", "GET", "/cases/\(caseId)/plan", route: "GET /cases/{id}/plan", token: token), [200]) { $0 }
     }
 
     public func signAgreement(_ caseId: String, goals: [String] = ["Work in the first labour market"], reviewEveryMonths: Int = 6) throws -> Step<Void> {
@@ -124,15 +123,15 @@ public final class CaseAPI: @unchecked Sendable {
                              Body(decision: decision, reason: reason, fundingSource: fundingSource), token: approver), [200], pending: []) { _ in }
     }
 
-    public func dossier(_ caseId: String, route: String = "GET /cases/{id}/dossier", token: String? = nil) throws -> Step<JSONValue> {
-        try step(try send("coordination", "GET", "/cases/\(caseId)/dossier", route: route, token: token), [200]) { try $0.json() }
+    public func dossier(_ caseId: String, route: String = "GET /cases/{id}/dossier", token: String? = nil) throws -> Step<HTTPClientResponse> {
+        step(try send("coordination", "GET", "/cases/\(caseId)/dossier", route: route, token: token), [200]) { $0 }
     }
 
     // MARK: Reading answers
 
     /// The id of the first measure of `plan` with catalogue code `code`.
-    public static func measureId(_ code: String, in plan: JSONValue) -> String? {
-        guard case .array(let measures)? = plan["measures"] else { return nil }
+    public static func measureId(_ code: String, in plan: HTTPClientResponse) -> String? {
+        guard case .array(let measures)? = try? plan.json()["measures"] else { return nil }
         return measures.first { $0["catalogCode"]?.stringValue == code }?["measureId"]?.stringValue
     }
 

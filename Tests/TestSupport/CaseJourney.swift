@@ -86,7 +86,7 @@ public final class CaseJourney: @unchecked Sendable {
             case .sign:
                 return try outcome("agreement", api.signAgreement(caseId)) { _ in }
             case .awaitActivePlan:
-                return try proceed("dossier", api.dossier(caseId), when: { $0["plan"]?["status"]?.stringValue == "active" })
+                return try proceed("dossier", api.dossier(caseId), when: { (try? $0.json()["plan"]?["status"]?.stringValue) == "active" })
             case .readDossier:
                 // A case that went through has its dossier: not finding it is a failure, not a wait.
                 switch try api.dossier(caseId, route: "GET /cases/{id}/dossier (read)") {

@@ -27,7 +27,9 @@ public final class CaseWorker: @unchecked Sendable {
         let value = try eventually(within: seconds ?? patience) { () -> T? in
             switch try step() {
             case .done(let value) where accept(value): return value
-            case .done(let value): last = String("\(value)".prefix(1500)); return nil
+            case .done(let value):
+                last = (value as? HTTPClientResponse).map { "\($0.status) \($0.text.prefix(1500))" } ?? String("\(value)".prefix(1500))
+                return nil
             case .notYet(let answer): last = "\(answer.status) \(answer.text.prefix(1500))"; return nil
             case .refused(let answer): throw TestFailure("\(what): refused with \(answer.status) \(answer.text.prefix(1500))")
             }
@@ -55,13 +57,13 @@ public final class CaseWorker: @unchecked Sendable {
 
     /// The answer of the assessment, once the assessment service knows the case.
     public func assess(_ caseId: String, _ assessment: Assessment) throws -> [String: Any] {
-        TestJSON.object(try until("assessing \(caseId)") { try api.assess(caseId, assessment) })
+        try until("assessing \(caseId)") { try api.assess(caseId, assessment) }.object()
     }
 
     /// The plan, once it holds a measure of each of `codes`.
     public func plan(of caseId: String, containing codes: [String] = [], token: String? = nil, within seconds: Double? = nil) throws -> [String: Any] {
-        TestJSON.object(try until("a plan of \(caseId) with \(codes)", within: seconds,
-                                  where: { Set(codes).isSubset(of: Self.codes(of: TestJSON.object($0))) }) { try api.plan(caseId, token: token) })
+        try until("a plan of \(caseId) with \(codes)", within: seconds,
+                  where: { Set(codes).isSubset(of: Self.codes(of: (try? $0.object()) ?? [:])) }) { try api.plan(caseId, token: token) }.object()
     }
 
     /// The catalogue codes of a plan's measures, in order.
@@ -79,8 +81,8 @@ public final class CaseWorker: @unchecked Sendable {
     /// Waits until the measure (by id, or the first with `code`) has `status`.
     public func waitForMeasure(_ caseId: String, measureId: String? = nil, code: String? = nil, status: String, within seconds: Double? = nil) throws {
         _ = try until("measure \(measureId ?? code ?? "?") of \(caseId) \(status)", within: seconds, where: { plan in
-            guard case .array(let measures)? = plan["measures"] else { return false }
-            let measure = measures.first { $0["measureId"]?.stringValue == measureId || (measureId == nil && $0["catalogCode"]?.stringValue == code) }
+            guard case .array(let measures)? = try? plan.json()["measures"] else { return false }
+            let measure = measures.last { $0["measureId"]?.stringValue == measureId || (measureId == nil && $0["catalogCode"]?.stringValue == code) }
             return measure?["status"]?.stringValue == status
         }) { try api.plan(caseId) }
     }
@@ -118,8 +120,8 @@ public final class CaseWorker: @unchecked Sendable {
     @discardableResult
     public func dossier(_ caseId: String, token: String? = nil, within seconds: Double? = nil,
                         where complete: @escaping ([String: Any]) -> Bool = { _ in true }) throws -> [String: Any] {
-        TestJSON.object(try until("the dossier of \(caseId)", within: seconds, where: { complete(TestJSON.object($0)) }) {
+        try until("the dossier of \(caseId)", within: seconds, where: { complete((try? $0.object()) ?? [:]) }) {
             try api.dossier(caseId, token: token)
-        })
+        }.object()
     }
 }
