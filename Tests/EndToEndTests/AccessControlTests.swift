@@ -9,19 +9,10 @@ import XCTest
 /// Who may see what, through the running services: every kind of organisation against every
 /// endpoint group, on a case it is responsible for and on another one's; tokens that must be
 /// refused; and the audit trail of every read.
-final class AccessControlTests: XCTestCase {
-    nonisolated(unsafe) static var stack: TestStack!
+final class AccessControlTests: StackTestCase {
     let canton = TestEnvironment.token(org: "canton:KSD")
 
-    override class func setUp() {
-        super.setUp()
-        stack = TestStack.running(["intake", "assessment", "plan", "costs", "coordination"])
-    }
-
-    override class func tearDown() {
-        stack.stop()
-        super.tearDown()
-    }
+    override class func startStack() -> TestStack { .running(TestStack.suite) }
 
     typealias Case = CaseAPI.Registered
 

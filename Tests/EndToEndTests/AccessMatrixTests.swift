@@ -12,19 +12,10 @@ import XCTest
 /// plan, a granted AMIplus cost approval, a consent for RAV and the referral it sent, then
 /// assigned to 4001). First every call that must be refused is made, and the case must be
 /// unchanged afterwards; then every call that must be allowed, with the destructive ones last.
-final class AccessMatrixTests: XCTestCase {
-    nonisolated(unsafe) static var stack: TestStack!
-    static let services = ["intake", "assessment", "plan", "costs", "coordination"]
+final class AccessMatrixTests: StackTestCase {
+    static let services = TestStack.suite
 
-    override class func setUp() {
-        super.setUp()
-        stack = TestStack.running(services)
-    }
-
-    override class func tearDown() {
-        stack.stop()
-        super.tearDown()
-    }
+    override class func startStack() -> TestStack { .running(services) }
 
     func testEveryRouteAnswersEveryCallerAsTheTableSays() throws {
         // The table covers exactly the documented routes of every service.

@@ -7,19 +7,10 @@ import XCTest
 /// `POST /allocation-lists` through the running services: per-row outcomes, exactly the valid
 /// rows registered and published (coordination builds their dossiers), Idempotency-Key
 /// replay, and the limits.
-final class AllocationListEndToEndTests: XCTestCase {
-    nonisolated(unsafe) static var stack: TestStack!
+final class AllocationListEndToEndTests: StackTestCase {
     let canton = TestEnvironment.token(org: "canton:KSD")
 
-    override class func setUp() {
-        super.setUp()
-        stack = TestStack.running(["intake", "coordination"])
-    }
-
-    override class func tearDown() {
-        stack.stop()
-        super.tearDown()
-    }
+    override class func startStack() -> TestStack { .running(["intake", "coordination"]) }
 
     func client(_ service: String = "intake") throws -> HTTPClient { try Self.stack.client(service) }
 

@@ -5,19 +5,10 @@ import XCTest
 
 /// Assessment through the running services: the case arrives from intake's events, the
 /// triage follows the versioned rule set, overrides need a reason, closed cases take no more.
-final class AssessmentEndToEndTests: XCTestCase {
-    nonisolated(unsafe) static var stack: TestStack!
+final class AssessmentEndToEndTests: StackTestCase {
     let canton = TestEnvironment.token(org: "canton:KSD")
 
-    override class func setUp() {
-        super.setUp()
-        stack = TestStack.running(["intake", "assessment"], warmUp: false)
-    }
-
-    override class func tearDown() {
-        stack.stop()
-        super.tearDown()
-    }
+    override class func startStack() -> TestStack { .running(["intake", "assessment"], warmUp: false) }
 
     static var today: String { String(ISO8601DateFormatter().string(from: Date()).prefix(10)) }
 

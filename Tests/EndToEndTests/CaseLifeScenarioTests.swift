@@ -6,21 +6,14 @@ import XCTest
 /// Realistic cases through all five services and the partner simulator, asserting the state
 /// in every service. Each scenario drives only the public HTTP API, as a department system
 /// would; everything else happens through events.
-final class CaseLifeScenarioTests: XCTestCase {
-    nonisolated(unsafe) static var stack: TestStack!
+final class CaseLifeScenarioTests: StackTestCase {
     let canton = TestEnvironment.token(org: "canton:KSD")
     let approver = TestEnvironment.token(org: "canton:KSD", roles: ["caseworker", "approver"], subject: "approver-1")
     var worker: CaseWorker { CaseWorker(stack: Self.stack, caseworker: canton, approver: approver) }
 
-    override class func setUp() {
-        super.setUp()
-        stack = TestStack.running(["intake", "assessment", "plan", "costs", "coordination", "partner-simulator"],
-                                  extraEnvironment: ["partner-simulator": ["IAS_SIMULATOR_ENROL_AFTER_MS": "200", "IAS_SIMULATOR_END_AFTER_MS": "1500"]])
-    }
-
-    override class func tearDown() {
-        stack.stop()
-        super.tearDown()
+    override class func startStack() -> TestStack {
+        .running(TestStack.suite + ["partner-simulator"],
+                 extraEnvironment: ["partner-simulator": ["IAS_SIMULATOR_ENROL_AFTER_MS": "200", "IAS_SIMULATOR_END_AFTER_MS": "1500"]])
     }
 
     // MARK: Scenarios

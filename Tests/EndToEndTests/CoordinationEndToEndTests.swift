@@ -10,24 +10,25 @@ import XCTest
 /// Coordination through real processes: intake registers, the partner simulator answers,
 /// and the events of plan, costs and assessment are published here directly, as those
 /// services would, so that each rule of coordination is checked on its own.
-final class CoordinationEndToEndTests: XCTestCase {
-    nonisolated(unsafe) static var stack: TestStack!
+final class CoordinationEndToEndTests: StackTestCase {
     nonisolated(unsafe) static var events: EventPublisher!
     let canton = TestEnvironment.token(org: "canton:KSD")
     let approver = TestEnvironment.token(org: "canton:KSD", roles: ["caseworker", "approver"], subject: "approver-7")
     let aarau = TestEnvironment.token(org: "municipality:4001")
     let baden = TestEnvironment.token(org: "municipality:4021")
 
+    override class func startStack() -> TestStack {
+        .running(["intake", "coordination", "partner-simulator"],
+                 extraEnvironment: ["partner-simulator": ["IAS_SIMULATOR_ENROL_AFTER_MS": "200", "IAS_SIMULATOR_END_AFTER_MS": "800"]])
+    }
+
     override class func setUp() {
         super.setUp()
-        stack = TestStack.running(["intake", "coordination", "partner-simulator"],
-                                  extraEnvironment: ["partner-simulator": ["IAS_SIMULATOR_ENROL_AFTER_MS": "200", "IAS_SIMULATOR_END_AFTER_MS": "800"]])
         do { events = try EventPublisher(clientId: "e2e-coordination") } catch { stack.stop(); fatalError("no producer: \(error)") }
     }
 
     override class func tearDown() {
         events?.close()
-        stack.stop()
         super.tearDown()
     }
 

@@ -6,21 +6,20 @@ import XCTest
 /// The costs service through a real process: budgets opened from intake's events, cost
 /// approvals for measures learnt from the plan's events, decisions that never overdraw the
 /// lump sum (also when they race), charges within the grant and the threshold event.
-final class CostsEndToEndTests: XCTestCase {
-    nonisolated(unsafe) static var stack: TestStack!
+final class CostsEndToEndTests: StackTestCase {
     nonisolated(unsafe) static var events: UpstreamEvents!
     let canton = TestEnvironment.token(org: "canton:KSD")
     let approver = TestEnvironment.token(org: "canton:KSD", roles: ["caseworker", "approver"])
 
+    override class func startStack() -> TestStack { .running(["costs"], warmUp: false) }
+
     override class func setUp() {
         super.setUp()
-        stack = TestStack.running(["costs"], warmUp: false)
         do { events = try UpstreamEvents("costs") } catch { stack.stop(); fatalError("no producer: \(error)") }
     }
 
     override class func tearDown() {
         events?.close()
-        stack.stop()
         super.tearDown()
     }
 

@@ -11,19 +11,10 @@ import Glibc
 #endif
 
 /// Nothing lost, nothing twice, across real crashes and redeliveries.
-final class DeliveryGuaranteeTests: XCTestCase {
-    nonisolated(unsafe) static var stack: TestStack!
+final class DeliveryGuaranteeTests: StackTestCase {
     let canton = TestEnvironment.token(org: "canton:KSD")
 
-    override class func setUp() {
-        super.setUp()
-        stack = TestStack.running(["intake", "coordination"])
-    }
-
-    override class func tearDown() {
-        stack.stop()
-        super.tearDown()
-    }
+    override class func startStack() -> TestStack { .running(["intake", "coordination"]) }
 
     private var worker: CaseWorker { CaseWorker(stack: Self.stack, caseworker: canton) }
 

@@ -7,22 +7,13 @@ import XCTest
 /// case and person they returned with their filter; a conflict never hands another office's
 /// identifiers to a caller who may not see that case, yet is audited with the record it
 /// matched; and tasks follow responsibility across a handover.
-final class DisclosureTests: XCTestCase {
-    nonisolated(unsafe) static var stack: TestStack!
+final class DisclosureTests: StackTestCase {
     let canton = TestEnvironment.token(org: "canton:KSD", subject: "disclosure-ksd")
     let aarau = TestEnvironment.token(org: "municipality:4001", subject: "disclosure-4001")
     let baden = TestEnvironment.token(org: "municipality:4021", subject: "disclosure-4021")
     let auditor = TestEnvironment.token(org: "canton:DVI", roles: ["auditor"], subject: "disclosure-auditor")
 
-    override class func setUp() {
-        super.setUp()
-        stack = TestStack.running(["intake", "coordination"])
-    }
-
-    override class func tearDown() {
-        stack.stop()
-        super.tearDown()
-    }
+    override class func startStack() -> TestStack { .running(["intake", "coordination"]) }
 
     private func intake() throws -> HTTPClient { try Self.stack.client("intake") }
 

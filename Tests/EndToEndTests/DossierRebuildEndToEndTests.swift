@@ -9,23 +9,14 @@ import XCTest
 /// `ias-coordination rebuild-dossier` as operators run it, against the running suite: cases
 /// through many paths, a rebuild that finds the dossier identical and does no work of its
 /// own, a corrupted row that it names exactly, and a swap that repairs it.
-final class DossierRebuildEndToEndTests: XCTestCase {
-    nonisolated(unsafe) static var stack: TestStack!
+final class DossierRebuildEndToEndTests: StackTestCase {
     let canton = TestEnvironment.token(org: "canton:KSD")
     let approver = TestEnvironment.token(org: "canton:KSD", roles: ["caseworker", "approver"], subject: "approver-1")
     var caseWorker: CaseWorker { CaseWorker(stack: Self.stack, caseworker: canton, approver: approver) }
     static let tag = String(UUID().uuidString.prefix(6))
     static var today: String { String(ISO8601DateFormatter().string(from: Date()).prefix(10)) }
 
-    override class func setUp() {
-        super.setUp()
-        stack = TestStack.running(["intake", "assessment", "plan", "costs", "coordination"])
-    }
-
-    override class func tearDown() {
-        stack.stop()
-        super.tearDown()
-    }
+    override class func startStack() -> TestStack { .running(TestStack.suite) }
 
     func testTheRebuiltDossierIsIdenticalFindsACorruptedRowAndTheSwapRepairsItWithoutRepeatingAnyWork() throws {
         // A job-ready adult: consent, a granted and charged partner measure (automatic

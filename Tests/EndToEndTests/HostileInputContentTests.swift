@@ -7,19 +7,10 @@ import XCTest
 /// the body, path, query and header values, numbers beyond any range, huge strings and NUL
 /// characters, and malformed request lines. Each is a 400 problem that names the part or the
 /// field and the reason, and nothing is stored.
-final class HostileInputContentTests: XCTestCase {
-    nonisolated(unsafe) static var stack: TestStack!
+final class HostileInputContentTests: StackTestCase {
     let canton = TestEnvironment.token(org: "canton:KSD")
 
-    override class func setUp() {
-        super.setUp()
-        stack = TestStack.running(["intake", "costs"], warmUp: false)
-    }
-
-    override class func tearDown() {
-        stack.stop()
-        super.tearDown()
-    }
+    override class func startStack() -> TestStack { .running(["intake", "costs"], warmUp: false) }
 
     private var intake: Int { Self.stack["intake"].port }
     private var costs: Int { Self.stack["costs"].port }

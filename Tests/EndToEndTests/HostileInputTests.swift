@@ -5,19 +5,10 @@ import XCTest
 
 /// Malformed input against a running service: each gets a 4xx problem (or a closed
 /// connection for garbage) while other clients keep being served.
-final class HostileInputTests: XCTestCase {
-    nonisolated(unsafe) static var stack: TestStack!
+final class HostileInputTests: StackTestCase {
     let canton = TestEnvironment.token(org: "canton:KSD")
 
-    override class func setUp() {
-        super.setUp()
-        stack = TestStack.running(["intake"], warmUp: false)
-    }
-
-    override class func tearDown() {
-        stack.stop()
-        super.tearDown()
-    }
+    override class func startStack() -> TestStack { .running(["intake"], warmUp: false) }
 
     private var port: Int { Self.stack["intake"].port }
 

@@ -5,20 +5,13 @@ import XCTest
 
 /// Intake through the running service: duplicates, corrections with If-Match, regularisation,
 /// handovers with their access rules, closure and the automatic closure after 7 years.
-final class IntakeEndToEndTests: XCTestCase {
-    nonisolated(unsafe) static var stack: TestStack!
+final class IntakeEndToEndTests: StackTestCase {
     let canton = TestEnvironment.token(org: "canton:KSD")
     let aarau = TestEnvironment.token(org: "municipality:4001")
     let baden = TestEnvironment.token(org: "municipality:4021")
 
-    override class func setUp() {
-        super.setUp()
-        stack = TestStack.running(["intake"], extraEnvironment: ["intake": ["IAS_AUTO_CLOSURE_INTERVAL_SECONDS": "1"]], warmUp: false)
-    }
-
-    override class func tearDown() {
-        stack.stop()
-        super.tearDown()
+    override class func startStack() -> TestStack {
+        .running(["intake"], extraEnvironment: ["intake": ["IAS_AUTO_CLOSURE_INTERVAL_SECONDS": "1"]], warmUp: false)
     }
 
     func client() throws -> HTTPClient { try Self.stack.client("intake") }

@@ -10,19 +10,10 @@ import XCTest
 
 /// `ias-admin` as operators run it, against the running suite: dead-letter replay and the
 /// consistency check across the service databases.
-final class OperatorToolTests: XCTestCase {
-    nonisolated(unsafe) static var stack: TestStack!
+final class OperatorToolTests: StackTestCase {
     let canton = TestEnvironment.token(org: "canton:KSD")
 
-    override class func setUp() {
-        super.setUp()
-        stack = TestStack.running(["intake", "assessment", "plan", "costs", "coordination"])
-    }
-
-    override class func tearDown() {
-        stack.stop()
-        super.tearDown()
-    }
+    override class func startStack() -> TestStack { .running(TestStack.suite) }
 
     // MARK: check-consistency
 

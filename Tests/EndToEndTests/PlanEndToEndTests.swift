@@ -9,23 +9,22 @@ import XCTest
 /// The plan service through real processes, with costs beside it: drafting from the pathway,
 /// the measure state machine, cost decisions that approve measures, partner answers,
 /// agreement, reviews and the final report at a handover.
-final class PlanEndToEndTests: XCTestCase {
-    nonisolated(unsafe) static var stack: TestStack!
+final class PlanEndToEndTests: StackTestCase {
     nonisolated(unsafe) static var events: UpstreamEvents!
     let canton = TestEnvironment.token(org: "canton:KSD")
     let approver = TestEnvironment.token(org: "canton:KSD", roles: ["caseworker", "approver"])
 
+    override class func startStack() -> TestStack {
+        .running(["plan", "costs"], extraEnvironment: ["plan": ["IAS_REVIEW_CHECK_INTERVAL_SECONDS": "0.5"]], warmUp: false)
+    }
+
     override class func setUp() {
         super.setUp()
-        setenv("IAS_REVIEW_CHECK_INTERVAL_SECONDS", "0.5", 1)
-        stack = TestStack.running(["plan", "costs"], warmUp: false)
         do { events = try UpstreamEvents("plan") } catch { stack.stop(); fatalError("no producer: \(error)") }
     }
 
     override class func tearDown() {
         events?.close()
-        stack.stop()
-        unsetenv("IAS_REVIEW_CHECK_INTERVAL_SECONDS")
         super.tearDown()
     }
 

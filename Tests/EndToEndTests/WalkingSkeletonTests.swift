@@ -6,19 +6,10 @@ import XCTest
 
 /// The walking skeleton through real processes: intake registers, the event travels through
 /// the outbox and the broker, coordination builds the dossier.
-final class WalkingSkeletonTests: XCTestCase {
-    nonisolated(unsafe) static var stack: TestStack!
+final class WalkingSkeletonTests: StackTestCase {
     let canton = TestEnvironment.token(org: "canton:KSD")
 
-    override class func setUp() {
-        super.setUp()
-        stack = TestStack.running(["intake", "assessment", "plan", "costs", "coordination"])
-    }
-
-    override class func tearDown() {
-        stack.stop()
-        super.tearDown()
-    }
+    override class func startStack() -> TestStack { .running(TestStack.suite) }
 
     func testEveryServiceAnswersHealthReadinessMetricsAndOpenAPI() throws {
         for (name, service) in Self.stack.services {

@@ -4,6 +4,8 @@ import IASHTTPClient
 /// The five services (or a subset, and the partner simulator) as real processes on free ports.
 public final class TestStack: @unchecked Sendable {
     public private(set) var services: [String: ServiceProcess] = [:]
+    /// The five services of the suite.
+    public static let suite = ["intake", "assessment", "plan", "costs", "coordination"]
 
     public init(_ names: [String], extraEnvironment: [String: [String: String]] = [:]) throws {
         for name in names {
