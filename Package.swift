@@ -61,7 +61,7 @@ var targets: [Target] = [
     .testTarget(
         name: "AuthUnitTests", dependencies: ["IASAuth", "IASTokenSigning", "IASRuntime", "TestSupport"],
         path: "Tests/AuthUnitTests"),
-    .testTarget(name: "HTTPUnitTests", dependencies: ["IASRuntime", "IASHTTP", "IASHTTPClient"], path: "Tests/HTTPUnitTests"),
+    .testTarget(name: "HTTPUnitTests", dependencies: ["IASRuntime", "IASHTTP", "IASHTTPClient", "TestSupport"], path: "Tests/HTTPUnitTests"),
     .testTarget(
         name: "ServiceUnitTests",
         dependencies: ["IASRuntime", "IASKafka", "IASMessaging", "IASContracts", "IASServiceKit"] + services.map { .target(name: "\($0)Service") },

@@ -2,6 +2,7 @@ import Foundation
 import Glibc
 import IASHTTP
 import IASHTTPClient
+import TestSupport
 import XCTest
 
 /// Clients that send garbage, too much, or too slowly. Each test also checks that a normal
@@ -195,19 +196,5 @@ final class HostileClientTests: XCTestCase {
         let deadline = Date().addingTimeInterval(2)
         while server.server.openConnections > 0, Date() < deadline { usleep(10_000) }
         XCTAssertEqual(server.server.openConnections, 0)
-    }
-}
-
-/// Reproducible randomness (SplitMix64) so that a failing round can be replayed.
-struct SeededGenerator: RandomNumberGenerator {
-    private var state: UInt64
-    init(seed: UInt64) { state = seed }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }
