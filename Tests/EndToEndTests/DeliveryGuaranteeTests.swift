@@ -30,7 +30,7 @@ final class DeliveryGuaranteeTests: StackTestCase {
     }
 
     func testKillingIntakeRightAfter201WhileTheBrokerIsPausedLosesNothingAndDuplicatesNothing() throws {
-        let brokerPid = pid_t(TestEnvironment.required("IAS_TEST_BROKER_PID"))!
+        let brokerPid = try TestEnvironment.brokerPID
         // With the broker paused the relay cannot deliver: the event exists only in the outbox.
         kill(brokerPid, SIGSTOP)
         var resumed = false

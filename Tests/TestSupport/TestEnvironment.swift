@@ -23,17 +23,20 @@ public enum TestEnvironment {
         return value
     }
 
-    /// For class set-ups, which cannot throw: stops the run with the same message.
-    public static func required(_ key: String) -> String {
-        do { return try value(key) } catch { fatalError("\(error)") }
-    }
-
     public static var binDirectory: String { get throws { try value("IAS_TEST_BIN_DIR") } }
     public static var postgresPort: String { get throws { try value("IAS_TEST_PG_PORT") } }
     public static var brokers: String { get throws { try value("IAS_TEST_KAFKA_BROKERS") } }
     /// The superuser's URL of the scratch database `ias_test`; other databases are made beside it.
     public static var databaseURL: String { get throws { try value("IAS_TEST_DATABASE_URL") } }
+    /// Where the services started by the tests write their logs (the temporary folder outside `make test`).
     public static var logDirectory: String { ProcessInfo.processInfo.environment["IAS_TEST_LOG_DIR"] ?? NSTemporaryDirectory() }
+    /// The broker's process, for tests that pause it (SIGSTOP) to simulate an outage.
+    public static var brokerPID: Int32 {
+        get throws {
+            guard let pid = Int32(try value("IAS_TEST_BROKER_PID")) else { throw TestFailure("IAS_TEST_BROKER_PID is not a process id") }
+            return pid
+        }
+    }
 
     /// The HS256 secret every service of the tests is started with.
     public static let jwtSecret = "end-to-end-test-secret-0123456789-abcdefghij"
