@@ -85,8 +85,7 @@ final class DeliveryGuaranteeTests: StackTestCase {
         let events = try EventPublisher(clientId: "e2e-poison")
         defer { events.close() }
         let marker = UUID().uuidString
-        let poison = KafkaRecord(topic: "ias.intake.v1", key: Array("poison".utf8), value: Array("{not json \(marker)".utf8),
-                                 headers: [TestEnvironment.poisonHeader])
+        let poison = EventPublisher.poison(on: "ias.intake.v1", marker: marker)
         XCTAssertNoThrow(try events.send(poison))
 
         // Consumption goes on: a registration after the poison still reaches the dossier.

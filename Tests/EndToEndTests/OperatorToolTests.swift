@@ -119,8 +119,7 @@ final class OperatorToolTests: StackTestCase {
         let marker = UUID().uuidString
 
         // A poison message lands in the dead-letter topic.
-        let poison = KafkaRecord(topic: "ias.intake.v1", key: Array("poison".utf8), value: Array("{not json \(marker)".utf8),
-                                 headers: [TestEnvironment.poisonHeader])
+        let poison = EventPublisher.poison(on: "ias.intake.v1", marker: marker)
         XCTAssertNoThrow(try events.send(poison))
         XCTAssertNotNil(try findInDeadLetters(marker), "the poison message did not reach ias.intake.v1.dlq")
 

@@ -40,6 +40,11 @@ public final class EventPublisher: @unchecked Sendable {
         for result in producer.send(records, timeout: 10) { try result.get() }
     }
 
+    /// A record on `topic` that is no event at all (`{not json <marker>`), marked as poison on purpose.
+    public static func poison(on topic: String, marker: String) -> KafkaRecord {
+        KafkaRecord(topic: topic, key: Array("poison".utf8), value: Array("{not json \(marker)".utf8), headers: [TestEnvironment.poisonHeader])
+    }
+
     /// The envelope of `payload`, as its service writes it.
     public static func envelope<E: EventPayload>(_ payload: E, subject: String, actor: Actor = Actor(subject: "e2e", organisation: "canton:KSD"),
                                                  correlationid: Identifier = Identifier()) throws -> EventEnvelope {
