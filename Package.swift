@@ -35,6 +35,9 @@ var targets: [Target] = [
     // of the image (deploy/checks: image-tools).
     .target(name: "IASTokenSigning", dependencies: ["IASAuth", "IASRuntime"], path: "Shared/TokenSigning"),
     .target(name: "IASHTTP", dependencies: ["IASRuntime"], path: "Shared/HTTP"),
+    // The one HTTP client: keep-alive, timeouts, limits; for the tests, the load generator and
+    // any service that calls another.
+    .target(name: "IASHTTPClient", dependencies: ["IASHTTP", "IASRuntime"], path: "Shared/HTTPClient"),
     .target(
         name: "IASMessaging", dependencies: ["IASRuntime", "IASPostgres", "IASKafka"],
         path: "Shared/Messaging", resources: [.copy("Migrations")]),
@@ -46,13 +49,19 @@ var targets: [Target] = [
 
     // MARK: Tests — unit (pure logic), integration (real PostgreSQL and broker), end to end (running services)
     .testTarget(name: "RuntimeUnitTests", dependencies: ["IASRuntime"], path: "Tests/RuntimeUnitTests"),
-    // Runs the tests' identity provider (Tests/TestIdentityProvider/idp.py: PyJWT and
-    // cryptography sign the tokens and write the JWKS files).
-    .target(name: "TestIdentityProvider", dependencies: ["IASRuntime"], path: "Tests/TestIdentityProvider", exclude: ["idp.py"]),
+    // What the tests share, and the load generator with them: the environment of `make test`,
+    // fresh databases, the broker, tokens, the identity provider (idp.py: PyJWT and cryptography
+    // sign tokens and write JWKS files), the HTTP client, events built from the contract, the
+    // case journey through the public API and the services as processes.
+    .target(
+        name: "TestSupport",
+        dependencies: ["IASRuntime", "IASHTTP", "IASHTTPClient", "IASAuth", "IASTokenSigning", "IASPostgres", "IASKafka", "IASMessaging",
+                       "IASContracts"],
+        path: "Tests/TestSupport", exclude: ["idp.py"]),
     .testTarget(
-        name: "AuthUnitTests", dependencies: ["IASAuth", "IASTokenSigning", "IASRuntime", "TestIdentityProvider"],
+        name: "AuthUnitTests", dependencies: ["IASAuth", "IASTokenSigning", "IASRuntime", "TestSupport"],
         path: "Tests/AuthUnitTests"),
-    .testTarget(name: "HTTPUnitTests", dependencies: ["IASRuntime", "IASHTTP"], path: "Tests/HTTPUnitTests"),
+    .testTarget(name: "HTTPUnitTests", dependencies: ["IASRuntime", "IASHTTP", "IASHTTPClient", "TestSupport"], path: "Tests/HTTPUnitTests"),
     .testTarget(
         name: "ServiceUnitTests",
         dependencies: ["IASRuntime", "IASKafka", "IASMessaging", "IASContracts", "IASServiceKit"] + services.map { .target(name: "\($0)Service") },
@@ -62,15 +71,24 @@ var targets: [Target] = [
     .testTarget(name: "PlanUnitTests", dependencies: ["PlanService", "IASContracts", "IASRuntime"], path: "Tests/PlanUnitTests"),
     .testTarget(name: "CostsUnitTests", dependencies: ["CostsService", "IASContracts", "IASRuntime"], path: "Tests/CostsUnitTests"),
     .testTarget(name: "CoordinationUnitTests", dependencies: ["CoordinationService", "IASContracts", "IASRuntime", "IASPostgres"], path: "Tests/CoordinationUnitTests"),
-    .testTarget(name: "PostgresIntegrationTests", dependencies: ["IASRuntime", "IASPostgres"], path: "Tests/PostgresIntegrationTests"),
+    .testTarget(name: "PostgresIntegrationTests", dependencies: ["IASRuntime", "IASPostgres", "TestSupport"], path: "Tests/PostgresIntegrationTests"),
     .testTarget(name: "KafkaUnitTests", dependencies: ["IASRuntime", "IASKafka"], path: "Tests/KafkaUnitTests"),
-    .testTarget(name: "KafkaIntegrationTests", dependencies: ["IASRuntime", "IASKafka"], path: "Tests/KafkaIntegrationTests"),
+    .testTarget(name: "KafkaIntegrationTests", dependencies: ["IASRuntime", "IASKafka", "TestSupport"], path: "Tests/KafkaIntegrationTests"),
     .testTarget(
         name: "MessagingIntegrationTests",
-        dependencies: ["IASRuntime", "IASPostgres", "IASKafka", "IASMessaging"],
+        dependencies: ["IASRuntime", "IASPostgres", "IASKafka", "IASMessaging", "TestSupport"],
         path: "Tests/MessagingIntegrationTests"),
+    // A service's handlers and projections in the test process against the real PostgreSQL:
+    // its app on a ServiceHost that starts nothing (no server, relay or consumers).
     .testTarget(
-        name: "EndToEndTests", dependencies: ["IASRuntime", "IASAuth", "IASTokenSigning", "IASKafka", "IASMessaging", "TestIdentityProvider"],
+        name: "ServiceIntegrationTests",
+        dependencies: ["IASRuntime", "IASHTTP", "IASPostgres", "IASMessaging", "IASContracts", "IASServiceKit", "TestSupport"]
+            + services.map { .target(name: "\($0)Service") },
+        path: "Tests/ServiceIntegrationTests"),
+    .testTarget(
+        name: "EndToEndTests",
+        dependencies: ["IASRuntime", "IASAuth", "IASTokenSigning", "IASPostgres", "IASKafka", "IASMessaging", "IASContracts", "IASHTTP", "IASHTTPClient",
+                       "TestSupport"],
         path: "Tests/EndToEndTests"),
 ]
 
@@ -89,8 +107,10 @@ targets.append(.executableTarget(name: "ias-admin", dependencies: ["IntakeServic
 // HS256 tokens for the local stack (`make token`); never in the image.
 targets.append(.executableTarget(name: "ias-token", dependencies: ["IASAuth", "IASTokenSigning"], path: "Services/Tools/Token"))
 // The load generator of `make bench`: drives cases through the HTTP API and measures them; never in the image.
-targets.append(.executableTarget(name: "ias-bench", dependencies: ["IASAuth", "IASTokenSigning", "IASRuntime", "IASKafka", "IASPostgres"], path: "Services/Tools/Bench"))
-targets.append(.testTarget(name: "BenchUnitTests", dependencies: ["ias-bench"], path: "Tests/BenchUnitTests"))
+// Its cases go through the same typed journey as the end-to-end tests (TestSupport).
+targets.append(.executableTarget(
+    name: "ias-bench", dependencies: ["IASRuntime", "IASKafka", "IASPostgres", "IASHTTPClient", "TestSupport"], path: "Services/Tools/Bench"))
+targets.append(.testTarget(name: "BenchUnitTests", dependencies: ["ias-bench", "TestSupport"], path: "Tests/BenchUnitTests"))
 // Plays RAV/AMIplus and the vocational school on the partner topics (local stack and tests).
 targets.append(.executableTarget(
     name: "ias-partner-simulator", dependencies: ["IASRuntime", "IASKafka", "IASMessaging", "IASContracts", "IASHTTP"],

@@ -1,8 +1,8 @@
 /// Byte classes and comparisons of the HTTP grammar (RFC 9110 §5.6), on raw bytes so that
 /// parsing never builds a String per character.
-enum ASCII {
-    static let cr: UInt8 = 13
-    static let lf: UInt8 = 10
+package enum ASCII {
+    package static let cr: UInt8 = 13
+    package static let lf: UInt8 = 10
     static let space: UInt8 = 32
     static let tab: UInt8 = 9
     static let colon: UInt8 = 58
@@ -45,7 +45,7 @@ enum ASCII {
 
     /// The comma-separated, trimmed, lowercased elements of list-valued fields
     /// (Connection, Transfer-Encoding), across every field of that name.
-    static func listElements(_ values: [String]) -> [String] {
+    package static func listElements(_ values: [String]) -> [String] {
         values.flatMap { $0.split(separator: ",") }
             .map { $0.trimmingSpaces().lowercased() }
             .filter { !$0.isEmpty }
@@ -63,7 +63,7 @@ enum ASCII {
 
 extension StringProtocol {
     /// Without leading and trailing spaces and tabs (HTTP's optional whitespace).
-    func trimmingSpaces() -> String {
+    package func trimmingSpaces() -> String {
         let isSpace = { (byte: UInt8) in byte == ASCII.space || byte == ASCII.tab }
         // Spaces are single bytes, so these UTF-8 positions are character boundaries.
         let text = String(self)

@@ -1,10 +1,10 @@
 /// The chunk-size line of the chunked transfer coding (RFC 9112 §7.1).
-enum ChunkedEncoding {
+package enum ChunkedEncoding {
     static let malformedChunk = Problem.badRequest("The chunked request body is malformed.")
 
     /// `1*HEXDIG [BWS ";" extensions]`; extensions are ignored. Sizes beyond Int saturate to
     /// Int.max, which the caller rejects as too large.
-    static func parseSizeLine(_ line: UnsafeBufferPointer<UInt8>) throws -> Int {
+    package static func parseSizeLine(_ line: UnsafeBufferPointer<UInt8>) throws -> Int {
         var index = 0
         var size = 0
         while index < line.count, let digit = ASCII.hexValue(line[index]) {

@@ -93,7 +93,7 @@ final class Connection: @unchecked Sendable {
             return reject(error, method: nil, requestId: RequestID.resolve(nil), started: started)
         }
         let requestId = RequestID.resolve(head.headers["X-Request-Id"])
-        var request: HTTPRequest
+        let request: HTTPRequest
         let match: Router.Match
         do {
             let target = try RequestTarget.parse(head.target)
@@ -111,7 +111,7 @@ final class Connection: @unchecked Sendable {
             return reject(error, method: head.method, requestId: requestId, started: started)
         }
 
-        let response = respond(to: &request, match)
+        let response = context.routes.respond(to: request, match: match, through: context.middleware)
         let close = isLast || !head.wantsKeepAlive || context.registry.isStopping
             || ASCII.listElements(response.headers.values("Connection")).contains("close")
         let bytes = ResponseSerializer.serialize(response, requestId: requestId, close: close,
@@ -232,30 +232,4 @@ final class Connection: @unchecked Sendable {
         }
     }
 
-    // MARK: Handling
-
-    /// The middleware, then the route's handler or the 404/405 answer. What escapes the
-    /// middleware (none was given that maps errors) still becomes an answer.
-    private func respond(to request: inout HTTPRequest, _ match: Router.Match) -> HTTPResponse {
-        let handler: HTTPHandler
-        switch match {
-        case .found(let found, let pattern, let parameters, _):
-            request.pathParameters = parameters
-            request.route = pattern
-            handler = found
-        case .methodNotAllowed(let allowed):
-            let list = allowed.joined(separator: ", ")
-            handler = { request in
-                throw Problem.status(405, "This resource does not support \(request.method); it supports \(list).", headers: [("Allow", list)])
-            }
-        case .notFound:
-            handler = { _ in throw Problem.notFound("There is no resource at this path.") }
-        }
-        do {
-            return try context.middleware.respond(to: request, handler: handler)
-        } catch {
-            return (error as? Problem ?? Problem.status(500, "An internal error occurred; quote the request id \(request.requestId) when reporting it."))
-                .response(requestId: request.requestId)
-        }
-    }
 }

@@ -1,15 +1,15 @@
 import Glibc
 
 /// Seconds on a clock that never jumps (deadlines must not move when the wall clock is set).
-enum MonotonicClock {
-    static func now() -> Double {
+package enum MonotonicClock {
+    package static func now() -> Double {
         var spec = timespec()
         clock_gettime(CLOCK_MONOTONIC, &spec)
         return Double(spec.tv_sec) + Double(spec.tv_nsec) / 1_000_000_000
     }
 
     /// Milliseconds left until `deadline`, as poll(2) wants them (0 when past).
-    static func pollTimeout(until deadline: Double) -> Int32 {
+    package static func pollTimeout(until deadline: Double) -> Int32 {
         let remaining = (deadline - now()) * 1000
         if remaining <= 0 { return 0 }
         return Int32(min(remaining.rounded(.up), Double(Int32.max)))

@@ -160,3 +160,33 @@ public struct RouteTable: @unchecked Sendable {
         Router.resolve(routes, method: method, segments: segments)
     }
 }
+
+extension RouteTable {
+    /// Answers a request that has been read: `middleware` (the first outermost), then the
+    /// route's handler or the 404/405 answer. The one path of the server's connections and of
+    /// a caller in the same process; `match` when the route was resolved already (before the
+    /// body was read, for its limit). What escapes the middleware still becomes an answer.
+    public func respond(to request: HTTPRequest, match: Router.Match? = nil, through middleware: [any HTTPMiddleware]) -> HTTPResponse {
+        var request = request
+        let handler: HTTPHandler
+        switch match ?? self.match(method: request.method, path: request.path) {
+        case .found(let found, let pattern, let parameters, _):
+            request.pathParameters = parameters
+            request.route = pattern
+            handler = found
+        case .methodNotAllowed(let allowed):
+            let list = allowed.joined(separator: ", ")
+            handler = { request in
+                throw Problem.status(405, "This resource does not support \(request.method); it supports \(list).", headers: [("Allow", list)])
+            }
+        case .notFound:
+            handler = { _ in throw Problem.notFound("There is no resource at this path.") }
+        }
+        do {
+            return try middleware.respond(to: request, handler: handler)
+        } catch {
+            return (error as? Problem ?? Problem.status(500, "An internal error occurred; quote the request id \(request.requestId) when reporting it."))
+                .response(requestId: request.requestId)
+        }
+    }
+}

@@ -2,8 +2,8 @@ import Glibc
 
 /// The receiving side of one connection: a reusable buffer filled by recv(2), where every
 /// wait is bounded by poll(2) so that a silent client never holds a thread beyond its deadline.
-final class SocketInput {
-    enum Failure: Error {
+package final class SocketInput {
+    package enum Failure: Error {
         case timedOut
         case closedByPeer
         case failed(errno: Int32)
@@ -14,34 +14,34 @@ final class SocketInput {
     private var start = 0
     private var end = 0
 
-    init(fd: Int32, initialCapacity: Int = 16_384) {
+    package init(fd: Int32, initialCapacity: Int = 16_384) {
         self.fd = fd
         storage = [UInt8](repeating: 0, count: initialCapacity)
     }
 
     /// Bytes received but not consumed yet.
-    var count: Int { end - start }
+    package var count: Int { end - start }
 
-    func withUnread<R>(_ body: (UnsafeBufferPointer<UInt8>) throws -> R) rethrows -> R {
+    package func withUnread<R>(_ body: (UnsafeBufferPointer<UInt8>) throws -> R) rethrows -> R {
         try storage.withUnsafeBufferPointer { all in
             try body(UnsafeBufferPointer(rebasing: all[start..<end]))
         }
     }
 
-    func consume(_ n: Int) {
+    package func consume(_ n: Int) {
         start += min(n, count)
         if start == end { start = 0; end = 0 }
     }
 
     /// Moves up to `limit` unread bytes to the end of `target`.
-    func move(upTo limit: Int, into target: inout [UInt8]) {
+    package func move(upTo limit: Int, into target: inout [UInt8]) {
         let n = min(limit, count)
         target.append(contentsOf: storage[start..<(start + n)])
         consume(n)
     }
 
     /// Waits until more bytes arrive (or `deadline` passes) and appends them.
-    func fill(deadline: Double) throws {
+    package func fill(deadline: Double) throws {
         makeRoom()
         while true {
             var pfd = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)

@@ -2,10 +2,10 @@ import Glibc
 
 /// Writes to a connected socket without ever blocking indefinitely: a client that stops
 /// reading is given `timeout` seconds per stalled write, then dropped.
-enum SocketOutput {
+package enum SocketOutput {
     /// True when every byte was handed to the kernel.
     @discardableResult
-    static func sendAll(_ fd: Int32, _ bytes: [UInt8], timeout: Double) -> Bool {
+    package static func sendAll(_ fd: Int32, _ bytes: [UInt8], timeout: Double) -> Bool {
         bytes.withUnsafeBytes { raw in
             guard let base = raw.baseAddress else { return true }
             var offset = 0

@@ -28,10 +28,10 @@ public final class ServiceHost: @unchecked Sendable {
     /// The permission each authenticated route declared ("METHOD /pattern" → permission): the
     /// OpenAPI document must state the same (`x-permission`), so clients read the rule as built.
     let routePermissions = Locked<[String: String]>([:])
-    private let migrations: [(component: String, migrations: [Migration])]
+    let migrations: [(component: String, migrations: [Migration])]
     private let openAPI: OpenAPIDocument
     let topics: [String]
-    private var subscriptions: [EventSubscription] = []
+    private(set) var subscriptions: [EventSubscription] = []
     private var jobs: [ScheduledJob] = []
     private let jobRunners = Locked<[JobRunner]>([])
     private let processors = Locked<[EventProcessor]>([])

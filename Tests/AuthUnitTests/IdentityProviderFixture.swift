@@ -1,6 +1,6 @@
 import Foundation
 import IASAuth
-import TestIdentityProvider
+import TestSupport
 import XCTest
 
 /// The keys of an identity provider made by PyJWT and cryptography (not by this code), shared

@@ -1,6 +1,6 @@
 import Foundation
 import IASAuth
-import TestIdentityProvider
+import TestSupport
 import XCTest
 
 /// Reading a JWK Set: which keys are used, which are passed over and why, and that one

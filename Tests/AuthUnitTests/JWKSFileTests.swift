@@ -1,7 +1,7 @@
 import Foundation
 import IASAuth
 import IASRuntime
-import TestIdentityProvider
+import TestSupport
 import XCTest
 
 /// The JWKS file is read again when it changes on disk: a new key is accepted and a removed

@@ -1,5 +1,5 @@
 import IASAuth
-import TestIdentityProvider
+import TestSupport
 import XCTest
 
 /// The claim rules of an identity provider's tokens: issuer, audience, times and lifetime, and

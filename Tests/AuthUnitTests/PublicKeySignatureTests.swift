@@ -1,5 +1,5 @@
 import IASAuth
-import TestIdentityProvider
+import TestSupport
 import XCTest
 
 /// RS256 and ES256 tokens signed by PyJWT (and hostile ones made with cryptography and hmac)

@@ -1,5 +1,6 @@
 import Foundation
 @testable import ias_bench
+import TestSupport
 import XCTest
 
 /// The load generator's own arithmetic: what it reports must be right before it is compared
@@ -55,17 +56,17 @@ final class BenchLogicTests: XCTestCase {
     func testPersonsAreAdultsForTheLabourMarketWithDistinctNumbers() throws {
         let factory = PersonFactory()
         let persons = (0..<15_000).map { factory.person($0) }
-        XCTAssertEqual(Set(persons.compactMap { $0["zemisNumber"] as? String }).count, persons.count)
+        XCTAssertEqual(Set(persons.compactMap(\.zemisNumber)).count, persons.count)
         let formatter = DateFormatter()
         formatter.dateFormat = "yyyy-MM-dd"
         formatter.timeZone = TimeZone(identifier: "UTC")
         for person in persons.prefix(7_000) {
-            let born = try XCTUnwrap(formatter.date(from: try XCTUnwrap(person["dateOfBirth"] as? String)))
+            let born = try XCTUnwrap(formatter.date(from: person.dateOfBirth))
             let years = Date().timeIntervalSince(born) / (365.2425 * 86_400)
             XCTAssertTrue((26.5...47).contains(years), "triage sends the labour-market rules adults from 26: \(years)")
         }
         // Same date of birth only with a different family name (intake's duplicate check).
-        let keys = persons.map { "\($0["dateOfBirth"]!)|\($0["familyName"]!)" }
+        let keys = persons.map { "\($0.dateOfBirth)|\($0.familyName)" }
         XCTAssertEqual(Set(keys).count, keys.count)
     }
 
@@ -77,8 +78,8 @@ final class BenchLogicTests: XCTestCase {
         var count: [String: Int] = [:]
         for index in 0..<100_000 {
             let person = factory.person(index)
-            let born = person["dateOfBirth"] as! String
-            byBirth[born, default: []].insert(person["givenName"] as! String)
+            let born = person.dateOfBirth
+            byBirth[born, default: []].insert(person.givenName)
             count[born, default: 0] += 1
         }
         XCTAssertGreaterThan(count.values.max() ?? 0, 10, "the test covers busy birth dates")

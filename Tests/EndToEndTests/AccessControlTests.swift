@@ -2,33 +2,22 @@ import Foundation
 import IASAuth
 import IASTokenSigning
 import IASRuntime
+import IASHTTPClient
+import TestSupport
 import XCTest
 
 /// Who may see what, through the running services: every kind of organisation against every
 /// endpoint group, on a case it is responsible for and on another one's; tokens that must be
 /// refused; and the audit trail of every read.
-final class AccessControlTests: XCTestCase {
-    nonisolated(unsafe) static var stack: TestStack!
+final class AccessControlTests: StackTestCase {
     let canton = TestEnvironment.token(org: "canton:KSD")
 
-    override class func setUp() {
-        super.setUp()
-        stack = TestStack.running(["intake", "assessment", "plan", "costs", "coordination"])
-    }
+    override class func startStack() -> TestStack { .running(TestStack.suite) }
 
-    override class func tearDown() {
-        stack.stop()
-        super.tearDown()
-    }
-
-    struct Case { let personId: String; let caseId: String }
+    typealias Case = CaseAPI.Registered
 
     private func register(for org: String) throws -> Case {
-        let body = Fixtures.person(status: "VA", accommodation: "municipal", responsibleOrg: org)
-        let r = try Self.stack.client("intake").json("POST", "/persons", token: canton, body: body)
-        XCTAssertEqual(r.status, 201, r.text)
-        let json = try r.json()
-        return Case(personId: json["personId"] as! String, caseId: json["caseId"] as! String)
+        try CaseWorker(stack: Self.stack, caseworker: canton).register(.sample(status: "VA", accommodation: "municipal", responsibleOrg: org))
     }
 
     /// The endpoint groups: one read per service that holds personal data of a case.
@@ -45,7 +34,7 @@ final class AccessControlTests: XCTestCase {
     /// Waits until every service knows the case (they learn it from intake's events).
     private func waitUntilKnown(_ c: Case) throws {
         for (service, path) in endpoints(c) {
-            let known = try TestStack.eventually(within: 20) { () -> Bool? in
+            let known = try eventually(within: 20) { () -> Bool? in
                 let s = try self.status(service, path, self.canton)
                 return s == 200 || (service == "plan" && s != 404) ? true : nil
             }
@@ -94,7 +83,7 @@ final class AccessControlTests: XCTestCase {
                                                           body: ["toOrg": "municipality:4021", "effectiveOn": "2026-11-01", "reason": "relocation"])
         XCTAssertEqual(moved.status, 200, moved.text)
         for (service, path) in endpoints(c) where service != "plan" {
-            let settled = try TestStack.eventually(within: 20) { () -> Bool? in
+            let settled = try eventually(within: 20) { () -> Bool? in
                 try self.status(service, path, aarau) == 403 && self.status(service, path, baden) == 200 ? true : nil
             }
             XCTAssertNotNil(settled, "\(service): access did not move from 4001 to 4021 after the handover")
@@ -131,14 +120,14 @@ final class AccessControlTests: XCTestCase {
         for (name, header) in refused {
             var headers: [String: String] = ["Content-Type": "application/json"]
             if let header { headers["Authorization"] = header }
-            let body = try JSONSerialization.data(withJSONObject: Fixtures.person(familyName: familyName))
-            let r = try Self.stack.client("intake").request("POST", "/persons", headers: headers, body: Array(body))
+            let body = try TestJSON.bytes(NewPerson.sample(familyName: familyName))
+            let r = try Self.stack.client("intake").request("POST", "/persons", headers: headers, body: body)
             XCTAssertEqual(r.status, 401, "\(name): \(r.text)")
             XCTAssertEqual(r.headers["www-authenticate"]?.hasPrefix("Bearer"), true, name)
             XCTAssertFalse(r.text.contains("secret"), "\(name): the answer must not talk about keys")
         }
         let search = try Self.stack.client("intake").json("GET", "/persons?familyName=\(familyName)", token: canton)
-        XCTAssertEqual((try search.json()["items"] as? [Any])?.count, 0, "a refused request changed something")
+        XCTAssertEqual((try search.object()["items"] as? [Any])?.count, 0, "a refused request changed something")
     }
 
     func testEveryReadOfADossierIsInTheAuditTrailAlsoWhenCoordinationIsKilledRightAfterAnswering() throws {
@@ -163,10 +152,10 @@ final class AccessControlTests: XCTestCase {
 
         let auditor = TestEnvironment.token(org: "canton:KSD", roles: ["auditor"], subject: "auditor-1")
         XCTAssertEqual(try status("coordination", "/audit?caseId=\(c.caseId)", canton), 403, "only auditors read the trail")
-        let entries = try TestStack.eventually(within: 30) { () -> [[String: Any]]? in
+        let entries = try eventually(within: 30) { () -> [[String: Any]]? in
             let r = try Self.stack.client("coordination").json("GET", "/audit?caseId=\(c.caseId)&limit=200", token: auditor)
             guard r.status == 200 else { return nil }
-            let items = try r.json()["items"] as? [[String: Any]] ?? []
+            let items = try r.object()["items"] as? [[String: Any]] ?? []
             let reads = items.filter { ($0["route"] as? String) == "/cases/{caseId}/dossier" }
             return expected.allSatisfy { e in reads.contains { ($0["subject"] as? String) == e.sub } } ? reads : nil
         }
@@ -178,9 +167,9 @@ final class AccessControlTests: XCTestCase {
         XCTAssertTrue(expected.contains { $0.status == 403 }, "refused reads are recorded too")
         // Per user and per time range.
         let bySubject = try Self.stack.client("coordination").json("GET", "/audit?sub=\(lastSub)", token: auditor)
-        XCTAssertEqual((try bySubject.json()["items"] as? [Any])?.count, 1)
+        XCTAssertEqual((try bySubject.object()["items"] as? [Any])?.count, 1)
         let future = try Self.stack.client("coordination").json("GET", "/audit?caseId=\(c.caseId)&from=2999-01-01T00:00:00Z", token: auditor)
-        XCTAssertEqual((try future.json()["items"] as? [Any])?.count, 0)
+        XCTAssertEqual((try future.object()["items"] as? [Any])?.count, 0)
     }
     /// Records of concurrent reads are committed together: none may be lost or merged, and
     /// each carries its own reader and outcome.
@@ -199,10 +188,10 @@ final class AccessControlTests: XCTestCase {
         let expected = statuses.current
         XCTAssertEqual(Set(expected.values), [200, 403], "\(expected)")
         let auditor = TestEnvironment.token(org: "canton:KSD", roles: ["auditor"], subject: "auditor-burst")
-        let reads = try TestStack.eventually(within: 30) { () -> [[String: Any]]? in
+        let reads = try eventually(within: 30) { () -> [[String: Any]]? in
             let r = try Self.stack.client("coordination").json("GET", "/audit?caseId=\(c.caseId)&limit=200", token: auditor)
             guard r.status == 200 else { return nil }
-            let items = (try r.json()["items"] as? [[String: Any]] ?? []).filter { ($0["subject"] as? String)?.hasPrefix("burst-\(run)-") == true }
+            let items = (try r.object()["items"] as? [[String: Any]] ?? []).filter { ($0["subject"] as? String)?.hasPrefix("burst-\(run)-") == true }
             return items.count >= expected.count ? items : nil
         }
         let entries = try XCTUnwrap(reads, "not every concurrent read reached the audit trail")

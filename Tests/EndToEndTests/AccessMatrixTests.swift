@@ -1,4 +1,6 @@
 import Foundation
+import IASHTTPClient
+import TestSupport
 import XCTest
 
 /// Every route of every service against a set of callers, through the running services. The
@@ -10,19 +12,10 @@ import XCTest
 /// plan, a granted AMIplus cost approval, a consent for RAV and the referral it sent, then
 /// assigned to 4001). First every call that must be refused is made, and the case must be
 /// unchanged afterwards; then every call that must be allowed, with the destructive ones last.
-final class AccessMatrixTests: XCTestCase {
-    nonisolated(unsafe) static var stack: TestStack!
-    static let services = ["intake", "assessment", "plan", "costs", "coordination"]
+final class AccessMatrixTests: StackTestCase {
+    static let services = TestStack.suite
 
-    override class func setUp() {
-        super.setUp()
-        stack = TestStack.running(services)
-    }
-
-    override class func tearDown() {
-        stack.stop()
-        super.tearDown()
-    }
+    override class func startStack() -> TestStack { .running(services) }
 
     func testEveryRouteAnswersEveryCallerAsTheTableSays() throws {
         // The table covers exactly the documented routes of every service.
@@ -30,7 +23,7 @@ final class AccessMatrixTests: XCTestCase {
         for service in Self.services {
             let document = try client(service).json("GET", "/openapi.json", token: nil)
             XCTAssertEqual(document.status, 200)
-            let paths = try XCTUnwrap(try document.json()["paths"] as? [String: [String: Any]])
+            let paths = try XCTUnwrap(try document.object()["paths"] as? [String: [String: Any]])
             for (path, item) in paths where !AccessMatrix.operational.contains(path) {
                 for method in item.keys where ["get", "post", "put", "patch", "delete"].contains(method) {
                     documented.insert("\(service) \(method.uppercased()) \(path)")
@@ -86,9 +79,9 @@ final class AccessMatrixTests: XCTestCase {
         XCTAssertGreaterThan(permitted, 150)
     }
 
-    private func client(_ service: String) throws -> RawHTTPClient { try Self.stack.client(service) }
+    private func client(_ service: String) throws -> HTTPClient { try Self.stack.client(service) }
 
-    private func call(_ route: AccessMatrix.Route, _ caller: AccessMatrix.Caller, _ world: CaseWorld) throws -> RawHTTPClient.Response {
+    private func call(_ route: AccessMatrix.Route, _ caller: AccessMatrix.Caller, _ world: CaseWorld) throws -> HTTPClientResponse {
         let path = world.fill(route.path) + (route.query.map { "?" + world.fill($0) } ?? "")
         let headers = route.method == "PATCH" ? ["If-Match": "\"0\""] : [:]
         return try client(route.service).json(route.method, path, token: caller.token, body: route.body?(world), headers: headers)
@@ -193,11 +186,11 @@ enum AccessMatrix {
     static var routes: [Route] { [
         // intake
         Route(service: "intake", method: "POST", path: "/persons", rule: .register, body: { _ in
-            Fixtures.person(familyName: "Matrix-new", accommodation: "municipal", responsibleOrg: "municipality:4001") }),
+            NewPerson.sample(familyName: "Matrix-new", accommodation: "municipal", responsibleOrg: "municipality:4001") }),
         Route(service: "intake", method: "GET", path: "/persons", rule: .search, query: "familyName={familyName}"),
         Route(service: "intake", method: "POST", path: "/allocation-lists", rule: .allocationList, body: { _ in
             ["listRef": "MATRIX-\(UUID().uuidString.prefix(8))", "allocatedOn": today,
-             "persons": [Fixtures.person(familyName: "Matrix-list", accommodation: "municipal", responsibleOrg: "municipality:4001")]] }),
+             "persons": [NewPerson.sample(familyName: "Matrix-list", accommodation: "municipal", responsibleOrg: "municipality:4001")]] }),
         Route(service: "intake", method: "GET", path: "/persons/{personId}", rule: .readCase),
         Route(service: "intake", method: "PATCH", path: "/persons/{personId}", rule: .writeCase, body: { _ in ["givenName": "Changed"] }),
         Route(service: "intake", method: "POST", path: "/persons/{personId}/regularization", rule: .writeCase, body: { _ in

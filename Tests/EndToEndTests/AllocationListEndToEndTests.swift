@@ -1,24 +1,18 @@
 import Foundation
+import IASRuntime
+import IASHTTPClient
+import TestSupport
 import XCTest
 
 /// `POST /allocation-lists` through the running services: per-row outcomes, exactly the valid
 /// rows registered and published (coordination builds their dossiers), Idempotency-Key
 /// replay, and the limits.
-final class AllocationListEndToEndTests: XCTestCase {
-    nonisolated(unsafe) static var stack: TestStack!
+final class AllocationListEndToEndTests: StackTestCase {
     let canton = TestEnvironment.token(org: "canton:KSD")
 
-    override class func setUp() {
-        super.setUp()
-        stack = TestStack.running(["intake", "coordination"])
-    }
+    override class func startStack() -> TestStack { .running(["intake", "coordination"]) }
 
-    override class func tearDown() {
-        stack.stop()
-        super.tearDown()
-    }
-
-    func client(_ service: String = "intake") throws -> RawHTTPClient { try Self.stack.client(service) }
+    func client(_ service: String = "intake") throws -> HTTPClient { try Self.stack.client(service) }
 
     /// Rows of one list: one family name of their own (to find them again), a different
     /// birth date each (so that no two rows are alike by name and birth date).
@@ -29,9 +23,9 @@ final class AllocationListEndToEndTests: XCTestCase {
         format.dateFormat = "yyyy-MM-dd"
         format.timeZone = TimeZone(identifier: "UTC")
         return (0..<count).map { i in
-            var person = Fixtures.person(givenName: "Person\(i)", familyName: familyName)
-            person["dateOfBirth"] = format.string(from: base.addingTimeInterval(Double(i) * 86_400))
-            return person
+            var person = NewPerson.sample(givenName: "Person\(i)", familyName: familyName)
+            person.dateOfBirth = format.string(from: base.addingTimeInterval(Double(i) * 86_400))
+            return TestJSON.object(try! JSONValue(encoding: person))
         }
     }
 
@@ -47,7 +41,7 @@ final class AllocationListEndToEndTests: XCTestCase {
             let path = "/persons?familyName=\(familyName)&limit=200" + (cursor.map { "&cursor=\($0)" } ?? "")
             let page = try client().json("GET", path, token: canton)
             XCTAssertEqual(page.status, 200, page.text)
-            let body = try page.json()
+            let body = try page.object()
             for item in body["items"] as? [[String: Any]] ?? [] { ids.insert(item["personId"] as? String ?? "") }
             cursor = body["nextCursor"] as? String
         } while cursor != nil
@@ -56,10 +50,10 @@ final class AllocationListEndToEndTests: XCTestCase {
 
     func testAListRegistersExactlyItsValidRowsAndAnswersTheSameWhenRepeated() throws {
         let family = "Liste-\(UUID().uuidString.prefix(8))"
-        let existing = try [Fixtures.person(givenName: "Selam"), Fixtures.person(givenName: "Yonas")].map { body in
+        let existing = try [NewPerson.sample(givenName: "Selam"), NewPerson.sample(givenName: "Yonas")].map { body in
             let r = try client().json("POST", "/persons", token: canton, body: body)
             XCTAssertEqual(r.status, 201, r.text)
-            return (zemis: body["zemisNumber"] as! String, person: try r.json())
+            return (zemis: body.zemisNumber!, person: try r.object())
         }
         var persons = rows(300, familyName: family)
         persons[10]["nationality"] = "eritrea"
@@ -76,7 +70,7 @@ final class AllocationListEndToEndTests: XCTestCase {
         let elapsed = Date().timeIntervalSince(started)
         XCTAssertEqual(response.status, 200, response.text)
         print("allocation list of 300 rows answered in \(Int(elapsed * 1000)) ms")
-        let result = try response.json()
+        let result = try response.object()
         XCTAssertEqual(result["received"] as? Int, 300)
         XCTAssertEqual(result["registered"] as? Int, 294)
         XCTAssertEqual(result["duplicates"] as? Int, 3)
@@ -111,9 +105,9 @@ final class AllocationListEndToEndTests: XCTestCase {
         let coordination = try client("coordination")
         for row in registered {
             let caseId = try XCTUnwrap(row["caseId"] as? String)
-            let dossier = try TestStack.eventually(within: 30) { () -> [String: Any]? in
+            let dossier = try eventually(within: 30) { () -> [String: Any]? in
                 let r = try coordination.json("GET", "/cases/\(caseId)/dossier", token: canton)
-                return r.status == 200 ? try r.json() : nil
+                return r.status == 200 ? try r.object() : nil
             }
             let timeline = try XCTUnwrap(dossier, "no dossier for case \(caseId) (row \(row["row"] ?? ""))")["timeline"] as? [[String: Any]] ?? []
             XCTAssertEqual(timeline.filter { $0["type"] as? String == "intake.PersonRegistered" }.count, 1, "case \(caseId)")
@@ -130,8 +124,8 @@ final class AllocationListEndToEndTests: XCTestCase {
         // Without the key the same list registers nothing either: every ZEMIS number is known now.
         let resent = try client().json("POST", "/allocation-lists", token: canton, body: body)
         XCTAssertEqual(resent.status, 200, resent.text)
-        XCTAssertEqual(try resent.json()["registered"] as? Int, 0)
-        XCTAssertEqual(try resent.json()["duplicates"] as? Int, 297)
+        XCTAssertEqual(try resent.object()["registered"] as? Int, 0)
+        XCTAssertEqual(try resent.object()["duplicates"] as? Int, 297)
         XCTAssertEqual(try personIds(familyName: family).count, 294)
     }
 
@@ -142,13 +136,13 @@ final class AllocationListEndToEndTests: XCTestCase {
         XCTAssertEqual(try client().json("POST", "/persons", token: canton, body: first).status, 201)
         var similar = first
         similar["givenName"] = "Muhammad"
-        similar["zemisNumber"] = Fixtures.zemis()
+        similar["zemisNumber"] = NewPerson.nextZemis()
         var overridden = similar
-        overridden["zemisNumber"] = Fixtures.zemis()
+        overridden["zemisNumber"] = NewPerson.nextZemis()
         overridden["duplicateOverride"] = ["reason": "twin brother, confirmed by SEM"]
         let r = try client().json("POST", "/allocation-lists", token: canton, body: list([similar, overridden]))
         XCTAssertEqual(r.status, 200, r.text)
-        let results = try XCTUnwrap(try r.json()["rows"] as? [[String: Any]])
+        let results = try XCTUnwrap(try r.object()["rows"] as? [[String: Any]])
         XCTAssertEqual(results.map { $0["outcome"] as? String }, ["possible_duplicate", "registered"])
         XCTAssertEqual((results[0]["candidates"] as? [[String: Any]])?.count, 1)
         XCTAssertEqual(try personIds(familyName: family).count, 2)
@@ -167,13 +161,13 @@ final class AllocationListEndToEndTests: XCTestCase {
         // A full list may be larger than the general body limit (1 MiB); other routes keep it.
         var persons = rows(1000, familyName: family)
         for i in persons.indices { persons[i]["nationality"] = "eritrea" }   // all rejected: nothing to register
-        var bytes = Array(try JSONSerialization.data(withJSONObject: list(persons)))
+        var bytes = try TestJSON.bytes(list(persons))
         bytes.removeLast()
         bytes += Array(repeating: UInt8(ascii: " "), count: 1_100_000) + [UInt8(ascii: "}")]
         let headers = ["Authorization": "Bearer \(canton)", "Content-Type": "application/json"]
         let large = try client().request("POST", "/allocation-lists", headers: headers, body: bytes)
         XCTAssertEqual(large.status, 200, large.text)
-        XCTAssertEqual(try large.json()["rejected"] as? Int, 1000)
+        XCTAssertEqual(try large.object()["rejected"] as? Int, 1000)
         let single = try client().request("POST", "/persons", headers: headers, body: bytes)
         XCTAssertEqual(single.status, 413, single.text)
         XCTAssertEqual(try personIds(familyName: family).count, 0)
@@ -186,7 +180,7 @@ final class AllocationListEndToEndTests: XCTestCase {
         let r = try client().json("POST", "/allocation-lists", token: canton, body: body)
         let elapsed = Date().timeIntervalSince(started)
         XCTAssertEqual(r.status, 200, r.text)
-        XCTAssertEqual(try r.json()["registered"] as? Int, 500)
+        XCTAssertEqual(try r.object()["registered"] as? Int, 500)
         print("allocation list of 500 rows answered in \(Int(elapsed * 1000)) ms (\(Int(500 / elapsed)) cases/s)")
         XCTAssertLessThan(elapsed, 10, "500 rows should take well under a second on a development machine")
     }

@@ -1,21 +1,14 @@
 import Foundation
+import IASHTTPClient
+import TestSupport
 import XCTest
 
 /// Assessment through the running services: the case arrives from intake's events, the
 /// triage follows the versioned rule set, overrides need a reason, closed cases take no more.
-final class AssessmentEndToEndTests: XCTestCase {
-    nonisolated(unsafe) static var stack: TestStack!
+final class AssessmentEndToEndTests: StackTestCase {
     let canton = TestEnvironment.token(org: "canton:KSD")
 
-    override class func setUp() {
-        super.setUp()
-        stack = TestStack.running(["intake", "assessment"], warmUp: false)
-    }
-
-    override class func tearDown() {
-        stack.stop()
-        super.tearDown()
-    }
+    override class func startStack() -> TestStack { .running(["intake", "assessment"], warmUp: false) }
 
     static var today: String { String(ISO8601DateFormatter().string(from: Date()).prefix(10)) }
 
@@ -24,28 +17,23 @@ final class AssessmentEndToEndTests: XCTestCase {
         return String(ISO8601DateFormatter().string(from: date).prefix(10))
     }
 
-    func register(yearsOld: Int, status: String = "VA") throws -> (personId: String, caseId: String) {
-        var body = Fixtures.person(status: status)
-        body["dateOfBirth"] = born(yearsAgo: yearsOld)
-        body["enteredCantonOn"] = Self.today
-        if status != "N" { body["statusDecidedOn"] = Self.today }
-        let r = try Self.stack.client("intake").json("POST", "/persons", token: canton, body: body)
-        XCTAssertEqual(r.status, 201, r.text)
-        let json = try r.json()
-        return (json["personId"] as? String ?? "", json["caseId"] as? String ?? "")
+    func register(yearsOld: Int, status: String = "VA") throws -> CaseAPI.Registered {
+        var person = NewPerson.sample(status: status)
+        person.dateOfBirth = born(yearsAgo: yearsOld)
+        person.enteredCantonOn = Self.today
+        if status != "N" { person.statusDecidedOn = Self.today }
+        return try CaseWorker(stack: Self.stack, caseworker: canton).register(person)
     }
 
     func assessment(kind: String = "short", level: String = "A1", schoolYears: Int = 9, vocationalYears: Int = 0,
-                    health: String = "none") -> [String: Any] {
-        ["kind": kind, "heldOn": Self.today,
-         "languageLevels": ["listening": level, "speaking": level, "reading": level, "writing": level],
-         "literate": true, "schoolYears": schoolYears, "vocationalYears": vocationalYears, "healthRestriction": health,
-         "childcareDuties": false, "goals": ["German A2", "apprenticeship"]]
+                    health: String = "none") -> Assessment {
+        Assessment(kind: kind, heldOn: Self.today, level: level, schoolYears: schoolYears, vocationalYears: vocationalYears, health: health,
+                   goals: ["German A2", "apprenticeship"])
     }
 
     /// Posts until the assessment service has learnt of the case from intake's event.
-    func post(_ path: String, _ body: [String: Any], token: String? = nil) throws -> RawHTTPClient.Response {
-        let response = try TestStack.eventually(within: 30) { () -> RawHTTPClient.Response? in
+    func post(_ path: String, _ body: Any, token: String? = nil) throws -> HTTPClientResponse {
+        let response = try eventually(within: 30) { () -> HTTPClientResponse? in
             let r = try Self.stack.client("assessment").json("POST", path, token: token ?? self.canton, body: body)
             return r.status == 404 ? nil : r
         }
@@ -56,7 +44,7 @@ final class AssessmentEndToEndTests: XCTestCase {
         let person = try register(yearsOld: 34)
         let first = try post("/cases/\(person.caseId)/assessments", assessment(level: "A2", schoolYears: 10, vocationalYears: 3))
         XCTAssertEqual(first.status, 201, first.text)
-        let result = try first.json()
+        let result = try first.object()
         XCTAssertEqual(result["targetGroup"] as? String, "labour_market_ready")
         XCTAssertEqual(result["pathway"] as? String, "labour_market")
         XCTAssertEqual(result["ageAtAssessment"] as? Int, 34)
@@ -68,17 +56,17 @@ final class AssessmentEndToEndTests: XCTestCase {
 
         let potential = try post("/cases/\(person.caseId)/assessments", assessment(kind: "potential", level: "A2", schoolYears: 10))
         XCTAssertEqual(potential.status, 201, potential.text)
-        XCTAssertEqual(try potential.json()["potentialAssessmentDue"] as? Bool, false)
+        XCTAssertEqual(try potential.object()["potentialAssessmentDue"] as? Bool, false)
 
         let client = try Self.stack.client("assessment")
         let list = try client.json("GET", "/cases/\(person.caseId)/assessments?limit=1", token: canton)
         XCTAssertEqual(list.status, 200, list.text)
-        let page = try list.json()
+        let page = try list.object()
         XCTAssertEqual((page["items"] as? [[String: Any]])?.first?["kind"] as? String, "short")
         let cursor = try XCTUnwrap(page["nextCursor"] as? String)
-        let next = try client.json("GET", "/cases/\(person.caseId)/assessments?limit=1&cursor=\(cursor)", token: canton).json()
+        let next = try client.json("GET", "/cases/\(person.caseId)/assessments?limit=1&cursor=\(cursor)", token: canton).object()
         XCTAssertEqual((next["items"] as? [[String: Any]])?.first?["kind"] as? String, "potential")
-        let current = try client.json("GET", "/cases/\(person.caseId)/target-group", token: canton).json()
+        let current = try client.json("GET", "/cases/\(person.caseId)/target-group", token: canton).object()
         XCTAssertEqual(current["potentialAssessmentDue"] as? Bool, false)
         XCTAssertEqual(current["ruleId"] as? String, "labour-market-language-a1")
     }
@@ -87,19 +75,19 @@ final class AssessmentEndToEndTests: XCTestCase {
         let child = try register(yearsOld: 3)
         let childResult = try post("/cases/\(child.caseId)/assessments", assessment(level: "none", schoolYears: 0))
         XCTAssertEqual(childResult.status, 201, childResult.text)
-        XCTAssertEqual(try childResult.json()["targetGroup"] as? String, "preschool")
-        XCTAssertEqual(try childResult.json()["potentialAssessmentDue"] as? Bool, false)
+        XCTAssertEqual(try childResult.object()["targetGroup"] as? String, "preschool")
+        XCTAssertEqual(try childResult.object()["potentialAssessmentDue"] as? Bool, false)
 
         let pupil = try register(yearsOld: 9)
-        XCTAssertEqual(try post("/cases/\(pupil.caseId)/assessments", assessment()).json()["targetGroup"] as? String, "school_age")
+        XCTAssertEqual(try post("/cases/\(pupil.caseId)/assessments", assessment()).object()["targetGroup"] as? String, "school_age")
 
         let young = try register(yearsOld: 23)
-        let youngResult = try post("/cases/\(young.caseId)/assessments", assessment()).json()
+        let youngResult = try post("/cases/\(young.caseId)/assessments", assessment()).object()
         XCTAssertEqual(youngResult["targetGroup"] as? String, "education_ready")
         XCTAssertEqual(youngResult["pathway"] as? String, "education_22_25")
 
         let ill = try register(yearsOld: 19)
-        XCTAssertEqual(try post("/cases/\(ill.caseId)/assessments", assessment(health: "severe")).json()["targetGroup"] as? String,
+        XCTAssertEqual(try post("/cases/\(ill.caseId)/assessments", assessment(health: "severe")).object()["targetGroup"] as? String,
                        "social_integration")
     }
 
@@ -110,16 +98,16 @@ final class AssessmentEndToEndTests: XCTestCase {
         let client = try Self.stack.client("assessment")
         let noReason = try client.json("PUT", path, token: canton, body: ["targetGroup": "labour_market_ready"])
         XCTAssertEqual(noReason.status, 400, noReason.text)
-        XCTAssertEqual((try noReason.json()["errors"] as? [[String: Any]])?.first?["field"] as? String, "reason")
+        XCTAssertEqual((try noReason.object()["errors"] as? [[String: Any]])?.first?["field"] as? String, "reason")
         XCTAssertEqual(try client.json("PUT", path, token: canton, body: ["targetGroup": "preschool", "reason": "x"]).status, 422)
         let done = try client.json("PUT", path, token: canton,
                                    body: ["targetGroup": "labour_market_ready", "reason": "trained welder, certificates verified"])
         XCTAssertEqual(done.status, 200, done.text)
-        let assigned = try done.json()
+        let assigned = try done.object()
         XCTAssertEqual(assigned["pathway"] as? String, "labour_market")
         XCTAssertEqual(assigned["overrideReason"] as? String, "trained welder, certificates verified")
         XCTAssertNil(assigned["ruleId"])
-        XCTAssertEqual(try client.json("GET", path, token: canton).json()["targetGroup"] as? String, "labour_market_ready")
+        XCTAssertEqual(try client.json("GET", path, token: canton).object()["targetGroup"] as? String, "labour_market_ready")
     }
 
     func testStatusMeetingsAccessAndClosedCases() throws {
@@ -127,12 +115,12 @@ final class AssessmentEndToEndTests: XCTestCase {
         let meetings = "/cases/\(person.caseId)/status-meetings"
         let invalid = try post(meetings, ["heldOn": "2199-01-01", "participants": [] as [String]])
         XCTAssertEqual(invalid.status, 400)
-        let fields = Set((try invalid.json()["errors"] as? [[String: Any]] ?? []).compactMap { $0["field"] as? String })
+        let fields = Set((try invalid.object()["errors"] as? [[String: Any]] ?? []).compactMap { $0["field"] as? String })
         XCTAssertEqual(fields, ["heldOn", "participants"])
         let recorded = try post(meetings, ["heldOn": Self.today, "participants": ["case worker", "interpreter", "client"], "notes": "first meeting"])
         XCTAssertEqual(recorded.status, 201, recorded.text)
         let client = try Self.stack.client("assessment")
-        let list = try client.json("GET", meetings, token: canton).json()
+        let list = try client.json("GET", meetings, token: canton).object()
         XCTAssertEqual(((list["items"] as? [[String: Any]])?.first?["participants"] as? [String])?.count, 3)
 
         let otherMunicipality = TestEnvironment.token(org: "municipality:4001")
@@ -143,7 +131,7 @@ final class AssessmentEndToEndTests: XCTestCase {
         let closed = try Self.stack.client("intake").json("POST", "/persons/\(person.personId)/closure", token: canton,
                                                           body: ["reason": "left_canton", "closedOn": Self.today])
         XCTAssertEqual(closed.status, 200, closed.text)
-        let refused = try TestStack.eventually(within: 15) { () -> Bool? in
+        let refused = try eventually(within: 15) { () -> Bool? in
             try client.json("POST", "/cases/\(person.caseId)/assessments", token: self.canton, body: self.assessment()).status == 409 ? true : nil
         }
         XCTAssertNotNil(refused, "a closed case still took an assessment")
@@ -152,7 +140,7 @@ final class AssessmentEndToEndTests: XCTestCase {
     func testTheRuleSetInForceIsPublished() throws {
         let rules = try Self.stack.client("assessment").json("GET", "/triage-rules", token: canton)
         XCTAssertEqual(rules.status, 200)
-        let json = try rules.json()
+        let json = try rules.object()
         XCTAssertEqual(json["version"] as? String, "AG-2019.1")
         XCTAssertEqual((json["rules"] as? [[String: Any]])?.last?["id"] as? String, "social-integration")
     }

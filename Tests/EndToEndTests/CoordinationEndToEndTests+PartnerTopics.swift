@@ -1,7 +1,10 @@
 import Foundation
 import IASKafka
+import IASContracts
 import IASMessaging
 import IASRuntime
+import IASHTTPClient
+import TestSupport
 import XCTest
 
 /// Each partner answers on its own topic, and the topic, not the `source` an answer claims,
@@ -10,11 +13,11 @@ extension CoordinationEndToEndTests {
     func testAnAnswerCountsOnlyOnTheTopicOfThePartnerTheReferralWentTo() throws {
         let caseId = try register()
         let bai = Identifier()
-        try publish("plan.MeasurePlanned", "/ias/plan", "ias.plan.v1", caseId, measurePlanned(caseId, bai, code: "BAI", partner: "canton:BKS"))
+        try publish(measurePlanned(caseId, bai, code: "BAI", partner: "canton:BKS"))
         let override: [String: Any] = ["measureId": bai.description, "legalBasisOverride": ["reason": "Art. 9 IntV: bridge course registration by law"]]
-        let sent = try eventually { () -> [String: Any]? in
+        let sent = try eventually(within: 15) { () -> [String: Any]? in
             let r = try self.coordination().json("POST", "/cases/\(caseId)/referrals", token: self.approver, body: override)
-            return r.status == 201 ? try r.json() : nil
+            return r.status == 201 ? try r.object() : nil
         }
         let referralId = try XCTUnwrap(sent?["referralId"] as? String, "the referral to BKS was not sent")
 
@@ -36,7 +39,7 @@ extension CoordinationEndToEndTests {
         XCTAssertTrue(claim.contains("claims to come from /partner/bks"), claim)
 
         // BKS (the simulator, on its own topics) answers and ends the referral; only its answers count.
-        XCTAssertNotNil(try TestStack.eventually(within: 20) { () -> Bool? in
+        XCTAssertNotNil(try eventually(within: 20) { () -> Bool? in
             try self.referrals(caseId).first?["status"] as? String == "ended" ? true : nil
         }, "the vocational school's own answers did not arrive")
         // One acceptance took effect: the simulator's. Neither refused answer left a trace.
@@ -52,25 +55,14 @@ extension CoordinationEndToEndTests {
     /// topic), so that the CloudEvents check of the test run counts it apart.
     func answer(_ caseId: String, _ referralId: String, claiming source: String, org: String, marker: Identifier, on topic: String,
                 poison: Bool = false) throws {
-        let envelope = EventEnvelope(type: "partner.ReferralAccepted", source: source, subject: caseId, correlationid: marker,
-                                     actorsub: "e2e-partner", actororg: org,
-                                     data: .object(["referralId": .string(referralId), "caseId": .string(caseId), "acceptedOn": .string(Self.today)]))
-        var record = try KafkaRecord.event(envelope, topic: topic)
-        if poison { record.headers.append(TestEnvironment.poisonHeader) }
-        try Self.producer.send([record], timeout: 10)[0].get()
+        try Self.events.publish(ReferralAccepted(referralId: try XCTUnwrap(Identifier(referralId)), caseId: try XCTUnwrap(Identifier(caseId)),
+                                                 acceptedOn: .today()),
+                                subject: caseId, topic: topic, source: source, actor: Actor(subject: "e2e-partner", organisation: org),
+                                correlationid: marker, poison: poison)
     }
 
     /// The message on the dead-letter topic `topic` whose value contains `marker`, within 30 s.
     func deadLetter(on topic: String, marker: Identifier) throws -> KafkaMessage? {
-        let consumer = try KafkaConsumer(configuration: KafkaConfiguration(brokers: TestEnvironment.brokers, clientId: "e2e-partner-dlq"),
-                                         groupId: "e2e-partner-dlq-\(marker)", topics: [topic], logger: Logger(label: "e2e"))
-        defer { consumer.close() }
-        let deadline = Date().addingTimeInterval(30)
-        while Date() < deadline {
-            if let message = try consumer.poll(timeoutMs: 500), String(decoding: message.value, as: UTF8.self).contains(marker.description) {
-                return message
-            }
-        }
-        return nil
+        try TestBroker.first(in: topic, containing: marker.description)
     }
 }

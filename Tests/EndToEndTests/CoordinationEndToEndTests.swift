@@ -1,35 +1,34 @@
 import Foundation
+import IASContracts
 import IASKafka
 import IASMessaging
 import IASRuntime
+import IASHTTPClient
+import TestSupport
 import XCTest
 
 /// Coordination through real processes: intake registers, the partner simulator answers,
 /// and the events of plan, costs and assessment are published here directly, as those
 /// services would, so that each rule of coordination is checked on its own.
-final class CoordinationEndToEndTests: XCTestCase {
-    nonisolated(unsafe) static var stack: TestStack!
-    nonisolated(unsafe) static var producer: KafkaProducer!
+final class CoordinationEndToEndTests: StackTestCase {
+    nonisolated(unsafe) static var events: EventPublisher!
     let canton = TestEnvironment.token(org: "canton:KSD")
     let approver = TestEnvironment.token(org: "canton:KSD", roles: ["caseworker", "approver"], subject: "approver-7")
     let aarau = TestEnvironment.token(org: "municipality:4001")
     let baden = TestEnvironment.token(org: "municipality:4021")
 
+    override class func startStack() -> TestStack {
+        .running(["intake", "coordination", "partner-simulator"],
+                 extraEnvironment: ["partner-simulator": ["IAS_SIMULATOR_ENROL_AFTER_MS": "200", "IAS_SIMULATOR_END_AFTER_MS": "800"]])
+    }
+
     override class func setUp() {
         super.setUp()
-        stack = TestStack(["intake", "coordination", "partner-simulator"],
-                          extraEnvironment: ["partner-simulator": ["IAS_SIMULATOR_ENROL_AFTER_MS": "200", "IAS_SIMULATOR_END_AFTER_MS": "800"]])
-        do {
-            try stack.start()
-            try stack.warmUp()
-            producer = try KafkaProducer(configuration: KafkaConfiguration(brokers: TestEnvironment.brokers, clientId: "e2e-coordination"),
-                                         logger: Logger(label: "e2e"))
-        } catch { stack.stop(); fatalError("the stack did not start: \(error)") }
+        do { events = try EventPublisher(clientId: "e2e-coordination") } catch { stack.stop(); fatalError("no producer: \(error)") }
     }
 
     override class func tearDown() {
-        producer?.close(timeout: 5)
-        stack.stop()
+        events?.close()
         super.tearDown()
     }
 
@@ -38,21 +37,18 @@ final class CoordinationEndToEndTests: XCTestCase {
     func testACostDecisionTaskAndAReferralThatWaitsForConsentThenTravelsToTheJobCentreAndBack() throws {
         let caseId = try register()
         let measureId = Identifier(), approvalId = Identifier()
-        try publish("plan.MeasurePlanned", "/ias/plan", "ias.plan.v1", caseId, measurePlanned(caseId, measureId, code: "AMIPLUS", partner: "partner:RAV"))
-        try publish("costs.CostApprovalRequested", "/ias/costs", "ias.costs.v1", caseId, [
-            "caseId": .string(caseId), "approvalId": .string(approvalId.description), "measureId": .string(measureId.description),
-            "amountRappen": .number(600_000), "requestedByOrg": .string("canton:KSD")])
+        try publish(measurePlanned(caseId, measureId, code: "AMIPLUS", partner: "partner:RAV"))
+        try publish(CostApprovalRequested(caseId: Identifier(caseId)!, approvalId: approvalId, measureId: measureId, amountRappen: 600_000,
+                                          requestedByOrg: "canton:KSD"))
 
         // The canton gets a task to decide; the decision completes it by itself.
-        let decisionTask = try eventually { try self.openTask(caseId, kind: "cost_decision", org: "canton:KSD", token: self.canton) }
+        let decisionTask = try eventually(within: 15) { try self.openTask(caseId, kind: "cost_decision", org: "canton:KSD", token: self.canton) }
         XCTAssertEqual(try XCTUnwrap(decisionTask)["subjectRef"] as? String, approvalId.description)
-        try publish("costs.CostApprovalDecided", "/ias/costs", "ias.costs.v1", caseId, [
-            "caseId": .string(caseId), "approvalId": .string(approvalId.description), "measureId": .string(measureId.description),
-            "decision": .string("granted"), "grantedRappen": .number(600_000), "fundingSource": .string("lump_sum"),
-            "decidedOn": .string(Self.today)])
+        try publish(CostApprovalDecided(caseId: Identifier(caseId)!, approvalId: approvalId, measureId: measureId, decision: .granted,
+                                        grantedRappen: 600_000, fundingSource: .lumpSum, decidedOn: .today()))
 
         // Granted, but no consent: the referral waits and the responsible organisation is asked to obtain one.
-        let consentTask = try eventually { try self.openTask(caseId, kind: "obtain_consent", org: "canton:KSD", token: self.canton) }
+        let consentTask = try eventually(within: 15) { try self.openTask(caseId, kind: "obtain_consent", org: "canton:KSD", token: self.canton) }
         XCTAssertNotNil(consentTask, "no obtain_consent task")
         let waiting = try referrals(caseId)
         XCTAssertEqual(waiting.map { $0["status"] as? String }, ["awaiting_consent"])
@@ -61,11 +57,11 @@ final class CoordinationEndToEndTests: XCTestCase {
         let consent = try coordination().json("POST", "/cases/\(caseId)/consents", token: canton,
                                               body: ["partner": "partner:RAV", "givenOn": Self.today, "documentRef": "DMS-2026-0042"])
         XCTAssertEqual(consent.status, 201, consent.text)
-        XCTAssertEqual((try consent.json()["referralsSent"] as? [String])?.count, 1, "the waiting referral did not leave with the consent")
-        XCTAssertEqual(try consent.json()["state"] as? String, "valid")
+        XCTAssertEqual((try consent.object()["referralsSent"] as? [String])?.count, 1, "the waiting referral did not leave with the consent")
+        XCTAssertEqual(try consent.object()["state"] as? String, "valid")
 
         // The job centre (simulator) accepts, enrols and reports the end.
-        let ended = try TestStack.eventually(within: 20) { () -> [String: Any]? in
+        let ended = try eventually(within: 20) { () -> [String: Any]? in
             let list = try self.referrals(caseId)
             return list.first { ($0["status"] as? String) == "ended" }
         }
@@ -90,10 +86,10 @@ final class CoordinationEndToEndTests: XCTestCase {
     func testAManualReferralNeedsAValidConsentOrAnApproversRecordedLegalBasis() throws {
         let caseId = try register()
         let bai = Identifier(), course = Identifier()
-        try publish("plan.MeasurePlanned", "/ias/plan", "ias.plan.v1", caseId, measurePlanned(caseId, bai, code: "BAI", partner: "canton:BKS"))
-        try publish("plan.MeasurePlanned", "/ias/plan", "ias.plan.v1", caseId, measurePlanned(caseId, course, code: "GER_A1", partner: nil))
+        try publish(measurePlanned(caseId, bai, code: "BAI", partner: "canton:BKS"))
+        try publish(measurePlanned(caseId, course, code: "GER_A1", partner: nil))
         let client = try coordination()
-        let known = try eventually { () -> Bool? in
+        let known = try eventually(within: 15) { () -> Bool? in
             let r = try client.json("POST", "/cases/\(caseId)/referrals", token: self.canton, body: ["measureId": course.description])
             return r.status == 404 ? nil : true
         }
@@ -115,19 +111,19 @@ final class CoordinationEndToEndTests: XCTestCase {
 
         let sent = try client.json("POST", "/cases/\(caseId)/referrals", token: approver, body: override)
         XCTAssertEqual(sent.status, 201, sent.text)
-        XCTAssertEqual(try sent.json()["legalBasisOverride"] as? Bool, true)
-        XCTAssertEqual(try sent.json()["status"] as? String, "sent")
+        XCTAssertEqual(try sent.object()["legalBasisOverride"] as? Bool, true)
+        XCTAssertEqual(try sent.object()["status"] as? String, "sent")
         XCTAssertEqual(try client.json("POST", "/cases/\(caseId)/referrals", token: approver, body: override).status, 409,
                        "a measure is referred once")
         // The override is audited in the event.
-        let event = try eventually { () -> [String: Any]? in
+        let event = try eventually(within: 15) { () -> [String: Any]? in
             let timeline = try self.get("/cases/\(caseId)/dossier")["timeline"] as? [[String: Any]] ?? []
             return timeline.first { $0["type"] as? String == "coordination.ReferralSent" }?["data"] as? [String: Any]
         }
         XCTAssertEqual(event?["legalBasisOverride"] as? Bool, true)
         XCTAssertNotNil(event?["overrideReason"] as? String)
         // The vocational school (simulator) answers the referral too.
-        XCTAssertNotNil(try TestStack.eventually(within: 20) { () -> Bool? in
+        XCTAssertNotNil(try eventually(within: 20) { () -> Bool? in
             try self.referrals(caseId).first?["status"] as? String == "ended" ? true : nil
         })
     }
@@ -138,7 +134,7 @@ final class CoordinationEndToEndTests: XCTestCase {
         let invalid = try client.json("POST", "/cases/\(caseId)/consents", token: canton,
                                       body: ["partner": "partner:XYZ", "givenOn": "2099-01-01", "documentRef": "  "])
         XCTAssertEqual(invalid.status, 400)
-        let fields = Set((try invalid.json()["errors"] as? [[String: Any]] ?? []).compactMap { $0["field"] as? String })
+        let fields = Set((try invalid.object()["errors"] as? [[String: Any]] ?? []).compactMap { $0["field"] as? String })
         XCTAssertEqual(fields, ["partner", "givenOn", "documentRef"])
         XCTAssertEqual(try client.json("POST", "/cases/\(Identifier())/consents", token: canton,
                                        body: ["partner": "partner:RAV", "givenOn": "2026-01-05", "documentRef": "DMS-1"]).status, 404)
@@ -146,13 +142,13 @@ final class CoordinationEndToEndTests: XCTestCase {
         let expired = try client.json("POST", "/cases/\(caseId)/consents", token: canton,
                                       body: ["partner": "partner:RAV", "givenOn": "2020-01-06", "expiresOn": "2021-01-05", "documentRef": "DMS-OLD"])
         XCTAssertEqual(expired.status, 201, expired.text)
-        XCTAssertEqual(try expired.json()["state"] as? String, "expired")
+        XCTAssertEqual(try expired.object()["state"] as? String, "expired")
         let given = try client.json("POST", "/cases/\(caseId)/consents", token: canton,
                                     body: ["partner": "partner:RAV", "givenOn": Self.today, "documentRef": "DMS-NEW"])
-        let consentId = try XCTUnwrap(try given.json()["consentId"] as? String)
+        let consentId = try XCTUnwrap(try given.object()["consentId"] as? String)
         let withdrawn = try client.json("DELETE", "/cases/\(caseId)/consents/\(consentId)", token: canton)
         XCTAssertEqual(withdrawn.status, 200, withdrawn.text)
-        XCTAssertEqual(try withdrawn.json()["state"] as? String, "withdrawn")
+        XCTAssertEqual(try withdrawn.object()["state"] as? String, "withdrawn")
         XCTAssertEqual(try client.json("DELETE", "/cases/\(caseId)/consents/\(consentId)", token: canton).status, 409)
 
         let first = try get("/cases/\(caseId)/consents?limit=1")
@@ -164,12 +160,10 @@ final class CoordinationEndToEndTests: XCTestCase {
 
         // Neither the expired nor the withdrawn consent lets a granted measure's referral leave.
         let measureId = Identifier()
-        try publish("plan.MeasurePlanned", "/ias/plan", "ias.plan.v1", caseId, measurePlanned(caseId, measureId, code: "AMIPLUS", partner: "partner:RAV"))
-        try publish("costs.CostApprovalDecided", "/ias/costs", "ias.costs.v1", caseId, [
-            "caseId": .string(caseId), "approvalId": .string(Identifier().description), "measureId": .string(measureId.description),
-            "decision": .string("partially_granted"), "grantedRappen": .number(300_000), "fundingSource": .string("lump_sum"),
-            "decidedOn": .string(Self.today)])
-        let waiting = try eventually { () -> String? in try self.referrals(caseId).first?["status"] as? String }
+        try publish(measurePlanned(caseId, measureId, code: "AMIPLUS", partner: "partner:RAV"))
+        try publish(CostApprovalDecided(caseId: Identifier(caseId)!, approvalId: Identifier(), measureId: measureId, decision: .partiallyGranted,
+                                        grantedRappen: 300_000, fundingSource: .lumpSum, decidedOn: .today()))
+        let waiting = try eventually(within: 15) { () -> String? in try self.referrals(caseId).first?["status"] as? String }
         XCTAssertEqual(waiting, "awaiting_consent")
     }
 
@@ -177,10 +171,9 @@ final class CoordinationEndToEndTests: XCTestCase {
 
     func testAHandoverGivesTheReceivingMunicipalityATaskAndTheCaseWhileTheOtherSeesNothing() throws {
         let caseId = try register()
-        try publish("intake.ResponsibilityTransferred", "/ias/intake", "ias.intake.v1", caseId, [
-            "personId": .string(Identifier().description), "caseId": .string(caseId), "fromOrg": .string("canton:KSD"),
-            "toOrg": .string("municipality:4001"), "effectiveOn": .string(Self.today), "reason": .string("assignment")])
-        let task = try eventually { try self.openTask(caseId, kind: "handover", org: "municipality:4001", token: self.aarau) }
+        try publish(ResponsibilityTransferred(personId: Identifier(), caseId: Identifier(caseId)!, fromOrg: "canton:KSD", toOrg: "municipality:4001",
+                                              effectiveOn: .today(), reason: .assignment))
+        let task = try eventually(within: 15) { try self.openTask(caseId, kind: "handover", org: "municipality:4001", token: self.aarau) }
         let taskId = try XCTUnwrap(try XCTUnwrap(task, "no handover task for the receiving municipality")["taskId"] as? String)
         XCTAssertNil(try openTask(caseId, kind: "handover", org: nil, token: baden), "another municipality sees the task")
         XCTAssertEqual(try coordination().json("GET", "/tasks?org=municipality:4001", token: baden).status, 403)
@@ -194,19 +187,15 @@ final class CoordinationEndToEndTests: XCTestCase {
         let done = try client.json("POST", "/tasks/\(taskId)/completion", token: aarau,
                                    body: ["outcome": "taken_over", "notes": "first meeting on Monday"])
         XCTAssertEqual(done.status, 200, done.text)
-        XCTAssertEqual(try done.json()["status"] as? String, "done")
+        XCTAssertEqual(try done.object()["status"] as? String, "done")
         XCTAssertEqual(try client.json("POST", "/tasks/\(taskId)/completion", token: aarau, body: ["outcome": "taken_over"]).status, 409)
 
         // An interrupted measure: the municipality now responsible gets the follow-up, once.
         let measureId = Identifier(), planId = Identifier()
-        try publish("plan.MeasureStatusChanged", "/ias/plan", "ias.plan.v1", caseId, [
-            "caseId": .string(caseId), "planId": .string(planId.description), "measureId": .string(measureId.description),
-            "catalogCode": .string("EMPLOYMENT_PROGRAMME"), "from": .string("started"), "to": .string("interrupted"),
-            "on": .string(Self.today), "reason": .string("health")])
-        try publish("plan.PlanDeviationFlagged", "/ias/plan", "ias.plan.v1", caseId, [
-            "caseId": .string(caseId), "planId": .string(planId.description), "kind": .string("interrupted"),
-            "measureId": .string(measureId.description), "on": .string(Self.today)])
-        let followUp = try eventually { try self.openTask(caseId, kind: "measure_follow_up", org: "municipality:4001", token: self.aarau) }
+        try publish(MeasureStatusChanged(caseId: Identifier(caseId)!, planId: planId, measureId: measureId, catalogCode: "EMPLOYMENT_PROGRAMME",
+                                         from: .started, to: .interrupted, on: .today(), reason: "health"))
+        try publish(PlanDeviationFlagged(caseId: Identifier(caseId)!, planId: planId, kind: .interrupted, measureId: measureId, on: .today()))
+        let followUp = try eventually(within: 15) { try self.openTask(caseId, kind: "measure_follow_up", org: "municipality:4001", token: self.aarau) }
         XCTAssertEqual(try XCTUnwrap(followUp)["subjectRef"] as? String, measureId.description)
         Thread.sleep(forTimeInterval: 1)
         let dossier = try get("/cases/\(caseId)/dossier", token: aarau)
@@ -219,53 +208,34 @@ final class CoordinationEndToEndTests: XCTestCase {
         let caseId = try register()
         let personId = try XCTUnwrap(try get("/cases/\(caseId)/dossier")["person"] as? [String: Any])["personId"] as? String ?? ""
         let planId = Identifier(), measureId = Identifier(), approvalId = Identifier(), assessmentId = Identifier()
-        try publish("intake.PersonDataCorrected", "/ias/intake", "ias.intake.v1", caseId, [
-            "personId": .string(personId), "caseId": .string(caseId), "version": .number(2),
-            "changes": .object(["givenName": .string("Meron-Corrected"), "languages": .array([.string("ti")])])])
-        try publish("assessment.AssessmentCompleted", "/ias/assessment", "ias.assessment.v1", caseId, [
-            "caseId": .string(caseId), "assessmentId": .string(assessmentId.description), "kind": .string("short"), "heldOn": .string(Self.today),
-            "languageLevels": .object(["listening": .string("A2"), "speaking": .string("A1"), "reading": .string("A1"), "writing": .string("none")]),
-            "literate": .bool(true), "schoolYears": .number(9), "vocationalYears": .number(2), "healthRestriction": .string("none"),
-            "childcareDuties": .bool(false)])
-        try publish("assessment.TargetGroupAssigned", "/ias/assessment", "ias.assessment.v1", caseId, [
-            "caseId": .string(caseId), "targetGroup": .string("labour_market_ready"), "pathway": .string("PW_LABOUR"),
-            "decidedOn": .string(Self.today), "ageAtDecision": .number(32), "assessmentId": .string(assessmentId.description),
-            "ruleSetVersion": .string("2019.1"), "ruleId": .string("adult-work-ready"), "potentialAssessmentDue": .bool(true)])
-        try publish("assessment.TargetGroupAssigned", "/ias/assessment", "ias.assessment.v1", caseId, [
-            "caseId": .string(caseId), "targetGroup": .string("social_integration"), "pathway": .string("PW_SOCIAL"),
-            "decidedOn": .string(Self.today), "ageAtDecision": .number(32), "overrideReason": .string("severe health restriction"),
-            "potentialAssessmentDue": .bool(false)])
-        try publish("plan.PlanDrafted", "/ias/plan", "ias.plan.v1", caseId, [
-            "caseId": .string(caseId), "planId": .string(planId.description), "targetGroup": .string("social_integration"),
-            "pathway": .string("PW_SOCIAL")])
-        try publish("plan.AgreementSigned", "/ias/plan", "ias.plan.v1", caseId, [
-            "caseId": .string(caseId), "planId": .string(planId.description), "signedOn": .string(Self.today), "goalCount": .number(2),
-            "reviewEveryMonths": .number(6), "nextReviewDue": .string("2027-05-22")])
-        try publish("plan.MeasurePlanned", "/ias/plan", "ias.plan.v1", caseId, measurePlanned(caseId, measureId, code: "MENTORING", partner: nil))
-        try publish("costs.BudgetOpened", "/ias/costs", "ias.costs.v1", caseId, [
-            "caseId": .string(caseId), "lumpSumRappen": .number(1_800_000), "openedOn": .string(Self.today)])
-        try publish("costs.CostApprovalDecided", "/ias/costs", "ias.costs.v1", caseId, [
-            "caseId": .string(caseId), "approvalId": .string(approvalId.description), "measureId": .string(measureId.description),
-            "decision": .string("granted"), "grantedRappen": .number(400_000), "fundingSource": .string("lump_sum"), "decidedOn": .string(Self.today)])
-        try publish("costs.ChargeBooked", "/ias/costs", "ias.costs.v1", caseId, [
-            "caseId": .string(caseId), "approvalId": .string(approvalId.description), "measureId": .string(measureId.description),
-            "amountRappen": .number(150_000), "bookedOn": .string(Self.today)])
-        try publish("plan.PlanDeviationFlagged", "/ias/plan", "ias.plan.v1", caseId, [
-            "caseId": .string(caseId), "planId": .string(planId.description), "kind": .string("review_overdue"), "on": .string(Self.today)])
-        let overdue = try eventually { try self.openTask(caseId, kind: "overdue_review", org: "canton:KSD", token: self.canton) }
+        let id = Identifier(caseId)!, personIdentifier = try XCTUnwrap(Identifier(personId))
+        try publish(PersonDataCorrected(personId: personIdentifier, caseId: id, changes: ["givenName": .string("Meron-Corrected"), "languages": .array([.string("ti")])],
+                                        version: 2))
+        try publish(AssessmentCompleted(caseId: id, assessmentId: assessmentId, kind: .short, heldOn: .today(),
+                                        languageLevels: LanguageLevels(listening: .A2, speaking: .A1, reading: .A1, writing: .none), literate: true,
+                                        schoolYears: 9, vocationalYears: 2, healthRestriction: .none, childcareDuties: false))
+        try publish(TargetGroupAssigned(caseId: id, targetGroup: .labourMarketReady, pathway: "PW_LABOUR", decidedOn: .today(), ageAtDecision: 32,
+                                        assessmentId: assessmentId, ruleSetVersion: "2019.1", ruleId: "adult-work-ready", potentialAssessmentDue: true))
+        try publish(TargetGroupAssigned(caseId: id, targetGroup: .socialIntegration, pathway: "PW_SOCIAL", decidedOn: .today(), ageAtDecision: 32,
+                                        overrideReason: "severe health restriction", potentialAssessmentDue: false))
+        try publish(PlanDrafted(caseId: id, planId: planId, targetGroup: .socialIntegration, pathway: "PW_SOCIAL"))
+        try publish(AgreementSigned(caseId: id, planId: planId, signedOn: .today(), goalCount: 2, reviewEveryMonths: 6,
+                                    nextReviewDue: CalendarDate(year: 2027, month: 5, day: 22)!))
+        try publish(measurePlanned(caseId, measureId, code: "MENTORING", partner: nil))
+        try publish(BudgetOpened(caseId: id, lumpSumRappen: 1_800_000, openedOn: .today()))
+        try publish(CostApprovalDecided(caseId: id, approvalId: approvalId, measureId: measureId, decision: .granted, grantedRappen: 400_000,
+                                        fundingSource: .lumpSum, decidedOn: .today()))
+        try publish(ChargeBooked(caseId: id, approvalId: approvalId, measureId: measureId, amountRappen: 150_000, bookedOn: .today()))
+        try publish(PlanDeviationFlagged(caseId: id, planId: planId, kind: .reviewOverdue, on: .today()))
+        let overdue = try eventually(within: 15) { try self.openTask(caseId, kind: "overdue_review", org: "canton:KSD", token: self.canton) }
         XCTAssertNotNil(overdue, "no task for the overdue review")
-        try publish("plan.PlanReviewed", "/ias/plan", "ias.plan.v1", caseId, [
-            "caseId": .string(caseId), "planId": .string(planId.description), "heldOn": .string(Self.today), "outcome": .string("on_track"),
-            "nextReviewDue": .string("2027-11-22")])
-        try publish("plan.FinalReportIssued", "/ias/plan", "ias.plan.v1", caseId, [
-            "caseId": .string(caseId), "planId": .string(planId.description), "reportId": .string(Identifier().description),
-            "issuedOn": .string(Self.today), "fromOrg": .string("canton:KSD"), "toOrg": .string("municipality:4001")])
-        try publish("intake.CaseClosed", "/ias/intake", "ias.intake.v1", caseId, [
-            "personId": .string(personId), "caseId": .string(caseId), "reason": .string("integrated"), "closedOn": .string(Self.today),
-            "outcome": .string("first_labour_market")])
+        try publish(PlanReviewed(caseId: id, planId: planId, heldOn: .today(), outcome: .onTrack, nextReviewDue: CalendarDate(year: 2027, month: 11, day: 22)))
+        try publish(FinalReportIssued(caseId: id, planId: planId, reportId: Identifier(), issuedOn: .today(), fromOrg: "canton:KSD",
+                                      toOrg: "municipality:4001"))
+        try publish(CaseClosed(personId: personIdentifier, caseId: id, reason: .integrated, closedOn: .today(), outcome: .firstLabourMarket))
 
         var dossier: [String: Any] = [:]
-        let complete = try TestStack.eventually(within: 15) { () -> Bool? in
+        let complete = try eventually(within: 15) { () -> Bool? in
             dossier = try self.get("/cases/\(caseId)/dossier")
             return dossier["closure"] is [String: Any] && (dossier["finalReports"] as? [Any])?.count == 1
                 && (dossier["budget"] as? [String: Any])?["spentRappen"] as? Int == 150_000
@@ -300,7 +270,7 @@ final class CoordinationEndToEndTests: XCTestCase {
         let auditor = TestEnvironment.token(org: "canton:DVI", roles: ["auditor"], subject: "auditor-3")
         XCTAssertEqual(try coordination().json("GET", "/audit?caseId=\(caseId)", token: canton).status, 403)
         XCTAssertEqual(try coordination().json("GET", "/audit?from=yesterday", token: auditor).status, 400)
-        let entries = try eventually { () -> [[String: Any]]? in
+        let entries = try eventually(within: 15) { () -> [[String: Any]]? in
             let items = try self.get("/audit?caseId=\(caseId)", token: auditor)["items"] as? [[String: Any]] ?? []
             let reads = items.filter { $0["route"] as? String == "/cases/{caseId}/dossier" && $0["service"] as? String == "coordination" }
             return reads.contains { $0["status"] as? Int == 403 } && reads.contains { $0["status"] as? Int == 200 } ? items : nil
@@ -314,24 +284,21 @@ final class CoordinationEndToEndTests: XCTestCase {
     func testThePartnerSimulatorIsReadyAndStopsCleanlyOnSIGTERM() throws {
         let port = TestEnvironment.freePort()
         let simulator = ServiceProcess(name: "partner-simulator", port: port,
-                                       environment: TestEnvironment.serviceEnvironment("partner-simulator", port: port, instance: "simulator-e2e-2"))
+                                       environment: try TestEnvironment.serviceEnvironment("partner-simulator", port: port, instance: "simulator-e2e-2"))
         try simulator.start()
         defer { simulator.stop() }
         try simulator.waitUntilReady()
-        XCTAssertEqual(try RawHTTPClient(port: port).request("GET", "/healthz").status, 200)
+        XCTAssertEqual(try HTTPClient.connected(port: port).request("GET", "/healthz").status, 200)
         simulator.stop()
         XCTAssertEqual(simulator.exitStatus, 0)
     }
 
     func testAPartnerAnswerToAReferralNeverSentGoesToTheDeadLetterTopic() throws {
-        let caseId = Identifier().description
+        let caseId = Identifier()
         let marker = Identifier()
-        let envelope = EventEnvelope(
-            type: "partner.MeasureEnrolled", source: "/partner/rav", subject: caseId, correlationid: marker,
-            actorsub: "rav-e2e", actororg: "partner:RAV",
-            data: .object(["referralId": .string(Identifier().description), "caseId": .string(caseId),
-                           "enrolledOn": .string(Self.today), "startsOn": .string(Self.today)]))
-        XCTAssertNoThrow(try Self.producer.send([try .event(envelope, topic: "iiz.partner.rav.inbound.v1")], timeout: 10)[0].get())
+        XCTAssertNoThrow(try Self.events.publish(MeasureEnrolled(referralId: Identifier(), caseId: caseId, enrolledOn: .today(), startsOn: .today()),
+                                                 subject: caseId.description, topic: PartnerChannel.rav.inbound, source: PartnerChannel.rav.source,
+                                                 actor: Actor(subject: "rav-e2e", organisation: "partner:RAV"), correlationid: marker))
         let message = try XCTUnwrap(try deadLetter(on: "iiz.partner.rav.inbound.v1.dlq", marker: marker),
                                     "the answer to an unknown referral did not reach the dead-letter topic")
         let reason = String(decoding: message.header("dlq-reason") ?? [], as: UTF8.self)
@@ -343,53 +310,40 @@ final class CoordinationEndToEndTests: XCTestCase {
     func testTheIndicatorsOfACohortCountOnlyRecordedFactsWithinTheirHorizon() throws {
         // A cohort year of its own, long enough ago that every horizon has passed.
         let year = Int.random(in: 1950...2015)
-        let entered = "\(year)-03-01"
-        func person(_ born: String, _ status: String) throws -> String {
-            let caseId = Identifier().description
-            try publish("intake.PersonRegistered", "/ias/intake", "ias.intake.v1", caseId, [
-                "personId": .string(Identifier().description), "caseId": .string(caseId), "givenName": .string("Cohort"),
-                "familyName": .string("Member"), "dateOfBirth": .string(born), "sex": .string("female"), "nationality": .string("AF"),
-                "languages": .array([.string("prs")]), "status": .string(status), "enteredCantonOn": .string(entered),
-                "accommodation": .string("cantonal"), "responsibleOrg": .string("canton:KSD")])
+        func person(_ born: Int, _ status: ResidenceStatus) throws -> Identifier {
+            let caseId = Identifier()
+            try publish(PersonRegistered(personId: Identifier(), caseId: caseId, zemisNumber: nil, givenName: "Cohort", familyName: "Member",
+                                         dateOfBirth: day(born, 1, 1), sex: .female, nationality: "AF", languages: ["prs"], status: status,
+                                         enteredCantonOn: day(year, 3, 1), statusDecidedOn: nil, householdId: nil, accommodation: .cantonal,
+                                         responsibleOrg: "canton:KSD"))
             return caseId
         }
-        let a = try person("\(year - 30)-01-01", "VA")    // language A1 and work: indicators 1 and 4
-        let b = try person("\(year - 40)-01-01", "FL")    // mentoring completed: indicator 5
-        _ = try person("\(year - 35)-01-01", "N")         // asylum seeker: not counted
-        let d = try person("\(year - 2)-01-01", "FL")     // playgroup before 5: indicator 2
-        let e = try person("\(year - 18)-01-01", "VA")    // bridge course started: indicator 3
-        let f = try person("\(year - 28)-01-01", "VA")    // left the canton after a year: not counted
-        try publish("assessment.AssessmentCompleted", "/ias/assessment", "ias.assessment.v1", a, [
-            "caseId": .string(a), "assessmentId": .string(Identifier().description), "kind": .string("short"),
-            "heldOn": .string("\(year + 2)-01-10"),
-            "languageLevels": .object(["listening": .string("A2"), "speaking": .string("A1"), "reading": .string("A1"), "writing": .string("A1")]),
-            "literate": .bool(true), "schoolYears": .number(9), "vocationalYears": .number(0), "healthRestriction": .string("none"),
-            "childcareDuties": .bool(false)])
+        func assessed(_ caseId: Identifier, on heldOn: CalendarDate, _ levels: LanguageLevels) -> AssessmentCompleted {
+            AssessmentCompleted(caseId: caseId, assessmentId: Identifier(), kind: .short, heldOn: heldOn, languageLevels: levels, literate: true,
+                                schoolYears: 9, vocationalYears: 0, healthRestriction: .none, childcareDuties: false)
+        }
+        let a = try person(year - 30, .VA)    // language A1 and work: indicators 1 and 4
+        let b = try person(year - 40, .FL)    // mentoring completed: indicator 5
+        _ = try person(year - 35, .N)         // asylum seeker: not counted
+        let d = try person(year - 2, .FL)     // playgroup before 5: indicator 2
+        let e = try person(year - 18, .VA)    // bridge course started: indicator 3
+        let f = try person(year - 28, .VA)    // left the canton after a year: not counted
+        try publish(assessed(a, on: day(year + 2, 1, 10), LanguageLevels(listening: .A2, speaking: .A1, reading: .A1, writing: .A1)))
         // An assessment after the 3-year horizon does not count for b.
-        try publish("assessment.AssessmentCompleted", "/ias/assessment", "ias.assessment.v1", b, [
-            "caseId": .string(b), "assessmentId": .string(Identifier().description), "kind": .string("short"),
-            "heldOn": .string("\(year + 4)-01-10"),
-            "languageLevels": .object(["listening": .string("B1"), "speaking": .string("B1"), "reading": .string("B1"), "writing": .string("B1")]),
-            "literate": .bool(true), "schoolYears": .number(9), "vocationalYears": .number(0), "healthRestriction": .string("none"),
-            "childcareDuties": .bool(false)])
-        try publish("intake.CaseClosed", "/ias/intake", "ias.intake.v1", a, [
-            "personId": .string(Identifier().description), "caseId": .string(a), "reason": .string("integrated"),
-            "closedOn": .string("\(year + 5)-06-30"), "outcome": .string("first_labour_market")])
-        try publish("intake.CaseClosed", "/ias/intake", "ias.intake.v1", f, [
-            "personId": .string(Identifier().description), "caseId": .string(f), "reason": .string("left_canton"),
-            "closedOn": .string("\(year + 1)-02-01")])
-        for (caseId, code, status, on) in [(b, "MENTORING", "completed", "\(year + 6)-05-01"), (d, "PLAYGROUP", "completed", "\(year + 2)-07-01"),
-                                           (e, "BAI", "started", "\(year + 1)-08-15")] {
+        try publish(assessed(b, on: day(year + 4, 1, 10), LanguageLevels(listening: .B1, speaking: .B1, reading: .B1, writing: .B1)))
+        try publish(CaseClosed(personId: Identifier(), caseId: a, reason: .integrated, closedOn: day(year + 5, 6, 30), outcome: .firstLabourMarket))
+        try publish(CaseClosed(personId: Identifier(), caseId: f, reason: .leftCanton, closedOn: day(year + 1, 2, 1)))
+        for (caseId, code, status, on) in [(b, "MENTORING", MeasureStatus.completed, day(year + 6, 5, 1)), (d, "PLAYGROUP", .completed, day(year + 2, 7, 1)),
+                                           (e, "BAI", .started, day(year + 1, 8, 15))] {
             let measureId = Identifier()
-            try publish("plan.MeasurePlanned", "/ias/plan", "ias.plan.v1", caseId, measurePlanned(caseId, measureId, code: code, partner: nil))
-            try publish("plan.MeasureStatusChanged", "/ias/plan", "ias.plan.v1", caseId, [
-                "caseId": .string(caseId), "planId": .string(Identifier().description), "measureId": .string(measureId.description),
-                "catalogCode": .string(code), "from": .string("enrolled"), "to": .string(status), "on": .string(on)])
+            try publish(measurePlanned(caseId.description, measureId, code: code, partner: nil))
+            try publish(MeasureStatusChanged(caseId: caseId, planId: Identifier(), measureId: measureId, catalogCode: code, from: .enrolled, to: status,
+                                             on: on))
         }
 
         let expected: [Int: (Int, Int)] = [1: (1, 4), 2: (1, 1), 3: (1, 1), 4: (1, 3), 5: (1, 4)]
         var last: [String: Any] = [:]
-        let matched = try TestStack.eventually(within: 20) { () -> Bool? in
+        let matched = try eventually(within: 20) { () -> Bool? in
             last = try self.get("/reports/ias-indicators?entryYear=\(year)")
             let figures = (last["indicators"] as? [[String: Any]] ?? []).reduce(into: [Int: (Int, Int)]()) {
                 $0[$1["id"] as? Int ?? 0] = ($1["numerator"] as? Int ?? -1, $1["denominator"] as? Int ?? -1)
@@ -411,36 +365,33 @@ final class CoordinationEndToEndTests: XCTestCase {
 
     static var today: String { String(ISO8601DateFormatter().string(from: Date()).prefix(10)) }
 
-    func coordination() throws -> RawHTTPClient { try Self.stack.client("coordination") }
+    func coordination() throws -> HTTPClient { try Self.stack.client("coordination") }
 
     /// Registers through intake and waits until coordination has the case.
     func register() throws -> String {
-        let created = try Self.stack.client("intake").json("POST", "/persons", token: canton, body: Fixtures.person(givenName: "Meron"))
-        XCTAssertEqual(created.status, 201, created.text)
-        let caseId = try XCTUnwrap(try created.json()["caseId"] as? String)
-        XCTAssertNotNil(try eventually { try self.coordination().json("GET", "/cases/\(caseId)/dossier", token: self.canton).status == 200 ? true : nil })
+        let worker = CaseWorker(stack: Self.stack, caseworker: canton, approver: approver)
+        let caseId = try worker.register(.sample(givenName: "Meron")).caseId
+        try worker.dossier(caseId)
         return caseId
     }
 
-    func measurePlanned(_ caseId: String, _ measureId: Identifier, code: String, partner: String?) -> [String: JSONValue] {
-        var data: [String: JSONValue] = [
-            "caseId": .string(caseId), "planId": .string(Identifier().description), "measureId": .string(measureId.description),
-            "catalogCode": .string(code), "fieldOfAction": .string("work"), "fundingSource": .string("lump_sum"),
-            "startsOn": .string(Self.today), "estimatedCostRappen": .number(600_000)]
-        if let partner { data["partner"] = .string(partner) }
-        return data
+    func measurePlanned(_ caseId: String, _ measureId: Identifier, code: String, partner: String?) -> MeasurePlanned {
+        MeasurePlanned(caseId: Identifier(caseId)!, planId: Identifier(), measureId: measureId, catalogCode: code, fieldOfAction: "work",
+                       fundingSource: .lumpSum, partner: partner, startsOn: .today(), estimatedCostRappen: 600_000)
     }
 
-    func publish(_ type: String, _ source: String, _ topic: String, _ caseId: String, _ data: [String: JSONValue]) throws {
-        let envelope = EventEnvelope(type: type, source: source, subject: caseId, correlationid: Identifier(),
-                                     actorsub: "e2e", actororg: "canton:KSD", data: .object(data))
-        try Self.producer.send([try .event(envelope, topic: topic)], timeout: 10)[0].get()
+    /// Publishes `payload` as its service would, about the case it names.
+    func publish<E: EventPayload>(_ payload: E) throws {
+        let caseId = try XCTUnwrap(try JSONValue(encoding: payload)["caseId"]?.stringValue, "\(E.eventType) names no case")
+        try Self.events.publish(payload, subject: caseId)
     }
+
+    func day(_ year: Int, _ month: Int, _ day: Int) -> CalendarDate { CalendarDate(year: year, month: month, day: day)! }
 
     func get(_ path: String, token: String? = nil) throws -> [String: Any] {
         let r = try coordination().json("GET", path, token: token ?? canton)
         XCTAssertEqual(r.status, 200, "\(path): \(r.text)")
-        return r.status == 200 ? try r.json() : [:]
+        return r.status == 200 ? try r.object() : [:]
     }
 
     func referrals(_ caseId: String) throws -> [[String: Any]] {
@@ -452,6 +403,4 @@ final class CoordinationEndToEndTests: XCTestCase {
         let items = try get(path, token: token)["items"] as? [[String: Any]] ?? []
         return items.first { $0["caseId"] as? String == caseId }
     }
-
-    func eventually<T>(_ body: () throws -> T?) throws -> T? { try TestStack.eventually(within: 15, body) }
 }

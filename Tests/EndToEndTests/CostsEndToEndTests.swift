@@ -1,31 +1,29 @@
 import Foundation
+import IASHTTPClient
+import TestSupport
 import XCTest
 
 /// The costs service through a real process: budgets opened from intake's events, cost
 /// approvals for measures learnt from the plan's events, decisions that never overdraw the
 /// lump sum (also when they race), charges within the grant and the threshold event.
-final class CostsEndToEndTests: XCTestCase {
-    nonisolated(unsafe) static var stack: TestStack!
+final class CostsEndToEndTests: StackTestCase {
     nonisolated(unsafe) static var events: UpstreamEvents!
     let canton = TestEnvironment.token(org: "canton:KSD")
     let approver = TestEnvironment.token(org: "canton:KSD", roles: ["caseworker", "approver"])
 
+    override class func startStack() -> TestStack { .running(["costs"], warmUp: false) }
+
     override class func setUp() {
         super.setUp()
-        stack = TestStack(["costs"])
-        do {
-            try stack.start()
-            events = try UpstreamEvents("costs")
-        } catch { stack.stop(); fatalError("the stack did not start: \(error)") }
+        do { events = try UpstreamEvents("costs") } catch { stack.stop(); fatalError("no producer: \(error)") }
     }
 
     override class func tearDown() {
         events?.close()
-        stack.stop()
         super.tearDown()
     }
 
-    var costs: RawHTTPClient { get throws { try Self.stack.client("costs") } }
+    var costs: HTTPClient { get throws { try Self.stack.client("costs") } }
 
     /// A VA case with an open budget and the given lump-sum measures known to costs.
     func caseWithBudget(measures: Int, status: String = "VA") throws -> (caseId: String, measureIds: [String]) {
@@ -34,16 +32,16 @@ final class CostsEndToEndTests: XCTestCase {
         let ids = (0..<measures).map { _ in UUID().uuidString.lowercased() }
         for id in ids { try Self.events.measurePlanned(caseId, measureId: id) }
         // The registration has arrived once the case answers; measures are awaited by `request`.
-        let known = try TestStack.eventually(within: 30) { () -> Bool? in
+        let known = try eventually(within: 30) { () -> Bool? in
             try costs.json("GET", "/cases/\(caseId)/budget", token: canton).status == 200 ? true : nil
         }
         XCTAssertEqual(known, true)
         return (caseId, ids)
     }
 
-    func request(_ caseId: String, _ measureId: String, _ amount: Int, token: String? = nil) throws -> RawHTTPClient.Response {
-        var last: RawHTTPClient.Response?
-        _ = try TestStack.eventually(within: 20) { () -> Bool? in
+    func request(_ caseId: String, _ measureId: String, _ amount: Int, token: String? = nil) throws -> HTTPClientResponse {
+        var last: HTTPClientResponse?
+        _ = try eventually(within: 20) { () -> Bool? in
             let r = try costs.json("POST", "/cost-approvals", token: token ?? canton,
                                    body: ["caseId": caseId, "measureId": measureId, "amountRappen": amount, "justification": "per plan"])
             last = r
@@ -53,16 +51,16 @@ final class CostsEndToEndTests: XCTestCase {
         return try XCTUnwrap(last)
     }
 
-    func approvalId(_ r: RawHTTPClient.Response) throws -> String {
+    func approvalId(_ r: HTTPClientResponse) throws -> String {
         XCTAssertEqual(r.status, 201, r.text)
-        return try XCTUnwrap(try r.json()["approvalId"] as? String)
+        return try XCTUnwrap(try r.object()["approvalId"] as? String)
     }
 
-    func budget(_ caseId: String) throws -> [String: Any] { try costs.json("GET", "/cases/\(caseId)/budget", token: canton).json() }
+    func budget(_ caseId: String) throws -> [String: Any] { try costs.json("GET", "/cases/\(caseId)/budget", token: canton).object() }
 
     func testABudgetOpensForVAAndFLButNotForAsylumSeekers() throws {
         let va = try caseWithBudget(measures: 0)
-        let opened = try TestStack.eventually(within: 10) { () -> [String: Any]? in
+        let opened = try eventually(within: 10) { () -> [String: Any]? in
             let b = try budget(va.caseId); return b["budgetOpen"] as? Bool == true ? b : nil
         }
         XCTAssertEqual(opened?["lumpSumRappen"] as? Int, 1_800_000)
@@ -74,7 +72,7 @@ final class CostsEndToEndTests: XCTestCase {
         XCTAssertEqual(refused.status, 422)
         XCTAssertTrue(refused.text.contains("status N"), refused.text)
         try Self.events.regularized(n.caseId, to: "FL")
-        let later = try TestStack.eventually(within: 10) { () -> Bool? in try budget(n.caseId)["budgetOpen"] as? Bool == true ? true : nil }
+        let later = try eventually(within: 10) { () -> Bool? in try budget(n.caseId)["budgetOpen"] as? Bool == true ? true : nil }
         XCTAssertEqual(later, true, "the regularisation opens the budget")
         XCTAssertEqual(try request(n.caseId, n.measureIds[0], 100_000).status, 201)
     }
@@ -90,7 +88,7 @@ final class CostsEndToEndTests: XCTestCase {
         let invalid = try costs.json("POST", "/cost-approvals", token: canton,
                                      body: ["caseId": c.caseId, "measureId": c.measureIds[0], "amountRappen": 0, "justification": " "])
         XCTAssertEqual(invalid.status, 400)
-        XCTAssertEqual(Set(((try invalid.json()["errors"] as? [[String: Any]]) ?? []).compactMap { $0["field"] as? String }),
+        XCTAssertEqual(Set(((try invalid.object()["errors"] as? [[String: Any]]) ?? []).compactMap { $0["field"] as? String }),
                        ["amountRappen", "justification"])
 
         let id = try approvalId(try request(c.caseId, c.measureIds[0], 600_000))
@@ -104,7 +102,7 @@ final class CostsEndToEndTests: XCTestCase {
         XCTAssertEqual(noAmount.status, 400)
         let decided = try costs.json("POST", "/cost-approvals/\(id)/decision", token: approver, body: decision)
         XCTAssertEqual(decided.status, 200, decided.text)
-        XCTAssertEqual(try decided.json()["grantedRappen"] as? Int, 450_000)
+        XCTAssertEqual(try decided.object()["grantedRappen"] as? Int, 450_000)
         XCTAssertEqual(try costs.json("POST", "/cost-approvals/\(id)/decision", token: approver, body: decision).status, 409, "decided once")
 
         let over = try costs.json("POST", "/cost-approvals/\(id)/charges", token: canton,
@@ -131,7 +129,7 @@ final class CostsEndToEndTests: XCTestCase {
         XCTAssertEqual(try costs.json("POST", "/cost-approvals/\(rejectedId)/charges", token: canton,
                                       body: ["amountRappen": 1, "invoiceRef": "INV-3", "bookedOn": "2026-07-31"]).status, 409)
         XCTAssertEqual(try request(c.caseId, c.measureIds[1], 80_000).status, 201, "after a rejection a new request may follow")
-        let pending = try costs.json("GET", "/cost-approvals?status=requested&caseId=\(c.caseId)", token: approver).json()
+        let pending = try costs.json("GET", "/cost-approvals?status=requested&caseId=\(c.caseId)", token: approver).object()
         XCTAssertEqual((pending["items"] as? [Any])?.count, 1)
         XCTAssertEqual(try costs.json("GET", "/cost-approvals/\(id)", token: TestEnvironment.token(org: "municipality:4001")).status, 403)
     }
@@ -145,7 +143,7 @@ final class CostsEndToEndTests: XCTestCase {
         let token = approver
         let ids = [first, second]
         DispatchQueue.concurrentPerform(iterations: 2) { i in
-            let client = try? RawHTTPClient(port: port)
+            let client = try? HTTPClient.connected(port: port)
             let r = try? client?.json("POST", "/cost-approvals/\(ids[i])/decision", token: token,
                                       body: ["decision": "granted", "reason": "race"])
             results.set(i, r?.status ?? -1)

@@ -1,42 +1,27 @@
 import Foundation
+import IASContracts
 import IASKafka
 import IASMessaging
 import IASRuntime
+import IASHTTPClient
+import TestSupport
 import XCTest
 #if canImport(Glibc)
 import Glibc
 #endif
 
 /// Nothing lost, nothing twice, across real crashes and redeliveries.
-final class DeliveryGuaranteeTests: XCTestCase {
-    nonisolated(unsafe) static var stack: TestStack!
+final class DeliveryGuaranteeTests: StackTestCase {
     let canton = TestEnvironment.token(org: "canton:KSD")
 
-    override class func setUp() {
-        super.setUp()
-        stack = TestStack.running(["intake", "coordination"])
-    }
+    override class func startStack() -> TestStack { .running(["intake", "coordination"]) }
 
-    override class func tearDown() {
-        stack.stop()
-        super.tearDown()
-    }
+    private var worker: CaseWorker { CaseWorker(stack: Self.stack, caseworker: canton) }
 
-    private func register() throws -> String {
-        let created = try Self.stack.client("intake").json("POST", "/persons", token: canton, body: Fixtures.person())
-        XCTAssertEqual(created.status, 201, created.text)
-        return try XCTUnwrap(try created.json()["caseId"] as? String)
-    }
+    private func register() throws -> String { try worker.register(.sample()).caseId }
 
     /// The dossier's timeline once the event arrived (nil until then).
-    private func timeline(_ caseId: String, within seconds: Double) throws -> [[String: Any]]? {
-        let coordination = try Self.stack.client("coordination")
-        return try TestStack.eventually(within: seconds) { () -> [[String: Any]]? in
-            let r = try coordination.json("GET", "/cases/\(caseId)/dossier", token: canton)
-            guard r.status == 200 else { return nil }
-            return try r.json()["timeline"] as? [[String: Any]]
-        }
-    }
+    private func timeline(_ caseId: String, within seconds: Double) -> [[String: Any]]? { worker.timeline(caseId, within: seconds) }
 
     private func metric(_ service: String, _ prefix: String) throws -> Double {
         let text = try Self.stack.client(service).request("GET", "/metrics").text
@@ -45,7 +30,7 @@ final class DeliveryGuaranteeTests: XCTestCase {
     }
 
     func testKillingIntakeRightAfter201WhileTheBrokerIsPausedLosesNothingAndDuplicatesNothing() throws {
-        let brokerPid = pid_t(TestEnvironment.required("IAS_TEST_BROKER_PID"))!
+        let brokerPid = try TestEnvironment.brokerPID
         // With the broker paused the relay cannot deliver: the event exists only in the outbox.
         kill(brokerPid, SIGSTOP)
         var resumed = false
@@ -57,10 +42,10 @@ final class DeliveryGuaranteeTests: XCTestCase {
         try Self.stack["intake"].start()
         try Self.stack["intake"].waitUntilReady()
 
-        let entries = try XCTUnwrap(try timeline(caseId, within: 30), "the event never reached coordination")
+        let entries = try XCTUnwrap(timeline(caseId, within: 30), "the event never reached coordination")
         // Give a duplicate time to arrive, then check it was not applied twice.
         Thread.sleep(forTimeInterval: 2)
-        let settled = try XCTUnwrap(try timeline(caseId, within: 5))
+        let settled = try XCTUnwrap(timeline(caseId, within: 5))
         XCTAssertEqual(entries.count, 1)
         XCTAssertEqual(settled.filter { $0["type"] as? String == "intake.PersonRegistered" }.count, 1)
     }
@@ -70,67 +55,45 @@ final class DeliveryGuaranteeTests: XCTestCase {
         Self.stack["intake"].kill9()
         try Self.stack["intake"].start()
         try Self.stack["intake"].waitUntilReady()
-        XCTAssertNotNil(try timeline(caseId, within: 30), "the event never reached coordination")
+        XCTAssertNotNil(timeline(caseId, within: 30), "the event never reached coordination")
         Thread.sleep(forTimeInterval: 1.5)
-        let settled = try XCTUnwrap(try timeline(caseId, within: 5))
+        let settled = try XCTUnwrap(timeline(caseId, within: 5))
         XCTAssertEqual(settled.filter { $0["type"] as? String == "intake.PersonRegistered" }.count, 1)
     }
 
     func testTheSameEventDeliveredTwiceIsAppliedOnce() throws {
         let caseId = Identifier()
-        let envelope = EventEnvelope(
-            type: "intake.PersonRegistered", source: "/ias/intake", subject: caseId.description,
-            correlationid: Identifier(), actorsub: "e2e", actororg: "canton:KSD",
-            data: try JSONValue(encoding: [
-                "personId": JSONValue.string(Identifier().description), "caseId": .string(caseId.description),
-                "givenName": .string("Twice"), "familyName": .string("Delivered"), "dateOfBirth": .string("1990-01-01"),
-                "sex": .string("male"), "nationality": .string("SY"), "languages": .array([.string("ar")]),
-                "status": .string("FL"), "enteredCantonOn": .string("2026-01-05"), "accommodation": .string("cantonal"),
-                "responsibleOrg": .string("canton:KSD"),
-            ]))
+        let envelope = try EventPublisher.envelope(PersonRegistered.sample(caseId: caseId, givenName: "Twice", familyName: "Delivered"),
+                                                   subject: caseId.description)
         let duplicatesBefore = try metric("coordination", "ias_events_consumed_total{consumer=\"dossier\",outcome=\"duplicate\"")
-        let producer = try KafkaProducer(configuration: KafkaConfiguration(brokers: TestEnvironment.brokers, clientId: "e2e-duplicate"),
-                                         logger: Logger(label: "e2e"))
-        defer { producer.close(timeout: 5) }
+        let events = try EventPublisher(clientId: "e2e-duplicate")
+        defer { events.close() }
         let record = try KafkaRecord.event(envelope, topic: "ias.intake.v1")
-        for result in producer.send([record, record], timeout: 10) { XCTAssertNoThrow(try result.get()) }
+        XCTAssertNoThrow(try events.send(record, record))
 
-        XCTAssertNotNil(try timeline(caseId.description, within: 15))
-        let counted = try TestStack.eventually(within: 10) { () -> Double? in
+        XCTAssertNotNil(timeline(caseId.description, within: 15))
+        let counted = try eventually(within: 10) { () -> Double? in
             let now = try metric("coordination", "ias_events_consumed_total{consumer=\"dossier\",outcome=\"duplicate\"")
             return now >= duplicatesBefore + 1 ? now : nil
         }
         XCTAssertNotNil(counted, "the second delivery was not recognised as a duplicate")
-        let entries = try XCTUnwrap(try timeline(caseId.description, within: 5))
+        let entries = try XCTUnwrap(timeline(caseId.description, within: 5))
         XCTAssertEqual(entries.count, 1, "the event was applied more than once")
     }
 
     func testAPoisonMessageGoesToTheDeadLetterTopicAndConsumptionContinues() throws {
-        let logger = Logger(label: "e2e")
-        let producer = try KafkaProducer(configuration: KafkaConfiguration(brokers: TestEnvironment.brokers, clientId: "e2e-poison"),
-                                         logger: logger)
-        defer { producer.close(timeout: 5) }
+        let events = try EventPublisher(clientId: "e2e-poison")
+        defer { events.close() }
         let marker = UUID().uuidString
-        let poison = KafkaRecord(topic: "ias.intake.v1", key: Array("poison".utf8), value: Array("{not json \(marker)".utf8),
-                                 headers: [TestEnvironment.poisonHeader])
-        XCTAssertNoThrow(try producer.send([poison], timeout: 10)[0].get())
+        let poison = EventPublisher.poison(on: "ias.intake.v1", marker: marker)
+        XCTAssertNoThrow(try events.send(poison))
 
         // Consumption goes on: a registration after the poison still reaches the dossier.
         let caseId = try register()
-        XCTAssertNotNil(try timeline(caseId, within: 15), "consumption stopped after the poison message")
+        XCTAssertNotNil(timeline(caseId, within: 15), "consumption stopped after the poison message")
 
-        let consumer = try KafkaConsumer(
-            configuration: KafkaConfiguration(brokers: TestEnvironment.brokers, clientId: "e2e-dlq-reader"),
-            groupId: "e2e-dlq-\(marker)", topics: ["ias.intake.v1.dlq"], logger: logger)
-        defer { consumer.close() }
-        let deadline = Date().addingTimeInterval(30)
-        var found: KafkaMessage?
-        while Date() < deadline, found == nil {
-            if let message = try consumer.poll(timeoutMs: 500), String(decoding: message.value, as: UTF8.self).contains(marker) {
-                found = message
-            }
-        }
-        let message = try XCTUnwrap(found, "the poison message did not reach ias.intake.v1.dlq")
+        let message = try XCTUnwrap(try TestBroker.first(in: "ias.intake.v1.dlq", containing: marker),
+                                    "the poison message did not reach ias.intake.v1.dlq")
         XCTAssertEqual(message.value, poison.value, "the original bytes are kept")
         let reason = String(decoding: message.header("dlq-reason") ?? [], as: UTF8.self)
         XCTAssertTrue(reason.contains("not a valid event envelope"), reason)

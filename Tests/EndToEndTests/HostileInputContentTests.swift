@@ -1,34 +1,27 @@
 import Foundation
+import IASHTTPClient
+import TestSupport
 import XCTest
 
 /// Well-framed requests with hostile content against running services: invalid UTF-8 in
 /// the body, path, query and header values, numbers beyond any range, huge strings and NUL
 /// characters, and malformed request lines. Each is a 400 problem that names the part or the
 /// field and the reason, and nothing is stored.
-final class HostileInputContentTests: XCTestCase {
-    nonisolated(unsafe) static var stack: TestStack!
+final class HostileInputContentTests: StackTestCase {
     let canton = TestEnvironment.token(org: "canton:KSD")
 
-    override class func setUp() {
-        super.setUp()
-        stack = TestStack.running(["intake", "costs"], warmUp: false)
-    }
-
-    override class func tearDown() {
-        stack.stop()
-        super.tearDown()
-    }
+    override class func startStack() -> TestStack { .running(["intake", "costs"], warmUp: false) }
 
     private var intake: Int { Self.stack["intake"].port }
     private var costs: Int { Self.stack["costs"].port }
 
     /// The problem document, after checking status and media type.
     @discardableResult
-    private func assertProblem(_ response: RawHTTPClient.Response, _ status: Int, _ label: String = "",
+    private func assertProblem(_ response: HTTPClientResponse, _ status: Int, _ label: String = "",
                                file: StaticString = #filePath, line: UInt = #line) -> [String: Any] {
         XCTAssertEqual(response.status, status, "\(label): \(response.text.prefix(400))", file: file, line: line)
         XCTAssertEqual(response.headers["content-type"]?.hasPrefix("application/problem+json"), true, label, file: file, line: line)
-        let json = (try? response.json()) ?? [:]
+        let json = (try? response.object()) ?? [:]
         XCTAssertEqual(json["status"] as? Int, status, label, file: file, line: line)
         return json
     }
@@ -43,8 +36,7 @@ final class HostileInputContentTests: XCTestCase {
     /// A registration body whose givenName holds exactly `raw` between its quotes.
     private func person(familyName: String, givenNameRaw raw: [UInt8]) throws -> [UInt8] {
         let placeholder = "GIVEN-NAME-PLACEHOLDER"
-        let json = try JSONSerialization.data(withJSONObject: Fixtures.person(givenName: placeholder, familyName: familyName))
-        let bytes = [UInt8](json)
+        let bytes = try TestJSON.bytes(NewPerson.sample(givenName: placeholder, familyName: familyName))
         let marker = Array(placeholder.utf8)
         guard let start = (0...(bytes.count - marker.count)).first(where: { Array(bytes[$0..<($0 + marker.count)]) == marker }) else {
             throw TestFailure("placeholder not found")
@@ -52,17 +44,17 @@ final class HostileInputContentTests: XCTestCase {
         return Array(bytes[..<start]) + raw + Array(bytes[(start + marker.count)...])
     }
 
-    private func register(_ body: [UInt8], headers: [String: String] = [:]) throws -> RawHTTPClient.Response {
-        try RawHTTPClient(port: intake).request("POST", "/persons", headers: [
+    private func register(_ body: [UInt8], headers: [String: String] = [:]) throws -> HTTPClientResponse {
+        try HTTPClient.connected(port: intake).request("POST", "/persons", headers: [
             "Authorization": "Bearer \(canton)", "Content-Type": "application/json",
         ].merging(headers) { $1 }, body: body)
     }
 
     /// Nobody with this family name was registered.
     private func assertNothingStored(familyName: String, file: StaticString = #filePath, line: UInt = #line) throws {
-        let found = try RawHTTPClient(port: intake).json("GET", "/persons?familyName=\(familyName)", token: canton)
+        let found = try HTTPClient.connected(port: intake).json("GET", "/persons?familyName=\(familyName)", token: canton)
         XCTAssertEqual(found.status, 200, found.text, file: file, line: line)
-        XCTAssertEqual((try found.json()["items"] as? [Any])?.count, 0, "a person was stored: \(found.text.prefix(300))", file: file, line: line)
+        XCTAssertEqual((try found.object()["items"] as? [Any])?.count, 0, "a person was stored: \(found.text.prefix(300))", file: file, line: line)
     }
 
     private func uniqueFamilyName() -> String { "Hostile-\(UUID().uuidString.prefix(8))" }
@@ -102,9 +94,9 @@ final class HostileInputContentTests: XCTestCase {
     }
 
     func testInvalidUTF8InThePathAndQueryNamesThePart() throws {
-        func get(_ target: [UInt8]) throws -> RawHTTPClient.Response {
-            let client = try RawHTTPClient(port: intake)
-            try client.send(Array("GET ".utf8) + target + Array(" HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer \(canton)\r\n\r\n".utf8))
+        func get(_ target: [UInt8]) throws -> HTTPClientResponse {
+            let client = try HTTPClient.connected(port: intake)
+            try client.send(raw: Array("GET ".utf8) + target + Array(" HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer \(canton)\r\n\r\n".utf8))
             return try client.readResponse()
         }
         for path in ["/persons/%C3%28", "/persons/%FF", "/persons/%C0%AF", "/persons/%ED%A0%80", "/persons/%E2%82"] {
@@ -132,15 +124,15 @@ final class HostileInputContentTests: XCTestCase {
         let body = try person(familyName: familyName, givenNameRaw: Array("Amina".utf8))
         for (header, value) in [("X-Request-Id", [UInt8]([0x61, 0xFF, 0x62])), ("Idempotency-Key", [0xC0, 0xAF]),
                                 ("Authorization", Array("Bearer ".utf8) + [0xED, 0xA0, 0x80]), ("X-Note", [0xE2, 0x82])] {
-            let client = try RawHTTPClient(port: intake)
+            let client = try HTTPClient.connected(port: intake)
             var head = Array("POST /persons HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: \(body.count)\r\n".utf8)
             if header != "Authorization" { head += Array("Authorization: Bearer \(canton)\r\n".utf8) }
             head += Array("\(header): ".utf8) + value + Array("\r\n\r\n".utf8)
-            try client.send(head + body)
+            try client.send(raw: head + body)
             let problem = assertProblem(try client.readResponse(), 400, header)
             XCTAssertEqual(firstError(problem)?.field, header)
             XCTAssertEqual(firstError(problem)?.message, "is not valid UTF-8 text")
-            XCTAssertTrue(client.isClosedByServer(), "\(header): the connection stayed open after a rejected head")
+            XCTAssertTrue(client.waitForClose(timeout: 5), "\(header): the connection stayed open after a rejected head")
         }
         try assertNothingStored(familyName: familyName)
     }
@@ -148,9 +140,9 @@ final class HostileInputContentTests: XCTestCase {
     // MARK: Huge numbers and strings, NUL
 
     func testHugeNumbersInAWholeNumberFieldAreNamed() throws {
-        func approval(_ amount: String) throws -> RawHTTPClient.Response {
+        func approval(_ amount: String) throws -> HTTPClientResponse {
             let body = #"{"caseId":"\#(UUID().uuidString.lowercased())","measureId":"\#(UUID().uuidString.lowercased())","amountRappen":\#(amount),"justification":"Kurs"}"#
-            return try RawHTTPClient(port: costs).request("POST", "/cost-approvals", headers: [
+            return try HTTPClient.connected(port: costs).request("POST", "/cost-approvals", headers: [
                 "Authorization": "Bearer \(canton)", "Content-Type": "application/json",
             ], body: Array(body.utf8))
         }
@@ -195,7 +187,7 @@ final class HostileInputContentTests: XCTestCase {
             XCTAssertEqual(firstError(problem)?.message, "must not contain the NUL character (\\u0000)")
         }
         let justification = #"{"caseId":"\#(UUID().uuidString.lowercased())","measureId":"\#(UUID().uuidString.lowercased())","amountRappen":5000,"justification":"Kurs\u0000; DROP TABLE cost_approvals"}"#
-        let nul = assertProblem(try RawHTTPClient(port: costs).request("POST", "/cost-approvals", headers: [
+        let nul = assertProblem(try HTTPClient.connected(port: costs).request("POST", "/cost-approvals", headers: [
             "Authorization": "Bearer \(canton)", "Content-Type": "application/json",
         ], body: Array(justification.utf8)), 400)
         XCTAssertEqual(firstError(nul)?.field, "justification")
@@ -229,25 +221,25 @@ final class HostileInputContentTests: XCTestCase {
             ("overlong method", Array((String(repeating: "G", count: 64) + " /healthz HTTP/1.1\r\n\r\n").utf8), 400),
         ]
         for (label, bytes, status) in lines {
-            let client = try RawHTTPClient(port: intake)
-            try client.send(bytes)
+            let client = try HTTPClient.connected(port: intake)
+            try client.send(raw: bytes)
             assertProblem(try client.readResponse(), status, label)
-            XCTAssertTrue(client.isClosedByServer(), "\(label): the connection stayed open")
+            XCTAssertTrue(client.waitForClose(timeout: 5), "\(label): the connection stayed open")
         }
 
         // Methods are case-sensitive (RFC 9110 §9.1): "get" is a method no route has.
-        let lower = try RawHTTPClient(port: intake).request("get", "/healthz")
+        let lower = try HTTPClient.connected(port: intake).request("get", "/healthz")
         assertProblem(lower, 405)
         XCTAssertEqual(lower.headers["allow"], "GET, HEAD")
         // The absolute form must be accepted by an origin server (RFC 9112 §3.2.2); its
         // authority is ignored, as nothing here depends on the host.
-        let foreign = try RawHTTPClient(port: intake).request("GET", "http://attacker.example:666/persons/\(UUID().uuidString.lowercased())",
+        let foreign = try HTTPClient.connected(port: intake).request("GET", "http://attacker.example:666/persons/\(UUID().uuidString.lowercased())",
                                                               headers: ["Authorization": "Bearer \(canton)"])
         assertProblem(foreign, 404)
-        XCTAssertEqual(try RawHTTPClient(port: intake).request("GET", "https://attacker.example/healthz").status, 200)
+        XCTAssertEqual(try HTTPClient.connected(port: intake).request("GET", "https://attacker.example/healthz").status, 200)
 
         let started = Date()
-        XCTAssertEqual(try RawHTTPClient(port: intake).request("GET", "/healthz").status, 200)
+        XCTAssertEqual(try HTTPClient.connected(port: intake).request("GET", "/healthz").status, 200)
         XCTAssertLessThan(Date().timeIntervalSince(started), 0.5)
     }
 }

@@ -1,4 +1,7 @@
 import Foundation
+import IASHTTP
+import IASHTTPClient
+import TestSupport
 import XCTest
 #if canImport(Glibc)
 import Glibc
@@ -28,16 +31,15 @@ final class HostileInputLoadTests: XCTestCase {
         // Idle and slow connections must outlive the measurement, so the read timeout (2 s in
         // the other end-to-end tests) is the production default here.
         let environment = ["IAS_HTTP_READ_TIMEOUT_SECONDS": "10", "IAS_HTTP_MAX_CONNECTIONS": "512"]
-        stack = TestStack(["intake"], extraEnvironment: ["intake": environment])
-        limitedStack = TestStack(["intake"], extraEnvironment: ["intake": environment.merging([
-            "IAS_HTTP_MAX_CONNECTIONS": String(limitedMaxConnections), "IAS_INSTANCE_ID": "intake-e2e-limited",
-        ]) { $1 }])
+        stack = TestStack.running(["intake"], extraEnvironment: ["intake": environment], warmUp: false)
         do {
-            try stack.start()
+            limitedStack = try TestStack(["intake"], extraEnvironment: ["intake": environment.merging([
+                "IAS_HTTP_MAX_CONNECTIONS": String(limitedMaxConnections), "IAS_INSTANCE_ID": "intake-e2e-limited",
+            ]) { $1 }])
             try limitedStack.start()
         } catch {
             stack.stop()
-            limitedStack.stop()
+            limitedStack?.stop()
             fatalError("the stack did not start: \(error)")
         }
     }
@@ -74,13 +76,13 @@ final class HostileInputLoadTests: XCTestCase {
     // MARK: Load
 
     /// Connections that never send a byte.
-    private func openIdle(_ count: Int, port: Int) throws -> [RawHTTPClient] {
-        try (0..<count).map { _ in try RawHTTPClient(port: port, timeout: 5) }
+    private func openIdle(_ count: Int, port: Int) throws -> [HTTPClient] {
+        try (0..<count).map { _ in try HTTPClient.connected(port: port, readTimeout: 5) }
     }
 
     /// Clients that send a registration one byte per second; stopped by `stop`.
     private final class SlowSenders: @unchecked Sendable {
-        private let clients: [RawHTTPClient]
+        private let clients: [HTTPClient]
         private let lock = NSLock()
         private var stopped = false
         private(set) var bytesSent = 0
@@ -88,7 +90,7 @@ final class HostileInputLoadTests: XCTestCase {
         private let done = DispatchSemaphore(value: 0)
 
         init(count: Int, port: Int, token: String) throws {
-            clients = try (0..<count).map { _ in try RawHTTPClient(port: port, timeout: 5) }
+            clients = try (0..<count).map { _ in try HTTPClient.connected(port: port, readTimeout: 5) }
             let request = Array("POST /persons HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer \(token)\r\nContent-Type: application/json\r\nContent-Length: 2\r\n\r\n{}".utf8)
             let thread = Thread { [self] in
                 defer { done.signal() }
@@ -96,7 +98,7 @@ final class HostileInputLoadTests: XCTestCase {
                 while offset < request.count {
                     if lock.withLock({ stopped }) { return }
                     for client in clients {
-                        if (try? client.send([request[offset]])) == nil { lock.withLock { failures += 1 } }
+                        if (try? client.send(raw: [request[offset]])) == nil { lock.withLock { failures += 1 } }
                     }
                     lock.withLock { bytesSent += 1 }
                     offset += 1
@@ -137,14 +139,14 @@ final class HostileInputLoadTests: XCTestCase {
     private func measure(port: Int, personId: String, count: Int) -> Latencies {
         var result = Latencies()
         for index in 0..<count {
-            let started = MonotonicTime.now()
+            let started = MonotonicClock.now()
             do {
-                let client = try RawHTTPClient(port: port, timeout: 5)
+                let client = try HTTPClient.connected(port: port, readTimeout: 5)
                 let response = index % 2 == 0
                     ? try client.request("GET", "/healthz")
                     : try client.json("GET", "/persons/\(personId)", token: canton)
                 if response.status == 200 {
-                    result.samples.append(MonotonicTime.now() - started)
+                    result.samples.append(MonotonicClock.now() - started)
                 } else {
                     result.failures.append("request \(index): \(response.status) \(response.text.prefix(200))")
                 }
@@ -156,11 +158,7 @@ final class HostileInputLoadTests: XCTestCase {
     }
 
     private func registerPerson(port: Int) throws -> String {
-        let created = try RawHTTPClient(port: port).json("POST", "/persons", token: canton, body: Fixtures.person(givenName: "Load"))
-        guard created.status == 201, let id = try created.json()["personId"] as? String else {
-            throw TestFailure("registration failed: \(created.status) \(created.text)")
-        }
-        return id
+        try CaseAPI(ports: ["intake": port], caseworker: canton, approver: canton).register(.sample(givenName: "Load")).value.personId
     }
 
     private func assertLatencyHolds(baseline: Latencies, loaded: Latencies, label: String,
@@ -214,25 +212,25 @@ final class HostileInputLoadTests: XCTestCase {
         print("[limit \(Self.limitedMaxConnections)] \(idle.count) idle connections and \(Self.slowClients) slow clients (\(slow.sent) bytes each so far)")
         assertLatencyHolds(baseline: baseline, loaded: loaded, label: "limit \(Self.limitedMaxConnections)")
         XCTAssertEqual(slow.sendFailures, 0, "a slow client that had spoken lost its slot")
-        XCTAssertTrue(idle[0].isClosedByServer(), "the oldest silent connection was not closed to make room")
+        XCTAssertTrue(idle[0].waitForClose(timeout: 5), "the oldest silent connection was not closed to make room")
         slow.stop()
 
         // When every slot holds a connection that has begun a request (the slow clients keep
         // theirs), there is no one to replace: the next connection is refused with 503 at once.
-        var speaking: [RawHTTPClient] = []
+        var speaking: [HTTPClient] = []
         for _ in 0..<(Self.limitedMaxConnections - Self.slowClients) {
-            let client = try RawHTTPClient(port: port, timeout: 5)
-            try client.send("GET /healthz HTTP/1.1\r\nHost: x\r\nX-Partial: ")
+            let client = try HTTPClient.connected(port: port, readTimeout: 5)
+            try client.send(raw: "GET /healthz HTTP/1.1\r\nHost: x\r\nX-Partial: ")
             // Each must have spoken before the next arrives, or the next would replace it.
             usleep(5_000)
             speaking.append(client)
         }
         Thread.sleep(forTimeInterval: 0.3)
-        let started = MonotonicTime.now()
-        let refused = try RawHTTPClient(port: port, timeout: 5)
-        try? refused.send("GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
+        let started = MonotonicClock.now()
+        let refused = try HTTPClient.connected(port: port, readTimeout: 5)
+        try? refused.send(raw: "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
         let answer = try refused.readResponse()
-        let refusedIn = MonotonicTime.now() - started
+        let refusedIn = MonotonicClock.now() - started
         print(String(format: "[limit %d] refused with %d in %.2f ms while %d connections and %d slow clients were mid-request",
                      Self.limitedMaxConnections, answer.status, refusedIn * 1000, speaking.count, Self.slowClients))
         XCTAssertEqual(answer.status, 503, answer.text)
@@ -241,17 +239,8 @@ final class HostileInputLoadTests: XCTestCase {
         XCTAssertLessThan(refusedIn, 0.5)
         // The speaking connections were not cut off: each request still completes.
         for client in speaking.prefix(5) {
-            try client.send("1\r\n\r\n")
+            try client.send(raw: "1\r\n\r\n")
             XCTAssertEqual(try client.readResponse().status, 200)
         }
-    }
-}
-
-/// Seconds on a monotonic clock, for latencies unaffected by clock adjustments.
-enum MonotonicTime {
-    static func now() -> Double {
-        var time = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &time)
-        return Double(time.tv_sec) + Double(time.tv_nsec) / 1e9
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
-import TestIdentityProvider
+import IASHTTPClient
+import TestSupport
 import XCTest
 
 /// A service configured as production runs it: tokens of the canton's identity provider only
@@ -76,8 +77,8 @@ final class IdentityProviderTests: XCTestCase {
         try XCTUnwrap(Self.provider).run(keys: Self.keyKinds, tokens: entries).tokens
     }
 
-    private func register(_ token: String) throws -> RawHTTPClient.Response {
-        try Self.stack.client("intake").json("POST", "/persons", token: token, body: Fixtures.person(givenName: "Idp"))
+    private func register(_ token: String) throws -> HTTPClientResponse {
+        try Self.stack.client("intake").json("POST", "/persons", token: token, body: NewPerson.sample(givenName: "Idp"))
     }
 
     func testTokensOfTheIdentityProviderReadAndWrite() throws {
@@ -87,11 +88,11 @@ final class IdentityProviderTests: XCTestCase {
         ])
         let created = try register(signed[0])
         XCTAssertEqual(created.status, 201, created.text)
-        let personId = try XCTUnwrap(try created.json()["personId"] as? String)
+        let personId = try XCTUnwrap(try created.object()["personId"] as? String)
         for token in signed {
             let read = try Self.stack.client("intake").json("GET", "/persons/\(personId)", token: token)
             XCTAssertEqual(read.status, 200, read.text)
-            XCTAssertEqual(try read.json()["personId"] as? String, personId)
+            XCTAssertEqual(try read.object()["personId"] as? String, personId)
         }
         let byES256 = try register(signed[1])
         XCTAssertEqual(byES256.status, 201, byES256.text)
@@ -115,9 +116,9 @@ final class IdentityProviderTests: XCTestCase {
         let read = try Self.stack.client("intake").json("GET", "/persons?limit=1", token: auditor)
         XCTAssertEqual(read.status, 200, read.text)
         // The audit trail's own reads are audited too: the record wanted is intake's.
-        let recorded = try TestStack.eventually(within: 30) { () -> [String: Any]? in
+        let recorded = try eventually(within: 30) { () -> [String: Any]? in
             let r = try Self.stack.client("coordination").json("GET", "/audit?sub=\(subject)", token: auditor)
-            guard r.status == 200, let items = try r.json()["items"] as? [[String: Any]] else { return nil }
+            guard r.status == 200, let items = try r.object()["items"] as? [[String: Any]] else { return nil }
             return items.first { $0["service"] as? String == "intake" }
         }
         let record = try XCTUnwrap(recorded, "intake's read did not reach the audit trail")
@@ -157,7 +158,7 @@ final class IdentityProviderTests: XCTestCase {
         let cases = zip(hostile.map(\.0), signed).map { ($0, $1) } + [("the tests' HS256 token", TestEnvironment.token(org: "canton:KSD"))]
         let familyName = "Refused-\(UUID().uuidString.prefix(8))"
         for (name, token) in cases {
-            let r = try Self.stack.client("intake").json("POST", "/persons", token: token, body: Fixtures.person(familyName: familyName))
+            let r = try Self.stack.client("intake").json("POST", "/persons", token: token, body: NewPerson.sample(familyName: familyName))
             XCTAssertEqual(r.status, 401, "\(name): \(r.text)")
             XCTAssertEqual(r.headers["www-authenticate"]?.hasPrefix("Bearer"), true, name)
             for word in ["kid", "rsa-1", Self.audience, Self.issuer] {
@@ -167,7 +168,7 @@ final class IdentityProviderTests: XCTestCase {
         let reader = try tokens([IdP.signed("rsa-a", "RS256", header: ["kid": "rsa-1"], claims: Self.claims())])[0]
         let search = try Self.stack.client("intake").json("GET", "/persons?familyName=\(familyName)", token: reader)
         XCTAssertEqual(search.status, 200, search.text)
-        XCTAssertEqual((try search.json()["items"] as? [Any])?.count, 0, "a refused request changed something")
+        XCTAssertEqual((try search.object()["items"] as? [Any])?.count, 0, "a refused request changed something")
     }
 
     /// The provider rotates its keys: the file is replaced on disk, the running service uses
@@ -194,11 +195,11 @@ final class IdentityProviderTests: XCTestCase {
         XCTAssertEqual(try status(new), 401)
 
         _ = try provider.run(keys: Self.keyKinds, jwks: [["path": Self.jwksPath, "keys": Self.published + [IdP.jwk("ec-b", ["kid": "ec-2027"])]]])
-        XCTAssertNotNil(try TestStack.eventually(within: 5) { try status(new) == 200 ? true : nil }, "the added key was not taken up")
+        XCTAssertNotNil(try eventually(within: 5) { try status(new) == 200 ? true : nil }, "the added key was not taken up")
         XCTAssertEqual(try status(old), 200, "the old key is still published")
 
         _ = try provider.run(keys: Self.keyKinds, jwks: [["path": Self.jwksPath, "keys": [IdP.jwk("ec-b", ["kid": "ec-2027"])]]])
-        XCTAssertNotNil(try TestStack.eventually(within: 5) { try status(old) == 401 ? true : nil }, "the removed key is still accepted")
+        XCTAssertNotNil(try eventually(within: 5) { try status(old) == 401 ? true : nil }, "the removed key is still accepted")
         XCTAssertEqual(try status(new), 200)
 
         // Half-written: the last good keys stay.
@@ -217,7 +218,7 @@ final class IdentityProviderTests: XCTestCase {
 final class ProductionStartTests: XCTestCase {
     private func start(_ changes: [String: String]) throws -> (status: Int32?, log: String) {
         let port = TestEnvironment.freePort()
-        var environment = TestEnvironment.serviceEnvironment("intake", port: port, instance: "intake-production-\(UUID().uuidString.prefix(6))")
+        var environment = try TestEnvironment.serviceEnvironment("intake", port: port, instance: "intake-production-\(UUID().uuidString.prefix(6))")
         environment.merge(changes) { $1 }
         let service = ServiceProcess(name: "intake", port: port, environment: environment)
         try service.start()

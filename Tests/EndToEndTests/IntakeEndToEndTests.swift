@@ -1,48 +1,44 @@
 import Foundation
+import IASHTTPClient
+import TestSupport
 import XCTest
 
 /// Intake through the running service: duplicates, corrections with If-Match, regularisation,
 /// handovers with their access rules, closure and the automatic closure after 7 years.
-final class IntakeEndToEndTests: XCTestCase {
-    nonisolated(unsafe) static var stack: TestStack!
+final class IntakeEndToEndTests: StackTestCase {
     let canton = TestEnvironment.token(org: "canton:KSD")
     let aarau = TestEnvironment.token(org: "municipality:4001")
     let baden = TestEnvironment.token(org: "municipality:4021")
 
-    override class func setUp() {
-        super.setUp()
-        stack = TestStack.running(["intake"], extraEnvironment: ["intake": ["IAS_AUTO_CLOSURE_INTERVAL_SECONDS": "1"]], warmUp: false)
+    override class func startStack() -> TestStack {
+        .running(["intake"], extraEnvironment: ["intake": ["IAS_AUTO_CLOSURE_INTERVAL_SECONDS": "1"]], warmUp: false)
     }
 
-    override class func tearDown() {
-        stack.stop()
-        super.tearDown()
-    }
-
-    func client() throws -> RawHTTPClient { try Self.stack.client("intake") }
+    func client() throws -> HTTPClient { try Self.stack.client("intake") }
 
     /// A birth date no other test uses, so that duplicate detection only sees this test's persons.
     func uniqueBirthDate() -> String {
         String(format: "%04d-%02d-%02d", Int.random(in: 1940...1999), Int.random(in: 1...12), Int.random(in: 1...28))
     }
 
-    func register(_ body: [String: Any], token: String? = nil) throws -> [String: Any] {
-        let r = try client().json("POST", "/persons", token: token ?? canton, body: body)
+    /// The answer to the registration of `person` (person, case, version).
+    func register(_ person: NewPerson) throws -> [String: Any] {
+        let r = try client().json("POST", "/persons", token: canton, body: person)
         XCTAssertEqual(r.status, 201, r.text)
-        return try r.json()
+        return try r.object()
     }
 
     func testASimilarNameWithTheSameBirthDateIsAConflictWithCandidatesUnlessOverridden() throws {
         let born = uniqueBirthDate()
-        var first = Fixtures.person(givenName: "Mohammed", familyName: "Ahmadi")
-        first["dateOfBirth"] = born
+        var first = NewPerson.sample(givenName: "Mohammed", familyName: "Ahmadi")
+        first.dateOfBirth = born
         let existing = try register(first)
 
-        var second = Fixtures.person(givenName: "Muhammad", familyName: "Ahmadi")
-        second["dateOfBirth"] = born
+        var second = NewPerson.sample(givenName: "Muhammad", familyName: "Ahmadi")
+        second.dateOfBirth = born
         let conflict = try client().json("POST", "/persons", token: canton, body: second)
         XCTAssertEqual(conflict.status, 409, conflict.text)
-        let candidates = try XCTUnwrap(try conflict.json()["candidates"] as? [[String: Any]])
+        let candidates = try XCTUnwrap(try conflict.object()["candidates"] as? [[String: Any]])
         let candidate = try XCTUnwrap(candidates.first { ($0["personId"] as? String) == (existing["personId"] as? String) })
         XCTAssertEqual(candidate["caseId"] as? String, existing["caseId"] as? String)
         XCTAssertEqual(candidate["familyName"] as? String, "Ahmadi")
@@ -51,19 +47,19 @@ final class IntakeEndToEndTests: XCTestCase {
 
         // Another birth date: no conflict for the same name.
         var other = second
-        other["dateOfBirth"] = uniqueBirthDate()
-        other["zemisNumber"] = Fixtures.zemis()
+        other.dateOfBirth = uniqueBirthDate()
+        other.zemisNumber = NewPerson.nextZemis()
         XCTAssertEqual(try client().json("POST", "/persons", token: canton, body: other).status, 201)
 
-        second["duplicateOverride"] = ["reason": "twin brother, confirmed by SEM"]
+        second.duplicateOverride = .init(reason: "twin brother, confirmed by SEM")
         let registered = try register(second)
         XCTAssertEqual(registered["duplicateOverrideReason"] as? String, "twin brother, confirmed by SEM")
         let read = try client().json("GET", "/persons/\(registered["personId"] ?? "")", token: canton)
-        XCTAssertEqual(try read.json()["duplicateOverrideReason"] as? String, "twin brother, confirmed by SEM")
+        XCTAssertEqual(try read.object()["duplicateOverrideReason"] as? String, "twin brother, confirmed by SEM")
     }
 
     func testCorrectionsNeedTheCurrentETagAndCountTheVersion() throws {
-        let person = try register(Fixtures.person())
+        let person = try register(NewPerson.sample())
         let path = "/persons/\(person["personId"]!)"
         let missing = try client().json("PATCH", path, token: canton, body: ["familyName": "Haile"])
         XCTAssertEqual(missing.status, 428, missing.text)
@@ -71,33 +67,33 @@ final class IntakeEndToEndTests: XCTestCase {
                                           headers: ["If-Match": "\"1\""])
         XCTAssertEqual(corrected.status, 200, corrected.text)
         XCTAssertEqual(corrected.headers["etag"], "\"2\"")
-        XCTAssertEqual(try corrected.json()["familyName"] as? String, "Haile")
+        XCTAssertEqual(try corrected.object()["familyName"] as? String, "Haile")
         let stale = try client().json("PATCH", path, token: canton, body: ["givenName": "Selam"], headers: ["If-Match": "\"1\""])
         XCTAssertEqual(stale.status, 409, stale.text)
         let invalid = try client().json("PATCH", path, token: canton, body: ["dateOfBirth": "2099-01-01", "nationality": "eritrea"],
                                         headers: ["If-Match": "\"2\""])
         XCTAssertEqual(invalid.status, 400)
-        let fields = Set((try invalid.json()["errors"] as? [[String: Any]] ?? []).compactMap { $0["field"] as? String })
+        let fields = Set((try invalid.object()["errors"] as? [[String: Any]] ?? []).compactMap { $0["field"] as? String })
         XCTAssertTrue(fields.isSuperset(of: ["dateOfBirth", "nationality"]), "\(fields)")
         XCTAssertEqual(try client().json("GET", path, token: canton).headers["etag"], "\"2\"")
     }
 
     func testRegularisationOnlyFromStatusN() throws {
-        let seeker = try register(Fixtures.person(status: "N"))
+        let seeker = try register(NewPerson.sample(status: "N"))
         let path = "/persons/\(seeker["personId"]!)/regularization"
         XCTAssertEqual(try client().json("POST", path, token: canton, body: ["status": "N", "decidedOn": "2026-10-01"]).status, 400)
         let done = try client().json("POST", path, token: canton, body: ["status": "FL", "decidedOn": "2026-10-01"])
         XCTAssertEqual(done.status, 200, done.text)
-        XCTAssertEqual(try done.json()["status"] as? String, "FL")
-        XCTAssertEqual(try done.json()["statusDecidedOn"] as? String, "2026-10-01")
+        XCTAssertEqual(try done.object()["status"] as? String, "FL")
+        XCTAssertEqual(try done.object()["statusDecidedOn"] as? String, "2026-10-01")
         XCTAssertEqual(try client().json("POST", path, token: canton, body: ["status": "VA", "decidedOn": "2026-10-02"]).status, 409)
     }
 
     func testHandoversMoveAccessAndFollowTheRulesOfTheirReason() throws {
-        let person = try register(Fixtures.person())
+        let person = try register(NewPerson.sample())
         let personPath = "/persons/\(person["personId"]!)"
         let path = personPath + "/responsibility"
-        func transfer(_ to: String, _ reason: String, _ token: String) throws -> RawHTTPClient.Response {
+        func transfer(_ to: String, _ reason: String, _ token: String) throws -> HTTPClientResponse {
             try client().json("POST", path, token: token, body: ["toOrg": to, "effectiveOn": "2026-11-01", "reason": reason])
         }
         XCTAssertEqual(try client().json("GET", personPath, token: aarau).status, 403)
@@ -108,10 +104,10 @@ final class IntakeEndToEndTests: XCTestCase {
 
         let assigned = try transfer("municipality:4001", "assignment", canton)
         XCTAssertEqual(assigned.status, 200, assigned.text)
-        XCTAssertEqual(try assigned.json()["responsibleOrg"] as? String, "municipality:4001")
+        XCTAssertEqual(try assigned.object()["responsibleOrg"] as? String, "municipality:4001")
         XCTAssertEqual(try client().json("GET", personPath, token: aarau).status, 200, "the receiving municipality gains access at once")
         let listed = try client().json("GET", "/persons?familyName=\(person["familyName"]!)", token: aarau)
-        XCTAssertEqual((try listed.json()["items"] as? [Any])?.count, 1)
+        XCTAssertEqual((try listed.object()["items"] as? [Any])?.count, 1)
 
         XCTAssertEqual(try transfer("municipality:4001", "relocation", aarau).status, 409)
         XCTAssertEqual(try transfer("delegate:caritas:4021", "delegation", aarau).status, 422, "a delegate of another municipality")
@@ -125,20 +121,20 @@ final class IntakeEndToEndTests: XCTestCase {
 
         let history = try client().json("GET", path, token: baden)
         XCTAssertEqual(history.status, 200, history.text)
-        let moves = (try history.json()["items"] as? [[String: Any]] ?? []).map { "\($0["fromOrg"]!)>\($0["toOrg"]!):\($0["reason"]!)" }
+        let moves = (try history.object()["items"] as? [[String: Any]] ?? []).map { "\($0["fromOrg"]!)>\($0["toOrg"]!):\($0["reason"]!)" }
         XCTAssertEqual(moves, ["canton:KSD>municipality:4001:assignment", "municipality:4001>delegate:caritas:4001:delegation",
                                "delegate:caritas:4001>municipality:4021:relocation"])
     }
 
     func testAClosedCaseRefusesFurtherChanges() throws {
-        let person = try register(Fixtures.person(status: "N"))
+        let person = try register(NewPerson.sample(status: "N"))
         let path = "/persons/\(person["personId"]!)"
         XCTAssertEqual(try client().json("POST", path + "/closure", token: canton,
                                          body: ["reason": "left_canton", "closedOn": "2026-11-01", "outcome": "other"]).status, 400,
                        "an outcome only for reason integrated")
         let closed = try client().json("POST", path + "/closure", token: canton, body: ["reason": "left_canton", "closedOn": "2026-11-01"])
         XCTAssertEqual(closed.status, 200, closed.text)
-        XCTAssertEqual(try closed.json()["closureReason"] as? String, "left_canton")
+        XCTAssertEqual(try closed.object()["closureReason"] as? String, "left_canton")
         XCTAssertEqual(try client().json("POST", path + "/closure", token: canton, body: ["reason": "other", "closedOn": "2026-11-02"]).status, 409)
         XCTAssertEqual(try client().json("POST", path + "/regularization", token: canton, body: ["status": "VA", "decidedOn": "2026-11-02"]).status, 409)
         XCTAssertEqual(try client().json("PATCH", path, token: canton, body: ["givenName": "X"], headers: ["If-Match": "\"2\""]).status, 409)
@@ -147,42 +143,42 @@ final class IntakeEndToEndTests: XCTestCase {
     }
 
     func testCasesAreClosedAutomaticallySevenYearsAfterEntry() throws {
-        var old = Fixtures.person()
-        old["dateOfBirth"] = uniqueBirthDate()
-        old["enteredCantonOn"] = "2018-03-15"
-        old["statusDecidedOn"] = "2018-02-01"
+        var old = NewPerson.sample()
+        old.dateOfBirth = uniqueBirthDate()
+        old.enteredCantonOn = "2018-03-15"
+        old.statusDecidedOn = "2018-02-01"
         let person = try register(old)
-        let recent = try register(Fixtures.person())
-        let closed = try TestStack.eventually(within: 10) { () -> [String: Any]? in
-            let p = try self.client().json("GET", "/persons/\(person["personId"]!)", token: self.canton).json()
+        let recent = try register(NewPerson.sample())
+        let closed = try eventually(within: 10) { () -> [String: Any]? in
+            let p = try self.client().json("GET", "/persons/\(person["personId"]!)", token: self.canton).object()
             return p["closedOn"] != nil ? p : nil
         }
         let found = try XCTUnwrap(closed, "the case was not closed automatically")
         XCTAssertEqual(found["closureReason"] as? String, "max_duration")
         XCTAssertEqual(found["closedOn"] as? String, "2025-03-15")
-        let stillOpen = try client().json("GET", "/persons/\(recent["personId"]!)", token: canton).json()
+        let stillOpen = try client().json("GET", "/persons/\(recent["personId"]!)", token: canton).object()
         XCTAssertNil(stillOpen["closedOn"])
     }
 
     func testAHouseholdShowsTheMembersTheCallerMaySee() throws {
         let household = UUID().uuidString.lowercased()
-        var father = Fixtures.person(givenName: "Tesfaye")
-        father["householdId"] = household
-        father["dateOfBirth"] = "1980-01-01"
-        var daughter = Fixtures.person(givenName: "Lula")
-        daughter["householdId"] = household
-        daughter["dateOfBirth"] = "2020-05-05"
+        var father = NewPerson.sample(givenName: "Tesfaye")
+        father.householdId = household
+        father.dateOfBirth = "1980-01-01"
+        var daughter = NewPerson.sample(givenName: "Lula")
+        daughter.householdId = household
+        daughter.dateOfBirth = "2020-05-05"
         let f = try register(father)
         _ = try register(daughter)
         XCTAssertEqual(try client().json("POST", "/persons/\(f["personId"]!)/responsibility", token: canton,
                                          body: ["toOrg": "municipality:4001", "effectiveOn": "2026-11-01", "reason": "assignment"]).status, 200)
         let all = try client().json("GET", "/households/\(household)", token: canton)
-        XCTAssertEqual((try all.json()["items"] as? [Any])?.count, 2, all.text)
+        XCTAssertEqual((try all.object()["items"] as? [Any])?.count, 2, all.text)
         let visible = try client().json("GET", "/households/\(household)", token: aarau)
-        let members = try visible.json()["items"] as? [[String: Any]] ?? []
+        let members = try visible.object()["items"] as? [[String: Any]] ?? []
         XCTAssertEqual(members.map { $0["givenName"] as? String }, ["Tesfaye"])
         XCTAssertEqual(try client().json("GET", "/households/\(household)", token: baden).status, 404)
-        let paged = try client().json("GET", "/households/\(household)?limit=1", token: canton).json()
+        let paged = try client().json("GET", "/households/\(household)?limit=1", token: canton).object()
         XCTAssertNotNil(paged["nextCursor"] as? String)
     }
 }

@@ -1,13 +1,15 @@
 import Foundation
 import IASAuth
 import IASTokenSigning
+import IASHTTPClient
+import TestSupport
 import XCTest
 
 /// Start-up and shutdown as an orchestrator sees them.
 final class LifecycleTests: XCTestCase {
     func testAWrongConfigurationStopsTheServiceWithEveryProblemNamed() throws {
         let port = TestEnvironment.freePort()
-        var environment = TestEnvironment.serviceEnvironment("intake", port: port, instance: "intake-badconfig")
+        var environment = try TestEnvironment.serviceEnvironment("intake", port: port, instance: "intake-badconfig")
         environment["IAS_HTTP_PORT"] = "eighty"
         environment["IAS_DATABASE_POOL_SIZE"] = "0"
         environment.removeValue(forKey: "IAS_JWT_SECRET")
@@ -23,7 +25,7 @@ final class LifecycleTests: XCTestCase {
     }
 
     func testSIGTERMStopsTheServiceCleanlyWithinItsBound() throws {
-        let stack = TestStack(["coordination"])
+        let stack = try TestStack(["coordination"])
         try stack.start()
         let service = stack["coordination"]
         let started = Date()
@@ -39,21 +41,21 @@ final class LifecycleTests: XCTestCase {
 
     func testReadinessIsRedWhileTheDatabaseIsUnreachableAndHealthStaysGreen() throws {
         let port = TestEnvironment.freePort()
-        var environment = TestEnvironment.serviceEnvironment("intake", port: port, instance: "intake-nodb")
+        var environment = try TestEnvironment.serviceEnvironment("intake", port: port, instance: "intake-nodb")
         environment["IAS_DATABASE_URL"] = "postgresql://ias_intake@127.0.0.1:1/ias_intake"
         let service = ServiceProcess(name: "intake", port: port, environment: environment)
         try service.start()
         defer { service.stop() }
-        let health = try TestStack.eventually(within: 10) { () -> Int? in
-            (try? RawHTTPClient(port: port).request("GET", "/healthz"))?.status
+        let health = eventually(within: 10) { () -> Int? in
+            (try? HTTPClient.connected(port: port).request("GET", "/healthz"))?.status
         }
         XCTAssertEqual(health, 200)
-        let ready = try RawHTTPClient(port: port).request("GET", "/readyz")
+        let ready = try HTTPClient.connected(port: port).request("GET", "/readyz")
         XCTAssertEqual(ready.status, 503)
         XCTAssertTrue(ready.text.contains("\"database\":\"unreachable\""), ready.text)
         let token = TestEnvironment.token(org: "canton:KSD")
         let started = Date()
-        let write = try RawHTTPClient(port: port).json("POST", "/persons", token: token, body: Fixtures.person())
+        let write = try HTTPClient.connected(port: port).json("POST", "/persons", token: token, body: NewPerson.sample())
         XCTAssertEqual(write.status, 503, write.text)
         XCTAssertLessThan(Date().timeIntervalSince(started), 5, "a write must fail fast, not hang")
     }
@@ -72,7 +74,7 @@ final class SecretRotationTests: XCTestCase {
 
         func start(_ secret: String) throws -> ServiceProcess {
             let port = TestEnvironment.freePort()
-            var environment = TestEnvironment.serviceEnvironment("intake", port: port, instance: "intake-rotation")
+            var environment = try TestEnvironment.serviceEnvironment("intake", port: port, instance: "intake-rotation")
             environment["IAS_JWT_SECRET"] = secret
             let service = ServiceProcess(name: "intake", port: port, environment: environment)
             try service.start()
@@ -80,7 +82,7 @@ final class SecretRotationTests: XCTestCase {
             return service
         }
         func search(_ service: ServiceProcess, _ token: String) throws -> Int {
-            try RawHTTPClient(port: service.port).json("GET", "/persons?limit=1", token: token).status
+            try HTTPClient.connected(port: service.port).json("GET", "/persons?limit=1", token: token).status
         }
 
         let during = try start("new:\(newSecret),old:\(oldSecret)")

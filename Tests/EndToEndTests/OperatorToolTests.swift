@@ -1,25 +1,19 @@
 import Foundation
+import IASContracts
 import IASKafka
 import IASMessaging
 import IASPostgres
 import IASRuntime
+import IASHTTPClient
+import TestSupport
 import XCTest
 
 /// `ias-admin` as operators run it, against the running suite: dead-letter replay and the
 /// consistency check across the service databases.
-final class OperatorToolTests: XCTestCase {
-    nonisolated(unsafe) static var stack: TestStack!
+final class OperatorToolTests: StackTestCase {
     let canton = TestEnvironment.token(org: "canton:KSD")
 
-    override class func setUp() {
-        super.setUp()
-        stack = TestStack.running(["intake", "assessment", "plan", "costs", "coordination"])
-    }
-
-    override class func tearDown() {
-        stack.stop()
-        super.tearDown()
-    }
+    override class func startStack() -> TestStack { .running(TestStack.suite) }
 
     // MARK: check-consistency
 
@@ -27,7 +21,7 @@ final class OperatorToolTests: XCTestCase {
         let since = ISO8601DateFormatter().string(from: Date().addingTimeInterval(-1))
         var cases: [String] = []
         for _ in 0..<3 { cases.append(try register()) }
-        for caseId in cases { XCTAssertNotNil(try timeline(caseId, within: 20), "case \(caseId) did not reach the dossier") }
+        for caseId in cases { XCTAssertNotNil(timeline(caseId, within: 20), "case \(caseId) did not reach the dossier") }
 
         let arguments = ["check-consistency", "--since", since, "--max-backlog-seconds", "1"]
         // Past the grace period every event counts: one still missing is reported. The
@@ -37,7 +31,7 @@ final class OperatorToolTests: XCTestCase {
         // registrations straight onto the topics (no person in intake behind them): the case
         // registries then hold rows "without registered person". Those are tolerated here;
         // anything else is not, and the corruptions below must add exactly their findings.
-        let consistent = try TestStack.eventually(within: 30) { () -> ToolRun? in
+        let consistent = try eventually(within: 30) { () -> ToolRun? in
             let run = try admin(arguments)
             return Self.unexpectedFindings(run).isEmpty ? run : nil
         }
@@ -53,7 +47,7 @@ final class OperatorToolTests: XCTestCase {
         // back at the end, so that coordination's store stays what its events say for the
         // classes that run later (the dossier rebuild compares it with the topics).
         let corrupted = cases[1]
-        let removed = try superuser("ias_coordination") { c in
+        let removed = try TestDatabase.withConnection(to: "ias_coordination") { c in
             try c.query("""
                 WITH gone AS (DELETE FROM timeline WHERE case_id = $1 AND event_type = 'intake.PersonRegistered' RETURNING *)
                 SELECT row_to_json(gone)::text AS row FROM gone
@@ -62,7 +56,7 @@ final class OperatorToolTests: XCTestCase {
         XCTAssertEqual(removed.count, 1)
         defer {
             for row in removed {
-                XCTAssertNoThrow(try superuser("ias_coordination") { c in
+                XCTAssertNoThrow(try TestDatabase.withConnection(to: "ias_coordination") { c in
                     try c.execute("INSERT INTO timeline SELECT * FROM json_populate_record(NULL::timeline, $1::json)", [row])
                 })
             }
@@ -76,11 +70,11 @@ final class OperatorToolTests: XCTestCase {
 
         // A budget that no longer equals its grants, and a measure approved without any cost decision.
         let budgetCase = cases[0]
-        XCTAssertEqual(try superuser("ias_costs") { c in
+        XCTAssertEqual(try TestDatabase.withConnection(to: "ias_costs") { c in
             try c.execute("UPDATE budgets SET committed_rappen = committed_rappen + 100 WHERE case_id = $1", [budgetCase])
         }, 1)
         let measureId = UUID().uuidString.lowercased()
-        try superuser("ias_plan") { c in
+        try TestDatabase.withConnection(to: "ias_plan") { c in
             let planId = UUID().uuidString.lowercased()
             try c.execute("""
                 INSERT INTO plans (plan_id, case_id, status, target_group, pathway, catalog_version)
@@ -120,27 +114,26 @@ final class OperatorToolTests: XCTestCase {
     // MARK: replay-dlq
 
     func testReplayDlqRepublishesADeadLetteredEventOnceAndItReachesTheDossier() throws {
-        let producer = try KafkaProducer(configuration: KafkaConfiguration(brokers: TestEnvironment.brokers, clientId: "e2e-replay"),
-                                         logger: Logger(label: "e2e"))
-        defer { producer.close(timeout: 5) }
+        let events = try EventPublisher(clientId: "e2e-replay")
+        defer { events.close() }
         let marker = UUID().uuidString
 
         // A poison message lands in the dead-letter topic.
-        let poison = KafkaRecord(topic: "ias.intake.v1", key: Array("poison".utf8), value: Array("{not json \(marker)".utf8),
-                                 headers: [TestEnvironment.poisonHeader])
-        XCTAssertNoThrow(try producer.send([poison], timeout: 10)[0].get())
+        let poison = EventPublisher.poison(on: "ias.intake.v1", marker: marker)
+        XCTAssertNoThrow(try events.send(poison))
         XCTAssertNotNil(try findInDeadLetters(marker), "the poison message did not reach ias.intake.v1.dlq")
 
         // A valid event dead-lettered before a fix, as the event processor would have written it.
         let caseId = Identifier()
-        let envelope = registration(caseId)
+        let envelope = try EventPublisher.envelope(PersonRegistered.sample(caseId: caseId, givenName: "Replayed", familyName: "Letter"),
+                                                   subject: caseId.description)
         let headers = [
             ("content-type", EventEnvelope.contentType),
             ("dlq-reason", "rejected before the fix \(marker)"), ("dlq-consumer", "dossier"),
             ("dlq-original-topic", "ias.intake.v1"), ("dlq-original-partition", "0"), ("dlq-original-offset", "0"),
         ].map { KafkaHeader(key: $0.0, value: Array($0.1.utf8)) }
         let letter = KafkaRecord(topic: "ias.intake.v1.dlq", key: Array(caseId.description.utf8), value: try envelope.encoded(), headers: headers)
-        XCTAssertNoThrow(try producer.send([letter], timeout: 10)[0].get())
+        XCTAssertNoThrow(try events.send(letter))
 
         let first = try admin(["replay-dlq", "--topic", "ias.intake.v1.dlq", "--consumer", "dossier"])
         XCTAssertEqual(first.status, 0, first.text)
@@ -148,7 +141,7 @@ final class OperatorToolTests: XCTestCase {
         XCTAssertNotNil(replayedLine, first.text)
         XCTAssertTrue(replayedLine?.contains("-> ias.intake.v1") == true, first.text)
         XCTAssertFalse(first.output.contains("Twice") || first.output.contains("Replayed"), "payload printed: \(first.text)")
-        let entries = try XCTUnwrap(try timeline(caseId.description, within: 20), "the replayed event did not reach the dossier")
+        let entries = try XCTUnwrap(timeline(caseId.description, within: 20), "the replayed event did not reach the dossier")
         XCTAssertEqual(entries.filter { $0["type"] as? String == "intake.PersonRegistered" }.count, 1)
 
         // On the original topic: the original key, value and headers, no dlq-* header but where it came from.
@@ -168,90 +161,27 @@ final class OperatorToolTests: XCTestCase {
 
     // MARK: Helpers
 
-    struct ToolRun {
-        let status: Int32
-        let output: String
-        let errors: String
-        var text: String { "exit \(status)\n\(output)\(errors)" }
-    }
-
     /// Runs `ias-admin` with the test broker and the test databases (as the superuser).
     private func admin(_ arguments: [String]) throws -> ToolRun {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: TestEnvironment.binDirectory).appendingPathComponent("ias-admin")
-        process.arguments = arguments
         var environment = ProcessInfo.processInfo.environment
-        environment["IAS_KAFKA_BROKERS"] = TestEnvironment.brokers
+        environment["IAS_KAFKA_BROKERS"] = try TestEnvironment.brokers
         for service in ["intake", "assessment", "plan", "costs", "coordination"] {
-            environment["IAS_\(service.uppercased())_DATABASE_URL"] =
-                "postgresql://postgres@127.0.0.1:\(TestEnvironment.postgresPort)/ias_\(service)"
+            environment["IAS_\(service.uppercased())_DATABASE_URL"] = try TestDatabase.url("ias_\(service)")
         }
-        process.environment = environment
-        let errorsURL = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("ias-admin-\(UUID().uuidString).err")
-        _ = FileManager.default.createFile(atPath: errorsURL.path, contents: nil)
-        defer { try? FileManager.default.removeItem(at: errorsURL) }
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = try FileHandle(forWritingTo: errorsURL)
-        try process.run()
-        let bytes = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        let errors = (try? String(contentsOf: errorsURL, encoding: .utf8)) ?? ""
-        return ToolRun(status: process.terminationStatus, output: String(decoding: bytes, as: UTF8.self), errors: errors)
+        return try ToolRun.run("ias-admin", arguments, environment: environment)
     }
 
-    private func superuser<T>(_ database: String, _ body: (PostgresConnection) throws -> T) throws -> T {
-        let pool = PostgresPool(configuration: PostgresConfiguration(url: "postgresql://postgres@127.0.0.1:\(TestEnvironment.postgresPort)/\(database)"),
-                                logger: Logger(label: "e2e"))
-        defer { pool.close() }
-        return try pool.withConnection(body)
-    }
+    private var worker: CaseWorker { CaseWorker(stack: Self.stack, caseworker: canton) }
 
-    private func register() throws -> String {
-        let created = try Self.stack.client("intake").json("POST", "/persons", token: canton, body: Fixtures.person())
-        XCTAssertEqual(created.status, 201, created.text)
-        return try XCTUnwrap(try created.json()["caseId"] as? String)
-    }
+    private func register() throws -> String { try worker.register(.sample()).caseId }
 
-    private func timeline(_ caseId: String, within seconds: Double) throws -> [[String: Any]]? {
-        let coordination = try Self.stack.client("coordination")
-        return try TestStack.eventually(within: seconds) { () -> [[String: Any]]? in
-            let r = try coordination.json("GET", "/cases/\(caseId)/dossier", token: canton)
-            guard r.status == 200 else { return nil }
-            return try r.json()["timeline"] as? [[String: Any]]
-        }
-    }
+    private func timeline(_ caseId: String, within seconds: Double) -> [[String: Any]]? { worker.timeline(caseId, within: seconds) }
 
     private func findInDeadLetters(_ marker: String) throws -> KafkaMessage? {
-        try first(in: "ias.intake.v1.dlq") { String(decoding: $0.value, as: UTF8.self).contains(marker) }
+        try TestBroker.first(in: "ias.intake.v1.dlq", containing: marker)
     }
 
     private func find(topic: String, key: String) throws -> KafkaMessage? {
-        try first(in: topic) { $0.key == Array(key.utf8) }
-    }
-
-    /// The first message of `topic` (read from its beginning by a new group) that matches.
-    private func first(in topic: String, within seconds: Double = 30, where matches: (KafkaMessage) -> Bool) throws -> KafkaMessage? {
-        let consumer = try KafkaConsumer(configuration: KafkaConfiguration(brokers: TestEnvironment.brokers, clientId: "e2e-reader"),
-                                         groupId: "e2e-replay-\(UUID().uuidString)", topics: [topic], logger: Logger(label: "e2e"))
-        defer { consumer.close() }
-        let deadline = Date().addingTimeInterval(seconds)
-        while Date() < deadline {
-            if let message = try consumer.poll(timeoutMs: 500), matches(message) { return message }
-        }
-        return nil
-    }
-
-    private func registration(_ caseId: Identifier) -> EventEnvelope {
-        EventEnvelope(
-            type: "intake.PersonRegistered", source: "/ias/intake", subject: caseId.description,
-            correlationid: Identifier(), actorsub: "e2e", actororg: "canton:KSD",
-            data: try! JSONValue(encoding: [
-                "personId": JSONValue.string(Identifier().description), "caseId": .string(caseId.description),
-                "givenName": .string("Replayed"), "familyName": .string("Letter"), "dateOfBirth": .string("1990-01-01"),
-                "sex": .string("male"), "nationality": .string("SY"), "languages": .array([.string("ar")]),
-                "status": .string("FL"), "enteredCantonOn": .string("2026-01-05"), "accommodation": .string("cantonal"),
-                "responsibleOrg": .string("canton:KSD"),
-            ]))
+        try TestBroker.first(in: topic) { $0.key == Array(key.utf8) }
     }
 }

@@ -1,25 +1,19 @@
 import Foundation
+import IASRuntime
+import IASHTTPClient
+import TestSupport
 import XCTest
 
 /// The walking skeleton through real processes: intake registers, the event travels through
 /// the outbox and the broker, coordination builds the dossier.
-final class WalkingSkeletonTests: XCTestCase {
-    nonisolated(unsafe) static var stack: TestStack!
+final class WalkingSkeletonTests: StackTestCase {
     let canton = TestEnvironment.token(org: "canton:KSD")
 
-    override class func setUp() {
-        super.setUp()
-        stack = TestStack.running(["intake", "assessment", "plan", "costs", "coordination"])
-    }
-
-    override class func tearDown() {
-        stack.stop()
-        super.tearDown()
-    }
+    override class func startStack() -> TestStack { .running(TestStack.suite) }
 
     func testEveryServiceAnswersHealthReadinessMetricsAndOpenAPI() throws {
         for (name, service) in Self.stack.services {
-            let client = try RawHTTPClient(port: service.port)
+            let client = try HTTPClient.connected(port: service.port)
             XCTAssertEqual(try client.request("GET", "/healthz").status, 200, name)
             let ready = try client.request("GET", "/readyz")
             XCTAssertEqual(ready.status, 200, "\(name): \(ready.text)")
@@ -27,7 +21,7 @@ final class WalkingSkeletonTests: XCTestCase {
             XCTAssertEqual(metrics.status, 200)
             XCTAssertTrue(metrics.text.contains("http_requests_total"), "\(name) metrics: \(metrics.text.prefix(200))")
             XCTAssertTrue(metrics.text.contains("ias_outbox_backlog"), name)
-            let document = try client.request("GET", "/openapi.json").json()
+            let document = try client.request("GET", "/openapi.json").object()
             XCTAssertEqual(document["openapi"] as? String, "3.1.0", name)
         }
     }
@@ -35,17 +29,17 @@ final class WalkingSkeletonTests: XCTestCase {
     func testRegisteredPersonAppearsInTheDossierWithinTwoSeconds() throws {
         let intake = try Self.stack.client("intake")
         let started = Date()
-        let created = try intake.json("POST", "/persons", token: canton, body: Fixtures.person(givenName: "Selam"))
+        let created = try intake.json("POST", "/persons", token: canton, body: NewPerson.sample(givenName: "Selam"))
         XCTAssertEqual(created.status, 201, created.text)
-        let person = try created.json()
+        let person = try created.object()
         let caseId = try XCTUnwrap(person["caseId"] as? String)
         let personId = try XCTUnwrap(person["personId"] as? String)
         XCTAssertEqual(created.headers["location"], "/persons/\(personId)")
 
         let coordination = try Self.stack.client("coordination")
-        let dossier = try TestStack.eventually(within: 2) { () -> [String: Any]? in
+        let dossier = try eventually(within: 2) { () -> [String: Any]? in
             let r = try coordination.json("GET", "/cases/\(caseId)/dossier", token: canton)
-            return r.status == 200 ? try r.json() : nil
+            return r.status == 200 ? try r.object() : nil
         }
         let elapsed = Date().timeIntervalSince(started)
         let found = try XCTUnwrap(dossier, "the dossier did not show the person within 2 s")
@@ -59,7 +53,7 @@ final class WalkingSkeletonTests: XCTestCase {
         XCTAssertEqual(timeline.filter { ($0["type"] as? String) == "intake.PersonRegistered" }.count, 1, "\(timeline)")
 
         // Logs carry identifiers, never personal data.
-        let logDirectory = URL(fileURLWithPath: TestEnvironment.required("IAS_TEST_LOG_DIR"))
+        let logDirectory = URL(fileURLWithPath: try TestEnvironment.value("IAS_TEST_LOG_DIR"))
         for file in try FileManager.default.contentsOfDirectory(atPath: logDirectory.path) where file.hasSuffix(".log") {
             let text = try String(contentsOf: logDirectory.appendingPathComponent(file), encoding: .utf8)
             XCTAssertFalse(text.contains(shown["familyName"] as? String ?? "?"), "\(file) contains the family name")
@@ -68,79 +62,79 @@ final class WalkingSkeletonTests: XCTestCase {
 
         let read = try intake.json("GET", "/persons/\(personId)", token: canton)
         XCTAssertEqual(read.status, 200)
-        XCTAssertEqual(try read.json()["caseId"] as? String, caseId)
+        XCTAssertEqual(try read.object()["caseId"] as? String, caseId)
         XCTAssertEqual(read.headers["etag"], "\"1\"")
     }
 
     func testInvalidRegistrationIsRefusedWithEveryFieldAndChangesNothing() throws {
         let intake = try Self.stack.client("intake")
-        var body = Fixtures.person(familyName: "Invalid-\(UUID().uuidString.prefix(8))")
-        body["dateOfBirth"] = "2099-01-01"
-        body["nationality"] = "eritrea"
-        body["languages"] = ["ti", "Tigrinya"]
+        var body = NewPerson.sample(familyName: "Invalid-\(UUID().uuidString.prefix(8))")
+        body.dateOfBirth = "2099-01-01"
+        body.nationality = "eritrea"
+        body.languages = ["ti", "Tigrinya"]
         let response = try intake.json("POST", "/persons", token: canton, body: body)
         XCTAssertEqual(response.status, 400)
         XCTAssertEqual(response.headers["content-type"]?.hasPrefix("application/problem+json"), true)
-        let errors = try XCTUnwrap(try response.json()["errors"] as? [[String: Any]])
+        let errors = try XCTUnwrap(try response.object()["errors"] as? [[String: Any]])
         let fields = Set(errors.compactMap { $0["field"] as? String })
         XCTAssertTrue(fields.isSuperset(of: ["dateOfBirth", "nationality", "languages[1]"]), "\(fields)")
-        let search = try intake.json("GET", "/persons?familyName=\(body["familyName"]!)", token: canton)
-        XCTAssertEqual((try search.json()["items"] as? [Any])?.count, 0)
+        let search = try intake.json("GET", "/persons?familyName=\(body.familyName)", token: canton)
+        XCTAssertEqual((try search.object()["items"] as? [Any])?.count, 0)
     }
 
     func testMissingFieldAndWrongTypeNameTheField() throws {
         let intake = try Self.stack.client("intake")
-        var body = Fixtures.person()
+        var body = TestJSON.object(try JSONValue(encoding: NewPerson.sample()))
         body.removeValue(forKey: "givenName")
         body["status"] = "XX"
         let response = try intake.json("POST", "/persons", token: canton, body: body)
         XCTAssertEqual(response.status, 400, response.text)
-        let errors = try XCTUnwrap(try response.json()["errors"] as? [[String: Any]])
+        let errors = try XCTUnwrap(try response.object()["errors"] as? [[String: Any]])
         XCTAssertFalse(errors.isEmpty)
         XCTAssertTrue(errors.contains { ($0["field"] as? String) == "givenName" || ($0["field"] as? String) == "status" }, "\(errors)")
     }
 
     func testSameZemisNumberTwiceIsAConflictNamingTheExistingPerson() throws {
         let intake = try Self.stack.client("intake")
-        let body = Fixtures.person()
+        let body = NewPerson.sample()
         let first = try intake.json("POST", "/persons", token: canton, body: body)
         XCTAssertEqual(first.status, 201)
         let second = try intake.json("POST", "/persons", token: canton, body: body)
         XCTAssertEqual(second.status, 409)
-        XCTAssertEqual(try second.json()["existingPersonId"] as? String, try first.json()["personId"] as? String)
+        XCTAssertEqual(try second.object()["existingPersonId"] as? String, try first.object()["personId"] as? String)
     }
 
     func testIdempotencyKeyReturnsTheFirstResponseAndRegistersOnce() throws {
         let intake = try Self.stack.client("intake")
-        let body = Fixtures.person()
+        let body = NewPerson.sample()
         let key = UUID().uuidString
         let first = try intake.json("POST", "/persons", token: canton, body: body, headers: ["Idempotency-Key": key])
         let again = try intake.json("POST", "/persons", token: canton, body: body, headers: ["Idempotency-Key": key])
         XCTAssertEqual(first.status, 201)
         XCTAssertEqual(again.status, 201)
-        XCTAssertEqual(try first.json()["personId"] as? String, try again.json()["personId"] as? String)
+        XCTAssertEqual(try first.object()["personId"] as? String, try again.object()["personId"] as? String)
         XCTAssertEqual(again.headers["idempotent-replayed"], "true")
     }
 
     func testTokensAreRequiredAndMunicipalitiesSeeOnlyTheirCases() throws {
         let intake = try Self.stack.client("intake")
-        XCTAssertEqual(try intake.json("POST", "/persons", token: nil, body: Fixtures.person()).status, 401)
-        XCTAssertEqual(try intake.json("POST", "/persons", token: "not.a.token", body: Fixtures.person()).status, 401)
+        XCTAssertEqual(try intake.json("POST", "/persons", token: nil, body: NewPerson.sample()).status, 401)
+        XCTAssertEqual(try intake.json("POST", "/persons", token: "not.a.token", body: NewPerson.sample()).status, 401)
 
         let aarau = TestEnvironment.token(org: "municipality:4001")
         let baden = TestEnvironment.token(org: "municipality:4021")
         let own = try intake.json("POST", "/persons", token: aarau,
-                                  body: Fixtures.person(accommodation: "municipal", responsibleOrg: "municipality:4001"))
+                                  body: NewPerson.sample(accommodation: "municipal", responsibleOrg: "municipality:4001"))
         XCTAssertEqual(own.status, 201, own.text)
-        let personId = try XCTUnwrap(try own.json()["personId"] as? String)
-        let caseId = try XCTUnwrap(try own.json()["caseId"] as? String)
+        let personId = try XCTUnwrap(try own.object()["personId"] as? String)
+        let caseId = try XCTUnwrap(try own.object()["caseId"] as? String)
         XCTAssertEqual(try intake.json("GET", "/persons/\(personId)", token: aarau).status, 200)
         XCTAssertEqual(try intake.json("GET", "/persons/\(personId)", token: baden).status, 403)
         XCTAssertEqual(try intake.json("POST", "/persons", token: baden,
-                                       body: Fixtures.person(accommodation: "municipal", responsibleOrg: "municipality:4001")).status, 403)
+                                       body: NewPerson.sample(accommodation: "municipal", responsibleOrg: "municipality:4001")).status, 403)
 
         let coordination = try Self.stack.client("coordination")
-        let seen = try TestStack.eventually(within: 5) { () -> Int? in
+        let seen = try eventually(within: 5) { () -> Int? in
             let r = try coordination.json("GET", "/cases/\(caseId)/dossier", token: aarau)
             return r.status == 200 ? r.status : nil
         }

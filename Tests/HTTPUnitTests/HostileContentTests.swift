@@ -251,13 +251,13 @@ final class HostileContentTests: XCTestCase {
         // absolute form and ignores its authority (RFC 9112 §3.2.2); nothing uses the host.
         let server = try TestServer()
         let lower = try server.client()
-        lower.send("get /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
-        let answer = try XCTUnwrap(lower.readResponse())
+        try lower.send(raw: "get /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
+        let answer = try lower.readResponse()
         XCTAssertEqual(answer.status, 405)
         XCTAssertEqual(answer.header("Allow"), "GET, HEAD")
         let foreign = try server.client()
-        foreign.send("GET http://attacker.example:666/healthz?x=1 HTTP/1.1\r\nHost: other.example\r\n\r\n")
-        XCTAssertEqual(foreign.readResponse()?.status, 200)
+        try foreign.send(raw: "GET http://attacker.example:666/healthz?x=1 HTTP/1.1\r\nHost: other.example\r\n\r\n")
+        XCTAssertEqual(try foreign.readResponse().status, 200)
     }
 
     // MARK: Connection slots
@@ -284,16 +284,16 @@ final class HostileContentTests: XCTestCase {
 
         // Once every slot holds a connection that has spoken, the next one is refused.
         let busy = try (0..<3).map { _ in try server.client() }
-        for client in busy { client.send("GET /healthz HTTP/1.1\r\nHost: x\r\nX-Partial: ") }
+        for client in busy { try client.send(raw: "GET /healthz HTTP/1.1\r\nHost: x\r\nX-Partial: ") }
         Thread.sleep(forTimeInterval: 0.3)
         let refused = try server.client()
-        refused.send("GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
-        XCTAssertEqual(refused.readResponse()?.status, 503)
+        try refused.send(raw: "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
+        XCTAssertEqual(try refused.readResponse().status, 503)
         XCTAssertEqual(server.metrics.counterValue("http_connections_rejected_total"), 1)
         // The half-sent requests were not cut off: each still completes.
         for client in busy {
-            client.send("1\r\n\r\n")
-            XCTAssertEqual(client.readResponse()?.status, 200)
+            try client.send(raw: "1\r\n\r\n")
+            XCTAssertEqual(try client.readResponse().status, 200)
         }
     }
 }

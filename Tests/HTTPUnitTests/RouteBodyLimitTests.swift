@@ -1,5 +1,6 @@
 import Foundation
 import IASHTTP
+import IASHTTPClient
 import IASRuntime
 import XCTest
 
@@ -25,14 +26,14 @@ final class RouteBodyLimitTests: XCTestCase {
     override func tearDown() { server.stop(gracePeriod: 1) }
 
     func status(_ path: String, bodyBytes: Int, chunked: Bool = false) throws -> Int? {
-        let client = try TestClient(port: server.boundPort)
+        let client = HTTPClient(port: server.boundPort, readTimeout: 3)
         let body = String(repeating: "x", count: bodyBytes)
         if chunked {
-            client.send("POST \(path) HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n"
+            try client.send(raw: "POST \(path) HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n"
                 + String(bodyBytes, radix: 16) + "\r\n" + body + "\r\n0\r\n\r\n")
-            return client.readResponse()?.status
+            return (try? client.readResponse())?.status
         }
-        return client.request("POST", path, body: body)?.status
+        return (try? client.request("POST", path, body: Array(body.utf8)))?.status
     }
 
     func testTheRouteLimitReplacesTheGeneralLimitForThatRouteOnly() throws {

@@ -1,5 +1,6 @@
 import Foundation
 import IASHTTP
+import IASHTTPClient
 import IASRuntime
 import XCTest
 
@@ -28,9 +29,9 @@ final class ServerLifecycleTests: XCTestCase {
     func testStopLetsRequestsInFlightFinishAndClosesIdleConnections() throws {
         let server = try TestServer { $0.idleTimeout = 30 }
         let idle = try server.client()
-        XCTAssertEqual(idle.request("GET", "/healthz")?.status, 200)
+        XCTAssertEqual(try idle.request("GET", "/healthz").status, 200)
         let busy = try server.client()
-        busy.send("GET /slow HTTP/1.1\r\nHost: x\r\n\r\n")
+        try busy.send(raw: "GET /slow HTTP/1.1\r\nHost: x\r\n\r\n")
         Thread.sleep(forTimeInterval: 0.1)
 
         let started = Date()
@@ -38,18 +39,18 @@ final class ServerLifecycleTests: XCTestCase {
         let took = Date().timeIntervalSince(started)
         XCTAssertLessThan(took, 2, "stop waits for the slow request only")
 
-        let response = try XCTUnwrap(busy.readResponse(timeout: 1))
+        let response = try busy.readResponse(timeout: 1)
         XCTAssertEqual(response.text, "slow")
         XCTAssertEqual(response.header("Connection"), "close")
         XCTAssertTrue(idle.waitForClose(timeout: 0.5))
         XCTAssertEqual(server.server.openConnections, 0)
-        XCTAssertThrowsError(try TestClient(port: server.port), "no longer listening")
+        XCTAssertThrowsError(try HTTPClient(port: server.port).connect(), "no longer listening")
     }
 
     func testStopReturnsAfterTheGracePeriod() throws {
         let server = try TestServer()
         let busy = try server.client()
-        busy.send("GET /stuck HTTP/1.1\r\nHost: x\r\n\r\n")
+        try busy.send(raw: "GET /stuck HTTP/1.1\r\nHost: x\r\n\r\n")
         Thread.sleep(forTimeInterval: 0.1)
         let started = Date()
         server.server.stop(gracePeriod: 0.2)
@@ -64,7 +65,7 @@ final class ServerLifecycleTests: XCTestCase {
     func testOpenConnectionsCountsClients() throws {
         let server = try TestServer { $0.idleTimeout = 5 }
         let clients = [try server.client(), try server.client(), try server.client()]
-        for client in clients { XCTAssertEqual(client.request("GET", "/healthz")?.status, 200) }
+        for client in clients { XCTAssertEqual(try client.request("GET", "/healthz").status, 200) }
         XCTAssertEqual(server.server.openConnections, 3)
         XCTAssertGreaterThan(server.server.boundPort, 0)
     }

@@ -1,5 +1,6 @@
 import Foundation
 import IASHTTP
+import IASHTTPClient
 import IASRuntime
 import XCTest
 
@@ -36,6 +37,7 @@ final class TestServer {
             HTTPResponse(status: 200, headers: HTTPHeaders([("Content-Type", "application/octet-stream")]), body: request.body)
         }
         router.get("/query") { request in .json(request.query) }
+        router.get("/authorization") { request in .text(request.header("Authorization") ?? "none") }
         router.get("/slow") { _ in
             Thread.sleep(forTimeInterval: 0.5)
             return .text("slow")
@@ -57,12 +59,17 @@ final class TestServer {
         port = server.boundPort
     }
 
-    func client() throws -> TestClient { try TestClient(port: port) }
+    /// A client already connected (as a browser's socket would be), waiting 3 s for answers.
+    func client() throws -> HTTPClient {
+        let client = HTTPClient(port: port, readTimeout: 3)
+        try client.connect()
+        return client
+    }
 
     /// A well-behaved client's health check, answered quickly while others misbehave.
     func assertServesNormalClient(within seconds: Double = 1, file: StaticString = #filePath, line: UInt = #line) {
         let started = Date()
-        guard let client = try? client(), let response = client.request("GET", "/healthz", timeout: seconds) else {
+        guard let response = try? HTTPClient(port: port, readTimeout: seconds).request("GET", "/healthz") else {
             XCTFail("a normal client was not served", file: file, line: line)
             return
         }
@@ -71,4 +78,12 @@ final class TestServer {
     }
 
     deinit { server.stop(gracePeriod: 1) }
+}
+
+extension HTTPClientResponse {
+    /// The `field` of each entry of a problem document's `errors`.
+    var errorFields: [String] {
+        guard case .array(let errors)? = try? json()["errors"] else { return [] }
+        return errors.compactMap { $0["field"]?.stringValue }
+    }
 }

@@ -1,9 +1,10 @@
 import Foundation
 import IASKafka
+import TestSupport
 import XCTest
 
 final class KafkaAdminTests: XCTestCase {
-    private typealias Support = KafkaTestSupport
+    private typealias Support = TestBroker
 
     func testEnsureTopicsIsIdempotent() throws {
         let admin = try KafkaAdmin(configuration: Support.configuration(), logger: Support.logger)

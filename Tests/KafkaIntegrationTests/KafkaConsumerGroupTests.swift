@@ -1,10 +1,11 @@
 import Foundation
 import IASKafka
 import IASRuntime
+import TestSupport
 import XCTest
 
 final class KafkaConsumerGroupTests: XCTestCase {
-    private typealias Support = KafkaTestSupport
+    private typealias Support = TestBroker
 
     /// One group member on its own thread, storing each offset right after "handling".
     private final class Member: @unchecked Sendable {
@@ -89,7 +90,7 @@ final class KafkaConsumerGroupTests: XCTestCase {
     private func waitUntil(_ what: String, within seconds: Double, _ condition: () -> Bool) throws {
         let deadline = Date(timeIntervalSinceNow: seconds)
         while !condition() {
-            guard Date() < deadline else { throw SetupError("timed out after \(seconds) s waiting until \(what)") }
+            guard Date() < deadline else { throw TestFailure("timed out after \(seconds) s waiting until \(what)") }
             Thread.sleep(forTimeInterval: 0.1)
         }
     }

@@ -1,11 +1,12 @@
 import Foundation
 import IASKafka
+import TestSupport
 import XCTest
 
 /// Offsets are committed only for what was stored after the "effect", so a restart
 /// redelivers exactly from the first unstored message.
 final class KafkaConsumerOffsetTests: XCTestCase {
-    private typealias Support = KafkaTestSupport
+    private typealias Support = TestBroker
 
     func testUnstoredMessagesAreRedeliveredAfterReopen() throws {
         let topic = try Support.makeTopic("offsets", partitions: 1)

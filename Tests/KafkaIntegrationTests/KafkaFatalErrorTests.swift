@@ -1,11 +1,12 @@
 import Foundation
 @testable import IASKafka
+import TestSupport
 import XCTest
 
 /// A fatal error never hangs: a consumer fails every later operation with it (the process restarts it);
 /// a producer replaces its client, so that the outbox relay recovers by itself.
 final class KafkaFatalErrorTests: XCTestCase {
-    private typealias Support = KafkaTestSupport
+    private typealias Support = TestBroker
 
     func testAProducerWithAFatalErrorIsReplacedAndTheNextSendIsDelivered() throws {
         let topic = try Support.makeTopic("fatal-producer", partitions: 1)

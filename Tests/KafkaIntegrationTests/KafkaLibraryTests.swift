@@ -1,9 +1,10 @@
 import IASKafka
+import TestSupport
 import XCTest
 
 final class KafkaLibraryTests: XCTestCase {
     func testLoadedLibraryIsSupported() throws {
-        _ = try KafkaTestSupport.brokers()
+        _ = try TestEnvironment.brokers
         XCTAssertGreaterThanOrEqual(
             KafkaLibrary.versionNumber, KafkaLibrary.minimumVersionNumber,
             "loaded librdkafka \(KafkaLibrary.versionString); run with LD_LIBRARY_PATH=<project>/.local/lib")

@@ -1,9 +1,10 @@
 import Foundation
 import IASKafka
+import TestSupport
 import XCTest
 
 final class KafkaProducerTests: XCTestCase {
-    private typealias Support = KafkaTestSupport
+    private typealias Support = TestBroker
 
     func testRecordsWithKeysAndHeadersAreDeliveredAndConsumedOnce() throws {
         let topic = try Support.makeTopic("produce", partitions: 3)
@@ -11,7 +12,7 @@ final class KafkaProducerTests: XCTestCase {
         // Edge cases: no key, empty value, a header without value, repeated header keys.
         records[0] = KafkaRecord(
             topic: topic, key: nil, value: [],
-            headers: [KafkaHeader(key: "index", value: Array("0".utf8)), KafkaHeader(key: "empty", value: nil), Support.notAnEvent])
+            headers: [KafkaHeader(key: "index", value: Array("0".utf8)), KafkaHeader(key: "empty", value: nil), TestEnvironment.poisonHeader])
         records[1].headers.append(KafkaHeader(key: "index", value: Array("1".utf8)))
         records[1].headers.append(KafkaHeader(key: "binary", value: [0, 255, 10]))
 
@@ -54,7 +55,7 @@ final class KafkaProducerTests: XCTestCase {
 
     func testUnreachableBrokerGivesFailuresNotSuccess() throws {
         var configuration = try Support.configuration()
-        configuration.brokers = "127.0.0.1:\(try closedPort())"
+        configuration.brokers = "127.0.0.1:\(TestEnvironment.freePort())"
         let producer = try KafkaProducer(configuration: configuration, logger: Support.logger)
         XCTAssertFalse(producer.ping(timeoutMs: 500))
         let started = Date()
@@ -79,23 +80,5 @@ final class KafkaProducerTests: XCTestCase {
         XCTAssertThrowsError(try KafkaProducer(configuration: configuration, logger: Support.logger)) { error in
             XCTAssertTrue(String(describing: error).contains("no.such.property"), "\(error)")
         }
-    }
-
-    /// A local port that nothing listens on: bound once by us, then released.
-    private func closedPort() throws -> Int {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        defer { close(fd) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        address.sin_port = 0
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let bound = withUnsafeMutablePointer(to: &address) { pointer in
-            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                bind(fd, $0, length) == 0 && getsockname(fd, $0, &length) == 0
-            }
-        }
-        guard bound else { throw SetupError("cannot find a free local port") }
-        return Int(UInt16(bigEndian: address.sin_port))
     }
 }

@@ -1,6 +1,7 @@
 import Foundation
 import IASKafka
 import IASRuntime
+import TestSupport
 import XCTest
 
 /// A client configured for SASL against the plaintext test broker: the broker refuses the
@@ -10,7 +11,7 @@ final class KafkaSecurityRefusalTests: XCTestCase {
     private let password = "refusal-test-password-0123456789"
 
     private func saslConfiguration() throws -> KafkaConfiguration {
-        var configuration = try KafkaTestSupport.configuration("sasl-refusal")
+        var configuration = try TestBroker.configuration("sasl-refusal")
         configuration.security = KafkaSecurity(securityProtocol: .saslPlaintext, saslMechanism: .scramSHA512,
                                                saslUsername: "ias-refused", saslPassword: KafkaPassword(password))
         return configuration
@@ -26,21 +27,21 @@ final class KafkaSecurityRefusalTests: XCTestCase {
     }
 
     func testTheAdminClientFailsWithinItsTimeoutNamingTheRefusal() throws {
-        let admin = try KafkaAdmin(configuration: try saslConfiguration(), logger: KafkaTestSupport.logger)
+        let admin = try KafkaAdmin(configuration: try saslConfiguration(), logger: TestBroker.logger)
         defer { admin.close() }
         let started = Date()
-        XCTAssertThrowsError(try admin.ensureTopics([(name: KafkaTestSupport.unique("refused"), partitions: 1)], timeout: 5)) {
+        XCTAssertThrowsError(try admin.ensureTopics([(name: TestBroker.unique("refused"), partitions: 1)], timeout: 5)) {
             assertClearRefusal($0)
         }
         XCTAssertLessThan(Date().timeIntervalSince(started), 15, "ensureTopics must end near its timeout")
     }
 
     func testAProducerReportsTheRefusalForEachRecordItCouldNotSend() throws {
-        let producer = try KafkaProducer(configuration: try saslConfiguration(), logger: KafkaTestSupport.logger)
+        let producer = try KafkaProducer(configuration: try saslConfiguration(), logger: TestBroker.logger)
         defer { producer.close(timeout: 1) }
         XCTAssertFalse(producer.ping(timeoutMs: 2000), "a refused client is not ready")
         let started = Date()
-        let results = producer.send(KafkaTestSupport.records(topic: KafkaTestSupport.unique("refused"), count: 2), timeout: 4)
+        let results = producer.send(TestBroker.records(topic: TestBroker.unique("refused"), count: 2), timeout: 4)
         XCTAssertLessThan(Date().timeIntervalSince(started), 10)
         XCTAssertEqual(results.count, 2)
         for result in results {
@@ -51,8 +52,8 @@ final class KafkaSecurityRefusalTests: XCTestCase {
 
     func testTheSameClientWithoutSASLStillWorks() throws {
         // The refusal is the broker's answer to SASL, not a broken broker.
-        let admin = try KafkaAdmin(configuration: try KafkaTestSupport.configuration("sasl-refusal-control"), logger: KafkaTestSupport.logger)
+        let admin = try KafkaAdmin(configuration: try TestBroker.configuration("sasl-refusal-control"), logger: TestBroker.logger)
         defer { admin.close() }
-        XCTAssertNoThrow(try admin.ensureTopics([(name: KafkaTestSupport.unique("accepted"), partitions: 1)], timeout: 10))
+        XCTAssertNoThrow(try admin.ensureTopics([(name: TestBroker.unique("accepted"), partitions: 1)], timeout: 10))
     }
 }

@@ -3,6 +3,7 @@ import IASKafka
 @testable import IASMessaging
 import IASPostgres
 import IASRuntime
+import TestSupport
 import XCTest
 
 /// Batched application: many events per transaction, and still each applied exactly once, in
@@ -43,15 +44,15 @@ final class EventBatchTests: XCTestCase {
 
     private func makeTopic(partitions: Int) throws -> String {
         let topic = "test.batch.\(UUID().uuidString.prefix(8).lowercased())"
-        let admin = try KafkaAdmin(configuration: KafkaConfiguration(brokers: Support.brokers, clientId: "batch-admin"), logger: Support.logger)
+        let admin = try KafkaAdmin(configuration: TestBroker.configuration("batch-admin"), logger: TestBroker.logger)
         defer { admin.close() }
         try admin.ensureTopics([(name: topic, partitions: partitions)], timeout: 10)
         return topic
     }
 
     private func produce(_ envelopes: [EventEnvelope], to topic: String) throws {
-        let producer = try KafkaProducer(configuration: KafkaConfiguration(brokers: Support.brokers, clientId: "batch-producer"),
-                                         logger: Support.logger)
+        let producer = try KafkaProducer(configuration: TestBroker.configuration("batch-producer"),
+                                         logger: TestBroker.logger)
         defer { producer.close(timeout: 5) }
         let records = try envelopes.map { try KafkaRecord.event($0, topic: topic) }
         for (index, result) in producer.send(records, timeout: 15).enumerated() {
@@ -63,12 +64,12 @@ final class EventBatchTests: XCTestCase {
                                metrics: MetricsRegistry = MetricsRegistry(), configuration: EventProcessor.Configuration = .init(),
                                afterCommit: @escaping @Sendable () -> Void = {},
                                handler: @escaping EventSubscription.Handler) throws -> (EventProcessor, KafkaProducer) {
-        let kafka = KafkaConfiguration(brokers: Support.brokers, clientId: "batch-test")
-        let producer = try KafkaProducer(configuration: kafka, logger: Support.logger)
-        let consumer = try KafkaConsumer(configuration: kafka, groupId: group, topics: [topic], logger: Support.logger)
+        let kafka = try TestBroker.configuration("batch-test")
+        let producer = try KafkaProducer(configuration: kafka, logger: TestBroker.logger)
+        let consumer = try KafkaConsumer(configuration: kafka, groupId: group, topics: [topic], logger: TestBroker.logger)
         let processor = EventProcessor(subscription: EventSubscription(name: "test", topics: [topic], handler: handler),
                                        consumer: consumer, pool: pool, producer: producer, metrics: metrics,
-                                       logger: Support.logger, configuration: configuration, afterCommit: afterCommit)
+                                       logger: TestBroker.logger, configuration: configuration, afterCommit: afterCommit)
         return (processor, producer)
     }
 
@@ -195,7 +196,7 @@ final class EventBatchTests: XCTestCase {
         XCTAssertEqual(try rows.map { try $0.int("n") }, [0, 1, 2, 3, 4, 6, 7, 8, 9], "the poison event left no effect; the rest in order")
         XCTAssertEqual(try count(pool, "SELECT count(*) AS n FROM inbox"), 9)
 
-        let dead = try Support.consumeAll(topic + ".dlq", expecting: 3, within: 8)
+        let dead = try TestBroker.read(topic + ".dlq", count: 3, within: 8)
         XCTAssertEqual(dead.count, 2, "the poison event and the undecodable message, nothing else")
         // Keyed differently, they may sit in different partitions of the dead-letter topic.
         let reasons = Dictionary(dead.map { ($0.value, $0.header("dlq-reason").map { String(decoding: $0, as: UTF8.self) } ?? "") },
@@ -243,7 +244,7 @@ final class EventBatchTests: XCTestCase {
         defer { pool.close() }
         try pool.withConnection { try $0.execute(Self.effectsTable) }
         let database = try pool.withConnection { try $0.query("SELECT current_database() AS name").first!.string("name") }
-        let admin = PostgresPool(configuration: PostgresConfiguration(url: Support.required("IAS_TEST_DATABASE_URL")), logger: Support.logger)
+        let admin = try TestDatabase.pool()
         defer { admin.close() }
         let topic = try makeTopic(partitions: 3)
         let events = Events(subjects: 9, perSubject: 20)

@@ -3,6 +3,7 @@ import IASKafka
 @testable import IASMessaging
 import IASPostgres
 import IASRuntime
+import TestSupport
 import XCTest
 
 final class EventProcessorTests: XCTestCase {
@@ -11,12 +12,12 @@ final class EventProcessorTests: XCTestCase {
     }
 
     private func makeProcessor(pool: PostgresPool, subscription: EventSubscription) throws -> (EventProcessor, KafkaProducer) {
-        let configuration = KafkaConfiguration(brokers: MessagingTestSupport.brokers, clientId: "processor-test")
-        let producer = try KafkaProducer(configuration: configuration, logger: MessagingTestSupport.logger)
+        let configuration = try TestBroker.configuration("processor-test")
+        let producer = try KafkaProducer(configuration: configuration, logger: TestBroker.logger)
         let consumer = try KafkaConsumer(configuration: configuration, groupId: "processor-test-\(UUID().uuidString)",
-                                         topics: ["test.unused"], logger: MessagingTestSupport.logger)
+                                         topics: ["test.unused"], logger: TestBroker.logger)
         let processor = EventProcessor(subscription: subscription, consumer: consumer, pool: pool, producer: producer,
-                                       metrics: MetricsRegistry(), logger: MessagingTestSupport.logger)
+                                       metrics: MetricsRegistry(), logger: TestBroker.logger)
         return (processor, producer)
     }
 
@@ -85,7 +86,7 @@ final class EventProcessorTests: XCTestCase {
         XCTAssertEqual(try processor.process(m), .deadLettered)
         let inbox = try pool.withConnection { try $0.query("SELECT count(*) AS n FROM inbox").first!.int("n") }
         XCTAssertEqual(inbox, 0)
-        let dead = try MessagingTestSupport.consumeAll(topic + ".dlq", expecting: 1, within: 20)
+        let dead = try TestBroker.read(topic + ".dlq", count: 1, within: 20)
         XCTAssertEqual(dead.first?.value, m.value)
         XCTAssertEqual(dead.first?.header("dlq-reason").map { String(decoding: $0, as: UTF8.self) }, "test rejects test.Something")
     }

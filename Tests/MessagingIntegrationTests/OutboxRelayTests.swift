@@ -3,16 +3,17 @@ import IASKafka
 import IASMessaging
 import IASPostgres
 import IASRuntime
+import TestSupport
 import XCTest
 
 final class OutboxRelayTests: XCTestCase {
     func testARowThatCommitsAfterAHigherIdIsStillPublished() throws {
         let pool = try MessagingTestSupport.freshPool()
         defer { pool.close() }
-        let producer = try KafkaProducer(configuration: KafkaConfiguration(brokers: MessagingTestSupport.brokers, clientId: "relay-test"),
-                                         logger: MessagingTestSupport.logger)
+        let producer = try KafkaProducer(configuration: TestBroker.configuration("relay-test"),
+                                         logger: TestBroker.logger)
         defer { producer.close(timeout: 5) }
-        let relay = OutboxRelay(pool: pool, producer: producer, metrics: MetricsRegistry(), logger: MessagingTestSupport.logger)
+        let relay = OutboxRelay(pool: pool, producer: producer, metrics: MetricsRegistry(), logger: TestBroker.logger)
         let topic = "test.outbox.\(UUID().uuidString.prefix(8))"
         let slow = MessagingTestSupport.envelope()
         let fast = MessagingTestSupport.envelope()
@@ -38,7 +39,7 @@ final class OutboxRelayTests: XCTestCase {
         XCTAssertEqual(try relay.publishBatch(), 1, "the late row is found although a higher id was published before it")
         XCTAssertEqual(try relay.publishBatch(), 0)
 
-        let received = try MessagingTestSupport.consumeAll(topic, expecting: 2, within: 20)
+        let received = try TestBroker.read(topic, count: 2, within: 20)
         let ids = Set(try received.map { try EventEnvelope.decode($0.value).id })
         XCTAssertEqual(ids, [slow.id, fast.id])
         let unpublished = try pool.withConnection { try Outbox.backlog(on: $0) }
@@ -50,11 +51,11 @@ final class OutboxRelayTests: XCTestCase {
         defer { pool.close() }
         var configuration = KafkaConfiguration(brokers: "127.0.0.1:1", clientId: "relay-unreachable")
         configuration.properties["message.timeout.ms"] = "1500"
-        let producer = try KafkaProducer(configuration: configuration, logger: MessagingTestSupport.logger)
+        let producer = try KafkaProducer(configuration: configuration, logger: TestBroker.logger)
         defer { producer.close(timeout: 1) }
         var relayConfiguration = OutboxRelay.Configuration()
         relayConfiguration.deliveryTimeout = 5
-        let relay = OutboxRelay(pool: pool, producer: producer, metrics: MetricsRegistry(), logger: MessagingTestSupport.logger,
+        let relay = OutboxRelay(pool: pool, producer: producer, metrics: MetricsRegistry(), logger: TestBroker.logger,
                                 configuration: relayConfiguration)
         try pool.transaction { connection in
             for _ in 0..<3 { try Outbox.append(MessagingTestSupport.envelope(), to: "test.unreachable", on: connection) }
@@ -74,16 +75,16 @@ final class OutboxRelayTests: XCTestCase {
     func testEventsOfOneCaseArePublishedInOrderUnderItsKey() throws {
         let pool = try MessagingTestSupport.freshPool()
         defer { pool.close() }
-        let producer = try KafkaProducer(configuration: KafkaConfiguration(brokers: MessagingTestSupport.brokers, clientId: "relay-order"),
-                                         logger: MessagingTestSupport.logger)
+        let producer = try KafkaProducer(configuration: TestBroker.configuration("relay-order"),
+                                         logger: TestBroker.logger)
         defer { producer.close(timeout: 5) }
-        let relay = OutboxRelay(pool: pool, producer: producer, metrics: MetricsRegistry(), logger: MessagingTestSupport.logger)
+        let relay = OutboxRelay(pool: pool, producer: producer, metrics: MetricsRegistry(), logger: TestBroker.logger)
         let topic = "test.order.\(UUID().uuidString.prefix(8))"
         let caseId = Identifier().description
         let envelopes = (0..<50).map { _ in MessagingTestSupport.envelope(subject: caseId) }
         for envelope in envelopes { try pool.transaction { try Outbox.append(envelope, to: topic, on: $0) } }
         XCTAssertEqual(try relay.publishBatch(), 50)
-        let received = try MessagingTestSupport.consumeAll(topic, expecting: 50, within: 20)
+        let received = try TestBroker.read(topic, count: 50, within: 20)
         XCTAssertEqual(try received.map { try EventEnvelope.decode($0.value).id }, envelopes.map(\.id))
         XCTAssertTrue(received.allSatisfy { $0.key == Array(caseId.utf8) })
         XCTAssertEqual(received.first?.header("content-type").map { String(decoding: $0, as: UTF8.self) }, EventEnvelope.contentType)

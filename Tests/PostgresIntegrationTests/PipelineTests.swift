@@ -1,5 +1,6 @@
 import Foundation
 import IASPostgres
+import TestSupport
 import XCTest
 
 /// Several statements in one round trip: each one's rows in order, one snapshot when asked,

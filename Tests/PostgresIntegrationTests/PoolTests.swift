@@ -1,6 +1,7 @@
 import Foundation
 import IASPostgres
 import IASRuntime
+import TestSupport
 import XCTest
 
 final class PoolTests: XCTestCase {

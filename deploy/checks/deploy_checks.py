@@ -993,6 +993,9 @@ def identity_problems(compose: dict, idp: dict | None, documents: list[tuple[str
 IMAGE_TOOLS = {"ias-admin": "Tools/Admin", "ias-partner-simulator": "PartnerSimulator"}
 MINTING_EXECUTABLES = {"ias-token", "ias-bench"}
 SIGNING_MODULE = "IASTokenSigning"
+# Libraries of the tests and the load generator (Tests/): they may carry the signer, so no
+# executable but those that mint may depend on them.
+TEST_LIBRARIES = {"TestSupport"}
 # A signer, its module, or the MAC it would be built from.
 MINTING_CODE = re.compile(r"\b(JWTSigner|IASTokenSigning|HMACSHA256)\b")
 TARGET_START = re.compile(r"\.(target|executableTarget|testTarget|systemLibrary)\(")
@@ -1063,9 +1066,10 @@ def image_tools_problems(dockerfile: str, package: str, sources: dict[str, str])
     for svc in SERVICES:
         if names is not None and f"ias-{svc}" not in names:
             problems.append(f"the Dockerfile does not copy ias-{svc}")
-    for kind, name in package_dependents(package, SIGNING_MODULE):
-        if kind != "testTarget" and name not in MINTING_EXECUTABLES:
-            problems.append(f"Package.swift: {name} depends on {SIGNING_MODULE}; only {sorted(MINTING_EXECUTABLES)} and tests may")
+    for module in [SIGNING_MODULE, *sorted(TEST_LIBRARIES)]:
+        for kind, name in package_dependents(package, module):
+            if kind != "testTarget" and name not in MINTING_EXECUTABLES | TEST_LIBRARIES:
+                problems.append(f"Package.swift: {name} depends on {module}; only {sorted(MINTING_EXECUTABLES)} and tests may")
     folders = {f"ias-{svc}": config_keys.EXECUTABLES[f"ias-{svc}"] for svc in SERVICES} | IMAGE_TOOLS
     for name in names or []:
         folder = folders.get(name)

@@ -293,6 +293,8 @@ IMAGE_FAULTS = [
      _replace(0, 'cp -R "$bin"/*.resources', 'cp "$bin"/ias-* /staging/app/bin/; cp -R "$bin"/*.resources')),
     ("ias-admin links the signer", "ias-admin depends on IASTokenSigning",
      _replace(1, 'name: "ias-admin", dependencies: [', 'name: "ias-admin", dependencies: ["IASTokenSigning", ')),
+    ("ias-admin links the tests' support, which carries the signer", "ias-admin depends on TestSupport",
+     _replace(1, 'name: "ias-admin", dependencies: [', 'name: "ias-admin", dependencies: ["TestSupport", ')),
     ("ias-admin mints with HMACSHA256 itself", "uses HMACSHA256",
      _with_source("Services/Tools/Admin/MintCommand.swift", "import IASAuth\nlet mac = HMACSHA256.authenticationCode\n")),
     ("a signer declared in a library of the image", "declares JWTSigner outside",

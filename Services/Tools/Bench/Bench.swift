@@ -1,6 +1,7 @@
 import Foundation
 import IASPostgres
 import IASRuntime
+import TestSupport
 
 /// The benchmark's phases, in the order they run, and what each measures:
 ///
@@ -22,7 +23,7 @@ final class Bench: @unchecked Sendable {
     let options: BenchOptions
     let clock = RunClock()
     let recorder = LatencyRecorder()
-    let tokens: BenchTokens
+    let tokens: TestTokens
     let factory = PersonFactory()
     let logger: Logger
     let sampler: ProcessSampler
@@ -36,12 +37,20 @@ final class Bench: @unchecked Sendable {
 
     init(options: BenchOptions, logger: Logger) throws {
         self.options = options; self.logger = logger
-        tokens = try BenchTokens(secret: options.jwtSecret)
+        tokens = try TestTokens(secret: options.jwtSecret)
         sampler = ProcessSampler(pids: options.pids, portBase: options.portBase, clock: clock)
     }
 
-    func api() -> BenchAPI {
-        BenchAPI(portBase: options.portBase, tokens: tokens, recorder: recorder, clock: clock, today: PersonFactory.isoDate(Date()))
+    /// The API as one worker sees it: a kept-alive connection per service, the canton's intake
+    /// office's tokens, every request's latency recorded by route.
+    func api() -> CaseAPI {
+        let ports = Dictionary(uniqueKeysWithValues: BenchService.allCases.map { ($0.name, options.portBase + $0.rawValue) })
+        return CaseAPI(ports: ports,
+                       caseworker: tokens.token(org: "canton:KSD", subject: "bench-caseworker", expiresIn: 14_400),
+                       approver: tokens.token(org: "canton:KSD", roles: ["caseworker", "approver"], subject: "bench-approver", expiresIn: 14_400),
+                       observe: { [recorder, clock] route, seconds, status in
+                           recorder.record(route, finishedAt: clock.now, milliseconds: seconds * 1000, status: status)
+                       })
     }
 
     func say(_ text: String) {
@@ -197,6 +206,7 @@ final class Bench: @unchecked Sendable {
     /// Registers `count` new persons by allocation lists; calls `registered` for each row
     /// intake registered. Returns how many were and were not registered.
     private func importLists(count: Int, registered: (Int, String, String) -> Void) -> (Int, Int) {
+        struct AllocationList: Encodable { let listRef: String; let allocatedOn: String; let persons: [NewPerson] }
         let client = api()
         var done = 0, refused = 0, journeyIndex = 0
         while done + refused < count {
@@ -204,22 +214,23 @@ final class Bench: @unchecked Sendable {
             let persons = (0..<n).map { _ in factory.person(takeIndex()) }
             listsSent += 1
             let listNumber = listsSent
-            let body: [String: Any] = ["listRef": "SEM-BENCH-\(factory.run)-\(listNumber)", "allocatedOn": client.today, "persons": persons]
+            let body = try? JSONValue(encoding: AllocationList(listRef: "SEM-BENCH-\(factory.run)-\(listNumber)", allocatedOn: client.today,
+                                                               persons: persons))
             var attempt = 0
             while true {
                 attempt += 1
                 do {
                     let key = "bench-\(factory.run)-list-\(listNumber)"
-                    let r = try client.post(.intake, "/allocation-lists", endpoint: "POST /allocation-lists", body,
+                    let r = try client.send("intake", "POST", "/allocation-lists", route: "POST /allocation-lists", body: body,
                                             headers: [("Idempotency-Key", key)])
-                    guard r.status == 200 || r.status == 201, let rows = r.json()?["rows"] as? [[String: Any]] else {
+                    guard r.status == 200 || r.status == 201, case .array(let rows)? = try? r.json()["rows"] else {
                         if r.status == 503 && attempt < 20 { Thread.sleep(forTimeInterval: 0.5); continue }
                         say("allocation list \(listNumber) answered \(r.status): \(String(decoding: r.body.prefix(300), as: UTF8.self))")
                         refused += n
                         break
                     }
                     for row in rows {
-                        if row["outcome"] as? String == "registered", let p = row["personId"] as? String, let c = row["caseId"] as? String {
+                        if row["outcome"]?.stringValue == "registered", let p = row["personId"]?.stringValue, let c = row["caseId"]?.stringValue {
                             registered(journeyIndex, p, c); journeyIndex += 1; done += 1
                         } else {
                             refused += 1

@@ -1,4 +1,11 @@
 import Foundation
+import IASRuntime
+
+/// The services of the suite; their ports are the base port plus the raw value.
+enum BenchService: Int, CaseIterable, Sendable {
+    case intake, assessment, plan, costs, coordination
+    var name: String { String(describing: self) }
+}
 
 /// What one benchmark run does, from the environment (deploy/local/bench.sh sets the stack's
 /// part; the BENCH_* sizing keys are documented in README.md, "Performance").
@@ -48,35 +55,26 @@ struct BenchOptions {
     let drainPidFile: String?
 
     init(environment env: [String: String] = ProcessInfo.processInfo.environment) throws {
-        func int(_ key: String, _ fallback: Int) throws -> Int {
-            guard let text = env[key], !text.isEmpty else { return fallback }
-            guard let value = Int(text), value >= 0 else { throw BenchError("\(key) must be a whole number ≥ 0, not \(text)") }
-            return value
-        }
-        func double(_ key: String, _ fallback: Double) throws -> Double {
-            guard let text = env[key], !text.isEmpty else { return fallback }
-            guard let value = Double(text), value > 0 else { throw BenchError("\(key) must be a number > 0, not \(text)") }
-            return value
-        }
-        guard let secret = env["IAS_JWT_SECRET"], !secret.isEmpty else { throw BenchError("IAS_JWT_SECRET is not set") }
-        guard let brokers = env["IAS_KAFKA_BROKERS"], !brokers.isEmpty else { throw BenchError("IAS_KAFKA_BROKERS is not set") }
-        jwtSecret = secret
-        self.brokers = brokers
-        portBase = try int("IAS_PORT_BASE", 8281)
-        outputDirectory = env["BENCH_OUT_DIR"] ?? "bench-results"
-        cases = try int("BENCH_CASES", 5000)
-        listSize = max(1, min(1000, try int("BENCH_LIST_SIZE", 500)))
-        workers = max(1, try int("BENCH_WORKERS", 48))
-        openRate = try double("BENCH_OPEN_RATE", 100)
-        openSeconds = try double("BENCH_OPEN_SECONDS", 30)
-        lowRate = try double("BENCH_LOW_RATE", 2)
-        lowSeconds = try double("BENCH_LOW_SECONDS", 20)
-        writeRate = try double("BENCH_WRITE_RATE", 200)
-        writeSeconds = try double("BENCH_WRITE_SECONDS", 15)
-        readRate = try double("BENCH_READ_RATE", 200)
-        readSeconds = try double("BENCH_READ_SECONDS", 15)
-        storedCases = try int("BENCH_STORED_CASES", 0)
-        brokerMessages = try int("BENCH_BROKER_MESSAGES", 50_000)
+        let reader = ConfigurationReader(environment: env)
+        func count(_ key: String, _ fallback: Int) -> Int { reader.int(key, default: fallback, range: 0...Int(Int32.max)) }
+        func positive(_ key: String, _ fallback: Double) -> Double { reader.double(key, default: fallback, range: 1e-9...1e9) }
+        jwtSecret = reader.required("IAS_JWT_SECRET", hint: "the secret the services verify tokens with")
+        brokers = reader.required("IAS_KAFKA_BROKERS", hint: "the bootstrap servers of the suite's broker")
+        portBase = count("IAS_PORT_BASE", 8281)
+        outputDirectory = reader.string("BENCH_OUT_DIR", default: "bench-results")
+        cases = count("BENCH_CASES", 5000)
+        listSize = max(1, min(1000, count("BENCH_LIST_SIZE", 500)))
+        workers = max(1, count("BENCH_WORKERS", 48))
+        openRate = positive("BENCH_OPEN_RATE", 100)
+        openSeconds = positive("BENCH_OPEN_SECONDS", 30)
+        lowRate = positive("BENCH_LOW_RATE", 2)
+        lowSeconds = positive("BENCH_LOW_SECONDS", 20)
+        writeRate = positive("BENCH_WRITE_RATE", 200)
+        writeSeconds = positive("BENCH_WRITE_SECONDS", 15)
+        readRate = positive("BENCH_READ_RATE", 200)
+        readSeconds = positive("BENCH_READ_SECONDS", 15)
+        storedCases = count("BENCH_STORED_CASES", 0)
+        brokerMessages = count("BENCH_BROKER_MESSAGES", 50_000)
         var pids: [String: Int32] = [:]
         for part in (env["BENCH_PIDS"] ?? "").split(separator: ",") {
             let pair = part.split(separator: "=")
@@ -88,10 +86,11 @@ struct BenchOptions {
         coordinationDatabaseURL = env["BENCH_COORDINATION_DATABASE_URL"]
         binDirectory = env["BENCH_BIN_DIR"].flatMap { $0.isEmpty ? nil : $0 }
         postgresAddress = env["BENCH_POSTGRES_ADDRESS"].flatMap { $0.isEmpty ? nil : $0 }
-        logDirectory = env["BENCH_LOG_DIR"] ?? "."
-        drainPortBase = try int("BENCH_DRAIN_PORT_BASE", portBase + 10)
-        drainTimeoutSeconds = try double("BENCH_DRAIN_TIMEOUT_SECONDS", 1800)
-        drainStallSeconds = try double("BENCH_DRAIN_STALL_SECONDS", 120)
+        logDirectory = reader.string("BENCH_LOG_DIR", default: ".")
+        drainPortBase = count("BENCH_DRAIN_PORT_BASE", portBase + 10)
+        drainTimeoutSeconds = positive("BENCH_DRAIN_TIMEOUT_SECONDS", 1800)
+        drainStallSeconds = positive("BENCH_DRAIN_STALL_SECONDS", 120)
         drainPidFile = env["BENCH_DRAIN_PID_FILE"]
+        try reader.validate()
     }
 }

@@ -1,4 +1,6 @@
 import Foundation
+import IASRuntime
+import TestSupport
 
 /// Everything one run measured, as written to bench-results/latest.json and printed as a table.
 struct BenchReport {
@@ -37,9 +39,12 @@ struct BenchReport {
 
     func write(to directory: String) throws -> String {
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        let data = try JSONSerialization.data(withJSONObject: json, options: [.prettyPrinted, .sortedKeys])
+        // One top-level member per line, so that two runs' files compare line by line.
+        let members = try json.keys.sorted().map { key in
+            String(decoding: JSONValue.object([key: try TestJSON.value(json[key]!)]).serialized().dropFirst().dropLast(), as: UTF8.self)
+        }
         let path = directory + "/latest.json"
-        try data.write(to: URL(fileURLWithPath: path))
+        try Data(("{\n" + members.joined(separator: ",\n") + "\n}\n").utf8).write(to: URL(fileURLWithPath: path))
         return path
     }
 }

@@ -1,6 +1,7 @@
 import Foundation
 import IASKafka
 import IASRuntime
+import TestSupport
 
 /// The broker's ceiling on this machine, measured with the same client library and the same
 /// client code as the services: idempotent produce in batches with delivery reports (as the

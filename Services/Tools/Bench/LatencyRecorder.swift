@@ -47,15 +47,3 @@ final class LatencyRecorder: @unchecked Sendable {
         return grouped.mapValues(LatencySummary.init)
     }
 }
-
-/// Seconds since a fixed start, from the monotonic clock.
-struct RunClock: Sendable {
-    private let start: UInt64
-    init() { start = Self.nanos() }
-    var now: Double { Double(Self.nanos() &- start) / 1e9 }
-    static func nanos() -> UInt64 {
-        var t = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &t)
-        return UInt64(t.tv_sec) * 1_000_000_000 + UInt64(t.tv_nsec)
-    }
-}

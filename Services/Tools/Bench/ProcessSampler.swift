@@ -1,5 +1,7 @@
 import Foundation
+import IASHTTPClient
 import IASRuntime
+import TestSupport
 
 /// Once a second: CPU and memory of every process of the suite (from /proc), and each
 /// service's consumer lag, applied events and outbox backlog (from its /metrics).
@@ -38,7 +40,7 @@ final class ProcessSampler: @unchecked Sendable {
         running.withLock { $0 = true }
         let thread = Thread { [self] in
             var previous: [String: (cpu: Double, at: Double)] = [:]
-            let connections = BenchService.allCases.map { HTTPConnection(port: portBase + $0.rawValue, timeout: 2) }
+            let connections = BenchService.allCases.map { HTTPClient(port: portBase + $0.rawValue, readTimeout: 2) }
             while running.current {
                 let t = clock.now
                 var sample = Sample(t: t, processes: [:], consumerLag: [:], eventsApplied: [:], eventsProduced: [:], outboxBacklog: [:])
@@ -50,7 +52,7 @@ final class ProcessSampler: @unchecked Sendable {
                     peakRSS.withLock { $0[name] = max($0[name] ?? 0, usage.peakMB) }
                 }
                 for service in BenchService.allCases {
-                    guard let text = try? connections[service.rawValue].send("GET", "/metrics", token: nil),
+                    guard let text = try? connections[service.rawValue].request("GET", "/metrics"),
                           text.status == 200 else { continue }
                     let metrics = MetricsText(String(decoding: text.body, as: UTF8.self))
                     sample.consumerLag[service.name] = metrics.sum("ias_consumer_lag")

@@ -1,6 +1,8 @@
 import Foundation
 import IASKafka
+import IASHTTPClient
 import IASRuntime
+import TestSupport
 
 /// One service's drain: a second instance of its release binary (DrainInstance) with an
 /// empty database of its own (DrainDatabase) reads every event of the run from the topics
@@ -84,7 +86,7 @@ struct ServiceDrain {
     /// stuck, gone or out of time.
     private func measure(_ instance: DrainInstance, into result: inout Result) -> DrainProgress {
         var progress = DrainProgress()
-        let connection = HTTPConnection(port: instance.port, timeout: 2)
+        let connection = HTTPClient(port: instance.port, readTimeout: 2)
         let postgres = options.pids["postgres"]
         let clock = RunClock()
         while true {
@@ -92,7 +94,7 @@ struct ServiceDrain {
             var consumed = 0.0, applied = 0.0, lag = 0.0, partitions = 0
             // A scrape that fails (not listening yet, busy) adds no sample: a sample of zeros
             // in the middle would move the start of the window.
-            if let page = try? connection.send("GET", "/metrics", token: nil), page.status == 200 {
+            if let page = try? connection.request("GET", "/metrics"), page.status == 200 {
                 let metrics = MetricsText(String(decoding: page.body, as: UTF8.self))
                 var outcomes: [String: Double] = [:], rejected: [String: Double] = [:]
                 for (labels, value) in metrics.series("ias_events_consumed_total") {

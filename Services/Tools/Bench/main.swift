@@ -1,5 +1,6 @@
 import Foundation
 import IASRuntime
+import TestSupport
 
 // `ias-bench`: drives the running suite through its phases (see Bench.swift), writes
 // bench-results/latest.json and bench-results/latest.svg and prints a table of every figure
@@ -18,8 +19,8 @@ do { bench = try Bench(options: options, logger: Logger(label: "bench", minimumL
 
 var ceilings: [String: Any] = [:]
 if let file = options.ceilingsFile {
-    guard let data = FileManager.default.contents(atPath: file),
-          let parsed = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else { fail("cannot read the ceilings in \(file)") }
+    guard let data = FileManager.default.contents(atPath: file), let json = try? JSONParser.parse(Array(data)),
+          let parsed = TestJSON.foundation(json) as? [String: Any] else { fail("cannot read the ceilings in \(file)") }
     ceilings = parsed
 }
 

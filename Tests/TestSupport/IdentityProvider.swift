@@ -1,4 +1,5 @@
 import Foundation
+import IASRuntime
 
 /// An identity provider for the tests that is not the platform's own code: `idp.py` beside
 /// this file makes RSA-2048 and P-256 keys with `cryptography`, writes JWKS documents and
@@ -42,13 +43,13 @@ public final class TestIdentityProvider: @unchecked Sendable {
         process.standardOutput = output
         process.standardError = errors
         try process.run()
-        input.fileHandleForWriting.write(try JSONSerialization.data(withJSONObject: request))
+        input.fileHandleForWriting.write(Data(try TestJSON.bytes(request)))
         try input.fileHandleForWriting.close()
         let answer = output.fileHandleForReading.readDataToEndOfFile()
         let problems = errors.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
         guard process.terminationStatus == 0,
-              let object = try JSONSerialization.jsonObject(with: answer) as? [String: Any] else {
+              let object = TestJSON.foundation(try JSONParser.parse(Array(answer))) as? [String: Any] else {
             throw ProviderError("idp.py failed (exit \(process.terminationStatus)): \(String(decoding: problems, as: UTF8.self).suffix(1500))")
         }
         return Answer(

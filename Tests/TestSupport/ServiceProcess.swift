@@ -1,25 +1,28 @@
 import Foundation
+import IASHTTPClient
+#if canImport(Glibc)
+import Glibc
+#endif
 
-/// One service executable started as a real process, as production runs it.
-final class ServiceProcess {
-    let name: String
-    let port: Int
+/// One service executable started as a real process, as production runs it; its output goes
+/// to `<IAS_TEST_LOG_DIR>/<name>-<port>.log`.
+public final class ServiceProcess: @unchecked Sendable {
+    public let name: String
+    public let port: Int
     private let environment: [String: String]
     private var process: Process?
-    let logURL: URL
+    public let logURL: URL
 
-    init(name: String, port: Int, environment: [String: String]) {
+    public init(name: String, port: Int, environment: [String: String]) {
         self.name = name
         self.port = port
         self.environment = environment
-        let directory = ProcessInfo.processInfo.environment["IAS_TEST_LOG_DIR"] ?? NSTemporaryDirectory()
-        logURL = URL(fileURLWithPath: directory).appendingPathComponent("\(name)-\(port).log")
+        logURL = URL(fileURLWithPath: TestEnvironment.logDirectory).appendingPathComponent("\(name)-\(port).log")
     }
 
-    func start() throws {
-        let binary = URL(fileURLWithPath: TestEnvironment.binDirectory).appendingPathComponent("ias-\(name)")
+    public func start() throws {
         let process = Process()
-        process.executableURL = binary
+        process.executableURL = URL(fileURLWithPath: try TestEnvironment.binDirectory).appendingPathComponent("ias-\(name)")
         process.environment = environment
         if !FileManager.default.fileExists(atPath: logURL.path) {
             _ = FileManager.default.createFile(atPath: logURL.path, contents: nil)
@@ -32,30 +35,29 @@ final class ServiceProcess {
         self.process = process
     }
 
-    var isRunning: Bool { process?.isRunning ?? false }
-    var pid: Int32 { process?.processIdentifier ?? 0 }
+    public var isRunning: Bool { process?.isRunning ?? false }
+    public var pid: Int32 { process?.processIdentifier ?? 0 }
 
     /// Waits until `/readyz` answers 200.
-    func waitUntilReady(timeout: Double = 60) throws {
+    public func waitUntilReady(timeout: Double = 60) throws {
         let deadline = Date().addingTimeInterval(timeout)
         while Date() < deadline {
             guard isRunning else { throw TestFailure("\(name) exited during start; see \(logURL.path)") }
-            if let client = try? RawHTTPClient(port: port, timeout: 2),
-               let response = try? client.request("GET", "/readyz"), response.status == 200 { return }
+            if (try? HTTPClient(port: port, readTimeout: 2).request("GET", "/readyz"))?.status == 200 { return }
             Thread.sleep(forTimeInterval: 0.1)
         }
         throw TestFailure("\(name) was not ready within \(timeout) s; see \(logURL.path)")
     }
 
     /// SIGKILL: no shutdown code runs, as in a crash or an OOM kill.
-    func kill9() {
+    public func kill9() {
         guard let process, process.isRunning else { return }
         kill(process.processIdentifier, SIGKILL)
         process.waitUntilExit()
     }
 
     /// SIGTERM and wait: the orderly shutdown an orchestrator asks for.
-    func stop() {
+    public func stop() {
         guard let process, process.isRunning else { return }
         process.terminate()
         let deadline = Date().addingTimeInterval(20)
@@ -63,8 +65,15 @@ final class ServiceProcess {
         if process.isRunning { kill(process.processIdentifier, SIGKILL); process.waitUntilExit() }
     }
 
-    var exitStatus: Int32? {
+    public var exitStatus: Int32? {
         guard let process, !process.isRunning else { return nil }
         return process.terminationStatus
+    }
+
+    /// Waits up to `seconds` for the process to end by itself; its exit status, or nil.
+    public func waitForExit(within seconds: Double) -> Int32? {
+        let deadline = Date().addingTimeInterval(seconds)
+        while isRunning && Date() < deadline { Thread.sleep(forTimeInterval: 0.05) }
+        return exitStatus
     }
 }

@@ -1,4 +1,6 @@
 import Foundation
+import IASHTTPClient
+import TestSupport
 import XCTest
 
 /// One case with a record behind every route: registered by the canton in a household,
@@ -22,78 +24,56 @@ struct CaseWorld {
     static let responsible = TestEnvironment.token(org: "municipality:4001", subject: "world-4001")
     static var today: String { String(ISO8601DateFormatter().string(from: Date()).prefix(10)) }
 
-    static var assessment: [String: Any] { [
-        "kind": "short", "heldOn": today,
-        "languageLevels": ["listening": "A2", "speaking": "A2", "reading": "A2", "writing": "A2"],
-        "literate": true, "schoolYears": 10, "vocationalYears": 3, "healthRestriction": "none", "childcareDuties": false, "goals": ["work"],
-    ] }
+    static var assessment: Assessment { Assessment(level: "A2", schoolYears: 10, vocationalYears: 3) }
 
     static func build(stack: TestStack) throws -> CaseWorld {
-        func client(_ service: String) throws -> RawHTTPClient { try stack.client(service) }
-        /// Retries while the service has not learnt of the case yet (404/422), then expects `status`.
-        func send(_ service: String, _ method: String, _ path: String, token: String = canton, body: Any? = nil,
-                  status: Int) throws -> [String: Any] {
-            let answer = try TestStack.eventually(within: 20) { () -> RawHTTPClient.Response? in
-                let r = try client(service).json(method, path, token: token, body: body)
-                return r.status == status ? r : nil
+        let worker = CaseWorker(stack: stack, caseworker: canton, approver: approver, patience: 20)
+        /// Retries until `service` answers `path` with 200 (it learns of the case from events).
+        func read(_ service: String, _ path: String, token: String = canton) throws -> [String: Any] {
+            let answer = try eventually(within: 20) { () -> HTTPClientResponse? in
+                let r = try stack.client(service).json("GET", path, token: token)
+                return r.status == 200 ? r : nil
             }
             guard let answer else {
-                let last = try client(service).json(method, path, token: token, body: body)
-                throw TestFailure("\(method) \(service)\(path) never answered \(status): \(last.status) \(last.text.prefix(300))")
+                let last = try stack.client(service).json("GET", path, token: token)
+                throw TestFailure("GET \(service)\(path) never answered 200: \(last.status) \(last.text.prefix(300))")
             }
-            return try answer.json()
+            return try answer.object()
         }
 
         let familyName = "Matrix-\(UUID().uuidString.prefix(8))"
         let householdId = UUID().uuidString.lowercased()
-        var person = Fixtures.person(givenName: "Farid", familyName: familyName, status: "VA")
-        person["dateOfBirth"] = "1990-05-14"
-        person["enteredCantonOn"] = today
-        person["statusDecidedOn"] = today
-        person["householdId"] = householdId
-        let registered = try send("intake", "POST", "/persons", body: person, status: 201)
-        let personId = try XCTUnwrap(registered["personId"] as? String)
-        let caseId = try XCTUnwrap(registered["caseId"] as? String)
+        var person = NewPerson.sample(givenName: "Farid", familyName: familyName, status: "VA")
+        person.dateOfBirth = "1990-05-14"
+        person.enteredCantonOn = today
+        person.statusDecidedOn = today
+        person.householdId = householdId
+        let registered = try worker.register(person)
+        let (personId, caseId) = (registered.personId, registered.caseId)
 
-        _ = try send("assessment", "POST", "/cases/\(caseId)/assessments", body: assessment, status: 201)
-        let plan = try TestStack.eventually(within: 20) { () -> [String: Any]? in
-            let r = try client("plan").json("GET", "/cases/\(caseId)/plan", token: canton)
-            guard r.status == 200, let json = try? r.json(),
-                  (json["measures"] as? [[String: Any]] ?? []).contains(where: { ($0["catalogCode"] as? String) == "AMIPLUS" }) else { return nil }
-            return json
-        }
-        let measures = try XCTUnwrap(plan, "the plan never held AMIPLUS")["measures"] as? [[String: Any]] ?? []
-        let measureId = try XCTUnwrap(measures.first { ($0["catalogCode"] as? String) == "AMIPLUS" }?["measureId"] as? String)
-
-        let consent = try send("coordination", "POST", "/cases/\(caseId)/consents",
-                               body: ["partner": "partner:RAV", "givenOn": today, "documentRef": "DMS-matrix"], status: 201)
-        let consentId = try XCTUnwrap(consent["consentId"] as? String)
-        let approval = try send("costs", "POST", "/cost-approvals",
-                                body: ["caseId": caseId, "measureId": measureId, "amountRappen": 600_000, "justification": "AMIplus"],
-                                status: 201)
-        let approvalId = try XCTUnwrap(approval["approvalId"] as? String)
-        _ = try send("costs", "POST", "/cost-approvals/\(approvalId)/decision", token: approver,
-                     body: ["decision": "granted", "reason": "meets the plan"], status: 200)
-        _ = try TestStack.eventually(within: 20) { () -> Bool? in
-            let r = try client("coordination").json("GET", "/cases/\(caseId)/referrals", token: canton)
+        _ = try worker.assess(caseId, assessment)
+        let measureId = try CaseWorker.measureId("AMIPLUS", in: try worker.plan(of: caseId, containing: ["AMIPLUS"]))
+        let consentId = try worker.giveConsent(caseId, partner: "partner:RAV", documentRef: "DMS-matrix")
+        let approvalId = try worker.requestApproval(caseId, measureId: measureId, amount: 600_000, justification: "AMIplus")
+        try worker.decide(approvalId, "granted", reason: "meets the plan")
+        _ = try eventually(within: 20) { () -> Bool? in
+            let r = try stack.client("coordination").json("GET", "/cases/\(caseId)/referrals", token: canton)
             return r.status == 200 && r.text.contains("\"sent\"") ? true : nil
         }
 
-        _ = try send("intake", "POST", "/persons/\(personId)/responsibility",
-                     body: ["toOrg": "municipality:4001", "effectiveOn": today, "reason": "assignment"], status: 200)
+        try worker.transfer(personId, to: "municipality:4001", reason: "assignment", on: today)
         // Every service has learnt of the handover, the task is open and the final report written.
         for (service, path) in [("intake", "/persons/\(personId)"), ("assessment", "/cases/\(caseId)/assessments"),
                                 ("plan", "/cases/\(caseId)/plan"), ("costs", "/cases/\(caseId)/budget"),
                                 ("coordination", "/cases/\(caseId)/dossier")] {
-            _ = try send(service, "GET", path, token: responsible, status: 200)
+            _ = try read(service, path, token: responsible)
         }
-        let tasks = try send("coordination", "GET", "/tasks?org=municipality:4001&kind=handover&status=open&limit=200",
-                             token: responsible, status: 200)
+        let tasks = try read("coordination", "/tasks?org=municipality:4001&kind=handover&status=open&limit=200", token: responsible)
         let taskId = try XCTUnwrap((tasks["items"] as? [[String: Any]] ?? []).first { ($0["caseId"] as? String) == caseId }?["taskId"] as? String,
                                    "no handover task for municipality 4001")
-        let reports = try TestStack.eventually(within: 20) { () -> [[String: Any]]? in
-            let r = try client("plan").json("GET", "/cases/\(caseId)/plan/final-reports", token: canton)
-            let items = r.status == 200 ? (try r.json()["items"] as? [[String: Any]] ?? []) : []
+        let reports = try eventually(within: 20) { () -> [[String: Any]]? in
+            let r = try stack.client("plan").json("GET", "/cases/\(caseId)/plan/final-reports", token: canton)
+            let items = r.status == 200 ? (try r.object()["items"] as? [[String: Any]] ?? []) : []
             return items.isEmpty ? nil : items
         }
         let reportId = try XCTUnwrap(try XCTUnwrap(reports, "no final report after the handover").first?["reportId"] as? String)

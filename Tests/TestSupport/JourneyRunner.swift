@@ -1,13 +1,14 @@
 import Foundation
+import IASHTTP
 
-/// Runs many case journeys on a fixed set of worker threads. A journey waiting for an event to
+/// Runs case journeys on a fixed set of worker threads (the load generator's many, a test's few). A journey waiting for an event to
 /// travel does not hold a thread: it goes back into a queue ordered by the time of its next
 /// step. With an open-loop arrival process the queue is where overload shows: steps start
 /// late, and the lateness is part of the measured end-to-end latency.
-final class JourneyRunner: @unchecked Sendable {
-    struct Finished {
-        let journey: CaseJourney
-        let failure: String?
+public final class JourneyRunner: @unchecked Sendable {
+    public struct Finished: Sendable {
+        public let journey: CaseJourney
+        public let failure: String?
     }
 
     private let condition = NSCondition()
@@ -20,7 +21,7 @@ final class JourneyRunner: @unchecked Sendable {
     private let onFinish: @Sendable (CaseJourney, Double) -> Void
 
     /// - Parameter onFinish: told of each journey that reached its end, with the time it did.
-    init(workers: Int, clock: RunClock, makeAPI: @escaping @Sendable () -> BenchAPI,
+    public init(workers: Int, clock: RunClock, makeAPI: @escaping @Sendable () -> CaseAPI,
          onFinish: @escaping @Sendable (CaseJourney, Double) -> Void = { _, _ in }) {
         self.clock = clock; self.onFinish = onFinish
         for i in 0..<workers {
@@ -33,7 +34,7 @@ final class JourneyRunner: @unchecked Sendable {
     }
 
     /// Queues a new journey whose first step is due at `at` (run seconds).
-    func submit(_ journey: CaseJourney, at: Double) {
+    public func submit(_ journey: CaseJourney, at: Double) {
         condition.lock()
         outstanding += 1
         heap.push(at: at, journey)
@@ -42,7 +43,7 @@ final class JourneyRunner: @unchecked Sendable {
     }
 
     /// Waits until every submitted journey ended (or the deadline passed); returns all ended ones.
-    func drain(deadline: Double) -> [Finished] {
+    public func drain(deadline: Double) -> [Finished] {
         condition.lock()
         defer { condition.unlock() }
         while outstanding > 0 && clock.now < deadline {
@@ -51,16 +52,16 @@ final class JourneyRunner: @unchecked Sendable {
         return finished
     }
 
-    var pending: Int { condition.lock(); defer { condition.unlock() }; return outstanding }
+    public var pending: Int { condition.lock(); defer { condition.unlock() }; return outstanding }
 
-    func stop() {
+    public func stop() {
         condition.lock()
         stopping = true
         condition.broadcast()
         condition.unlock()
     }
 
-    private func work(_ api: BenchAPI) {
+    private func work(_ api: CaseAPI) {
         while true {
             condition.lock()
             var next: CaseJourney?
@@ -76,7 +77,7 @@ final class JourneyRunner: @unchecked Sendable {
             }
             condition.unlock()
             guard let journey = next else { continue }
-            let outcome = journey.step(api)
+            let outcome = journey.step(api, now: clock.now)
             condition.lock()
             switch outcome {
             case .next(let after):
@@ -100,13 +101,15 @@ final class JourneyRunner: @unchecked Sendable {
 }
 
 /// A binary min-heap of journeys by due time; ties keep their insertion order.
-struct TimedHeap {
+public struct TimedHeap {
     private var items: [(at: Double, seq: Int, journey: CaseJourney)] = []
     private var counter = 0
 
-    var peekTime: Double? { items.first?.at }
+    public var peekTime: Double? { items.first?.at }
 
-    mutating func push(at: Double, _ journey: CaseJourney) {
+    public init() {}
+
+    public mutating func push(at: Double, _ journey: CaseJourney) {
         counter += 1
         items.append((at, counter, journey))
         var i = items.count - 1
@@ -117,7 +120,7 @@ struct TimedHeap {
         }
     }
 
-    mutating func pop() -> CaseJourney? {
+    public mutating func pop() -> CaseJourney? {
         guard !items.isEmpty else { return nil }
         items.swapAt(0, items.count - 1)
         let top = items.removeLast().journey
@@ -136,4 +139,11 @@ struct TimedHeap {
     private func less(_ a: Int, _ b: Int) -> Bool {
         items[a].at < items[b].at || (items[a].at == items[b].at && items[a].seq < items[b].seq)
     }
+}
+
+/// Seconds since the clock was made, on the monotonic clock: a run's time line.
+public struct RunClock: Sendable {
+    private let start = MonotonicClock.now()
+    public init() {}
+    public var now: Double { MonotonicClock.now() - start }
 }

@@ -18,7 +18,7 @@ Reads one JSON request on standard input, writes one JSON answer on standard out
 
     -> {"tokens": ["eyJ...", ...], "jwk": {"rsa-a": {...}}, "publicPEM": {"rsa-a": "-----BEGIN ..."}}
 
-Run by Tests/TestIdentityProvider (Swift) with IAS_TEST_PYTHON, which `make test` installs
+Run by Tests/TestSupport/IdentityProvider.swift with IAS_TEST_PYTHON, which `make test` installs
 from deploy/local/test-requirements.txt.
 """
 import base64

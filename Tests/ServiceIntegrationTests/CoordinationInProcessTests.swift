@@ -1,0 +1,92 @@
+import CoordinationService
+import Foundation
+import IASContracts
+import IASRuntime
+import TestSupport
+import XCTest
+
+/// Coordination's dossier projection and task list in process against PostgreSQL: handovers
+/// applied as intake publishes them open and move tasks, the task list follows the
+/// responsibility, and a redelivered event changes nothing.
+final class CoordinationInProcessTests: XCTestCase {
+    nonisolated(unsafe) static var coordination: InProcessService!
+
+    override class func setUp() {
+        super.setUp()
+        do {
+            coordination = try InProcessService("coordination", module: "CoordinationService",
+                                                publishes: [Topics.coordination] + PartnerChannel.all.map(\.outbound)) {
+                CoordinationApp(host: $0).register()
+            }
+        } catch { fatalError("coordination did not start in process: \(error)") }
+    }
+
+    override class func tearDown() {
+        coordination = nil
+        super.tearDown()
+    }
+
+    let (canton, aarau, baden) = (TestEnvironment.token(org: "canton:KSD"), TestEnvironment.token(org: "municipality:4001"),
+                                  TestEnvironment.token(org: "municipality:4021"))
+
+    /// The tasks of `caseId` that `token`'s organisation lists with `query`.
+    private func tasks(_ caseId: Identifier, _ query: String, token: String) throws -> [JSONValue] {
+        let answer = try Self.coordination.request("GET", "/tasks?limit=200&" + query, token: token)
+        XCTAssertEqual(answer.status, 200, String(decoding: answer.body, as: UTF8.self))
+        guard case .array(let items)? = try JSONParser.parse(answer.body)["items"] else { return [] }
+        return items.filter { $0["caseId"]?.stringValue == caseId.description }
+    }
+
+    private func handover(_ caseId: Identifier, from: String, to: String, reason: TransferReason) -> ResponsibilityTransferred {
+        ResponsibilityTransferred(personId: Identifier(), caseId: caseId, fromOrg: from, toOrg: to, effectiveOn: .today(), reason: reason)
+    }
+
+    func testAHandoverOpensATaskForTheReceivingMunicipalityAndTheNextOneMovesTheOpenWorkOn() throws {
+        let caseId = Identifier()
+        XCTAssertEqual(try Self.coordination.apply(PersonRegistered.sample(caseId: caseId, givenName: "Meron", familyName: "InProcess"),
+                                                   subject: caseId.description), [true])
+        let assignment = try EventPublisher.envelope(handover(caseId, from: "canton:KSD", to: "municipality:4001", reason: .assignment),
+                                                     subject: caseId.description)
+        XCTAssertEqual(try Self.coordination.apply(assignment, topic: Topics.intake), [true])
+
+        let opened = try tasks(caseId, "org=municipality:4001&kind=handover&status=open", token: aarau)
+        XCTAssertEqual(opened.count, 1)
+        XCTAssertEqual(opened.first?["assigneeOrg"]?.stringValue, "municipality:4001")
+        XCTAssertEqual(opened.first?["subjectRef"]?.stringValue, "municipality:4001@\(CalendarDate.today())")
+        XCTAssertEqual(try tasks(caseId, "", token: baden).count, 0, "another municipality lists nothing of the case")
+
+        // Delivered again: the inbox knows it, nothing is applied twice.
+        XCTAssertEqual(try Self.coordination.apply(assignment, topic: Topics.intake), [false])
+        XCTAssertEqual(try tasks(caseId, "kind=handover", token: canton).count, 1)
+
+        // Relocation: the open work moves with the case and the new municipality confirms the takeover.
+        try Self.coordination.apply(handover(caseId, from: "municipality:4001", to: "municipality:4021", reason: .relocation), subject: caseId.description)
+        XCTAssertEqual(try tasks(caseId, "", token: aarau).count, 0, "the previous municipality no longer lists the case's tasks")
+        let moved = try tasks(caseId, "org=municipality:4021&status=open", token: baden)
+        XCTAssertEqual(moved.count, 2)
+        XCTAssertEqual(Set(moved.compactMap { $0["assigneeOrg"]?.stringValue }), ["municipality:4021"])
+        XCTAssertEqual(try tasks(caseId, "", token: canton).count, 2, "the canton sees every task of the case")
+
+        let opening = try Self.coordination.published(type: TaskOpened.eventType).map { try $0.envelope.payload(TaskOpened.self) }
+            .filter { $0.caseId == caseId }
+        XCTAssertEqual(opening.map(\.assigneeOrg), ["municipality:4001", "municipality:4021"], "one TaskOpened per handover, in order")
+        let dossier = try Self.coordination.request("GET", "/cases/\(caseId)/dossier", token: baden)
+        XCTAssertEqual(dossier.status, 200)
+        XCTAssertEqual(try JSONParser.parse(dossier.body)["responsibleOrg"]?.stringValue, "municipality:4021")
+        XCTAssertEqual(try Self.coordination.request("GET", "/cases/\(caseId)/dossier", token: aarau).status, 403)
+    }
+
+    func testAHandoverOfACaseNeverRegisteredIsRejectedAndLeavesNoTrace() throws {
+        let caseId = Identifier()
+        let stray = try EventPublisher.envelope(handover(caseId, from: "canton:KSD", to: "municipality:4001", reason: .assignment),
+                                                subject: caseId.description)
+        XCTAssertThrowsError(try Self.coordination.apply(stray, topic: Topics.intake)) { error in
+            XCTAssertTrue(String(describing: error).contains("never registered"), "\(error)")
+        }
+        XCTAssertEqual(try tasks(caseId, "", token: canton).count, 0)
+        let remembered = try Self.coordination.host.pool.withConnection {
+            try $0.query("SELECT count(*) AS n FROM inbox WHERE event_id = $1", [stray.id])[0].int("n")
+        }
+        XCTAssertEqual(remembered, 0, "the inbox row went with the rolled-back transaction, so a fixed event can still apply")
+    }
+}

@@ -1,0 +1,106 @@
+import Foundation
+import IASContracts
+import IASRuntime
+import IntakeService
+import TestSupport
+import XCTest
+
+/// Intake's search in process against PostgreSQL: what each organisation finds (its scope is
+/// part of the SQL), the filters, keyset pagination, and the audit record of what it returned.
+final class IntakeInProcessTests: XCTestCase {
+    nonisolated(unsafe) static var intake: InProcessService!
+    let canton = TestEnvironment.token(org: "canton:KSD")
+    private var registered = 0
+
+    override class func setUp() {
+        super.setUp()
+        do { intake = try InProcessService("intake", module: "IntakeService", publishes: [Topics.intake]) { IntakeApp(host: $0).register() } }
+        catch { fatalError("intake did not start in process: \(error)") }
+    }
+
+    override class func tearDown() {
+        intake = nil
+        super.tearDown()
+    }
+
+    /// Registers one person of `family` for `org` (municipal accommodation unless the canton's),
+    /// each born on a day of their own (alike names and birth dates would be possible duplicates).
+    private func register(_ family: String, _ org: String?, given: String) throws -> CaseAPI.Registered {
+        var person = NewPerson.sample(givenName: given, familyName: family, accommodation: org == nil ? "cantonal" : "municipal", responsibleOrg: org)
+        registered += 1
+        person.dateOfBirth = String(format: "%04d-%02d-%02d", 1960 + registered, 1 + registered % 12, 1 + registered % 28)
+        let answer = try Self.intake.request("POST", "/persons", token: canton, body: person)
+        XCTAssertEqual(answer.status, 201, String(decoding: answer.body, as: UTF8.self))
+        return try JSONParser.parse(answer.body).decode(CaseAPI.Registered.self)
+    }
+
+    /// The person ids of one search page, and the cursor of the next.
+    private func search(_ query: String, as org: String, status: Int = 200) throws -> (ids: [String], next: String?) {
+        let answer = try Self.intake.request("GET", "/persons?\(query)", token: TestEnvironment.token(org: org, subject: "search-\(org)"))
+        XCTAssertEqual(answer.status, status, "\(org) \(query): \(String(decoding: answer.body, as: UTF8.self))")
+        guard answer.status == 200, case .array(let items)? = try JSONParser.parse(answer.body)["items"] else { return ([], nil) }
+        return (items.compactMap { $0["personId"]?.stringValue }, try JSONParser.parse(answer.body)["nextCursor"]?.stringValue)
+    }
+
+    func testASearchFindsWhatTheCallersScopeReachesPageByPage() throws {
+        let family = "Scope-\(UUID().uuidString.prefix(8))"
+        let aarau = try (0..<3).map { try register(family, "municipality:4001", given: "Aarau\($0)") }
+        let delegated = try register(family, "delegate:caritas:4001", given: "Caritas")
+        let baden = try (0..<2).map { try register(family, "municipality:4021", given: "Baden\($0)") }
+        let cantonal = try register(family, nil, given: "Kanton")
+        let everyone = Set((aarau + [delegated] + baden + [cantonal]).map(\.personId))
+
+        // A municipality finds its own cases and its delegates', never another's or the canton's.
+        XCTAssertEqual(Set(try search("familyName=\(family)", as: "municipality:4001").ids), Set((aarau + [delegated]).map(\.personId)))
+        XCTAssertEqual(Set(try search("familyName=\(family)", as: "delegate:caritas:4001").ids), Set((aarau + [delegated]).map(\.personId)))
+        XCTAssertEqual(Set(try search("familyName=\(family)", as: "municipality:4021").ids), Set(baden.map(\.personId)))
+        XCTAssertEqual(Set(try search("familyName=\(family)", as: "canton:KSD").ids), everyone)
+        XCTAssertEqual(try search("familyName=\(family)", as: "partner:RAV", status: 403).ids, [])
+
+        // The filters: family name in any case, responsible organisation, ZEMIS number as written with dots.
+        XCTAssertEqual(Set(try search("familyName=\(family.uppercased())", as: "canton:KSD").ids), everyone)
+        XCTAssertEqual(Set(try search("familyName=\(family)&responsibleOrg=municipality:4021", as: "canton:KSD").ids), Set(baden.map(\.personId)))
+        XCTAssertEqual(try search("familyName=\(family)&responsibleOrg=municipality:4021", as: "municipality:4001").ids, [],
+                       "a filter never widens the scope")
+        let stored = try Self.intake.host.pool.withConnection {
+            try $0.query("SELECT zemis_number FROM persons WHERE person_id = $1", [Identifier(cantonal.personId)!])[0].string("zemis_number")
+        }
+        let dotted = stored.prefix(2) + "." + stored.dropFirst(2).prefix(3) + "." + stored.dropFirst(5)
+        XCTAssertEqual(try search("zemisNumber=\(dotted)", as: "canton:KSD").ids, [cantonal.personId])
+
+        // Pages of two in person id order, each starting after the last of the previous one.
+        var pages: [[String]] = [], cursor: String?
+        repeat {
+            let page = try search("familyName=\(family)&limit=2" + (cursor.map { "&cursor=\($0)" } ?? ""), as: "canton:KSD")
+            pages.append(page.ids)
+            cursor = page.next
+        } while cursor != nil && pages.count < 10
+        XCTAssertEqual(pages.map(\.count), [2, 2, 2, 1])
+        XCTAssertEqual(pages.flatMap { $0 }, everyone.sorted())
+        XCTAssertEqual(try search("limit=0", as: "canton:KSD", status: 400).ids, [])
+        XCTAssertEqual(try search("cursor=not-a-cursor", as: "canton:KSD", status: 400).ids, [])
+    }
+
+    func testTheAuditRecordOfASearchNamesEveryPersonItReturnedAndTheFilter() throws {
+        let family = "Audit-\(UUID().uuidString.prefix(8))"
+        let own = try (0..<2).map { try register(family, "municipality:4001", given: "Own\($0)") }
+        _ = try register(family, "municipality:4021", given: "Other")
+        let subject = "audit-\(UUID().uuidString.prefix(6))"
+        let answer = try Self.intake.request("GET", "/persons?familyName=\(family)", token: TestEnvironment.token(org: "municipality:4001", subject: subject))
+        XCTAssertEqual(answer.status, 200)
+
+        let records = try Self.intake.published(type: PersonalDataAccessed.eventType)
+            .map { (topic: $0.topic, record: try $0.envelope.payload(PersonalDataAccessed.self)) }
+            .filter { $0.record.subject == subject }
+        XCTAssertEqual(records.count, 1, "one record per request")
+        let record = try XCTUnwrap(records.first)
+        XCTAssertEqual(record.topic, Topics.audit)
+        XCTAssertEqual(record.record.route, "/persons")
+        XCTAssertEqual(record.record.action, .read)
+        XCTAssertEqual(record.record.status, 200)
+        XCTAssertEqual(Set((record.record.disclosed ?? []).compactMap(\.personId?.description)), Set(own.map(\.personId)))
+        XCTAssertEqual(Set((record.record.disclosed ?? []).compactMap(\.caseId?.description)), Set(own.map(\.caseId)))
+        XCTAssertEqual(record.record.query?["familyName"], family)
+        XCTAssertEqual(record.record.query?["limit"], "50")
+    }
+}
