@@ -16,7 +16,7 @@ import IASRuntime
 /// transaction, so that a poison event is dead-lettered alone and the others still apply
 /// once. A passing failure (database unavailable) rewinds the partitions and retries with
 /// backoff, so no message is lost or skipped.
-public final class EventProcessor: @unchecked Sendable {
+public final class EventProcessor: Worker, @unchecked Sendable {
     public enum Outcome: String, Sendable { case applied, duplicate, deadLettered = "dead_lettered" }
 
     public struct Configuration: Sendable {
@@ -40,7 +40,6 @@ public final class EventProcessor: @unchecked Sendable {
     private let afterCommit: @Sendable () -> Void
     private var loop: ConsumerLoop!
     private let lagCache = Locked<[PartitionLag]>([])
-    private let lagRefresher = Locked<(stop: DispatchSemaphore, finished: DispatchSemaphore)?>(nil)
 
     /// `afterCommit` runs after each transaction that applied events (services wake their
     /// outbox relay with it, since handlers may write events of their own): once per batch.
@@ -68,15 +67,17 @@ public final class EventProcessor: @unchecked Sendable {
 
     public var name: String { subscription.name }
 
-    public func start() {
-        loop.start()
-        startLagRefresher()
-    }
-
-    /// Finishes the batch under way, commits stored offsets and leaves the group.
-    public func stop() {
-        stopLagRefresher()
-        loop.stop()
+    /// Consumes until stopped, with the lag refresher beside it. A stop finishes the batch
+    /// under way, commits the stored offsets and leaves the group.
+    public func run(until stop: StopSignal) throws {
+        // A thread of its own: reading committed offsets or watermarks may wait for the
+        // broker, which must not hold up the consume loop.
+        let interval = max(0.1, configuration.lagRefreshSeconds)
+        let refresher = try WorkerThread.start(AnyWorker("lag-\(name)", run: { [self] stop in
+            while !stop.wait(seconds: interval) { refreshLag() }
+        }))
+        loop.run(until: stop)
+        refresher.stop()
         lagCache.withLock { $0 = [] }
     }
 
@@ -248,28 +249,6 @@ public final class EventProcessor: @unchecked Sendable {
                 }
             }
         }
-    }
-
-    // A thread of its own: reading committed offsets or watermarks may wait for the broker,
-    // which must not hold up the consume loop.
-    private func startLagRefresher() {
-        let stop = DispatchSemaphore(value: 0), finished = DispatchSemaphore(value: 0)
-        lagRefresher.withLock { $0 = (stop, finished) }
-        let interval = max(0.1, configuration.lagRefreshSeconds)
-        let thread = Thread { [self] in
-            while stop.wait(timeout: .now() + interval) == .timedOut { refreshLag() }
-            finished.signal()
-        }
-        thread.name = "lag-\(subscription.name)"
-        thread.start()
-    }
-
-    private func stopLagRefresher() {
-        guard let refresher = lagRefresher.withLock({ r -> (stop: DispatchSemaphore, finished: DispatchSemaphore)? in
-            let current = r; r = nil; return current
-        }) else { return }
-        refresher.stop.signal()
-        refresher.finished.wait()
     }
 
     private func deadLetter(_ message: KafkaMessage, reason: String) throws {
