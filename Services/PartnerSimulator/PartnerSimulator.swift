@@ -10,9 +10,6 @@ import IASRuntime
 /// offset of a referral is stored only after its acceptance was delivered, so a crash before
 /// that re-reads the referral. Pending enrolments and ends live in memory only: a restart
 /// loses them (the referral stays accepted; the partner would report by hand).
-///
-/// A worker: preparing creates every partner's topics (waiting for the broker) and joins the
-/// consumer group; running answers until stopped.
 final class PartnerSimulator: Worker, @unchecked Sendable {
     let name = "simulator"
     private let configuration: SimulatorConfiguration
@@ -30,7 +27,7 @@ final class PartnerSimulator: Worker, @unchecked Sendable {
 
     func prepare(until stop: StopSignal) throws {
         // Every partner's topics must exist before the first answer is produced.
-        try stop.retry({
+        stop.retry({
             let admin = try KafkaAdmin(configuration: configuration.kafka, logger: logger)
             defer { admin.close() }
             let topics = PartnerChannel.all.flatMap { [$0.outbound, $0.inbound] }

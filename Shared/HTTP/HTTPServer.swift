@@ -5,9 +5,7 @@ import IASRuntime
 /// A blocking HTTP/1.1 server: one thread accepts, one thread per connection serves, up to
 /// `maxConnections`; every read is bounded by poll(2), so slow or idle clients only ever
 /// hold their own thread. Handlers are synchronous and may block (database calls).
-///
-/// A worker: preparing binds the port (so that a port in use stops the start at once);
-/// running accepts until stopped, then lets requests in flight finish within the grace period.
+/// Preparing binds the port, so that a port in use stops the start at once.
 public final class HTTPServer: Worker, @unchecked Sendable {
     private struct State {
         var listener: Int32 = -1

@@ -70,11 +70,13 @@ public final class EventProcessor: Worker, @unchecked Sendable {
     /// Consumes until stopped, with the lag refresher beside it. A stop finishes the batch
     /// under way, commits the stored offsets and leaves the group.
     public func run(until stop: StopSignal) throws {
-        // A thread of its own: reading committed offsets or watermarks may wait for the
-        // broker, which must not hold up the consume loop.
+        // A thread of its own: reading committed offsets or watermarks may wait about a second
+        // for the broker, which must not hold up the consume loop.
         let interval = max(0.1, configuration.lagRefreshSeconds)
         let refresher = try WorkerThread.start(AnyWorker("lag-\(name)", run: { [self] stop in
-            while !stop.wait(seconds: interval) { refreshLag() }
+            while !stop.wait(seconds: interval) {
+                if let lag = try? consumer.lag(timeoutMs: 1000) { lagCache.withLock { $0 = lag } }
+            }
         }))
         loop.run(until: stop)
         refresher.stop()
@@ -229,15 +231,9 @@ public final class EventProcessor: Worker, @unchecked Sendable {
 
     // MARK: - Lag
 
-    /// Messages waiting per assigned partition, as of the last refresh (empty when stopped).
+    /// Messages waiting per assigned partition, as of the last refresh (every
+    /// `lagRefreshSeconds`; empty when stopped).
     public var lag: [PartitionLag] { lagCache.current }
-
-    /// Reads the lag from the client now (the refresher does so every `lagRefreshSeconds`).
-    /// May block about a second when the broker must be asked.
-    public func refreshLag() {
-        guard let lag = try? consumer.lag(timeoutMs: 1000) else { return }
-        lagCache.withLock { $0 = lag }
-    }
 
     /// The gauge `ias_consumer_lag{consumer,topic,partition}` over `processors`, read from
     /// their cached values so that a scrape never waits for the broker.

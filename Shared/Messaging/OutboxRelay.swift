@@ -45,17 +45,10 @@ public final class OutboxRelay: Worker, @unchecked Sendable {
     /// Publishes until stopped; a stop finishes the batch under way.
     public func run(until stop: StopSignal) {
         running.withLock { $0 = stop }
-        var backoff = 0.1
-        while !stop.isStopped {
-            do {
-                let published = try publishBatch()
-                backoff = 0.1
-                if published < configuration.batchSize { stop.wait(seconds: configuration.pollInterval) }   // else more wait: no pause
-            } catch {
-                logger.warning("outbox relay batch failed; will retry", ["error": String(describing: error), "retryInSeconds": String(backoff)])
-                stop.wait(seconds: backoff)
-                backoff = min(backoff * 2, 5)
-            }
+        while let published = stop.retry(from: 0.1, { try publishBatch() }, failed: { error, pause in
+            logger.warning("outbox relay batch failed; will retry", ["error": String(describing: error), "retryInSeconds": String(pause)])
+        }) {
+            if published < configuration.batchSize { stop.wait(seconds: configuration.pollInterval) }   // else more wait: no pause
         }
     }
 
@@ -69,14 +62,10 @@ public final class OutboxRelay: Worker, @unchecked Sendable {
                 "SELECT id, topic, partition_key, payload FROM outbox WHERE published_at IS NULL ORDER BY id LIMIT $1",
                 [configuration.batchSize])
             guard !rows.isEmpty else { return 0 }
-            var ids: [Int] = []
-            var keys: [String] = []
-            var records: [KafkaRecord] = []
-            for row in rows {
-                ids.append(try row.int("id"))
-                let key = try row.string("partition_key")
-                keys.append(key)
-                records.append(.event(topic: try row.string("topic"), key: key, encoded: Array(try row.string("payload").utf8)))
+            let ids = try rows.map { try $0.int("id") }
+            let keys = try rows.map { try $0.string("partition_key") }
+            let records = try zip(rows, keys).map { row, key in
+                KafkaRecord.event(topic: try row.string("topic"), key: key, encoded: Array(try row.string("payload").utf8))
             }
             let results = producer.send(records, timeout: configuration.deliveryTimeout)
             var delivered: [Int] = []

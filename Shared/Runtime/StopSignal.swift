@@ -31,10 +31,12 @@ public final class StopSignal: @unchecked Sendable {
     /// Blocks until asked to stop.
     public func wait() { condition.withLock { while !stopped { condition.wait() } } }
 
-    /// Runs `attempt` until it succeeds, pausing 0.5 s, doubling to 5 s, between tries; `failed`
-    /// hears each failure with the pause chosen and may rethrow to give up. Nil once stopped.
-    public func retry<T>(_ attempt: () throws -> T, failed: (Error, Double) throws -> Void) rethrows -> T? {
-        var pause = 0.5
+    /// Runs `attempt` until it succeeds, pausing `from` seconds, doubling to 5, between tries;
+    /// `failed` hears each failure with the pause chosen and may rethrow to give up. Nil once
+    /// stopped.
+    public func retry<T, E: Error>(from first: Double = 0.5, _ attempt: () throws -> T,
+                                   failed: (any Error, Double) throws(E) -> Void) throws(E) -> T? {
+        var pause = first
         while !isStopped {
             do { return try attempt() } catch { try failed(error, pause) }
             wait(seconds: pause)

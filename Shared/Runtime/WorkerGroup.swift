@@ -43,18 +43,12 @@ public final class WorkerGroup: Worker, @unchecked Sendable {
     /// before it are stopped and its failure thrown).
     public func prepare(until stop: StopSignal) throws {
         watch(stop)
-        for member in members where !stop.isStopped {
+        for member in members where !stop.isStopped && state.current.failure == nil {
             let thread = WorkerThread(member) { [self] error in fail(member, error) }
-            do { try thread.start(preparingUntil: stop) } catch {
-                fail(member, error)
-                break
-            }
+            do { try thread.start(preparingUntil: stop) } catch { fail(member, error); break }
             state.withLock { $0.threads.append(thread) }
         }
-        if let failure = state.current.failure {
-            stopMembers()
-            throw failure
-        }
+        if let failure = state.current.failure { stopMembers(); throw failure }
         guard !stop.isStopped else { return }
         state.withLock { $0.started = true }
         whenStarted()
@@ -124,12 +118,9 @@ public final class WorkerGroup: Worker, @unchecked Sendable {
             logger.error("shutdown did not finish within its bound; exiting anyway", ["boundSeconds": String(shutdownBound)])
             return 1
         }
-        if let failure = thread.failure {
-            logger.error("stopped after a failure", ["error": String(describing: failure)])
-            return 1
-        }
-        logger.info("stopped")
-        return 0
+        guard let failure = thread.failure else { logger.info("stopped"); return 0 }
+        logger.error("stopped after a failure", ["error": String(describing: failure)])
+        return 1
     }
 }
 

@@ -9,8 +9,8 @@ import IASRuntime
 
 /// The runtime every service shares: configuration, logging, metrics, the database pool and
 /// migrations, the producer and the outbox relay, the consumers, the HTTP server with the
-/// operational endpoints, and an orderly shutdown. A service adds its routes and
-/// subscriptions, then calls `run()`.
+/// operational endpoints, and an orderly shutdown. A service adds its routes, subscriptions
+/// and jobs; `ServiceMain` then runs its workers (`workerGroup()`).
 public final class ServiceHost: @unchecked Sendable {
     public let configuration: ServiceConfiguration
     public let logger: Logger

@@ -167,7 +167,7 @@ final class StopSignalTests: XCTestCase {
         let signal = StopSignal()
         var attempts = 0
         var pauses: [Double] = []
-        let value = try signal.retry({ () throws -> Int in
+        let value = signal.retry({ () throws -> Int in
             attempts += 1
             if attempts < 3 { throw FakeWorker.Failure() }
             return attempts
@@ -176,7 +176,7 @@ final class StopSignalTests: XCTestCase {
         XCTAssertEqual(pauses, [0.5, 1])
         XCTAssertThrowsError(try signal.retry({ throw FakeWorker.Failure() }, failed: { error, _ in throw error }))
         signal.stop()
-        XCTAssertNil(try signal.retry({ throw FakeWorker.Failure() }, failed: { _, _ in }), "stopped: no more attempts")
+        XCTAssertNil(signal.retry({ throw FakeWorker.Failure() }, failed: { _, _ in }), "stopped: no more attempts")
     }
 
     func testAWorkerThreadThatDoesNotStopInTimeSaysSo() throws {
