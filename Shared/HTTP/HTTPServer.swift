@@ -7,14 +7,9 @@ import IASRuntime
 /// hold their own thread. Handlers are synchronous and may block (database calls).
 /// Preparing binds the port, so that a port in use stops the start at once.
 public final class HTTPServer: Worker, @unchecked Sendable {
-    private struct State {
-        var listener: Int32 = -1
-        var boundPort = 0
-    }
-
     public let name = "http server"
     private let context: ServerContext
-    private let state = Locked(State())
+    private let listening = Locked<(listener: Int32, port: Int)>((-1, 0))
 
     /// `errorMapper` turns errors other than Problem into a Problem (for example an
     /// unavailable database into 503); errors it does not map become a logged 500.
@@ -25,25 +20,25 @@ public final class HTTPServer: Worker, @unchecked Sendable {
     }
 
     /// The port actually bound (the chosen one when configured with port 0); 0 before start.
-    public var boundPort: Int { state.withLock { $0.boundPort } }
+    public var boundPort: Int { listening.current.port }
 
     public var openConnections: Int { context.registry.count }
 
     /// Binds and listens; throws when the address cannot be used or the server was started.
     public func prepare(until stop: StopSignal) throws {
-        guard state.current.listener < 0 else { throw HTTPServerError(description: "the HTTP server was already started") }
+        guard listening.current.listener < 0 else { throw HTTPServerError(description: "the HTTP server was already started") }
         // Writing to a closed connection must fail with EPIPE, not end the process.
         signal(SIGPIPE, SIG_IGN)
         let configuration = context.configuration
         let (listener, port) = try Listener.open(host: configuration.host, port: configuration.port)
-        state.withLock { s in s.listener = listener; s.boundPort = port }
+        listening.withLock { $0 = (listener, port) }
         context.logger.info("listening", ["host": configuration.host, "port": String(port)])
     }
 
     /// Accepts until stopped; then closes idle keep-alive connections, lets requests in flight
     /// finish for up to the grace period, and cuts whatever is left.
     public func run(until stop: StopSignal) {
-        let listener = state.current.listener
+        let listener = listening.current.listener
         acceptLoop(listener: listener, until: stop)
         let deadline = MonotonicClock.now() + max(0, context.configuration.gracePeriod)
         context.registry.beginStopping()
@@ -54,7 +49,7 @@ public final class HTTPServer: Worker, @unchecked Sendable {
             context.logger.warning("grace period over; closing connections still busy", ["connections": String(remaining)])
             context.registry.shutDownAll()
         }
-        context.logger.info("stopped listening", ["port": String(state.current.boundPort)])
+        context.logger.info("stopped listening", ["port": String(listening.current.port)])
     }
 
     // MARK: Accepting

@@ -1,6 +1,5 @@
 /// A long-running part of a process (the outbox relay, a consumer, a scheduled job, the HTTP
-/// server): it blocks, and its thread, stop request and join belong to `WorkerThread`, so
-/// no worker keeps a thread, a stop flag or a semaphore of its own.
+/// server) that blocks; its thread, stop request and join are `WorkerThread`'s, never its own.
 public protocol Worker: Sendable {
     /// Names the worker in logs ("stopping") and its thread.
     var name: String { get }
@@ -31,8 +30,7 @@ public struct AnyWorker: Worker {
     public func prepare(until stop: StopSignal) throws { try prepare(stop) }
     public func run(until stop: StopSignal) throws { try run(stop) }
 
-    /// A resource with nothing to run, closed when its group stops (first in a group, it is
-    /// closed last).
+    /// A resource closed when its group stops (first in a group, it is closed last).
     public static func closing(_ name: String, _ close: @escaping @Sendable () -> Void) -> AnyWorker {
         AnyWorker(name, run: { stop in stop.wait(); close() })
     }

@@ -110,7 +110,8 @@ public final class WorkerGroup: Worker, @unchecked Sendable {
     /// `runUntilTerminated` without the signals and the exit: returns the exit status. The
     /// group starts in the background, so that the bound cuts a start-up short too.
     func run(until stop: StopSignal, shutdownBound: Double) -> Int32 {
-        let thread = WorkerThread(AnyWorker.inBackground(self), signal: stop)
+        let failure = Locked<(any Error)?>(nil)
+        let thread = WorkerThread(AnyWorker.inBackground(self), signal: stop) { error in failure.withLock { $0 = error } }
         try? thread.start()   // nothing to prepare: the group starts on the new thread
         stop.wait()
         logger.info("shutting down", ["boundSeconds": String(shutdownBound)])
@@ -118,7 +119,7 @@ public final class WorkerGroup: Worker, @unchecked Sendable {
             logger.error("shutdown did not finish within its bound; exiting anyway", ["boundSeconds": String(shutdownBound)])
             return 1
         }
-        guard let failure = thread.failure else { logger.info("stopped"); return 0 }
+        guard let failure = failure.current else { logger.info("stopped"); return 0 }
         logger.error("stopped after a failure", ["error": String(describing: failure)])
         return 1
     }

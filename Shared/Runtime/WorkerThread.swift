@@ -7,7 +7,7 @@ public final class WorkerThread: @unchecked Sendable {
     /// Raised to ask the worker to stop.
     public let signal: StopSignal
     private let ended = DispatchGroup()
-    private let state = Locked<(running: Bool, failure: (any Error)?)>((false, nil))
+    private let running = Locked(false)
     private let onFailure: @Sendable (any Error) -> Void
 
     /// `onFailure` hears what `run` threw, on the worker's thread.
@@ -20,13 +20,10 @@ public final class WorkerThread: @unchecked Sendable {
     public func start(preparingUntil interrupt: StopSignal? = nil) throws {
         try worker.prepare(until: interrupt ?? signal)
         ended.enter()
-        state.withLock { $0.running = true }
+        running.withLock { $0 = true }
         let thread = Thread { [self] in
-            do { try worker.run(until: signal) } catch {
-                state.withLock { $0.failure = error }
-                onFailure(error)
-            }
-            state.withLock { $0.running = false }
+            do { try worker.run(until: signal) } catch { onFailure(error) }
+            running.withLock { $0 = false }
             ended.leave()
         }
         thread.name = worker.name
@@ -40,8 +37,7 @@ public final class WorkerThread: @unchecked Sendable {
         return thread
     }
 
-    public var isRunning: Bool { state.current.running }
-    public var failure: (any Error)? { state.current.failure }
+    public var isRunning: Bool { running.current }
 
     /// Asks the worker to stop and waits for it; true when it ended within `seconds`.
     @discardableResult

@@ -31,6 +31,14 @@ private struct FakeWorker: Worker {
 final class WorkerGroupTests: XCTestCase {
     private let logger = Logger(label: "test", minimumLevel: .error)
     private let journal = Locked<[String]>([])
+    private let failure = Locked<(any Error)?>(nil)
+
+    /// `worker` on a thread of its own whose failure lands in `failure`.
+    private func start(_ worker: any Worker) throws -> WorkerThread {
+        let thread = WorkerThread(worker) { [failure] error in failure.withLock { $0 = error } }
+        try thread.start()
+        return thread
+    }
 
     private func workers(_ names: String...) -> [any Worker] { names.map { FakeWorker(name: $0, journal: journal) } }
 
@@ -42,13 +50,13 @@ final class WorkerGroupTests: XCTestCase {
 
     func testStartsInOrderAndStopsInReverse() throws {
         let group = WorkerGroup("all", workers("pool", "relay", "server"), logger: logger)
-        let running = try WorkerThread.start(group)
+        let running = try start(group)
         XCTAssertTrue(group.isStarted)
         XCTAssertEqual(journal.current, ["prepare pool", "prepare relay", "prepare server"])
         XCTAssertTrue(running.stop(within: 5))
         XCTAssertEqual(journal.current.suffix(3), ["stop server", "stop relay", "stop pool"])
         XCTAssertFalse(group.isStarted, "a stopped group is not started")
-        XCTAssertNil(running.failure)
+        XCTAssertNil(failure.current)
     }
 
     func testAWorkerThatCannotStartStopsThoseStartedBeforeItAndNoneAfterIt() {
@@ -76,9 +84,9 @@ final class WorkerGroupTests: XCTestCase {
         inner.append(FakeWorker(name: "consumer", journal: journal, behaviour: .failsWhileRunning))
         let group = WorkerGroup("all", workers("pool") + [WorkerGroup("workers", inner, logger: logger)] + workers("server"),
                                 logger: logger)
-        let running = try WorkerThread.start(group)
+        let running = try start(group)
         XCTAssertTrue(eventually { !running.isRunning })
-        XCTAssertEqual((running.failure as? WorkerFailure)?.worker, "consumer")
+        XCTAssertEqual((failure.current as? WorkerFailure)?.worker, "consumer")
         // The failing worker's own group stops first, then the group above it, in reverse.
         XCTAssertEqual(journal.current.suffix(3), ["stop relay", "stop server", "stop pool"])
     }
