@@ -12,7 +12,6 @@ do { configuration = try SimulatorConfiguration.load() } catch {
     exit(1)
 }
 let logger = Logger(label: "partner-simulator", minimumLevel: configuration.logLevel, fields: ["instance": configuration.instanceId])
-let group: WorkerGroup
 do {
     try KafkaLibrary.requireSupportedVersion()
     try KafkaLibrary.requireFeatures(for: configuration.security)
@@ -28,16 +27,15 @@ do {
     http.host = configuration.httpHost
     http.gracePeriod = 2
     // Started in this order, stopped in reverse: the HTTP server first, the producer last.
-    group = WorkerGroup("partner-simulator", [
+    WorkerGroup("partner-simulator", [
         AnyWorker.closing("producer") { producer.close(timeout: 5) },
         simulator,
         HTTPServer(configuration: http, router: router, logger: logger, metrics: MetricsRegistry()),
     ], logger: logger, whenStarted: {
         logger.info("started", ["enrolAfterMs": String(configuration.enrolAfterMs), "endAfterMs": String(configuration.endAfterMs),
                                 "kafkaSecurity": configuration.security.description])
-    })
+    }).runUntilTerminated(shutdownBound: Double(configuration.shutdownSeconds))
 } catch {
     logger.error("cannot start", ["error": String(describing: error)])
     exit(1)
 }
-group.runUntilTerminated(shutdownBound: Double(configuration.shutdownSeconds))

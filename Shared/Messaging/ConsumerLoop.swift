@@ -6,7 +6,8 @@ import IASRuntime
 /// the effect; on a passing failure rewind each partition of the batch to its first
 /// unapplied message, so a message is neither lost nor skipped. A partition that waits (an
 /// event whose precondition travels on another topic) does not hold up the others: they go
-/// on, and the loop backs off (0.1 s doubling to 5 s) only when a whole batch was held. On stop it finishes the batch under way, then closes the consumer (committing
+/// on, and the loop backs off (0.1 s doubling to 5 s) only when a whole batch was held. A stop
+/// ends a pause at once, finishes the batch under way, then closes the consumer (committing
 /// stored offsets and leaving the group).
 ///
 /// A batch is what arrives within `lingerMs` after its first message, `maxBatch` at most, in
@@ -81,7 +82,6 @@ public final class ConsumerLoop: Worker, @unchecked Sendable {
 
     public var hasJoinedGroup: Bool { consumer.hasJoinedGroup }
 
-    /// Consumes until stopped; a stop finishes the batch under way (a pause ends at once).
     public func run(until stop: StopSignal) {
         var backoff = 0.1
         while !stop.isStopped {

@@ -231,8 +231,7 @@ public final class EventProcessor: Worker, @unchecked Sendable {
 
     // MARK: - Lag
 
-    /// Messages waiting per assigned partition, as of the last refresh (every
-    /// `lagRefreshSeconds`; empty when stopped).
+    /// Messages waiting per assigned partition, as of the last refresh (empty when stopped).
     public var lag: [PartitionLag] { lagCache.current }
 
     /// The gauge `ias_consumer_lag{consumer,topic,partition}` over `processors`, read from

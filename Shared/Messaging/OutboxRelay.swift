@@ -1,4 +1,3 @@
-import Foundation
 import IASKafka
 import IASPostgres
 import IASRuntime

@@ -31,9 +31,8 @@ public final class StopSignal: @unchecked Sendable {
     /// Blocks until asked to stop.
     public func wait() { condition.withLock { while !stopped { condition.wait() } } }
 
-    /// Runs `attempt` until it succeeds, pausing `from` seconds, doubling to 5, between tries;
-    /// `failed` hears each failure with the pause chosen and may rethrow to give up. Nil once
-    /// stopped.
+    /// Runs `attempt` until it succeeds (nil once stopped), pausing `from` seconds, doubling to
+    /// 5, between tries; `failed` hears each failure and the pause, and may rethrow to give up.
     public func retry<T, E: Error>(from first: Double = 0.5, _ attempt: () throws -> T,
                                    failed: (any Error, Double) throws(E) -> Void) throws(E) -> T? {
         var pause = first

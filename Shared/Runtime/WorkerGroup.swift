@@ -7,13 +7,6 @@ import Foundation
 /// them. A group is a worker, so groups nest: a failure stops the member's group, whose `run`
 /// throws it on to the group above, up to the process (`runUntilTerminated`).
 public final class WorkerGroup: Worker, @unchecked Sendable {
-    public enum Stopping: Sendable {
-        case inReverse
-        /// All asked at once, then all waited for: members that do not rely on each other and
-        /// may each take a while (consumers committing and leaving their groups).
-        case together
-    }
-
     private struct State {
         var threads: [WorkerThread] = []
         var started = false
@@ -24,15 +17,17 @@ public final class WorkerGroup: Worker, @unchecked Sendable {
 
     public let name: String
     private let members: [any Worker]
-    private let stopping: Stopping
+    private let together: Bool
     private let logger: Logger
     private let whenStarted: @Sendable () -> Void
     private let state = Locked(State())
 
-    /// `whenStarted` runs once every member has started.
-    public init(_ name: String, _ members: [any Worker], stopping: Stopping = .inReverse, logger: Logger,
+    /// `stoppingTogether`: all members are asked at once, then all waited for (members that do
+    /// not rely on each other and may each take a while, such as consumers leaving their
+    /// groups). `whenStarted` runs once every member has started.
+    public init(_ name: String, _ members: [any Worker], stoppingTogether together: Bool = false, logger: Logger,
                 whenStarted: @escaping @Sendable () -> Void = {}) {
-        self.name = name; self.members = members; self.stopping = stopping
+        self.name = name; self.members = members; self.together = together
         self.logger = logger; self.whenStarted = whenStarted
     }
 
@@ -84,7 +79,7 @@ public final class WorkerGroup: Worker, @unchecked Sendable {
         }
         for thread in threads {
             logger.info("stopping", ["component": thread.worker.name])
-            if stopping == .inReverse { thread.stop() } else { thread.signal.stop() }
+            if together { thread.signal.stop() } else { thread.stop() }
         }
         for thread in threads { _ = thread.join() }
     }

@@ -7,7 +7,6 @@ public final class WorkerThread: @unchecked Sendable {
     /// Raised to ask the worker to stop.
     public let signal: StopSignal
     private let ended = DispatchGroup()
-    private let running = Locked(false)
     private let onFailure: @Sendable (any Error) -> Void
 
     /// `onFailure` hears what `run` threw, on the worker's thread.
@@ -20,10 +19,8 @@ public final class WorkerThread: @unchecked Sendable {
     public func start(preparingUntil interrupt: StopSignal? = nil) throws {
         try worker.prepare(until: interrupt ?? signal)
         ended.enter()
-        running.withLock { $0 = true }
         let thread = Thread { [self] in
             do { try worker.run(until: signal) } catch { onFailure(error) }
-            running.withLock { $0 = false }
             ended.leave()
         }
         thread.name = worker.name
@@ -37,7 +34,8 @@ public final class WorkerThread: @unchecked Sendable {
         return thread
     }
 
-    public var isRunning: Bool { running.current }
+    /// Started, and `run` has not returned yet.
+    public var isRunning: Bool { ended.wait(timeout: .now()) == .timedOut }
 
     /// Asks the worker to stop and waits for it; true when it ended within `seconds`.
     @discardableResult
@@ -48,7 +46,6 @@ public final class WorkerThread: @unchecked Sendable {
 
     /// Waits for the end of `run`; true when it ended within `seconds`.
     public func join(within seconds: Double = .infinity) -> Bool {
-        guard seconds.isFinite else { ended.wait(); return true }
-        return ended.wait(timeout: .now() + max(0, seconds)) == .success
+        ended.wait(timeout: seconds.isFinite ? .now() + max(0, seconds) : .distantFuture) == .success
     }
 }

@@ -1,4 +1,3 @@
-import Foundation
 import IASRuntime
 
 /// Work a service does by itself at an interval (the automatic closure after 7 years, overdue
@@ -13,9 +12,7 @@ public struct ScheduledJob: Sendable {
     public init(name: String, intervalSeconds: Double, run: @escaping @Sendable () throws -> Void) {
         self.name = name; self.intervalSeconds = intervalSeconds; self.run = run
     }
-}
 
-extension ScheduledJob {
     /// Runs the job at once, then at every interval until stopped; a failed run is logged,
     /// counted and tried again at the next interval.
     func worker(logger: Logger, metrics: MetricsRegistry) -> AnyWorker {

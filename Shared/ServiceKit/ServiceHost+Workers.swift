@@ -27,7 +27,7 @@ extension ServiceHost {
         let workers = WorkerGroup("workers", [
             AnyWorker("migrations and topics", prepare: { [self] stop in try prepareStorageAndTopics(until: stop) }),
         ] + (configuration.outboxRelay ? [relay] : []) + jobs.map { $0.worker(logger: logger, metrics: metrics) } + [
-            WorkerGroup("consumers", members, stopping: .together, logger: logger),
+            WorkerGroup("consumers", members, stoppingTogether: true, logger: logger),
         ], logger: logger, whenStarted: { [logger, configuration, subscriptions] in
             logger.info("ready", ["consumers": String(subscriptions.count), "membersPerConsumer": String(configuration.consumerConcurrency)])
         })

@@ -136,7 +136,7 @@ final class WorkerGroupTests: XCTestCase {
 
     func testTogetherAsksEveryMemberBeforeWaitingForAny() throws {
         let slow = (1...3).map { AnyWorker("member \($0)", run: { stop in stop.wait(); Thread.sleep(forTimeInterval: 0.3) }) }
-        let running = try WorkerThread.start(WorkerGroup("consumers", slow, stopping: .together, logger: logger))
+        let running = try WorkerThread.start(WorkerGroup("consumers", slow, stoppingTogether: true, logger: logger))
         let started = Date()
         running.stop()
         XCTAssertLessThan(Date().timeIntervalSince(started), 0.8, "three members of 0.3 s each stopped at the same time")
