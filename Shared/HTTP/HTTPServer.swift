@@ -73,7 +73,7 @@ public final class HTTPServer: Worker, @unchecked Sendable {
                 if code == EINTR || code == EAGAIN || code == EWOULDBLOCK || code == ECONNABORTED || code == EPROTO { continue }
                 // Out of descriptors or memory: back off instead of spinning on the same error.
                 context.logger.error("accept failed", ["error": String(cString: strerror(code))])
-                usleep(50_000)
+                stop.wait(seconds: 0.05)
                 continue
             }
             // Accepted sockets are blocking (the flag is not inherited); every wait uses poll.
