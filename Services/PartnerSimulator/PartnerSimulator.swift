@@ -6,32 +6,49 @@ import IASRuntime
 
 /// Plays RAV/AMIplus and the vocational school, each on its own topics: reads the referrals on
 /// every partner's outbound topic and answers on that partner's inbound topic. It accepts each
-/// referral at once, reports the enrolment and later the end after the configured delays. The offset of a referral is stored only after its acceptance was delivered, so a
-/// crash before that re-reads the referral. Pending enrolments and ends live in memory only:
-/// a restart loses them (the referral stays accepted; the partner would report by hand).
-final class PartnerSimulator: @unchecked Sendable {
+/// referral at once, reports the enrolment and later the end after the configured delays. The
+/// offset of a referral is stored only after its acceptance was delivered, so a crash before
+/// that re-reads the referral. Pending enrolments and ends live in memory only: a restart
+/// loses them (the referral stays accepted; the partner would report by hand).
+final class PartnerSimulator: Worker, @unchecked Sendable {
+    let name = "simulator"
     private let configuration: SimulatorConfiguration
     private let producer: KafkaProducer
     private let logger: Logger
     private let timers = DispatchQueue(label: "partner-simulator-timers", attributes: .concurrent)
     private let pending = Locked(0)
-    private var loop: ConsumerLoop!
+    private let loop = Locked<ConsumerLoop?>(nil)
 
-    init(configuration: SimulatorConfiguration, consumer: KafkaConsumer, producer: KafkaProducer, logger: Logger) {
+    init(configuration: SimulatorConfiguration, producer: KafkaProducer, logger: Logger) {
         self.configuration = configuration; self.producer = producer; self.logger = logger
-        loop = ConsumerLoop(name: "partner-simulator", consumer: consumer, logger: logger, onRetry: { message, error, backoff in
-            logger.warning("could not answer a referral now; retrying",
-                           ["offset": String(message.offset), "error": String(describing: error), "retryInSeconds": String(backoff)])
-        }, apply: { [unowned self] message in try handle(message) })
     }
 
-    var isReady: Bool { loop.isRunning && loop.hasJoinedGroup && producer.ping(timeoutMs: 1000) }
+    var isReady: Bool { (loop.current?.hasJoinedGroup ?? false) && producer.ping(timeoutMs: 1000) }
 
-    func start() { loop.start() }
+    func prepare(until stop: StopSignal) throws {
+        // Every partner's topics must exist before the first answer is produced.
+        stop.retry({
+            let admin = try KafkaAdmin(configuration: configuration.kafka, logger: logger)
+            defer { admin.close() }
+            let topics = PartnerChannel.all.flatMap { [$0.outbound, $0.inbound] }
+            try admin.ensureTopics(topics.map { ($0, configuration.topicPartitions) }, timeout: 10)
+        }, failed: { error, pause in
+            logger.warning("broker not reachable yet; retrying", ["error": String(describing: error), "retryInSeconds": String(pause)])
+        })
+        let consumer = try KafkaConsumer(configuration: configuration.kafka, groupId: "ias-partner-simulator",
+                                         topics: PartnerChannel.all.map(\.outbound), logger: logger)
+        loop.withLock {
+            $0 = ConsumerLoop(name: "partner-simulator", consumer: consumer, logger: logger, onRetry: { [logger] message, error, backoff in
+                logger.warning("could not answer a referral now; retrying",
+                               ["offset": String(message.offset), "error": String(describing: error), "retryInSeconds": String(backoff)])
+            }, apply: { [unowned self] message in try handle(message) })
+        }
+    }
 
-    /// Finishes the referral under way, commits the stored offsets and leaves the group.
-    func stop() {
-        loop.stop()
+    /// Answers until stopped; a stop finishes the referral under way, commits the stored
+    /// offsets and leaves the group.
+    func run(until stop: StopSignal) {
+        loop.current?.run(until: stop)
         let left = pending.current
         if left > 0 { logger.warning("stopping with answers still pending; they are lost", ["pending": String(left)]) }
     }

@@ -5,19 +5,11 @@ import IASRuntime
 /// A blocking HTTP/1.1 server: one thread accepts, one thread per connection serves, up to
 /// `maxConnections`; every read is bounded by poll(2), so slow or idle clients only ever
 /// hold their own thread. Handlers are synchronous and may block (database calls).
-public final class HTTPServer: @unchecked Sendable {
-    private struct State {
-        var started = false
-        var stopped = false
-        var listener: Int32 = -1
-        var wakeRead: Int32 = -1
-        var wakeWrite: Int32 = -1
-        var boundPort = 0
-    }
-
+/// Preparing binds the port, so that a port in use stops the start at once.
+public final class HTTPServer: Worker, @unchecked Sendable {
+    public let name = "http server"
     private let context: ServerContext
-    private let state = Locked(State())
-    private let acceptLoopFinished = DispatchSemaphore(value: 0)
+    private let listening = Locked<(listener: Int32, port: Int)>((-1, 0))
 
     /// Serves the routes of `router` (frozen here: none can be added afterwards) through
     /// `middleware`, the first outermost; by default `standardMiddleware` with `errorMapper`.
@@ -36,105 +28,60 @@ public final class HTTPServer: @unchecked Sendable {
     }
 
     /// The port actually bound (the chosen one when configured with port 0); 0 before start.
-    public var boundPort: Int { state.withLock { $0.boundPort } }
+    public var boundPort: Int { listening.current.port }
 
     public var openConnections: Int { context.registry.count }
 
-    /// Binds, listens and starts accepting; throws when the address cannot be used.
-    public func start() throws {
-        let first = state.withLock { s -> Bool in
-            defer { s.started = true }
-            return !s.started
-        }
-        guard first else { throw HTTPServerError(description: "the HTTP server was already started") }
+    /// Binds and listens; throws when the address cannot be used or the server was started.
+    public func prepare(until stop: StopSignal) throws {
+        guard listening.current.listener < 0 else { throw HTTPServerError(description: "the HTTP server was already started") }
         // Writing to a closed connection must fail with EPIPE, not end the process.
         signal(SIGPIPE, SIG_IGN)
         let configuration = context.configuration
-        let listener: Int32
-        let port: Int
-        do {
-            (listener, port) = try Listener.open(host: configuration.host, port: configuration.port)
-        } catch {
-            state.withLock { $0.started = false }
-            throw error
-        }
-        var wake: [Int32] = [-1, -1]
-        guard pipe(&wake) == 0 else {
-            let code = errno
-            close(listener)
-            state.withLock { $0.started = false }
-            throw HTTPServerError(description: "cannot create the shutdown pipe: \(String(cString: strerror(code)))")
-        }
-        for fd in wake {
-            _ = fcntl(fd, F_SETFD, FD_CLOEXEC)
-            _ = fcntl(fd, F_SETFL, O_NONBLOCK)
-        }
-        state.withLock { s in
-            s.listener = listener
-            s.wakeRead = wake[0]
-            s.wakeWrite = wake[1]
-            s.boundPort = port
-        }
-        let wakeRead = wake[0]
-        let thread = Thread { [self] in acceptLoop(listener: listener, wake: wakeRead) }
-        thread.name = "http-accept"
-        thread.stackSize = 256 * 1024
-        thread.start()
+        let (listener, port) = try Listener.open(host: configuration.host, port: configuration.port)
+        listening.withLock { $0 = (listener, port) }
         context.logger.info("listening", ["host": configuration.host, "port": String(port)])
     }
 
-    /// Stops accepting, closes idle keep-alive connections, lets requests in flight finish
-    /// for up to `gracePeriod` seconds, then cuts whatever is left and returns.
-    public func stop(gracePeriod: Double) {
-        let s = state.withLock { s -> State? in
-            guard s.started, !s.stopped, s.listener >= 0 else { return nil }
-            s.stopped = true
-            return s
-        }
-        guard let s else { return }
-        let deadline = MonotonicClock.now() + max(0, gracePeriod)
+    /// Accepts until stopped; then closes idle keep-alive connections, lets requests in flight
+    /// finish for up to the grace period, and cuts whatever is left.
+    public func run(until stop: StopSignal) {
+        let listener = listening.current.listener
+        acceptLoop(listener: listener, until: stop)
+        let deadline = MonotonicClock.now() + max(0, context.configuration.gracePeriod)
         context.registry.beginStopping()
-        var byte: UInt8 = 1
-        _ = write(s.wakeWrite, &byte, 1)
-        // The accept loop leaves at once; its sockets are closed only after it has.
-        if acceptLoopFinished.wait(timeout: .now() + 5) == .success {
-            close(s.listener)
-            close(s.wakeRead)
-            close(s.wakeWrite)
-        }
+        close(listener)
         while context.registry.count > 0, MonotonicClock.now() < deadline { usleep(5_000) }
         let remaining = context.registry.count
         if remaining > 0 {
             context.logger.warning("grace period over; closing connections still busy", ["connections": String(remaining)])
             context.registry.shutDownAll()
         }
-        context.logger.info("stopped listening", ["port": String(s.boundPort)])
+        context.logger.info("stopped listening", ["port": String(listening.current.port)])
     }
 
     // MARK: Accepting
 
-    private func acceptLoop(listener: Int32, wake: Int32) {
-        defer { acceptLoopFinished.signal() }
-        var fds = [pollfd(fd: listener, events: Int16(POLLIN), revents: 0), pollfd(fd: wake, events: Int16(POLLIN), revents: 0)]
+    /// Waits for connections in slices of 100 ms, so that a stop is seen within one slice.
+    private func acceptLoop(listener: Int32, until stop: StopSignal) {
+        var fds = pollfd(fd: listener, events: Int16(POLLIN), revents: 0)
         var lastRejectionLog = 0.0
-        while true {
-            fds[0].revents = 0
-            fds[1].revents = 0
-            let ready = poll(&fds, 2, -1)
+        while !stop.isStopped {
+            fds.revents = 0
+            let ready = poll(&fds, 1, 100)
             if ready < 0 {
                 if errno == EINTR { continue }
                 context.logger.error("accept loop failed", ["error": String(cString: strerror(errno))])
                 return
             }
-            if fds[1].revents != 0 || context.registry.isStopping { return }
-            guard fds[0].revents != 0 else { continue }
+            guard ready > 0 else { continue }
             let client = accept(listener, nil, nil)
             guard client >= 0 else {
                 let code = errno
                 if code == EINTR || code == EAGAIN || code == EWOULDBLOCK || code == ECONNABORTED || code == EPROTO { continue }
                 // Out of descriptors or memory: back off instead of spinning on the same error.
                 context.logger.error("accept failed", ["error": String(cString: strerror(code))])
-                usleep(50_000)
+                stop.wait(seconds: 0.05)
                 continue
             }
             // Accepted sockets are blocking (the flag is not inherited); every wait uses poll.

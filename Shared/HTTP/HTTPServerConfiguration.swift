@@ -23,6 +23,8 @@ public struct HTTPServerConfiguration: Sendable {
     public var idleTimeout: Double = 30
     /// Seconds a response may wait for a client that does not read it. Default 10.
     public var writeTimeout: Double = 10
+    /// Seconds requests in flight may take to finish once the server stops. Default 5.
+    public var gracePeriod: Double = 5
     /// Requests served on one connection before it is closed. Default 10 000.
     public var maxRequestsPerConnection = 10_000
     /// Stack of each connection thread. Handlers run on it, so it must hold their deepest

@@ -38,12 +38,10 @@ public final class KafkaProducer: @unchecked Sendable {
             let handle = try KafkaHandle(type: RD_KAFKA_PRODUCER, role: "producer", properties: properties, logger: logger) {
                 rd_kafka_conf_set_dr_msg_cb($0, kafkaDeliveryCallback)
             }
-            let thread = Thread {
-                // Ends when the handle is retired (close); each lease lasts one short poll.
+            // Ends when the handle is retired (close); each lease lasts one short poll.
+            _ = try WorkerThread.start(AnyWorker("kafka-producer-poll", run: { _ in
                 while (try? handle.use({ rd_kafka_poll($0, 100) })) != nil {}
-            }
-            thread.name = "kafka-producer-poll"
-            thread.start()
+            }))
             return handle
         }
         current = Locked(try makeHandle())

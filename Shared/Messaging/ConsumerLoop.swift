@@ -6,12 +6,13 @@ import IASRuntime
 /// the effect; on a passing failure rewind each partition of the batch to its first
 /// unapplied message, so a message is neither lost nor skipped. A partition that waits (an
 /// event whose precondition travels on another topic) does not hold up the others: they go
-/// on, and the loop backs off (0.1 s doubling to 5 s) only when a whole batch was held. On stop it finishes the batch under way, then closes the consumer (committing
+/// on, and the loop backs off (0.1 s doubling to 5 s) only when a whole batch was held. A stop
+/// ends a pause at once, finishes the batch under way, then closes the consumer (committing
 /// stored offsets and leaving the group).
 ///
 /// A batch is what arrives within `lingerMs` after its first message, `maxBatch` at most, in
 /// poll order (so each partition's messages are in offset order).
-public final class ConsumerLoop: @unchecked Sendable {
+public final class ConsumerLoop: Worker, @unchecked Sendable {
     public typealias Apply = @Sendable (KafkaMessage) throws -> Void
     /// Applies a batch, in order. Throws `BatchFailure` when only a leading part was applied,
     /// any other error when nothing was.
@@ -49,14 +50,12 @@ public final class ConsumerLoop: @unchecked Sendable {
         public static let single = Batching(maxBatch: 1, lingerMs: 0)
     }
 
-    private let name: String
+    public let name: String
     private let consumer: KafkaConsumer
     private let logger: Logger
     private let batching: Batching
     private let applyBatch: ApplyBatch
     private let onRetry: RetryObserver
-    private let running = Locked(false)
-    private let finished = DispatchSemaphore(value: 0)
 
     /// One message at a time.
     /// - Parameters:
@@ -82,31 +81,14 @@ public final class ConsumerLoop: @unchecked Sendable {
     }
 
     public var hasJoinedGroup: Bool { consumer.hasJoinedGroup }
-    public var isRunning: Bool { running.current }
 
-    public func start() {
-        running.withLock { $0 = true }
-        let thread = Thread { [self] in
-            run()
-            finished.signal()
-        }
-        thread.name = "consumer-\(name)"
-        thread.start()
-    }
-
-    public func stop() {
-        let was = running.withLock { r -> Bool in let w = r; r = false; return w }
-        guard was else { return }
-        finished.wait()
-    }
-
-    private func run() {
+    public func run(until stop: StopSignal) {
         var backoff = 0.1
-        while running.current {
+        while !stop.isStopped {
             let batch: [KafkaMessage]
             do { batch = try nextBatch() } catch {
                 logger.error("consumer failed; retrying", ["error": String(describing: error)])
-                Thread.sleep(forTimeInterval: 1)
+                stop.wait(seconds: 1)
                 continue
             }
             guard !batch.isEmpty else { continue }
@@ -139,7 +121,7 @@ public final class ConsumerLoop: @unchecked Sendable {
                 if progressed {
                     backoff = 0.1   // others went on; the held partitions are tried with the next batch
                 } else {
-                    Thread.sleep(forTimeInterval: backoff)
+                    stop.wait(seconds: backoff)
                     backoff = min(backoff * 2, 5)
                 }
             } else {

@@ -16,7 +16,7 @@ import IASRuntime
 /// transaction, so that a poison event is dead-lettered alone and the others still apply
 /// once. A passing failure (database unavailable) rewinds the partitions and retries with
 /// backoff, so no message is lost or skipped.
-public final class EventProcessor: @unchecked Sendable {
+public final class EventProcessor: Worker, @unchecked Sendable {
     public enum Outcome: String, Sendable { case applied, duplicate, deadLettered = "dead_lettered" }
 
     public struct Configuration: Sendable {
@@ -40,7 +40,6 @@ public final class EventProcessor: @unchecked Sendable {
     private let afterCommit: @Sendable () -> Void
     private var loop: ConsumerLoop!
     private let lagCache = Locked<[PartitionLag]>([])
-    private let lagRefresher = Locked<(stop: DispatchSemaphore, finished: DispatchSemaphore)?>(nil)
 
     /// `afterCommit` runs after each transaction that applied events (services wake their
     /// outbox relay with it, since handlers may write events of their own): once per batch.
@@ -68,15 +67,19 @@ public final class EventProcessor: @unchecked Sendable {
 
     public var name: String { subscription.name }
 
-    public func start() {
-        loop.start()
-        startLagRefresher()
-    }
-
-    /// Finishes the batch under way, commits stored offsets and leaves the group.
-    public func stop() {
-        stopLagRefresher()
-        loop.stop()
+    /// Consumes until stopped, with the lag refresher beside it. A stop finishes the batch
+    /// under way, commits the stored offsets and leaves the group.
+    public func run(until stop: StopSignal) throws {
+        // A thread of its own: reading committed offsets or watermarks may wait about a second
+        // for the broker, which must not hold up the consume loop.
+        let interval = max(0.1, configuration.lagRefreshSeconds)
+        let refresher = try WorkerThread.start(AnyWorker("lag-\(name)", run: { [self] stop in
+            while !stop.wait(seconds: interval) {
+                if let lag = try? consumer.lag(timeoutMs: 1000) { lagCache.withLock { $0 = lag } }
+            }
+        }))
+        loop.run(until: stop)
+        refresher.stop()
         lagCache.withLock { $0 = [] }
     }
 
@@ -231,13 +234,6 @@ public final class EventProcessor: @unchecked Sendable {
     /// Messages waiting per assigned partition, as of the last refresh (empty when stopped).
     public var lag: [PartitionLag] { lagCache.current }
 
-    /// Reads the lag from the client now (the refresher does so every `lagRefreshSeconds`).
-    /// May block about a second when the broker must be asked.
-    public func refreshLag() {
-        guard let lag = try? consumer.lag(timeoutMs: 1000) else { return }
-        lagCache.withLock { $0 = lag }
-    }
-
     /// The gauge `ias_consumer_lag{consumer,topic,partition}` over `processors`, read from
     /// their cached values so that a scrape never waits for the broker.
     public static func registerLagGauge(on metrics: MetricsRegistry, processors: @escaping @Sendable () -> [EventProcessor]) {
@@ -248,28 +244,6 @@ public final class EventProcessor: @unchecked Sendable {
                 }
             }
         }
-    }
-
-    // A thread of its own: reading committed offsets or watermarks may wait for the broker,
-    // which must not hold up the consume loop.
-    private func startLagRefresher() {
-        let stop = DispatchSemaphore(value: 0), finished = DispatchSemaphore(value: 0)
-        lagRefresher.withLock { $0 = (stop, finished) }
-        let interval = max(0.1, configuration.lagRefreshSeconds)
-        let thread = Thread { [self] in
-            while stop.wait(timeout: .now() + interval) == .timedOut { refreshLag() }
-            finished.signal()
-        }
-        thread.name = "lag-\(subscription.name)"
-        thread.start()
-    }
-
-    private func stopLagRefresher() {
-        guard let refresher = lagRefresher.withLock({ r -> (stop: DispatchSemaphore, finished: DispatchSemaphore)? in
-            let current = r; r = nil; return current
-        }) else { return }
-        refresher.stop.signal()
-        refresher.finished.wait()
     }
 
     private func deadLetter(_ message: KafkaMessage, reason: String) throws {

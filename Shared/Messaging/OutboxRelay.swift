@@ -1,4 +1,3 @@
-import Foundation
 import IASKafka
 import IASPostgres
 import IASRuntime
@@ -11,7 +10,7 @@ import IASRuntime
 /// delivery report, and marks as published exactly the rows the broker confirmed. A row whose
 /// delivery failed stays unpublished, and so do later rows of the same case in that batch,
 /// so that the case's order is kept on the next attempt (consumers drop the duplicates).
-public final class OutboxRelay: @unchecked Sendable {
+public final class OutboxRelay: Worker, @unchecked Sendable {
     public struct Configuration: Sendable {
         public var batchSize = 500
         /// Idle poll, for rows written by other instances; own writes wake the relay at once.
@@ -28,9 +27,8 @@ public final class OutboxRelay: @unchecked Sendable {
     private let metrics: MetricsRegistry
     private let logger: Logger
     private let configuration: Configuration
-    private let wakeSignal = DispatchSemaphore(value: 0)
-    private let state = Locked((running: false, stopped: true))
-    private let finished = DispatchSemaphore(value: 0)
+    /// The signal of the run under way: `wake` ends its pause.
+    private let running = Locked<StopSignal?>(nil)
 
     public init(pool: PostgresPool, producer: KafkaProducer, metrics: MetricsRegistry, logger: Logger,
                 configuration: Configuration = Configuration()) {
@@ -38,41 +36,18 @@ public final class OutboxRelay: @unchecked Sendable {
         self.logger = logger.with(["component": "outbox-relay"]); self.configuration = configuration
     }
 
-    public func start() {
-        state.withLock { $0 = (true, false) }
-        let thread = Thread { [self] in run(); finished.signal() }
-        thread.name = "outbox-relay"
-        thread.start()
-    }
+    public var name: String { "outbox relay" }
 
     /// Called after a transaction that wrote outbox rows committed.
-    public func wake() { wakeSignal.signal() }
+    public func wake() { running.current?.wake() }
 
-    /// Finishes the batch under way, then returns.
-    public func stop() {
-        let wasRunning = state.withLock { s -> Bool in let r = s.running; s.running = false; return r }
-        guard wasRunning else { return }
-        wakeSignal.signal()
-        finished.wait()
-    }
-
-    private var isRunning: Bool { state.current.running }
-
-    private func run() {
-        var backoff = 0.1
-        while isRunning {
-            do {
-                let published = try publishBatch()
-                backoff = 0.1
-                if published == configuration.batchSize { continue }   // more waiting: no pause
-            } catch {
-                logger.warning("outbox relay batch failed; will retry", ["error": String(describing: error), "retryInSeconds": String(backoff)])
-                _ = wakeSignal.wait(timeout: .now() + backoff)
-                backoff = min(backoff * 2, 5)
-                continue
-            }
-            _ = wakeSignal.wait(timeout: .now() + configuration.pollInterval)
-            while wakeSignal.wait(timeout: .now()) == .success {}   // coalesce wake-ups
+    /// Publishes until stopped; a stop finishes the batch under way.
+    public func run(until stop: StopSignal) {
+        running.withLock { $0 = stop }
+        while let published = stop.retry(from: 0.1, { try publishBatch() }, failed: { error, pause in
+            logger.warning("outbox relay batch failed; will retry", ["error": String(describing: error), "retryInSeconds": String(pause)])
+        }) {
+            if published < configuration.batchSize { stop.wait(seconds: configuration.pollInterval) }   // else more wait: no pause
         }
     }
 
@@ -86,14 +61,10 @@ public final class OutboxRelay: @unchecked Sendable {
                 "SELECT id, topic, partition_key, payload FROM outbox WHERE published_at IS NULL ORDER BY id LIMIT $1",
                 [configuration.batchSize])
             guard !rows.isEmpty else { return 0 }
-            var ids: [Int] = []
-            var keys: [String] = []
-            var records: [KafkaRecord] = []
-            for row in rows {
-                ids.append(try row.int("id"))
-                let key = try row.string("partition_key")
-                keys.append(key)
-                records.append(.event(topic: try row.string("topic"), key: key, encoded: Array(try row.string("payload").utf8)))
+            let ids = try rows.map { try $0.int("id") }
+            let keys = try rows.map { try $0.string("partition_key") }
+            let records = try zip(rows, keys).map { row, key in
+                KafkaRecord.event(topic: try row.string("topic"), key: key, encoded: Array(try row.string("payload").utf8))
             }
             let results = producer.send(records, timeout: configuration.deliveryTimeout)
             var delivered: [Int] = []

@@ -5,14 +5,6 @@ import IASPostgres
 /// What a test needs to run a service's handlers and projections in its own process against a
 /// database, without `start()`: nothing here starts a thread, a server, the relay or a consumer.
 extension ServiceHost {
-    /// Applies the migrations of the messaging tables, the case registry (if used) and the
-    /// service, in that order, as start-up does.
-    public func migrate() throws {
-        for (component, list) in migrations {
-            _ = try Migrator(pool: pool, component: component, migrations: list, logger: logger).migrate()
-        }
-    }
-
     /// The subscriptions registered so far: the topics consumed and the handler of each.
     public var eventSubscriptions: [EventSubscription] { subscriptions }
 

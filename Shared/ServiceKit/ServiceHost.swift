@@ -9,8 +9,8 @@ import IASRuntime
 
 /// The runtime every service shares: configuration, logging, metrics, the database pool and
 /// migrations, the producer and the outbox relay, the consumers, the HTTP server with the
-/// operational endpoints, and an orderly shutdown. A service adds its routes and
-/// subscriptions, then calls `run()`.
+/// operational endpoints, and an orderly shutdown. A service adds its routes, subscriptions
+/// and jobs; `ServiceMain` then runs its workers (`workerGroup()`).
 public final class ServiceHost: @unchecked Sendable {
     public let configuration: ServiceConfiguration
     public let logger: Logger
@@ -21,7 +21,7 @@ public final class ServiceHost: @unchecked Sendable {
     public let source: String
     let verifier: JWTVerifier
 
-    private let relay: OutboxRelay
+    let relay: OutboxRelay
     /// Audit records of personal-data access, committed in groups (one INSERT statement per
     /// group, which is atomic on its own), then relayed to `Topics.audit` like any event.
     let auditTrail: GroupCommit<EventEnvelope>
@@ -29,15 +29,14 @@ public final class ServiceHost: @unchecked Sendable {
     /// OpenAPI document must state the same (`x-permission`), so clients read the rule as built.
     let routePermissions = Locked<[String: String]>([:])
     let migrations: [(component: String, migrations: [Migration])]
-    private let openAPI: OpenAPIDocument
+    let openAPI: OpenAPIDocument
     let topics: [String]
     private(set) var subscriptions: [EventSubscription] = []
-    private var jobs: [ScheduledJob] = []
-    private let jobRunners = Locked<[JobRunner]>([])
-    private let processors = Locked<[EventProcessor]>([])
-    private let started = Locked(false)
-    private let lifecycle: Lifecycle
-    private var server: HTTPServer?
+    private(set) var jobs: [ScheduledJob] = []
+    /// The members of the consumer groups, once created (readiness, the lag gauge).
+    let processors = Locked<[EventProcessor]>([])
+    /// What the service starts after its migrations; started means ready to work.
+    let workers = Locked<WorkerGroup?>(nil)
 
     /// - Parameters:
     ///   - publishes: the topics this service writes (created at start if missing).
@@ -79,7 +78,6 @@ public final class ServiceHost: @unchecked Sendable {
             + [(service, migrations)]
         self.openAPI = try OpenAPIDocument(data: openAPI)
         topics = publishes
-        lifecycle = Lifecycle(logger: logger, shutdownBoundSeconds: configuration.shutdownSeconds)
     }
 
     // MARK: Work on the database
@@ -106,135 +104,6 @@ public final class ServiceHost: @unchecked Sendable {
     /// Adds a job that runs at its interval once migrations are applied.
     public func schedule(_ job: ScheduledJob) {
         jobs.append(job)
-    }
-
-    // MARK: Running
-
-    /// Starts everything, blocks until SIGTERM/SIGINT, shuts down in order, exits.
-    public func run() -> Never {
-        do { try start() } catch {
-            logger.error("cannot start", ["error": String(describing: error)])
-            exit(1)
-        }
-        lifecycle.waitForSignal()
-        exit(0)
-    }
-
-    func start() throws {
-        OperationalRoutes(host: self).register(on: router, document: openAPI)
-        let problems = openAPI.mismatches(with: router.routes) + openAPI.mismatches(withPermissions: routePermissions.current)
-        guard problems.isEmpty else { throw OpenAPIMismatch(problems: problems) }
-
-        lifecycle.onShutdown("database pool") { [pool] in pool.close() }
-        lifecycle.onShutdown("producer") { [producer] in producer.close(timeout: 5) }
-        lifecycle.onShutdown("outbox relay") { [relay] in relay.stop() }
-        lifecycle.onShutdown("scheduled jobs") { [jobRunners] in
-            for runner in jobRunners.current { runner.stop() }
-        }
-        lifecycle.onShutdown("consumers") { [processors] in
-            let all = processors.current
-            let group = DispatchGroup()
-            for processor in all {
-                group.enter()
-                Thread.detachNewThread { processor.stop(); group.leave() }
-            }
-            group.wait()
-        }
-        let server = HTTPServer(configuration: configuration.http, router: router, logger: logger, metrics: metrics,
-                                errorMapper: ServiceHost.mapError)
-        try server.start()
-        self.server = server
-        logger.info("started", ["librdkafka": KafkaLibrary.versionString, "kafkaSecurity": configuration.kafka.security.description])
-        let grace = max(1, configuration.shutdownSeconds / 2)
-        lifecycle.onShutdown("http server") { server.stop(gracePeriod: grace) }
-
-        metrics.gauge("ias_outbox_backlog", help: "Outbox events not yet confirmed by the broker.") { [pool] in
-            guard let n = try? pool.withConnection({ try Outbox.backlog(on: $0) }) else { return [] }
-            return [([:], Double(n))]
-        }
-        EventProcessor.registerLagGauge(on: metrics) { [processors] in processors.current }
-        let thread = Thread { [self] in prepareAndStartWorkers() }
-        thread.name = "startup"
-        thread.start()
-    }
-
-    /// Migrations and topics need the database and the broker; until both answer the service
-    /// serves `/healthz` and reports not ready, retrying with backoff.
-    private func prepareAndStartWorkers() {
-        var backoff = 0.5
-        while true {
-            do {
-                for (component, list) in migrations {
-                    let applied = try Migrator(pool: pool, component: component, migrations: list, logger: logger).migrate()
-                    if !applied.isEmpty {
-                        logger.info("migrations applied", ["component": component, "versions": applied.map { String($0.version) }.joined(separator: ",")])
-                    }
-                }
-                let admin = try KafkaAdmin(configuration: configuration.kafka, logger: logger)
-                defer { admin.close() }
-                let wanted = Set(topics + subscriptions.flatMap(\.topics))
-                try admin.ensureTopics(wanted.sorted().map { ($0, configuration.topicPartitions) }, timeout: 10)
-                break
-            } catch let error as MigrationError {
-                // A broken or edited migration does not heal by waiting: stop, say why.
-                logger.error("cannot apply the migrations; exiting", ["error": String(describing: error)])
-                exit(1)
-            } catch {
-                logger.warning("not ready yet: database or broker unavailable; retrying",
-                               ["error": String(describing: error), "retryInSeconds": String(backoff)])
-                Thread.sleep(forTimeInterval: backoff)
-                backoff = min(backoff * 2, 5)
-            }
-        }
-        if configuration.outboxRelay {
-            relay.start()
-        } else {
-            // A warning, so that it shows at every log level: an instance that publishes
-            // nothing must never be mistaken for a live one.
-            logger.warning("outbox relay is OFF (IAS_OUTBOX_RELAY=off): this instance publishes nothing to Kafka; its events stay in its outbox and dead letters are only logged")
-        }
-        for subscription in subscriptions {
-            for _ in 0..<configuration.consumerConcurrency { startConsumer(subscription) }
-        }
-        for job in jobs {
-            let runner = JobRunner(job: job, logger: logger, metrics: metrics)
-            jobRunners.withLock { $0.append(runner) }
-            runner.start()
-        }
-        started.withLock { $0 = true }
-        logger.info("ready", ["consumers": String(subscriptions.count), "membersPerConsumer": String(configuration.consumerConcurrency)])
-    }
-
-    /// One member of `subscription`'s consumer group, on its own thread.
-    private func startConsumer(_ subscription: EventSubscription) {
-        do {
-            let consumer = try KafkaConsumer(configuration: configuration.kafka, groupId: configuration.consumerGroup(for: subscription.name),
-                                             topics: subscription.topics, logger: logger)
-            var processing = EventProcessor.Configuration()
-            processing.batching.maxBatch = configuration.consumerMaxBatch
-            processing.publishesDeadLetters = configuration.outboxRelay
-            let processor = EventProcessor(subscription: subscription, consumer: consumer, pool: pool, producer: producer,
-                                           metrics: metrics, logger: logger, configuration: processing,
-                                           afterCommit: { [relay] in relay.wake() })
-            processors.withLock { $0.append(processor) }
-            processor.start()
-        } catch {
-            logger.error("cannot create the consumer; exiting so that the orchestrator restarts the service",
-                         ["consumer": subscription.name, "error": String(describing: error)])
-            exit(1)
-        }
-    }
-
-    /// Readiness: migrations applied and workers started, every consumer in its group,
-    /// database and broker reachable.
-    func readiness() -> (ready: Bool, checks: [String: String]) {
-        let workers = started.current
-        let joined = processors.current.allSatisfy(\.hasJoinedGroup)
-        let database = pool.ping()
-        let broker = producer.ping(timeoutMs: 1000)
-        let checks = ["migrations": workers ? "ok" : "pending", "consumers": joined ? "ok" : "joining",
-                      "database": database ? "ok" : "unreachable", "broker": broker ? "ok" : "unreachable"]
-        return (workers && joined && database && broker, checks)
     }
 
     /// Database outages become 503 (retry later) instead of 500.

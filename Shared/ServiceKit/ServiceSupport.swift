@@ -4,13 +4,13 @@ import IASMessaging
 import IASPostgres
 import IASRuntime
 
-/// The common `main` of every executable: build the host, run it; a failure to start is one
-/// clear line on standard error and exit status 1.
+/// The common `main` of every executable: build the host and run its workers until SIGTERM or
+/// SIGINT; a failure to start is one clear line on standard error and exit status 1.
 public enum ServiceMain {
     public static func run(_ service: String, _ build: () throws -> ServiceHost) -> Never {
         do {
             let host = try build()
-            host.run()
+            try host.workerGroup().runUntilTerminated(shutdownBound: host.configuration.shutdownSeconds)
         } catch {
             Logger(label: service).error("cannot start", ["error": String(describing: error)])
             exit(1)

@@ -8,11 +8,13 @@ import XCTest
 /// limit; every other route keeps the general one.
 final class RouteBodyLimitTests: XCTestCase {
     var server: HTTPServer!
+    var running: WorkerThread!
 
     override func setUpWithError() throws {
         var configuration = HTTPServerConfiguration(port: 0)
         configuration.host = "127.0.0.1"
         configuration.maxBodyBytes = 1000
+        configuration.gracePeriod = 1
         let router = Router()
         let echo: HTTPHandler = { request in .text(String(request.body.count)) }
         router.post("/echo", echo)
@@ -20,10 +22,10 @@ final class RouteBodyLimitTests: XCTestCase {
         router.add("POST", "/lists/{listId}", maxBodyBytes: 5000, echo)
         server = HTTPServer(configuration: configuration, router: router, logger: Logger(label: "http-test", minimumLevel: .error),
                             metrics: MetricsRegistry(), errorMapper: nil)
-        try server.start()
+        running = try WorkerThread.start(server)
     }
 
-    override func tearDown() { server.stop(gracePeriod: 1) }
+    override func tearDown() { running.stop() }
 
     func status(_ path: String, bodyBytes: Int, chunked: Bool = false) throws -> Int? {
         let client = HTTPClient(port: server.boundPort, readTimeout: 3)

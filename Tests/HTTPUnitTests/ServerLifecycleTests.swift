@@ -11,7 +11,7 @@ final class ServerLifecycleTests: XCTestCase {
         configuration.host = "127.0.0.1"
         let second = HTTPServer(configuration: configuration, router: Router(), logger: Logger(label: "test", minimumLevel: .error),
                                 metrics: MetricsRegistry())
-        XCTAssertThrowsError(try second.start()) { error in
+        XCTAssertThrowsError(try WorkerThread.start(second)) { error in
             XCTAssertTrue(String(describing: error).contains("already in use"), String(describing: error))
         }
     }
@@ -21,13 +21,13 @@ final class ServerLifecycleTests: XCTestCase {
         configuration.host = "not-an-address"
         let server = HTTPServer(configuration: configuration, router: Router(), logger: Logger(label: "test", minimumLevel: .error),
                                 metrics: MetricsRegistry())
-        XCTAssertThrowsError(try server.start()) { error in
+        XCTAssertThrowsError(try WorkerThread.start(server)) { error in
             XCTAssertTrue(String(describing: error).contains("IP address"), String(describing: error))
         }
     }
 
     func testStopLetsRequestsInFlightFinishAndClosesIdleConnections() throws {
-        let server = try TestServer { $0.idleTimeout = 30 }
+        let server = try TestServer { $0.idleTimeout = 30; $0.gracePeriod = 3 }
         let idle = try server.client()
         XCTAssertEqual(try idle.request("GET", "/healthz").status, 200)
         let busy = try server.client()
@@ -35,7 +35,7 @@ final class ServerLifecycleTests: XCTestCase {
         Thread.sleep(forTimeInterval: 0.1)
 
         let started = Date()
-        server.server.stop(gracePeriod: 3)
+        server.running.stop()
         let took = Date().timeIntervalSince(started)
         XCTAssertLessThan(took, 2, "stop waits for the slow request only")
 
@@ -48,18 +48,18 @@ final class ServerLifecycleTests: XCTestCase {
     }
 
     func testStopReturnsAfterTheGracePeriod() throws {
-        let server = try TestServer()
+        let server = try TestServer { $0.gracePeriod = 0.2 }
         let busy = try server.client()
         try busy.send(raw: "GET /stuck HTTP/1.1\r\nHost: x\r\n\r\n")
         Thread.sleep(forTimeInterval: 0.1)
         let started = Date()
-        server.server.stop(gracePeriod: 0.2)
+        server.running.stop()
         XCTAssertLessThan(Date().timeIntervalSince(started), 1.5, "a handler stuck for 3 s is not waited for")
     }
 
     func testStartTwiceIsAnError() throws {
         let server = try TestServer()
-        XCTAssertThrowsError(try server.server.start())
+        XCTAssertThrowsError(try WorkerThread.start(server.server))
     }
 
     func testOpenConnectionsCountsClients() throws {

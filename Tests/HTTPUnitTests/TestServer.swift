@@ -15,6 +15,7 @@ final class TestServer {
     struct Unexpected: Error, CustomStringConvertible { var description: String { "something broke" } }
 
     let server: HTTPServer
+    let running: WorkerThread
     let metrics = MetricsRegistry()
     let port: Int
 
@@ -23,6 +24,7 @@ final class TestServer {
         configuration.host = "127.0.0.1"
         configuration.readTimeout = 1.5
         configuration.idleTimeout = 1
+        configuration.gracePeriod = 1
         configure(&configuration)
 
         let router = Router()
@@ -55,7 +57,7 @@ final class TestServer {
                             metrics: metrics, errorMapper: { error in
                                 error is DatabaseDown ? Problem.unavailable("The database is unavailable.", retryAfterSeconds: 2) : nil
                             })
-        try server.start()
+        running = try WorkerThread.start(server)
         port = server.boundPort
     }
 
@@ -77,7 +79,7 @@ final class TestServer {
         XCTAssertLessThan(Date().timeIntervalSince(started), seconds, file: file, line: line)
     }
 
-    deinit { server.stop(gracePeriod: 1) }
+    deinit { running.stop() }
 }
 
 extension HTTPClientResponse {

@@ -218,9 +218,9 @@ final class EventBatchTests: XCTestCase {
             try events.record(envelope, on: connection)
         }
         defer { producer.close(timeout: 2) }
-        processor.start()
+        let running = try WorkerThread.start(processor)
         XCTAssertTrue(try waitUntil(30) { try count(pool, "SELECT count(*) AS n FROM effects") >= 300 })
-        processor.stop()
+        running.stop()
         try assertAppliedOnceInOrder(pool, events)
         let transactions = try count(pool, "SELECT count(DISTINCT tx) AS n FROM effects")
         XCTAssertLessThan(transactions, 100, "300 events took \(transactions) transactions: they were not batched")
@@ -231,10 +231,10 @@ final class EventBatchTests: XCTestCase {
             try events.record(envelope, on: connection)
         }
         defer { secondProducer.close(timeout: 2) }
-        again.start()
+        let runningAgain = try WorkerThread.start(again)
         let duplicates = { metrics.counterValue("ias_events_consumed_total", labels: ["consumer": "test", "topic": topic, "outcome": "duplicate"]) }
         XCTAssertTrue(waitUntil(30) { duplicates() >= 300 })
-        again.stop()
+        runningAgain.stop()
         XCTAssertEqual(duplicates(), 300)
         try assertAppliedOnceInOrder(pool, events)
     }
@@ -267,9 +267,9 @@ final class EventBatchTests: XCTestCase {
             }
         }
         defer { producer.close(timeout: 2) }
-        processor.start()
+        let running = try WorkerThread.start(processor)
         XCTAssertTrue(waitUntil(40) { (try? count(pool, "SELECT count(*) AS n FROM effects")) ?? 0 >= 180 })
-        processor.stop()
+        running.stop()
         XCTAssertTrue(outage.current, "the outage happened")
         XCTAssertGreaterThan(metrics.counterValue("ias_events_retried_total", labels: ["consumer": "test"]), 0)
         try assertAppliedOnceInOrder(pool, events)
@@ -297,7 +297,7 @@ final class EventBatchTests: XCTestCase {
         }
         defer { producer.close(timeout: 2) }
         EventProcessor.registerLagGauge(on: metrics) { [processor] }
-        processor.start()
+        let running = try WorkerThread.start(processor)
         try produce([events.envelopes[0]], to: topic)
         XCTAssertEqual(entered.wait(timeout: .now() + 30), .success, "the first event reached the handler")
         // The consumer is stuck in its first event; the rest arrive meanwhile.
@@ -310,7 +310,7 @@ final class EventBatchTests: XCTestCase {
         XCTAssertTrue(try waitUntil(30) { try count(pool, "SELECT count(*) AS n FROM effects") >= 10 })
         XCTAssertTrue(waitUntil(15) { total() == 0 }, "lag \(processor.lag)")
         XCTAssertEqual(processor.lag.count, 1)
-        processor.stop()
+        running.stop()
         XCTAssertTrue(processor.lag.isEmpty, "a stopped consumer reports no lag")
         try assertAppliedOnceInOrder(pool, events)
     }

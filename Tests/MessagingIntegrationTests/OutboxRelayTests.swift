@@ -7,13 +7,19 @@ import TestSupport
 import XCTest
 
 final class OutboxRelayTests: XCTestCase {
-    func testARowThatCommitsAfterAHigherIdIsStillPublished() throws {
+    /// A relay over a fresh database; the producer, then the pool, are closed after the test.
+    private func makeRelay(_ kafka: KafkaConfiguration, closingWithin seconds: Double = 5,
+                           _ configuration: OutboxRelay.Configuration = .init()) throws -> (OutboxRelay, PostgresPool) {
         let pool = try MessagingTestSupport.freshPool()
-        defer { pool.close() }
-        let producer = try KafkaProducer(configuration: TestBroker.configuration("relay-test"),
-                                         logger: TestBroker.logger)
-        defer { producer.close(timeout: 5) }
-        let relay = OutboxRelay(pool: pool, producer: producer, metrics: MetricsRegistry(), logger: TestBroker.logger)
+        addTeardownBlock { pool.close() }
+        let producer = try KafkaProducer(configuration: kafka, logger: TestBroker.logger)
+        addTeardownBlock { producer.close(timeout: seconds) }
+        return (OutboxRelay(pool: pool, producer: producer, metrics: MetricsRegistry(), logger: TestBroker.logger,
+                            configuration: configuration), pool)
+    }
+
+    func testARowThatCommitsAfterAHigherIdIsStillPublished() throws {
+        let (relay, pool) = try makeRelay(TestBroker.configuration("relay-test"))
         let topic = "test.outbox.\(UUID().uuidString.prefix(8))"
         let slow = MessagingTestSupport.envelope()
         let fast = MessagingTestSupport.envelope()
@@ -47,16 +53,11 @@ final class OutboxRelayTests: XCTestCase {
     }
 
     func testRowsStayUnpublishedWhenTheBrokerDoesNotConfirm() throws {
-        let pool = try MessagingTestSupport.freshPool()
-        defer { pool.close() }
         var configuration = KafkaConfiguration(brokers: "127.0.0.1:1", clientId: "relay-unreachable")
         configuration.properties["message.timeout.ms"] = "1500"
-        let producer = try KafkaProducer(configuration: configuration, logger: TestBroker.logger)
-        defer { producer.close(timeout: 1) }
         var relayConfiguration = OutboxRelay.Configuration()
         relayConfiguration.deliveryTimeout = 5
-        let relay = OutboxRelay(pool: pool, producer: producer, metrics: MetricsRegistry(), logger: TestBroker.logger,
-                                configuration: relayConfiguration)
+        let (relay, pool) = try makeRelay(configuration, closingWithin: 1, relayConfiguration)
         try pool.transaction { connection in
             for _ in 0..<3 { try Outbox.append(MessagingTestSupport.envelope(), to: "test.unreachable", on: connection) }
         }
@@ -73,12 +74,7 @@ final class OutboxRelayTests: XCTestCase {
     }
 
     func testEventsOfOneCaseArePublishedInOrderUnderItsKey() throws {
-        let pool = try MessagingTestSupport.freshPool()
-        defer { pool.close() }
-        let producer = try KafkaProducer(configuration: TestBroker.configuration("relay-order"),
-                                         logger: TestBroker.logger)
-        defer { producer.close(timeout: 5) }
-        let relay = OutboxRelay(pool: pool, producer: producer, metrics: MetricsRegistry(), logger: TestBroker.logger)
+        let (relay, pool) = try makeRelay(TestBroker.configuration("relay-order"))
         let topic = "test.order.\(UUID().uuidString.prefix(8))"
         let caseId = Identifier().description
         let envelopes = (0..<50).map { _ in MessagingTestSupport.envelope(subject: caseId) }
@@ -90,5 +86,26 @@ final class OutboxRelayTests: XCTestCase {
         XCTAssertEqual(received.first?.header("content-type").map { String(decoding: $0, as: UTF8.self) }, EventEnvelope.contentType)
         // Structured mode only: a `ce_` header would make CloudEvents readers take the record for binary mode.
         XCTAssertEqual(Set(received.flatMap { $0.headers.map(\.key) }), ["content-type"])
+    }
+
+    func testAsAWorkerAWakeUpPublishesAtOnceAndAStopEndsTheWaitingRelay() throws {
+        var configuration = OutboxRelay.Configuration()
+        configuration.pollInterval = 30   // only a wake-up can explain a prompt publication
+        let (relay, pool) = try makeRelay(TestBroker.configuration("relay-worker"),
+                                          closingWithin: 5, configuration)
+        let topic = "test.wake.\(UUID().uuidString.prefix(8))"
+        let running = try WorkerThread.start(relay)
+        Thread.sleep(forTimeInterval: 0.3)   // the first (empty) batch is done; the relay waits
+        let envelope = MessagingTestSupport.envelope()
+        try pool.transaction { try Outbox.append(envelope, to: topic, on: $0) }
+        relay.wake()
+        let deadline = Date(timeIntervalSinceNow: 5)
+        while try pool.withConnection({ try Outbox.backlog(on: $0) }) > 0 && Date() < deadline { Thread.sleep(forTimeInterval: 0.05) }
+        XCTAssertEqual(try pool.withConnection { try Outbox.backlog(on: $0) }, 0, "published after the wake-up, not the 30 s poll")
+        let received = try TestBroker.read(topic, count: 1, within: 20)
+        XCTAssertEqual(try received.map { try EventEnvelope.decode($0.value).id }, [envelope.id])
+        let stopping = Date()
+        XCTAssertTrue(running.stop(within: 10), "a stop ends the relay's 30 s wait")
+        XCTAssertLessThan(Date().timeIntervalSince(stopping), 5)
     }
 }
