@@ -19,7 +19,7 @@ final class UpstreamEvents {
     func publish(_ type: String, topic: String, caseId: String, _ data: [String: Any], org: String = "canton:KSD") throws {
         let envelope = EventEnvelope(type: type, source: "/ias/\(type.split(separator: ".")[0])", subject: caseId,
                                      correlationid: Identifier(), actorsub: "e2e", actororg: org,
-                                     data: try JSONCoding.decoder.decode(JSONValue.self, from: JSONSerialization.data(withJSONObject: data)))
+                                     data: try JSONParser.parse(JSONSerialization.data(withJSONObject: data)))
         let record = try KafkaRecord.event(envelope, topic: topic)
         for result in producer.send([record], timeout: 10) { try result.get() }
     }
