@@ -9,25 +9,12 @@ final class RowDecoderTests: XCTestCase {
     enum Level: Int, Decodable, Equatable { case low = 1, high = 2 }
     struct Agreement: Decodable, Equatable { let goals: [String]; let signedOn: CalendarDate; let seenAt: Date }
 
+    /// One property of each kind a column can be read as, in the column order of the table.
     struct Record: Decodable, Equatable {
-        let taskId: Identifier
-        let rawId: UUID
-        let kind: Kind
-        let level: Level
-        let assigneeOrg: String
-        let count: Int
-        let small: Int16
-        let done: Bool
-        let ratio: Double
-        let openedAt: Date
-        let dueOn: CalendarDate
-        let languages: [String]
-        let agreement: Agreement
-        let data: JSONValue
-        let notes: String?
-        let completedAt: Date?
-        let outcomeKind: Kind?
-        let personURL: String?
+        let taskId: Identifier, rawId: UUID, kind: Kind, level: Level
+        let assigneeOrg: String, count: Int, small: Int16, done: Bool, ratio: Double
+        let openedAt: Date, dueOn: CalendarDate, languages: [String], agreement: Agreement, data: JSONValue
+        let notes: String?, completedAt: Date?, outcomeKind: Kind?, personURL: String?
     }
 
     private var pool: PostgresPool!

@@ -10,23 +10,10 @@ final class JSONEncoderTests: XCTestCase {
 
     /// Every kind of member, in declaration order that is not sorted.
     struct Document: Codable, Equatable {
-        var title: String
-        var count: Int
-        var big: Int64
-        var unsigned: UInt64
-        var small: Int8
-        var ratio: Double
-        var share: Float
-        var flag: Bool
-        var note: String?
-        var at: Date
-        var id: Identifier
-        var day: CalendarDate?
-        var mood: Mood
-        var tags: [String]
-        var scores: [String: Int]
-        var extra: JSONValue?
-        var children: [Document]
+        var title: String, count: Int, big: Int64, unsigned: UInt64, small: Int8
+        var ratio: Double, share: Float, flag: Bool, note: String?
+        var at: Date, id: Identifier, day: CalendarDate?, mood: Mood
+        var tags: [String], scores: [String: Int], extra: JSONValue?, children: [Document]
     }
 
     private func random(depth: Int, _ g: inout SystemRandomNumberGenerator) -> Document {
