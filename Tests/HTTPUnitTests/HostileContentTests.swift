@@ -16,15 +16,7 @@ final class HostileContentTests: XCTestCase {
 
     private func problem(_ body: [UInt8], file: StaticString = #filePath, line: UInt = #line) -> Problem? {
         let request = HTTPRequest(method: "POST", path: "/x", headers: HTTPHeaders([("Content-Type", "application/json")]), body: body)
-        do {
-            let value = try request.decode(Input.self)
-            XCTFail("decoded \(value) from hostile input", file: file, line: line)
-        } catch let problem as Problem {
-            return problem
-        } catch {
-            XCTFail("not a Problem: \(error)", file: file, line: line)
-        }
-        return nil
+        return decodingProblem(request, as: Input.self, file: file, line: line)
     }
 
     private func problem(_ body: String, file: StaticString = #filePath, line: UInt = #line) -> Problem? {
