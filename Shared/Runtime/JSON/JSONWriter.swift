@@ -67,12 +67,8 @@ public struct JSONWriter {
 
     // MARK: Scalars
 
-    public mutating func null() { separate(); bytes.append(contentsOf: [0x6E, 0x75, 0x6C, 0x6C]) }
-
-    public mutating func bool(_ value: Bool) {
-        separate()
-        bytes.append(contentsOf: value ? [0x74, 0x72, 0x75, 0x65] : [0x66, 0x61, 0x6C, 0x73, 0x65])
-    }
+    public mutating func null() { separate(); literal("null") }
+    public mutating func bool(_ value: Bool) { separate(); literal(value ? "true" : "false") }
 
     public mutating func int(_ value: Int64) { separate(); bytes.append(contentsOf: String(value).utf8) }
     public mutating func uint(_ value: UInt64) { separate(); bytes.append(contentsOf: String(value).utf8) }
@@ -159,6 +155,8 @@ public struct JSONWriter {
         }
         return (fast ?? nil) ?? a.utf8.lexicographicallyPrecedes(b.utf8)
     }
+
+    private mutating func literal(_ text: StaticString) { text.withUTF8Buffer { bytes.append(contentsOf: $0) } }
 
     private mutating func separate() {
         if needsComma { bytes.append(UInt8(ascii: ",")) }
