@@ -62,6 +62,19 @@ final class JSONWriterTests: XCTestCase {
         XCTAssertThrowsError(try written { try $0.double(.infinity) })
     }
 
+    private struct Sample: Encodable {
+        let b: String?
+        let a: [Int]
+        let c: Int?
+        let d: Bool
+    }
+
+    func testMembersAndNilOmissionMatchSynthesizedEncodable() throws {
+        for sample in [Sample(b: "x", a: [1, 2], c: 3, d: true), Sample(b: nil, a: [], c: nil, d: false)] {
+            XCTAssertEqual(try FoundationReference.ours(sample), try encoded(sample))
+        }
+    }
+
     func testMembersWrittenInAnyOrderComeOutSortedByTheirUTF8Bytes() throws {
         let text = try written { w in
             w.beginObject()
