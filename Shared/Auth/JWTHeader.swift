@@ -1,4 +1,3 @@
-import Foundation
 import IASRuntime
 
 /// The protected header of a compact JWS, validated before anything else of the token is
@@ -41,6 +40,7 @@ struct JWTHeader {
     }
 
     static func jsonObject(_ bytes: [UInt8]) -> [String: JSONValue]? {
-        try? JSONCoding.decoder.decode([String: JSONValue].self, from: Data(bytes))
+        guard case .object(let members)? = try? JSONParser.parse(bytes) else { return nil }
+        return members
     }
 }

@@ -1,17 +1,18 @@
-/// Field errors for documents checked piece by piece: a list whose rows are validated one by
-/// one reports the failure of a row with the field named relative to that row.
+import IASRuntime
+
+/// The field error of a decoding error, as the request decoder reports it.
 extension FieldError {
-    /// The field and words the request decoder would give for `error`, with the field named
-    /// relative to the element at `element` (e.g. "dateOfBirth" instead of
-    /// "persons[3].dateOfBirth"; "" when the element itself has the wrong type).
+    /// The field and words of `error` (`DecodingError.field`, `.reason`), with the field
+    /// named relative to the element at `element`: a list whose rows are validated one by one
+    /// reports "dateOfBirth" instead of "persons[3].dateOfBirth" ("" when the element itself
+    /// has the wrong type).
     public init(_ error: DecodingError, within element: [any CodingKey]) {
-        let full = JSONBodyDecoder.fieldError(error, unfittingNumbers: [])
-        let prefix = JSONBodyDecoder.path(element)
-        var field = full.field
+        var field = error.field
+        let prefix = DecodingError.path(element)
         if field.hasPrefix(prefix) {
             field.removeFirst(prefix.count)
             if field.hasPrefix(".") { field.removeFirst() }
         }
-        self.init(field: field, message: full.message)
+        self.init(field: field, message: error.reason)
     }
 }

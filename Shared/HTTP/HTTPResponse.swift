@@ -15,15 +15,15 @@ public struct HTTPResponse: Sendable {
     /// `value` encoded with the suite's JSON configuration; a value that cannot be encoded
     /// (a non-finite Double) yields a 500 problem rather than a half-written body.
     public static func json<T: Encodable>(_ value: T, status: Int = 200, headers: [(String, String)] = []) -> HTTPResponse {
-        guard let data = try? JSONCoding.encoder.encode(value) else {
+        guard let body = try? JSONCoding.encode(value) else {
             return Problem.status(500, "The response could not be encoded as JSON.").response(requestId: nil)
         }
-        var response = HTTPResponse(status: status, headers: HTTPHeaders([("Content-Type", "application/json")]), body: [UInt8](data))
+        var response = HTTPResponse.json(body: body, status: status)
         for (name, value) in headers { response.headers.add(name, value) }
         return response
     }
 
-    /// A body already written as JSON (e.g. with `JSONWriter`).
+    /// A body already written as JSON.
     public static func json(body: [UInt8], status: Int = 200) -> HTTPResponse {
         HTTPResponse(status: status, headers: HTTPHeaders([("Content-Type", "application/json")]), body: body)
     }

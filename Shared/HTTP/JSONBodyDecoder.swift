@@ -4,8 +4,6 @@ import IASRuntime
 /// Turns a request body into a Decodable value, and every way that can fail into a problem
 /// that names the field and says what is wrong in words a person understands.
 enum JSONBodyDecoder {
-    static let maxDepth = 32
-
     /// application/json or any +json type; a charset other than UTF-8 is refused (RFC 8259 §8.1).
     static func checkContentType(_ contentType: String?) throws {
         let unsupported = Problem.status(415, "The request body must be JSON, sent with Content-Type: application/json.")
@@ -32,90 +30,41 @@ enum JSONBodyDecoder {
         guard !bytes.isEmpty else {
             throw invalidJSON("The request body is empty; a JSON document is expected.", field: "", message: "is empty; a JSON document is expected")
         }
-        var syntax = JSONSyntaxChecker(bytes: bytes, maxDepth: maxDepth)
-        let failure = syntax.check()
-        // The checker locates bad UTF-8 inside strings; elsewhere (a UTF-16 body, binary
-        // noise) the body as a whole is the culprit.
-        if let failure, failure.kind == .encoding {
-            throw invalidJSON("The request body is not valid UTF-8 text: \(failure.message).", field: failure.path,
-                              message: "is not valid UTF-8 text: \(failure.message)")
-        }
-        if String(validating: bytes, as: UTF8.self) == nil {
-            throw invalidJSON("The request body is not valid UTF-8 text.", field: "", message: "is not valid UTF-8 text")
-        }
-        if let failure {
-            throw invalidJSON("The request body is not valid JSON: \(failure.message).", field: failure.path, message: failure.message)
-        }
-        if let unacceptable = syntax.unacceptable {
-            throw Problem.validation([unacceptable])
+        let document: JSONValue
+        do {
+            document = try JSONParser.parse(bytes, limits: .request)
+        } catch let failure as JSONParser.Failure {
+            throw problem(failure, body: bytes)
         }
         do {
-            return try JSONCoding.decoder.decode(T.self, from: Data(bytes))
+            return try document.decode(T.self)
+        } catch let error as DecodingError {
+            throw Problem.validation([FieldError(error, within: [])])
         } catch let problem as Problem {
             throw problem
-        } catch let error as DecodingError {
-            throw Problem.validation([fieldError(error, unfittingNumbers: syntax.unfittingNumbers)])
         } catch {
             throw Problem.validation([FieldError(field: "", message: String(describing: error))])
         }
     }
 
+    /// The parser locates bad UTF-8 inside strings; elsewhere (a UTF-16 body, binary noise)
+    /// the body as a whole is the culprit.
+    private static func problem(_ failure: JSONParser.Failure, body: ArraySlice<UInt8>) -> Problem {
+        if failure.kind == .encoding {
+            return invalidJSON("The request body is not valid UTF-8 text: \(failure.message).", field: failure.path,
+                               message: "is not valid UTF-8 text: \(failure.message)")
+        }
+        if String(validating: body, as: UTF8.self) == nil {
+            return invalidJSON("The request body is not valid UTF-8 text.", field: "", message: "is not valid UTF-8 text")
+        }
+        if failure.kind == .unacceptable {
+            return Problem.validation([FieldError(field: failure.path, message: failure.reason)])
+        }
+        return invalidJSON("The request body is not valid JSON: \(failure.message).", field: failure.path, message: failure.message)
+    }
+
     private static func invalidJSON(_ detail: String, field: String, message: String) -> Problem {
         Problem(status: 400, type: Problem.invalidJSONType, title: "The request body is not valid JSON",
                 detail: detail, errors: [FieldError(field: field, message: message)])
-    }
-
-    static func fieldError(_ error: DecodingError, unfittingNumbers: [String]) -> FieldError {
-        switch error {
-        case .keyNotFound(let key, let context):
-            return FieldError(field: path(context.codingPath + [key]), message: "is required")
-        case .valueNotFound(_, let context):
-            return FieldError(field: path(context.codingPath), message: "must not be null")
-        case .typeMismatch(let type, let context):
-            return FieldError(field: path(context.codingPath), message: "must be \(describe(type))")
-        case .dataCorrupted(let context) where !context.codingPath.isEmpty:
-            let text = context.debugDescription
-            // Foundation's text for an unknown enum case names Swift types; say it plainly.
-            let message = text.hasPrefix("Cannot initialize") ? "is not one of the allowed values" : text
-            return FieldError(field: path(context.codingPath), message: message)
-        case .dataCorrupted:
-            // The syntax was checked, so this is a number that does not fit its field; the
-            // decoder does not say where, the syntax checker knows the suspects.
-            if unfittingNumbers.count == 1 {
-                return FieldError(field: unfittingNumbers[0], message: "must be a whole number within the allowed range")
-            }
-            return FieldError(field: "", message: "a number does not fit its field (a fraction where a whole number is expected, or a number out of range)")
-        @unknown default:
-            return FieldError(field: "", message: String(describing: error))
-        }
-    }
-
-    /// "address.street", "languages[1]"; the body itself is "".
-    static func path(_ keys: [any CodingKey]) -> String {
-        var text = ""
-        for key in keys {
-            if let index = key.intValue {
-                text += "[\(index)]"
-            } else {
-                text += text.isEmpty ? key.stringValue : "." + key.stringValue
-            }
-        }
-        return text
-    }
-
-    static func describe(_ type: Any.Type) -> String {
-        switch type {
-        case is String.Type, is Substring.Type, is Character.Type: return "a string"
-        case is Bool.Type: return "true or false"
-        case is Int.Type, is Int8.Type, is Int16.Type, is Int32.Type, is Int64.Type,
-             is UInt.Type, is UInt8.Type, is UInt16.Type, is UInt32.Type, is UInt64.Type: return "a whole number"
-        case is Double.Type, is Float.Type, is Decimal.Type: return "a number"
-        case is Date.Type: return "a timestamp string such as 2024-05-01T12:00:00Z"
-        default:
-            let name = String(describing: type)
-            if name.hasPrefix("Array<") || name.hasPrefix("Set<") { return "an array" }
-            if name.hasPrefix("Dictionary<") { return "an object" }
-            return "a value of another type"
-        }
     }
 }

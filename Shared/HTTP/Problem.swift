@@ -97,7 +97,7 @@ public struct Problem: Error, Sendable, CustomStringConvertible {
         }
         if let requestId { members["requestId"] = .string(requestId) } else { members["requestId"] = nil }
         // Encoding a JSONValue cannot fail except for non-finite numbers in extensions.
-        let body = (try? JSONCoding.encoder.encode(JSONValue.object(members))).map { [UInt8]($0) }
+        let body = (try? JSONCoding.encode(JSONValue.object(members)))
             ?? Array("{\"status\":\(status),\"title\":\"\(HTTPStatus.reasonPhrase(status))\"}".utf8)
         var response = HTTPResponse(status: status, headers: HTTPHeaders([("Content-Type", "application/problem+json")]), body: body)
         for (name, value) in headers { response.headers.add(name, value) }

@@ -50,14 +50,13 @@ public final class HTTPClient: @unchecked Sendable {
     /// A request with a JSON body (when given) and a bearer token (when given).
     public func json(_ method: String, _ path: String, token: String? = nil, body: JSONValue? = nil,
                      headers: [(String, String)] = []) throws -> HTTPClientResponse {
-        try json(method, path, token: token, bytes: body?.serialized(), headers: headers)
+        try json(method, path, token: token, bytes: body.map { try JSONCoding.encode($0) }, headers: headers)
     }
 
     /// A request whose JSON body is `body` encoded.
     public func json<Body: Encodable>(_ method: String, _ path: String, token: String? = nil, body: Body,
                                       headers: [(String, String)] = []) throws -> HTTPClientResponse {
-        let value = try body as? JSONValue ?? JSONValue(encoding: body)
-        return try json(method, path, token: token, bytes: value.serialized(), headers: headers)
+        try json(method, path, token: token, bytes: try JSONCoding.encode(body), headers: headers)
     }
 
     private func json(_ method: String, _ path: String, token: String?, bytes: [UInt8]?, headers: [(String, String)]) throws -> HTTPClientResponse {

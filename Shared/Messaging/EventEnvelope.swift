@@ -49,59 +49,37 @@ public struct EventEnvelope: Codable, Sendable, Equatable {
             throw EventRejected("event \(id) of type \(self.type) has unsupported dataversion \(dataversion)")
         }
         do { return try data.decode(Payload.self) } catch {
-            throw EventRejected("event \(id) of type \(self.type): data does not match: \(DecodingDiagnostics.describe(error))")
+            throw EventRejected("event \(id) of type \(self.type): data does not match: \(JSONCoding.explain(error))")
         }
     }
 
-    public func encoded() throws -> [UInt8] { Array(try JSONCoding.encoder.encode(self)) }
+    public func encoded() throws -> [UInt8] { try JSONCoding.encode(self) }
 
-    /// Reads an envelope from the wire. Parsed by hand (JSONParser): this runs for every
-    /// event every consumer takes, and the generic decoder was the larger part of its cost.
+    /// Reads an envelope from the wire.
     public static func decode(_ bytes: [UInt8]) throws -> EventEnvelope {
         let envelope: EventEnvelope
         do {
-            guard case .object(let members) = try JSONParser.parse(bytes) else { throw EnvelopeShape("not a JSON object") }
-            envelope = try EventEnvelope(members: members)
-        } catch let error as JSONParser.Failure {
-            throw EventRejected("not a valid event envelope: \(error)")
-        } catch let error as EnvelopeShape {
-            throw EventRejected("not a valid event envelope: \(error.reason)")
+            envelope = try JSONCoding.decode(EventEnvelope.self, from: bytes)
+        } catch {
+            throw EventRejected("not a valid event envelope: \(JSONCoding.explain(error))")
         }
         guard envelope.specversion == "1.0" else { throw EventRejected("unsupported specversion \(envelope.specversion)") }
         guard !envelope.subject.isEmpty else { throw EventRejected("event \(envelope.id) has an empty subject") }
         return envelope
     }
 
-    private struct EnvelopeShape: Error {
-        let reason: String
-        init(_ reason: String) { self.reason = reason }
-    }
-
-    private init(members m: [String: JSONValue]) throws {
-        func text(_ key: String) throws -> String {
-            guard let value = m[key] else { throw EnvelopeShape("required field missing: \(key)") }
-            guard case .string(let s) = value else { throw EnvelopeShape("\(key) must be a string") }
-            return s
-        }
-        func identifier(_ key: String) throws -> Identifier {
-            guard let id = Identifier(try text(key)) else { throw EnvelopeShape("\(key) must be a UUID") }
-            return id
-        }
-        guard case .number(let version)? = m["dataversion"], version == version.rounded(), abs(version) < 1e9 else {
-            throw EnvelopeShape(m["dataversion"] == nil ? "required field missing: dataversion" : "dataversion must be a whole number")
-        }
-        guard let time = Timestamp.parse(try text("time")) else { throw EnvelopeShape("time must be an RFC 3339 timestamp") }
-        guard let data = m["data"] else { throw EnvelopeShape("required field missing: data") }
-        var causation: Identifier?
-        if let value = m["causationid"], value != .null {
-            guard case .string(let s) = value, let id = Identifier(s) else { throw EnvelopeShape("causationid must be a UUID") }
-            causation = id
-        }
-        self.init(id: try identifier("id"), type: try text("type"), source: try text("source"), subject: try text("subject"),
-                  time: time, dataversion: Int(version), correlationid: try identifier("correlationid"), causationid: causation,
-                  actorsub: try text("actorsub"), actororg: try text("actororg"), data: data)
-        specversion = try text("specversion")
-        if m["datacontenttype"] != nil { datacontenttype = try text("datacontenttype") }
+    /// As the synthesized one, but `datacontenttype` may be absent (CloudEvents makes it optional).
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(id: try c.decode(Identifier.self, forKey: .id), type: try c.decode(String.self, forKey: .type),
+                  source: try c.decode(String.self, forKey: .source), subject: try c.decode(String.self, forKey: .subject),
+                  time: try c.decode(Date.self, forKey: .time), dataversion: try c.decode(Int.self, forKey: .dataversion),
+                  correlationid: try c.decode(Identifier.self, forKey: .correlationid),
+                  causationid: try c.decodeIfPresent(Identifier.self, forKey: .causationid),
+                  actorsub: try c.decode(String.self, forKey: .actorsub), actororg: try c.decode(String.self, forKey: .actororg),
+                  data: try c.decode(JSONValue.self, forKey: .data))
+        specversion = try c.decode(String.self, forKey: .specversion)
+        datacontenttype = try c.decodeIfPresent(String.self, forKey: .datacontenttype) ?? datacontenttype
     }
 }
 
@@ -130,23 +108,4 @@ public struct EventRejected: Error, CustomStringConvertible {
     public let reason: String
     public init(_ reason: String) { self.reason = reason }
     public var description: String { reason }
-}
-
-/// Turns decoding errors into a sentence naming the field, without echoing values.
-public enum DecodingDiagnostics {
-    public static func describe(_ error: Error) -> String {
-        guard let error = error as? DecodingError else { return "malformed JSON" }
-        func path(_ p: [CodingKey]) -> String {
-            let text = p.map { $0.intValue.map { "[\($0)]" } ?? "." + $0.stringValue }.joined()
-            return text.hasPrefix(".") ? String(text.dropFirst()) : (text.isEmpty ? "(root)" : text)
-        }
-        switch error {
-        case .keyNotFound(let key, let ctx): return "\(path(ctx.codingPath + [key])): required field missing"
-        case .typeMismatch(_, let ctx): return "\(path(ctx.codingPath)): wrong type"
-        case .valueNotFound(_, let ctx): return "\(path(ctx.codingPath)): must not be null"
-        case .dataCorrupted(let ctx):
-            return ctx.codingPath.isEmpty ? "malformed JSON" : "\(path(ctx.codingPath)): \(ctx.debugDescription)"
-        @unknown default: return "malformed JSON"
-        }
-    }
 }

@@ -214,7 +214,7 @@ public final class EventProcessor: Worker, @unchecked Sendable {
             INSERT INTO inbox (consumer, event_id, topic, event_type)
             SELECT $1, e.event_id, e.topic, e.event_type FROM jsonb_to_recordset($2::jsonb) AS e(event_id uuid, topic text, event_type text)
             ON CONFLICT DO NOTHING RETURNING event_id
-            """, [subscription.name, String(decoding: try JSONEncoder().encode(entries), as: UTF8.self)])
+            """, [subscription.name, String(decoding: try JSONCoding.encode(entries), as: UTF8.self)])
         return Set(try rows.map { try $0.identifier("event_id") })
     }
 

@@ -59,15 +59,13 @@ public struct PostgresRow: Sendable {
         try optional(column).map { try convert($0, column, "a date", CalendarDate.init) }
     }
 
-    /// Decodes a `json`/`jsonb` column with the project's JSON configuration (`JSONCoding`).
+    /// Decodes a `json`/`jsonb` column (`JSONCoding`).
     public func json<T: Decodable>(_ type: T.Type, _ column: String) throws -> T {
         let text = try required(column, "JSON")
         do {
-            // Open-shaped values (event data in a timeline) take the fast path.
-            if T.self == JSONValue.self { return try JSONParser.parse(Array(text.utf8)) as! T }
-            return try JSONCoding.decoder.decode(T.self, from: Data(text.utf8))
+            return try JSONCoding.decode(T.self, from: text.utf8)
         } catch {
-            throw PostgresError(kind: .decoding, message: "column \"\(column)\" does not decode as \(T.self): \(Self.shape(of: error))")
+            throw PostgresError(kind: .decoding, message: "column \"\(column)\" does not decode as \(T.self): \(JSONCoding.explain(error))")
         }
     }
 
@@ -143,22 +141,6 @@ public struct PostgresRow: Sendable {
         case 97...102: return c - 87
         case 65...70: return c - 55
         default: return nil
-        }
-    }
-
-    /// The kind of a decoding failure and where it happened, without the offending value.
-    private static func shape(of error: Error) -> String {
-        guard let error = error as? DecodingError else { return "not valid JSON" }
-        func path(_ context: DecodingError.Context) -> String {
-            let keys = context.codingPath.map(\.stringValue).joined(separator: ".")
-            return keys.isEmpty ? "at the top level" : "at \(keys)"
-        }
-        switch error {
-        case .keyNotFound(let key, let context): return "key \"\(key.stringValue)\" missing \(path(context))"
-        case .typeMismatch(_, let context): return "wrong type \(path(context))"
-        case .valueNotFound(_, let context): return "null value \(path(context))"
-        case .dataCorrupted(let context): return "invalid value \(path(context))"
-        @unknown default: return "not decodable"
         }
     }
 }

@@ -8,23 +8,23 @@ public struct OpenAPIDocument: Sendable {
     public let json: JSONValue
 
     public init(data: Data) throws {
-        json = try JSONCoding.decoder.decode(JSONValue.self, from: data)
+        json = try JSONParser.parse(data)
         guard json["openapi"]?.stringValue?.hasPrefix("3.1") == true else {
             throw OpenAPIMismatch(problems: ["the document does not declare openapi 3.1.x"])
         }
     }
 
     /// `METHOD /path` for every operation in the document.
-    public var operations: Set<String> {
+    public var operations: Set<String> { Set(operationObjects.map(\.key)) }
+
+    /// `METHOD /path` and the operation object, for every operation in the document.
+    private var operationObjects: [(key: String, operation: JSONValue)] {
         guard case .object(let paths)? = json["paths"] else { return [] }
-        var result = Set<String>()
-        for (path, item) in paths {
-            guard case .object(let methods) = item else { continue }
-            for method in methods.keys where ["get", "put", "post", "delete", "patch"].contains(method) {
-                result.insert("\(method.uppercased()) \(path)")
-            }
+        return paths.flatMap { path, item -> [(key: String, operation: JSONValue)] in
+            guard case .object(let methods) = item else { return [] }
+            return methods.filter { ["get", "put", "post", "delete", "patch"].contains($0.key) }
+                .map { ("\($0.key.uppercased()) \(path)", $0.value) }
         }
-        return result
     }
 
     /// Problems, empty when every route is documented and every documented operation routed.
@@ -38,19 +38,11 @@ public struct OpenAPIDocument: Sendable {
     /// Problems, empty when every authenticated operation states the permission its route
     /// declares (`x-permission`) and the operational endpoints state none.
     public func mismatches(withPermissions declared: [String: String]) -> [String] {
-        guard case .object(let paths)? = json["paths"] else { return [] }
-        var problems: [String] = []
-        for (path, item) in paths {
-            guard case .object(let methods) = item else { continue }
-            for (method, operation) in methods where ["get", "put", "post", "delete", "patch"].contains(method) {
-                let key = "\(method.uppercased()) \(path)"
-                let documented = operation["x-permission"]?.stringValue
-                if documented != declared[key] {
-                    problems.append("\(key) documents x-permission \(documented ?? "none") but its route declares \(declared[key] ?? "none")")
-                }
-            }
-        }
-        return problems.sorted()
+        operationObjects.compactMap { key, operation in
+            let documented = operation["x-permission"]?.stringValue
+            guard documented != declared[key] else { return nil }
+            return "\(key) documents x-permission \(documented ?? "none") but its route declares \(declared[key] ?? "none")"
+        }.sorted()
     }
 }
 

@@ -124,8 +124,7 @@ public final class ServiceHost: @unchecked Sendable {
 /// different request; not a security measure.
 enum RequestHash {
     static func of(_ bytes: [UInt8]) -> String {
-        let canonical = (try? JSONCoding.decoder.decode(JSONValue.self, from: Data(bytes)))
-            .flatMap { try? JSONCoding.encoder.encode($0) }.map(Array.init) ?? bytes
+        let canonical = (try? JSONParser.parse(bytes)).flatMap { try? JSONCoding.encode($0) } ?? bytes
         var hash: UInt64 = 0xcbf2_9ce4_8422_2325
         for byte in canonical { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
         return String(hash, radix: 16)

@@ -58,8 +58,8 @@ public struct JWTSigner: Sendable {
         guard let secret = keys.secret(forKeyId: selected) else {
             throw AuthConfigurationError("the JWT key set has no key id \"\(selected.prefix(JWTKeySet.maximumKeyIdLength))\"")
         }
-        let encodedHeader = Base64URL.encode(try JSONCoding.encoder.encode(header))
-        let encodedClaims = Base64URL.encode(try JSONCoding.encoder.encode(claims))
+        let encodedHeader = Base64URL.encode(try JSONCoding.encode(header))
+        let encodedClaims = Base64URL.encode(try JSONCoding.encode(claims))
         return try Self.sign(signingInput: encodedHeader + "." + encodedClaims, secret: secret)
     }
 

@@ -40,7 +40,7 @@ enum AuthFixtures {
     }
 
     static func encodedClaims(_ claims: [String: JSONValue] = claims()) throws -> String {
-        Base64URL.encode(try JSONCoding.encoder.encode(claims))
+        Base64URL.encode(try JSONCoding.encode(claims))
     }
 }
 

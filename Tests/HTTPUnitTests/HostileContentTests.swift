@@ -1,5 +1,6 @@
 import Foundation
 @testable import IASHTTP
+import IASRuntime
 import XCTest
 
 /// Well-framed requests whose content is hostile: invalid UTF-8 wherever text arrives (body,
@@ -15,15 +16,7 @@ final class HostileContentTests: XCTestCase {
 
     private func problem(_ body: [UInt8], file: StaticString = #filePath, line: UInt = #line) -> Problem? {
         let request = HTTPRequest(method: "POST", path: "/x", headers: HTTPHeaders([("Content-Type", "application/json")]), body: body)
-        do {
-            let value = try request.decode(Input.self)
-            XCTFail("decoded \(value) from hostile input", file: file, line: line)
-        } catch let problem as Problem {
-            return problem
-        } catch {
-            XCTFail("not a Problem: \(error)", file: file, line: line)
-        }
-        return nil
+        return decodingProblem(request, as: Input.self, file: file, line: line)
     }
 
     private func problem(_ body: String, file: StaticString = #filePath, line: UInt = #line) -> Problem? {
@@ -137,16 +130,16 @@ final class HostileContentTests: XCTestCase {
     }
 
     func testUTF8Validator() {
-        XCTAssertEqual(JSONSyntaxChecker.utf8Sequence([0xC3, 0xA9], at: 0), .valid(length: 2))
-        XCTAssertEqual(JSONSyntaxChecker.utf8Sequence([0xED, 0x9F, 0xBF], at: 0), .valid(length: 3), "U+D7FF")
-        XCTAssertEqual(JSONSyntaxChecker.utf8Sequence([0xEE, 0x80, 0x80], at: 0), .valid(length: 3), "U+E000")
-        XCTAssertEqual(JSONSyntaxChecker.utf8Sequence([0xF4, 0x8F, 0xBF, 0xBF], at: 0), .valid(length: 4), "U+10FFFF")
+        XCTAssertEqual(UTF8Sequence.at(0, in: [0xC3, 0xA9]), .valid(length: 2))
+        XCTAssertEqual(UTF8Sequence.at(0, in: [0xED, 0x9F, 0xBF]), .valid(length: 3), "U+D7FF")
+        XCTAssertEqual(UTF8Sequence.at(0, in: [0xEE, 0x80, 0x80]), .valid(length: 3), "U+E000")
+        XCTAssertEqual(UTF8Sequence.at(0, in: [0xF4, 0x8F, 0xBF, 0xBF]), .valid(length: 4), "U+10FFFF")
         // Agrees with the standard library on every two-byte prefix.
         for lead in UInt8(0x80)...UInt8(0xFF) {
             for second in [UInt8(0x00), 0x7F, 0x80, 0x8F, 0x90, 0x9F, 0xA0, 0xBF, 0xC0] {
                 let bytes = [lead, second, 0x80, 0x80]
                 let ours: Bool
-                if case .valid(let length) = JSONSyntaxChecker.utf8Sequence(bytes, at: 0) {
+                if case .valid(let length) = UTF8Sequence.at(0, in: bytes) {
                     ours = String(validating: bytes[0..<length], as: UTF8.self) != nil
                 } else {
                     ours = false

@@ -22,15 +22,7 @@ final class RequestDecodeTests: XCTestCase {
 
     /// The problem thrown when decoding `body` as a Person.
     private func problem(_ request: HTTPRequest, file: StaticString = #filePath, line: UInt = #line) -> Problem? {
-        do {
-            _ = try request.decode(Person.self)
-            XCTFail("decoding should fail", file: file, line: line)
-        } catch let problem as Problem {
-            return problem
-        } catch {
-            XCTFail("not a Problem: \(error)", file: file, line: line)
-        }
-        return nil
+        decodingProblem(request, as: Person.self, file: file, line: line)
     }
 
     private let valid = #"{"name":"A","languages":["de","fr"],"address":{"street":"S","zip":3000}}"#
@@ -119,5 +111,21 @@ final class RequestDecodeTests: XCTestCase {
         XCTAssertEqual(problem(request(valid, contentType: "text/plain"))?.status, 415)
         XCTAssertEqual(problem(request(valid, contentType: "application/json; charset=latin1"))?.status, 415)
         XCTAssertNoThrow(try request(valid, contentType: "Application/JSON;charset=\"utf-8\"").decode(Person.self))
+    }
+}
+
+extension XCTestCase {
+    /// The problem `request` is answered with when its body is decoded as `type`; a test
+    /// failure when it decodes, or fails with anything but a problem.
+    func decodingProblem<T: Decodable>(_ request: HTTPRequest, as type: T.Type, file: StaticString = #filePath, line: UInt = #line) -> Problem? {
+        do {
+            let value = try request.decode(type)
+            XCTFail("decoded \(value)", file: file, line: line)
+        } catch let problem as Problem {
+            return problem
+        } catch {
+            XCTFail("not a Problem: \(error)", file: file, line: line)
+        }
+        return nil
     }
 }

@@ -22,7 +22,7 @@ final class AllocationTriageTests: XCTestCase {
 
     func list(_ rows: [[String: Any]]) throws -> AllocationListRequest {
         let body: [String: Any] = ["listRef": "SEM-2026-11-0042", "allocatedOn": "2026-11-20", "persons": rows]
-        return try JSONCoding.decoder.decode(AllocationListRequest.self, from: JSONSerialization.data(withJSONObject: body))
+        return try JSONCoding.decode(AllocationListRequest.self, from: JSONSerialization.data(withJSONObject: body))
     }
 
     func triage(_ rows: [[String: Any]], known: AllocationTriage.Known = .init(), org: Organisation? = nil)
@@ -75,7 +75,7 @@ final class AllocationTriageTests: XCTestCase {
 
     func testARowThatIsNoObjectIsRejected() throws {
         let body = Data(#"{"listRef":"L","allocatedOn":"2026-11-20","persons":[42,null]}"#.utf8)
-        let rows = try JSONCoding.decoder.decode(AllocationListRequest.self, from: body).persons
+        let rows = try JSONCoding.decode(AllocationListRequest.self, from: body).persons
         let (results, _) = AllocationTriage(today: today, organisation: canton).triage(rows, known: .init())
         XCTAssertEqual(results.map(\.outcome), [.rejected, .rejected])
         XCTAssertEqual(results[0].problems?.first?.field, "")

@@ -13,7 +13,7 @@ final class RegistrationValidationTests: XCTestCase {
             "accommodation": "cantonal",
         ]
         changes(&body)
-        return try JSONCoding.decoder.decode(RegisterPersonRequest.self, from: JSONSerialization.data(withJSONObject: body))
+        return try JSONCoding.decode(RegisterPersonRequest.self, from: JSONSerialization.data(withJSONObject: body))
     }
 
     func testAValidRegistrationHasNoErrorsAndDefaultsToTheCanton() throws {

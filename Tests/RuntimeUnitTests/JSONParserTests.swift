@@ -53,14 +53,53 @@ final class JSONParserTests: XCTestCase {
         XCTAssertThrowsError(try JSONParser.parse(String(repeating: "[", count: 300) + String(repeating: "]", count: 300)), "too deep")
     }
 
+    func testFailuresSayWhereAndWhy() {
+        let cases: [(text: String, path: String, message: String)] = [
+            ("{\"a\":[1,\n2,}", "a[2]", "expected a value but found '}' at line 2, column 3"),
+            ("{\"a\":{\"b\" 1}}", "a.b", "expected ':' after the member name but found '1' at line 1, column 11"),
+            ("[\"é\", tru]", "[1]", "unexpected 't' at line 1, column 7"),
+            ("{\"a\":1} x", "", "unexpected 'x' after the end of the document at line 1, column 9"),
+            ("[[", "[0][0]", "the document ends unexpectedly at line 1, column 3"),
+        ]
+        for (text, path, message) in cases {
+            XCTAssertThrowsError(try JSONParser.parse(text), text) { error in
+                let failure = error as? JSONParser.Failure
+                XCTAssertEqual(failure?.kind, .syntax, text)
+                XCTAssertEqual(failure?.path, path, text)
+                XCTAssertEqual(failure?.message, message, text)
+            }
+        }
+    }
+
+    func testWhatNoFieldMayHoldIsRefusedAfterTheSyntaxIsChecked() throws {
+        // Not Unicode, or not a Double: refused everywhere.
+        for text in [#"{"a":["\ud800"]}"#, #"{"a":1e400}"#] {
+            XCTAssertThrowsError(try JSONParser.parse(text), text) { error in
+                XCTAssertEqual((error as? JSONParser.Failure)?.kind, .unacceptable, text)
+                XCTAssertEqual((error as? JSONParser.Failure)?.path.hasPrefix("a"), true, text)
+            }
+        }
+        // Storable only where the suite does not forbid it: requests refuse NUL and numbers that become 0.
+        XCTAssertEqual(try JSONParser.parse(#"["a\u0000", 1e-400]"#), .array([.string("a\u{0}"), .number(0)]))
+        for text in [#"["a\u0000"]"#, "[1e-400]"] {
+            XCTAssertThrowsError(try JSONParser.parse(text, limits: .request), text)
+        }
+        // A syntax error further on is the one reported.
+        XCTAssertThrowsError(try JSONParser.parse(#"["\ud800", }"#)) { error in
+            XCTAssertEqual((error as? JSONParser.Failure)?.kind, .syntax)
+        }
+        XCTAssertThrowsError(try JSONParser.parse(String(repeating: "[", count: 33) + String(repeating: "]", count: 33), limits: .request))
+        XCTAssertNoThrow(try JSONParser.parse(String(repeating: "[", count: 256) + String(repeating: "]", count: 256)))
+    }
+
     func testWriterReadsBackToTheSameValue() throws {
         for text in valid {
             let value = try JSONParser.parse(text)
-            XCTAssertEqual(try JSONParser.parse(value.serialized()), value, text)
+            XCTAssertEqual(try JSONParser.parse(try JSONCoding.encode(value)), value, text)
         }
         let controls = JSONValue.string("a\u{1}b\u{1f}\"\\")
-        XCTAssertEqual(try JSONParser.parse(controls.serialized()), controls)
-        XCTAssertEqual(String(decoding: JSONValue.object(["b": .number(2), "a": .number(1.5)]).serialized(), as: UTF8.self), #"{"a":1.5,"b":2}"#)
+        XCTAssertEqual(try JSONParser.parse(try JSONCoding.encode(controls)), controls)
+        XCTAssertEqual(String(decoding: try JSONCoding.encode(JSONValue.object(["b": .number(2), "a": .number(1.5)])), as: UTF8.self), #"{"a":1.5,"b":2}"#)
     }
 
     /// Random byte mutations of valid documents: the parser never crashes, never accepts what

@@ -67,10 +67,10 @@ final class MetricsRegistryTests: XCTestCase {
 final class JSONTests: XCTestCase {
     func testIdentifiersTravelInLowerCase() throws {
         let id = Identifier()
-        let text = String(decoding: try JSONCoding.encoder.encode([id]), as: UTF8.self)
+        let text = String(decoding: try JSONCoding.encode([id]), as: UTF8.self)
         XCTAssertEqual(text, "[\"\(id.description)\"]")
         XCTAssertEqual(text, text.lowercased())
-        XCTAssertEqual(try JSONCoding.decoder.decode([Identifier].self, from: Data(text.uppercased().utf8)), [id])
+        XCTAssertEqual(try JSONCoding.decode([Identifier].self, from: Data(text.uppercased().utf8)), [id])
     }
 
     func testTimestampsRoundTrip() throws {

@@ -45,7 +45,7 @@ final class InProcessService: @unchecked Sendable {
         var fields = HTTPHeaders(headers)
         if let token { fields.add("Authorization", "Bearer \(token)") }
         if body != nil { fields.add("Content-Type", "application/json") }
-        let request = HTTPRequest(method: method, path: path, query: query, headers: fields, body: body?.serialized() ?? [],
+        let request = HTTPRequest(method: method, path: path, query: query, headers: fields, body: try body.map { try JSONCoding.encode($0) } ?? [],
                                   requestId: UUID().uuidString.lowercased(), logger: host.logger)
         return host.respond(to: request)
     }

@@ -6,13 +6,13 @@ import XCTest
 /// Every event type of the contract has a golden fixture `Fixtures/events/<type>.v<version>.json`
 /// that decodes into its payload type, and every fixture belongs to a known type.
 final class EventCatalogFixtureTests: XCTestCase {
-    func fixtureNames() throws -> [String] {
+    static func fixtureNames() throws -> [String] {
         let directory = try XCTUnwrap(Bundle.module.url(forResource: "Fixtures/events", withExtension: nil))
         return try FileManager.default.contentsOfDirectory(atPath: directory.path).filter { $0.hasSuffix(".json") }.sorted()
     }
 
     func testEveryEventTypeHasAFixtureThatDecodes() throws {
-        let names = Set(try fixtureNames())
+        let names = Set(try Self.fixtureNames())
         for type in EventCatalog.all {
             let name = "\(type.eventType).v\(type.dataVersion).json"
             guard names.contains(name) else {
@@ -27,7 +27,7 @@ final class EventCatalogFixtureTests: XCTestCase {
     }
 
     func testEveryFixtureBelongsToAKnownType() throws {
-        for name in try fixtureNames() {
+        for name in try Self.fixtureNames() {
             let envelope = try EventEnvelope.decode(try EventFixtureTests.fixture(String(name.dropLast(5))))
             XCTAssertNotNil(EventCatalog.payloadType(for: envelope.type), "\(name) has an unknown type \(envelope.type)")
         }

@@ -37,7 +37,7 @@ public enum TestJSON {
     }
 
     /// `any` written as JSON text.
-    public static func bytes(_ any: Any) throws -> [UInt8] { try value(any).serialized() }
+    public static func bytes(_ any: Any) throws -> [UInt8] { try JSONCoding.encode(try value(any)) }
 
     /// `json` as a dictionary; empty when it is no object.
     public static func object(_ json: JSONValue) -> [String: Any] { foundation(json) as? [String: Any] ?? [:] }

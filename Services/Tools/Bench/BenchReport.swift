@@ -41,7 +41,7 @@ struct BenchReport {
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         // One top-level member per line, so that two runs' files compare line by line.
         let members = try json.keys.sorted().map { key in
-            String(decoding: JSONValue.object([key: try TestJSON.value(json[key]!)]).serialized().dropFirst().dropLast(), as: UTF8.self)
+            String(decoding: try JSONCoding.encode(JSONValue.object([key: try TestJSON.value(json[key]!)])).dropFirst().dropLast(), as: UTF8.self)
         }
         let path = directory + "/latest.json"
         try Data(("{\n" + members.joined(separator: ",\n") + "\n}\n").utf8).write(to: URL(fileURLWithPath: path))

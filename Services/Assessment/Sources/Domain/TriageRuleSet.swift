@@ -1,5 +1,6 @@
 import Foundation
 import IASContracts
+import IASRuntime
 
 /// The triage rules as data (`triage-rules.json`, or the file named by IAS_TRIAGE_RULES_FILE):
 /// a versioned, ordered list in which the first rule whose conditions all hold decides the
@@ -113,8 +114,8 @@ public struct TriageRuleSet: Decodable, Sendable {
 
     public static func parse(_ data: Data) throws -> TriageRuleSet {
         let set: TriageRuleSet
-        do { set = try JSONDecoder().decode(TriageRuleSet.self, from: data) } catch {
-            throw TriageRuleSetError(problems: ["the triage rule set is not valid: \(error)"])
+        do { set = try JSONCoding.decode(TriageRuleSet.self, from: data) } catch {
+            throw TriageRuleSetError(problems: ["the triage rule set is not valid: \(JSONCoding.explain(error))"])
         }
         let problems = set.validate()
         guard problems.isEmpty else { throw TriageRuleSetError(problems: problems) }

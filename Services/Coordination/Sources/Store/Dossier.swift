@@ -47,7 +47,7 @@ struct Dossier: Encodable, Sendable {
         let source: String
         let time: Date
         let actorOrg: String
-        let data: StoredJSON
+        let data: JSONValue
     }
 
     let caseId: Identifier
@@ -69,15 +69,8 @@ struct Dossier: Encodable, Sendable {
     let closure: Closure?
     let timeline: [TimelineEntry]
 
-    /// A `jsonb` column's text, kept as it came: the response writer re-orders it without
-    /// parsing (JSONWriter.json(text:)); encoding it parses it, as the dossier always did.
-    struct StoredJSON: Encodable, Sendable {
-        let text: String
-
-        func encode(to encoder: Encoder) throws {
-            try JSONParser.parse(text).encode(to: encoder)
-        }
-    }
+    /// The response body.
+    func json() throws -> [UInt8] { try JSONCoding.encode(self) }
 
     /// nil when nothing at all is known about the case. All sections are read in one round
     /// trip and one snapshot (REPEATABLE READ), so the dossier never mixes the states before
@@ -112,7 +105,7 @@ struct Dossier: Encodable, Sendable {
         let caseRow = sections[0].first
         let timeline = try sections[1].map { row in
             TimelineEntry(eventId: try row.identifier("event_id"), type: try row.string("event_type"), source: try row.string("source"),
-                          time: try row.date("occurred_at"), actorOrg: try row.string("actor_org"), data: StoredJSON(text: try row.string("data")))
+                          time: try row.date("occurred_at"), actorOrg: try row.string("actor_org"), data: try row.json(JSONValue.self, "data"))
         }
         guard caseRow != nil || !timeline.isEmpty else { return nil }
         let history = try sections[2].map {

@@ -42,8 +42,8 @@ public struct Catalog: Sendable {
     struct PathwaysFile: Codable { var version: String; var pathways: [Pathway] }
 
     public init(measuresJSON: Data, pathwaysJSON: Data) throws {
-        let m = try JSONCoding.decoder.decode(MeasuresFile.self, from: measuresJSON)
-        let p = try JSONCoding.decoder.decode(PathwaysFile.self, from: pathwaysJSON)
+        let m = try JSONCoding.decode(MeasuresFile.self, from: measuresJSON)
+        let p = try JSONCoding.decode(PathwaysFile.self, from: pathwaysJSON)
         measuresVersion = m.version; pathwaysVersion = p.version
         measures = m.measures; pathways = p.pathways
         let problems = Catalog.problems(measures: measures, pathways: pathways)
