@@ -112,3 +112,14 @@ private struct PostgresRowContainer<Key: CodingKey>: KeyedDecodingContainerProto
         try JSONParser.parse(try row.string(column(key))).decoder(codingPath: [key])
     }
 }
+
+/// A record a store reads from a row through its `Decodable` conformance (`PostgresRow.decode`):
+/// its stored properties are the row's columns, in snake_case. `init(row:)` lets a query map
+/// its rows with `.map(Record.init)`.
+public protocol RowDecodable: Decodable {
+    init(row: PostgresRow) throws
+}
+
+extension RowDecodable {
+    public init(row: PostgresRow) throws { self = try row.decode(Self.self) }
+}

@@ -44,7 +44,7 @@ public enum CaseRegistry {
         }
     }
 
-    public struct Entry: Sendable {
+    public struct Entry: Sendable, RowDecodable {
         public let caseId: Identifier
         public let dateOfBirth: CalendarDate
         public let status: ResidenceStatus
@@ -58,10 +58,6 @@ public enum CaseRegistry {
     public static func find(_ caseId: Identifier, lock: Bool = false, on c: PostgresConnection) throws -> Entry? {
         try c.query("""
             SELECT case_id, date_of_birth, status, entered_canton_on, responsible_org, closed_on FROM case_registry WHERE case_id = $1
-            """ + (lock ? " FOR UPDATE" : ""), [caseId]).first.map { row in
-            Entry(caseId: try row.identifier("case_id"), dateOfBirth: try row.calendarDate("date_of_birth"),
-                  status: try row.enumValue("status"), enteredCantonOn: try row.calendarDate("entered_canton_on"),
-                  responsibleOrg: try row.string("responsible_org"), closedOn: try row.optionalCalendarDate("closed_on"))
-        }
+            """ + (lock ? " FOR UPDATE" : ""), [caseId]).first.map(Entry.init)
     }
 }

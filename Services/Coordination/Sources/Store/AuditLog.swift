@@ -35,7 +35,7 @@ enum AuditLog {
                   try e.query.map { try PostgresJSON($0) }])
     }
 
-    struct Entry: Encodable, Sendable {
+    struct Entry: Codable, Sendable, RowDecodable {
         let auditId: Identifier
         let service: String
         let subject: String
@@ -79,14 +79,6 @@ enum AuditLog {
               AND ($3::timestamptz IS NULL OR at >= $3) AND ($4::timestamptz IS NULL OR at < $4)
               AND ($5::uuid IS NULL OR (at, audit_id) < (SELECT p.at, p.audit_id FROM audit.audit_log p WHERE p.audit_id = $5))
             ORDER BY at DESC, audit_id DESC LIMIT $6
-            """, [f.caseId, f.subject, f.from, f.to, f.after, f.limit, f.personId]).map { r in
-            Entry(auditId: try r.identifier("audit_id"), service: try r.string("service"), subject: try r.string("subject"),
-                  org: try r.string("org"), roles: try r.json([String].self, "roles"), action: try r.string("action"),
-                  method: try r.string("method"), route: try r.string("route"), caseId: try r.optionalIdentifier("case_id"),
-                  personId: try r.optionalIdentifier("person_id"), status: try r.int("status"), requestId: try r.string("request_id"),
-                  at: try r.date("at"), disclosedCaseIds: try r.json([Identifier].self, "disclosed_case_ids"),
-                  disclosedPersonIds: try r.json([Identifier].self, "disclosed_person_ids"),
-                  query: try r.optionalString("query") == nil ? nil : try r.json([String: String].self, "query"))
-        }
+            """, [f.caseId, f.subject, f.from, f.to, f.after, f.limit, f.personId]).map(Entry.init)
     }
 }

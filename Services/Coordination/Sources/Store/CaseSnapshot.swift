@@ -5,7 +5,7 @@ import IASServiceKit
 
 /// What coordination knows of a case for its own work: the person for a referral, who is
 /// responsible, whether it is closed.
-struct CaseSnapshot: Sendable, CaseRecord {
+struct CaseSnapshot: Sendable, CaseRecord, RowDecodable {
     let caseId: Identifier
     let givenName: String
     let familyName: String
@@ -26,12 +26,7 @@ struct CaseSnapshot: Sendable, CaseRecord {
         try c.query("""
             SELECT case_id, given_name, family_name, date_of_birth, languages, status, responsible_org, closed_on
             FROM cases WHERE case_id = $1
-            """ + (lock ? " FOR UPDATE" : ""), [caseId]).first.map { row in
-            CaseSnapshot(caseId: try row.identifier("case_id"), givenName: try row.string("given_name"),
-                         familyName: try row.string("family_name"), dateOfBirth: try row.calendarDate("date_of_birth"),
-                         languages: try row.json([String].self, "languages"), status: try row.string("status"),
-                         responsibleOrg: try row.string("responsible_org"), closedOn: try row.optionalCalendarDate("closed_on"))
-        }
+            """ + (lock ? " FOR UPDATE" : ""), [caseId]).first.map(CaseSnapshot.init)
     }
 
     /// Who works on a case that coordination has not seen registered yet: the canton's social service.

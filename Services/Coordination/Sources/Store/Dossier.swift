@@ -29,7 +29,7 @@ struct Dossier: Encodable, Sendable {
         let status: String
         let decidedOn: CalendarDate
     }
-    struct Responsibility: Encodable, Sendable {
+    struct Responsibility: Codable, Sendable, RowDecodable {
         let org: String
         let since: CalendarDate
         /// registration, assignment, relocation or delegation
@@ -108,10 +108,7 @@ struct Dossier: Encodable, Sendable {
                           time: try row.date("occurred_at"), actorOrg: try row.string("actor_org"), data: try row.json(JSONValue.self, "data"))
         }
         guard caseRow != nil || !timeline.isEmpty else { return nil }
-        let history = try sections[2].map {
-            Responsibility(org: try $0.string("org"), since: try $0.calendarDate("since"), reason: try $0.string("reason"),
-                           fromOrg: try $0.optionalString("from_org"))
-        }
+        let history = try sections[2].map(Responsibility.init)
         let person = try caseRow.map { row in
             Person(personId: try row.identifier("person_id"), zemisNumber: try row.optionalString("zemis_number"),
                    givenName: try row.string("given_name"), familyName: try row.string("family_name"),
@@ -136,12 +133,12 @@ struct Dossier: Encodable, Sendable {
         return Dossier(
             caseId: caseId, person: person, status: try caseRow?.string("status"), regularisation: regularisation,
             responsibleOrg: try caseRow?.string("responsible_org"), responsibilityHistory: history,
-            assessments: try DossierSections.assessments(sections[4]), targetGroup: decisions.last,
+            assessments: try sections[4].map(DossierSections.Assessment.init), targetGroup: decisions.last,
             targetGroupHistory: decisions, plan: try DossierSections.plan(measures: sections[5], plans: sections[6]),
             budget: try DossierSections.budget(approvals: sections[7], budgets: sections[8]),
             openTasks: try sections[9].map(TaskRecord.init), consents: try sections[10].map { try ConsentRecord(row: $0) },
             referrals: try sections[11].map(ReferralRecord.init),
-            finalReports: try DossierSections.finalReports(sections[12]), deviations: try DossierSections.deviations(sections[13]),
+            finalReports: try sections[12].map(DossierSections.FinalReport.init), deviations: try sections[13].map(DossierSections.Deviation.init),
             closure: closure, timeline: timeline)
     }
 }

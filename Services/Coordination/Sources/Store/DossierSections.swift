@@ -6,7 +6,7 @@ import IASRuntime
 /// The parts of the dossier that other services' events describe: assessments, triage,
 /// plan and measures, budget, final reports, deviations.
 enum DossierSections {
-    struct Assessment: Encodable, Sendable {
+    struct Assessment: Codable, Sendable, RowDecodable {
         let assessmentId: Identifier
         let kind: String
         let heldOn: CalendarDate
@@ -30,7 +30,7 @@ enum DossierSections {
         let overrideReason: String?
         let potentialAssessmentDue: Bool
     }
-    struct Measure: Encodable, Sendable {
+    struct Measure: Codable, Sendable, RowDecodable {
         let measureId: Identifier
         let catalogCode: String
         let fieldOfAction: String
@@ -60,7 +60,7 @@ enum DossierSections {
         let lastReviewOutcome: String?
         let measures: [Measure]
     }
-    struct Approval: Encodable, Sendable {
+    struct Approval: Codable, Sendable, RowDecodable {
         let approvalId: Identifier
         let measureId: Identifier
         let requestedRappen: Int?
@@ -81,14 +81,14 @@ enum DossierSections {
         let thresholdReachedPercent: Int?
         let approvals: [Approval]
     }
-    struct FinalReport: Encodable, Sendable {
+    struct FinalReport: Codable, Sendable, RowDecodable {
         let reportId: Identifier
         let planId: Identifier
         let issuedOn: CalendarDate
         let fromOrg: String
         let toOrg: String
     }
-    struct Deviation: Encodable, Sendable {
+    struct Deviation: Codable, Sendable, RowDecodable {
         let kind: String
         let measureId: Identifier?
         let flaggedOn: CalendarDate
@@ -98,18 +98,11 @@ enum DossierSections {
     // all statements in one round trip (Dossier.load).
 
     static func assessmentsQuery(_ caseId: Identifier) -> PostgresStatement {
-        PostgresStatement("SELECT * FROM assessments WHERE case_id = $1 ORDER BY held_on, assessment_id", [caseId])
-    }
-
-    static func assessments(_ rows: [PostgresRow]) throws -> [Assessment] {
-        try rows.map { r in
-            Assessment(assessmentId: try r.identifier("assessment_id"), kind: try r.string("kind"), heldOn: try r.calendarDate("held_on"),
-                       languageLevels: LanguageLevels(listening: try r.enumValue("listening"), speaking: try r.enumValue("speaking"),
-                                                      reading: try r.enumValue("reading"), writing: try r.enumValue("writing")),
-                       literate: try r.bool("literate"), schoolYears: try r.int("school_years"),
-                       vocationalYears: try r.int("vocational_years"), healthRestriction: try r.string("health_restriction"),
-                       childcareDuties: try r.bool("childcare_duties"))
-        }
+        PostgresStatement("""
+            SELECT assessment_id, kind, held_on, literate, school_years, vocational_years, health_restriction, childcare_duties,
+                   jsonb_build_object('listening', listening, 'speaking', speaking, 'reading', reading, 'writing', writing) AS language_levels
+            FROM assessments WHERE case_id = $1 ORDER BY held_on, assessment_id
+            """, [caseId])
     }
 
     /// Oldest first; the last is the current target group.
@@ -138,14 +131,7 @@ enum DossierSections {
     }
 
     static func plan(measures measureRows: [PostgresRow], plans: [PostgresRow]) throws -> Plan? {
-        let measures = try measureRows.map { r in
-            Measure(measureId: try r.identifier("measure_id"), catalogCode: try r.string("catalog_code"),
-                    fieldOfAction: try r.string("field_of_action"), fundingSource: try r.string("funding_source"),
-                    partner: try r.optionalString("partner"), provider: try r.optionalString("provider"),
-                    startsOn: try r.calendarDate("starts_on"), endsOn: try r.optionalCalendarDate("ends_on"),
-                    estimatedCostRappen: try r.int("estimated_cost_rappen"), status: try r.string("status"),
-                    statusOn: try r.optionalCalendarDate("status_on"))
-        }
+        let measures = try measureRows.map(Measure.init)
         guard let r = plans.first else { return nil }
         let signed = try r.optionalCalendarDate("agreement_signed_on")
         return Plan(planId: try r.identifier("plan_id"), targetGroup: try r.string("target_group"), pathway: try r.string("pathway"),
@@ -165,12 +151,7 @@ enum DossierSections {
     }
 
     static func budget(approvals approvalRows: [PostgresRow], budgets: [PostgresRow]) throws -> Budget? {
-        let approvals = try approvalRows.map { r in
-            Approval(approvalId: try r.identifier("approval_id"), measureId: try r.identifier("measure_id"),
-                     requestedRappen: try r.optionalInt("requested_rappen"), decision: try r.optionalString("decision"),
-                     grantedRappen: try r.int("granted_rappen"), fundingSource: try r.optionalString("funding_source"),
-                     decidedOn: try r.optionalCalendarDate("decided_on"), chargedRappen: try r.int("charged_rappen"))
-        }
+        let approvals = try approvalRows.map(Approval.init)
         guard let r = budgets.first else { return nil }
         let figures = BudgetFigures(lumpSumRappen: try r.int("lump_sum_rappen"), approvals: approvals)
         return Budget(lumpSumRappen: figures.lumpSumRappen, openedOn: try r.calendarDate("opened_on"),
@@ -183,22 +164,10 @@ enum DossierSections {
         PostgresStatement("SELECT * FROM final_reports WHERE case_id = $1 ORDER BY issued_on, report_id", [caseId])
     }
 
-    static func finalReports(_ rows: [PostgresRow]) throws -> [FinalReport] {
-        try rows.map { r in
-            FinalReport(reportId: try r.identifier("report_id"), planId: try r.identifier("plan_id"), issuedOn: try r.calendarDate("issued_on"),
-                        fromOrg: try r.string("from_org"), toOrg: try r.string("to_org"))
-        }
-    }
-
     static func deviationsQuery(_ caseId: Identifier) -> PostgresStatement {
         PostgresStatement("SELECT * FROM deviations WHERE case_id = $1 ORDER BY flagged_on, event_id", [caseId])
     }
 
-    static func deviations(_ rows: [PostgresRow]) throws -> [Deviation] {
-        try rows.map { r in
-            Deviation(kind: try r.string("kind"), measureId: try r.optionalIdentifier("measure_id"), flaggedOn: try r.calendarDate("flagged_on"))
-        }
-    }
 }
 
 /// The budget as the dossier shows it (pure, unit-tested): only grants from the lump sum

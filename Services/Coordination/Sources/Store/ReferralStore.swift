@@ -4,7 +4,7 @@ import IASPostgres
 import IASRuntime
 
 /// A referral of a measure to its partner, as stored and returned by the API.
-struct ReferralRecord: Encodable, Sendable {
+struct ReferralRecord: Codable, Sendable, RowDecodable {
     let referralId: Identifier
     let caseId: Identifier
     let measureId: Identifier
@@ -28,18 +28,6 @@ struct ReferralRecord: Encodable, Sendable {
         referral_id, case_id, measure_id, partner, catalog_code, status, consent_id, legal_basis_override, override_reason,
         created_at, sent_at, sent_by_org, accepted_on, enrolled_on, starts_on, ended_on, outcome
         """
-
-    init(row: PostgresRow) throws {
-        referralId = try row.identifier("referral_id"); caseId = try row.identifier("case_id")
-        measureId = try row.identifier("measure_id"); partner = try row.string("partner")
-        catalogCode = try row.string("catalog_code"); status = try row.string("status")
-        consentId = try row.optionalIdentifier("consent_id"); legalBasisOverride = try row.bool("legal_basis_override")
-        overrideReason = try row.optionalString("override_reason"); createdAt = try row.date("created_at")
-        sentAt = try row.optionalDate("sent_at"); sentByOrg = try row.optionalString("sent_by_org")
-        acceptedOn = try row.optionalCalendarDate("accepted_on"); enrolledOn = try row.optionalCalendarDate("enrolled_on")
-        startsOn = try row.optionalCalendarDate("starts_on"); endedOn = try row.optionalCalendarDate("ended_on")
-        outcome = try row.optionalString("outcome")
-    }
 }
 
 /// A measure of the plan as coordination knows it from plan's and costs' events.

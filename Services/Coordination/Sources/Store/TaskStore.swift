@@ -6,7 +6,7 @@ import IASRuntime
 import IASServiceKit
 
 /// A task as stored and as returned by `GET /tasks`.
-struct TaskRecord: Encodable, Sendable {
+struct TaskRecord: Codable, Sendable, RowDecodable {
     let taskId: Identifier
     let caseId: Identifier
     let kind: TaskKind
@@ -29,14 +29,6 @@ struct TaskRecord: Encodable, Sendable {
         self.taskId = taskId; self.caseId = caseId; self.kind = kind; self.assigneeOrg = assigneeOrg; self.subjectRef = subjectRef
         self.status = status; self.dueOn = dueOn; self.openedAt = openedAt; self.completedAt = completedAt; self.outcome = outcome
         self.notes = notes; self.completedByOrg = completedByOrg
-    }
-
-    init(row: PostgresRow) throws {
-        taskId = try row.identifier("task_id"); caseId = try row.identifier("case_id"); kind = try row.enumValue("kind")
-        assigneeOrg = try row.string("assignee_org"); subjectRef = try row.string("subject_ref"); status = try row.string("status")
-        dueOn = try row.optionalCalendarDate("due_on"); openedAt = try row.date("opened_at")
-        completedAt = try row.optionalDate("completed_at"); outcome = try row.optionalString("outcome")
-        notes = try row.optionalString("notes"); completedByOrg = try row.optionalString("completed_by_org")
     }
 }
 

@@ -17,7 +17,7 @@ enum CostsStore {
             """, [caseId, lumpSum, openedOn]) == 1
     }
 
-    static let budgetColumns = "case_id, lump_sum_rappen, committed_rappen, spent_rappen, opened_on, threshold_reached_at"
+    static let budgetColumns = "case_id, lump_sum_rappen, committed_rappen, spent_rappen, opened_on, threshold_reached_at IS NOT NULL AS threshold_reached"
 
     static func lockBudget(caseId: Identifier, on c: PostgresConnection) throws -> BudgetRow? {
         try c.query("SELECT \(budgetColumns) FROM budgets WHERE case_id = $1 FOR UPDATE", [caseId]).first.map(BudgetRow.init)

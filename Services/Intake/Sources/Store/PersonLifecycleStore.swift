@@ -87,7 +87,7 @@ enum PersonLifecycleStore {
             """, [today, limit]).map(PersonRecord.init)
     }
 
-    struct Transfer: Encodable {
+    struct Transfer: Codable, RowDecodable {
         var transferId: Identifier
         var fromOrg: String
         var toOrg: String
@@ -100,15 +100,11 @@ enum PersonLifecycleStore {
     /// The handovers of a case, oldest first; keyset pagination by (recorded_at, transfer_id).
     static func transfers(of personId: Identifier, after: Identifier?, limit: Int, on c: PostgresConnection) throws -> [Transfer] {
         try c.query("""
-            SELECT transfer_id, from_org, to_org, effective_on, reason, actor_org, recorded_at FROM responsibility_transfers
+            SELECT transfer_id, from_org, to_org, effective_on, reason, actor_org AS recorded_by, recorded_at FROM responsibility_transfers
             WHERE person_id = $1
               AND ($2::uuid IS NULL OR (recorded_at, transfer_id) > (SELECT recorded_at, transfer_id FROM responsibility_transfers WHERE transfer_id = $2))
             ORDER BY recorded_at, transfer_id LIMIT $3
-            """, [personId, after, limit]).map { row in
-            Transfer(transferId: try row.identifier("transfer_id"), fromOrg: try row.string("from_org"), toOrg: try row.string("to_org"),
-                     effectiveOn: try row.calendarDate("effective_on"), reason: try row.enumValue("reason"),
-                     recordedBy: try row.string("actor_org"), recordedAt: try row.date("recorded_at"))
-        }
+            """, [personId, after, limit]).map(Transfer.init)
     }
 
     /// Members of a household, only those of one municipality's cases when `municipality` is set.

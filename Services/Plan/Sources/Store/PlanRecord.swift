@@ -17,7 +17,7 @@ struct Goal: Codable, Sendable, Equatable {
 }
 
 /// The plans row, as locked and changed by writes.
-struct PlanRow: Sendable {
+struct PlanRow: Sendable, RowDecodable {
     var planId: Identifier
     var caseId: Identifier
     var status: PlanStatus
@@ -36,22 +36,6 @@ struct PlanRow: Sendable {
         plan_id, case_id, status, target_group, pathway, catalog_version, deferred_steps, signed_on, goals,
         review_every_months, next_review_due, overdue_flagged_for, version
         """
-
-    init(row: PostgresRow) throws {
-        planId = try row.identifier("plan_id")
-        caseId = try row.identifier("case_id")
-        status = try row.enumValue("status")
-        targetGroup = try row.enumValue("target_group")
-        pathway = try row.string("pathway")
-        catalogVersion = try row.string("catalog_version")
-        deferredSteps = try row.json([String].self, "deferred_steps")
-        signedOn = try row.optionalCalendarDate("signed_on")
-        goals = try row.json([Goal].self, "goals")
-        reviewEveryMonths = try row.optionalInt("review_every_months")
-        nextReviewDue = try row.optionalCalendarDate("next_review_due")
-        overdueFlaggedFor = try row.optionalCalendarDate("overdue_flagged_for")
-        version = try row.int("version")
-    }
 
     var etag: String { "\"\(version)\"" }
 }
@@ -79,7 +63,7 @@ struct MeasureView: Codable, Sendable {
         """
 }
 
-struct MeasureMove: Codable, Sendable {
+struct MeasureMove: Codable, Sendable, RowDecodable {
     var from: MeasureStatus?
     var to: MeasureStatus
     var on: CalendarDate
@@ -87,7 +71,7 @@ struct MeasureMove: Codable, Sendable {
     var byOrg: String
 }
 
-struct ReviewView: Codable, Sendable {
+struct ReviewView: Codable, Sendable, RowDecodable {
     var reviewId: Identifier
     var heldOn: CalendarDate
     var outcome: ReviewOutcome
@@ -96,7 +80,7 @@ struct ReviewView: Codable, Sendable {
     var byOrg: String
 }
 
-struct DeviationView: Codable, Sendable {
+struct DeviationView: Codable, Sendable, RowDecodable {
     var deviationId: Identifier
     var kind: DeviationKind
     var measureId: Identifier?
@@ -109,7 +93,7 @@ struct AgreementView: Codable, Sendable {
     var reviewEveryMonths: Int
 }
 
-struct FinalReportSummary: Codable, Sendable {
+struct FinalReportSummary: Codable, Sendable, RowDecodable {
     var reportId: Identifier
     var issuedOn: CalendarDate
     var fromOrg: String
@@ -136,7 +120,7 @@ struct PlanView: Codable, Sendable {
     var version: Int
 }
 
-struct FinalReport: Codable, Sendable {
+struct FinalReport: Codable, Sendable, RowDecodable {
     var reportId: Identifier
     var caseId: Identifier
     var planId: Identifier

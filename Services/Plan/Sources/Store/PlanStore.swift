@@ -42,7 +42,7 @@ enum PlanStore {
 
     // MARK: Measures
 
-    struct MeasureRow: Sendable {
+    struct MeasureRow: Sendable, RowDecodable {
         var measureId: Identifier
         var planId: Identifier
         var caseId: Identifier
@@ -57,15 +57,6 @@ enum PlanStore {
         var grantedRappen: Int?
         var status: MeasureStatus
         var origin: String
-
-        init(row: PostgresRow) throws {
-            measureId = try row.identifier("measure_id"); planId = try row.identifier("plan_id"); caseId = try row.identifier("case_id")
-            catalogCode = try row.string("catalog_code"); fieldOfAction = try row.string("field_of_action")
-            fundingSource = try row.enumValue("funding_source"); partner = try row.optionalString("partner")
-            provider = try row.optionalString("provider"); startsOn = try row.calendarDate("starts_on")
-            endsOn = try row.optionalCalendarDate("ends_on"); estimatedCostRappen = try row.int("estimated_cost_rappen")
-            grantedRappen = try row.optionalInt("granted_rappen"); status = try row.enumValue("status"); origin = try row.string("origin")
-        }
     }
 
     static func insertMeasure(_ e: MeasurePlanned, origin: String, on c: PostgresConnection) throws {
@@ -127,24 +118,15 @@ enum PlanStore {
 
     static func finalReport(caseId: Identifier, reportId: Identifier, on c: PostgresConnection) throws -> FinalReport? {
         try c.query("""
-            SELECT report_id, case_id, plan_id, issued_on, from_org, to_org, snapshot FROM final_reports WHERE case_id = $1 AND report_id = $2
-            """, [caseId, reportId]).first.map { row in
-            FinalReport(reportId: try row.identifier("report_id"), caseId: try row.identifier("case_id"), planId: try row.identifier("plan_id"),
-                        issuedOn: try row.calendarDate("issued_on"), fromOrg: try row.string("from_org"), toOrg: try row.string("to_org"),
-                        plan: try row.json(PlanView.self, "snapshot"))
-        }
+            SELECT report_id, case_id, plan_id, issued_on, from_org, to_org, snapshot AS plan FROM final_reports WHERE case_id = $1 AND report_id = $2
+            """, [caseId, reportId]).first.map(FinalReport.init)
     }
 
     static func finalReports(caseId: Identifier, after: Identifier?, limit: Int, on c: PostgresConnection) throws -> [FinalReportSummary] {
         try c.query("""
             SELECT report_id, issued_on, from_org, to_org FROM final_reports
             WHERE case_id = $1 AND ($2::uuid IS NULL OR report_id > $2) ORDER BY report_id LIMIT $3
-            """, [caseId, after, limit]).map(summary)
-    }
-
-    private static func summary(_ row: PostgresRow) throws -> FinalReportSummary {
-        FinalReportSummary(reportId: try row.identifier("report_id"), issuedOn: try row.calendarDate("issued_on"),
-                           fromOrg: try row.string("from_org"), toOrg: try row.string("to_org"))
+            """, [caseId, after, limit]).map(FinalReportSummary.init)
     }
 
     // MARK: The whole plan
@@ -152,13 +134,10 @@ enum PlanStore {
     static func view(of p: PlanRow, catalog: Catalog, on c: PostgresConnection) throws -> PlanView {
         var moves: [Identifier: [MeasureMove]] = [:]
         for row in try c.query("""
-            SELECT h.measure_id, h.from_status, h.to_status, h.on_date, h.reason, h.actor_org FROM measure_history h
-            JOIN measures m ON m.measure_id = h.measure_id WHERE m.plan_id = $1 ORDER BY h.id
+            SELECT h.measure_id, h.from_status AS "from", h.to_status AS "to", h.on_date AS "on", h.reason, h.actor_org AS by_org
+            FROM measure_history h JOIN measures m ON m.measure_id = h.measure_id WHERE m.plan_id = $1 ORDER BY h.id
             """, [p.planId]) {
-            let from: String? = try row.optionalString("from_status")
-            moves[try row.identifier("measure_id"), default: []].append(MeasureMove(
-                from: from.flatMap(MeasureStatus.init(rawValue:)), to: try row.enumValue("to_status"), on: try row.calendarDate("on_date"),
-                reason: try row.optionalString("reason"), byOrg: try row.string("actor_org")))
+            moves[try row.identifier("measure_id"), default: []].append(try MeasureMove(row: row))
         }
         let measures = try Self.measures(planId: p.planId, on: c).map { m in
             MeasureView(measureId: m.measureId, catalogCode: m.catalogCode, name: catalog.measure(m.catalogCode)?.nameDe ?? m.catalogCode,
@@ -167,20 +146,14 @@ enum PlanStore {
                         status: m.status, origin: m.origin, history: moves[m.measureId] ?? [])
         }
         let reviews = try c.query("""
-            SELECT review_id, held_on, outcome, notes, next_review_due, actor_org FROM reviews WHERE plan_id = $1 ORDER BY held_on, recorded_at
-            """, [p.planId]).map { row in
-            ReviewView(reviewId: try row.identifier("review_id"), heldOn: try row.calendarDate("held_on"), outcome: try row.enumValue("outcome"),
-                       notes: try row.string("notes"), nextReviewDue: try row.optionalCalendarDate("next_review_due"), byOrg: try row.string("actor_org"))
-        }
+            SELECT review_id, held_on, outcome, notes, next_review_due, actor_org AS by_org FROM reviews WHERE plan_id = $1 ORDER BY held_on, recorded_at
+            """, [p.planId]).map(ReviewView.init)
         let deviations = try c.query("""
-            SELECT deviation_id, kind, measure_id, on_date, reason FROM deviations WHERE plan_id = $1 ORDER BY recorded_at, deviation_id
-            """, [p.planId]).map { row in
-            DeviationView(deviationId: try row.identifier("deviation_id"), kind: try row.enumValue("kind"),
-                          measureId: try row.optionalIdentifier("measure_id"), on: try row.calendarDate("on_date"), reason: try row.optionalString("reason"))
-        }
+            SELECT deviation_id, kind, measure_id, on_date AS "on", reason FROM deviations WHERE plan_id = $1 ORDER BY recorded_at, deviation_id
+            """, [p.planId]).map(DeviationView.init)
         let reports = try c.query("""
             SELECT report_id, issued_on, from_org, to_org FROM final_reports WHERE plan_id = $1 ORDER BY created_at, report_id
-            """, [p.planId]).map(summary)
+            """, [p.planId]).map(FinalReportSummary.init)
         let agreement = p.signedOn.map { AgreementView(signedOn: $0, reviewEveryMonths: p.reviewEveryMonths ?? 0) }
         return PlanView(planId: p.planId, caseId: p.caseId, status: p.status, targetGroup: p.targetGroup, pathway: p.pathway,
                         catalogVersion: p.catalogVersion, deferredSteps: p.deferredSteps, agreement: agreement, goals: p.goals,
