@@ -23,7 +23,7 @@ package struct ClaimSet {
         guard case .string(let subject)? = claims["sub"],
               !subject.isEmpty, subject.utf8.count <= Self.maximumSubjectLength else { throw .invalidClaims }
         guard case .string(let organisation)? = policy.organisationClaim.value(in: claims),
-              OrganisationName.isWellFormed(organisation) else { throw .invalidClaims }
+              Organisation(organisation) != nil else { throw .invalidClaims }
         guard case .array(let roleValues)? = policy.rolesClaim.value(in: claims) else { throw .invalidClaims }
         var roles: Set<String> = []
         for value in roleValues {

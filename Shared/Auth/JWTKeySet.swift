@@ -1,4 +1,5 @@
 import Foundation
+import IASRuntime
 
 /// The HS256 secrets a service accepts, by key id, and the one it signs with.
 ///
@@ -82,17 +83,7 @@ public struct JWTKeySet: Sendable, CustomStringConvertible, CustomReflectable {
     }
 
     static func isValidKeyId(_ keyId: String) -> Bool {
-        let bytes = keyId.utf8
-        guard (1...maximumKeyIdLength).contains(bytes.count) else { return false }
-        return bytes.allSatisfy { byte in
-            switch byte {
-            case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
-                 UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "_"), UInt8(ascii: "."):
-                return true
-            default:
-                return false
-            }
-        }
+        PlainName.isValid(keyId, maxLength: maximumKeyIdLength)
     }
 
     // MARK: Never print secrets

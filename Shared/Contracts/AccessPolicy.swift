@@ -1,3 +1,5 @@
+import IASRuntime
+
 /// Who may do what (CONTRACT.md, "Identity and access"), written once. Every service asks these
 /// questions on every request: the request pipeline checks the route's `Permission` against the
 /// caller's roles and organisation before a handler runs, and the handler narrows to cases with

@@ -1,3 +1,5 @@
+import IASRuntime
+
 /// The roles of the contract. A token's other roles mean nothing here.
 public enum Role: String, CaseIterable, Sendable {
     case caseworker, approver, auditor, admin

@@ -10,17 +10,5 @@ enum RequestID {
         return UUID.randomVersion4().uuidString.lowercased()
     }
 
-    static func isAcceptable(_ id: String) -> Bool {
-        let utf8 = id.utf8
-        guard (1...64).contains(utf8.count) else { return false }
-        return utf8.allSatisfy { byte in
-            switch byte {
-            case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
-                 UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: "-"):
-                return true
-            default:
-                return false
-            }
-        }
-    }
+    static func isAcceptable(_ id: String) -> Bool { PlainName.isValid(id, maxLength: 64) }
 }

@@ -26,7 +26,7 @@ public struct JWTSigner: Sendable {
         guard !subject.isEmpty, subject.utf8.count <= ClaimSet.maximumSubjectLength else {
             throw AuthConfigurationError("a token subject must be 1...\(ClaimSet.maximumSubjectLength) bytes long")
         }
-        guard OrganisationName.isWellFormed(organisation) else {
+        guard Organisation(organisation) != nil else {
             throw AuthConfigurationError("\"\(organisation.prefix(80))\" is not an organisation of the contract")
         }
         let issuedAt = now.timeIntervalSince1970

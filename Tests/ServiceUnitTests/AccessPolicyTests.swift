@@ -1,3 +1,4 @@
+import IASRuntime
 import IASContracts
 import XCTest
 

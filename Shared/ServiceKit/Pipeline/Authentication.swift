@@ -1,6 +1,7 @@
 import IASAuth
 import IASContracts
 import IASHTTP
+import IASRuntime
 
 /// The bearer token, verified (401 when missing or not valid), becomes the request's context.
 struct Authentication: RouteMiddleware {

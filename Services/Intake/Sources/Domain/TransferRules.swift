@@ -1,3 +1,4 @@
+import IASRuntime
 import IASContracts
 
 /// Which handovers the concept allows for each reason: the canton assigns a case to a
