@@ -85,30 +85,46 @@ final class Connection: @unchecked Sendable {
 
     private func serveRequest(isLast: Bool) -> Outcome {
         let started = MonotonicClock.now()
-        let deadline = started + configuration.readTimeout
+        var deadline = started + configuration.readTimeout
         let head: RequestHead
         do {
             head = try readHead(deadline: deadline)
         } catch {
-            return reject(error, method: nil, requestId: RequestID.resolve(nil), started: started)
+            return reject(error, method: nil, requestId: RequestID.resolve(nil), started: started, deadline: deadline)
         }
         let requestId = RequestID.resolve(head.headers["X-Request-Id"])
         let request: HTTPRequest
         let match: Router.Match
+        var route = "unmatched"
+        // Held from before the body is read until the response is written, or given up on
+        // every other way out of this request.
+        var slot: UploadSlots?
+        defer { slot?.release() }
         do {
             let target = try RequestTarget.parse(head.target)
-            // Resolved once: its body limit applies before the body is read, its handler after.
+            // Resolved once: its body policy applies before the body is read, its handler after.
             match = context.routes.match(method: head.method, segments: target.segments)
-            var maxBodyBytes = configuration.maxBodyBytes
-            if case .found(_, _, _, let own?) = match { maxBodyBytes = own }
+            var policy = BodyPolicy.standard
+            if case .found(_, let pattern, _, let own) = match { (route, policy) = (pattern, own) }
+            let maxBodyBytes = policy.maxBytes ?? configuration.maxBodyBytes
             let framing = try BodyFraming(head: head, maxBodyBytes: maxBodyBytes)
+            if let slots = policy.slots {
+                guard slots.acquire() else {
+                    context.metrics.increment("http_upload_slots_refused_total",
+                                              help: "Requests answered 503 because no upload slot became free in time.",
+                                              labels: ["slots": slots.name])
+                    throw slots.busyProblem
+                }
+                slot = slots
+            }
+            if let bodyTimeout = policy.bodyTimeout { deadline = max(deadline, MonotonicClock.now() + bodyTimeout) }
             try answerExpectation(head, framing)
             let body = try readBody(framing, maxBodyBytes: maxBodyBytes, deadline: deadline)
             request = HTTPRequest(method: head.method, path: target.path, query: target.query, headers: head.headers,
                                   body: body, requestId: requestId, logger: context.logger.with(["requestId": requestId]),
                                   startedAt: started)
         } catch {
-            return reject(error, method: head.method, requestId: requestId, started: started)
+            return reject(error, method: head.method, route: route, requestId: requestId, started: started, deadline: deadline)
         }
 
         let response = context.routes.respond(to: request, match: match, through: context.middleware)
@@ -124,20 +140,22 @@ final class Connection: @unchecked Sendable {
     }
 
     /// Answers a request that could not be read: a Problem as itself, a timeout as 408;
-    /// a vanished peer needs no answer.
-    private func reject(_ error: Error, method: String?, requestId: String, started: Double) -> Outcome {
+    /// a vanished peer needs no answer. `route` labels the answer once the route is known.
+    private func reject(_ error: Error, method: String?, route: String = "unmatched", requestId: String, started: Double,
+                        deadline: Double) -> Outcome {
         let problem: Problem
         switch error {
         case let error as Problem:
             problem = error
         case SocketInput.Failure.timedOut:
-            problem = Problem.status(408, "The request did not arrive completely within \(configuration.readTimeout) seconds.")
+            let seconds = ((deadline - started) * 10).rounded() / 10
+            problem = Problem.status(408, "The request did not arrive completely within \(seconds) seconds.")
         default:
             return .drop
         }
         let bytes = ResponseSerializer.serialize(problem.response(requestId: requestId), requestId: requestId, close: true,
                                                  announceKeepAlive: false, omitBody: method == "HEAD")
-        context.requestLog.record(method: method, route: "unmatched", status: problem.status, started: started,
+        context.requestLog.record(method: method, route: route, status: problem.status, started: started,
                                   logger: context.logger.with(["requestId": requestId]), reason: problem.detail)
         return SocketOutput.sendAll(fd, bytes, timeout: configuration.writeTimeout) ? .closeAfterDraining : .drop
     }
@@ -174,8 +192,10 @@ final class Connection: @unchecked Sendable {
         case .none:
             return []
         case .length(let length):
+            // Within the limit already: reserved once, so that a large body is not copied
+            // while it grows (twice its size in memory for a moment).
             var body: [UInt8] = []
-            body.reserveCapacity(min(length, 65_536))
+            body.reserveCapacity(length)
             try readExactly(length, into: &body, deadline: deadline)
             return body
         case .chunked:

@@ -18,6 +18,19 @@ public final class HTTPServer: Worker, @unchecked Sendable {
         context = ServerContext(configuration: configuration, routes: router.freeze(), logger: logger, metrics: metrics,
                                 middleware: middleware ?? Self.standardMiddleware(metrics: metrics, errorMapper: errorMapper),
                                 registry: ConnectionRegistry(limit: max(1, configuration.maxConnections)))
+        Self.registerGauges(of: context.routes.uploadSlots, in: metrics)
+    }
+
+    /// Slots in use and their capacity, by set of slots; refusals are counted as they happen
+    /// (`http_upload_slots_refused_total`).
+    private static func registerGauges(of slots: [UploadSlots], in metrics: MetricsRegistry) {
+        guard !slots.isEmpty else { return }
+        metrics.gauge("http_upload_slots_in_use", help: "Upload slots held by requests now, by set of slots.") {
+            slots.map { (labels: ["slots": $0.name], value: Double($0.inUse)) }
+        }
+        metrics.gauge("http_upload_slots_capacity", help: "Upload slots there are, by set of slots.") {
+            slots.map { (labels: ["slots": $0.name], value: Double($0.capacity)) }
+        }
     }
 
     /// Every request counted and logged with its final status (`RequestLog`), then whatever a

@@ -11,13 +11,15 @@ public struct HTTPServerConfiguration: Sendable {
     /// Most header fields in one request; more is 431. Default 100.
     public var maxHeaderCount = 100
     /// Largest body; a larger Content-Length is answered 413 at once, unread. Default 1 MiB.
+    /// A route's `BodyPolicy` may replace it.
     public var maxBodyBytes = 1_048_576
     /// Connections open at once. At the limit, the oldest connection that has not sent a byte
     /// yet is closed to make room; when every connection has spoken, the next one is
     /// answered 503 and closed. Default 512.
     public var maxConnections = 512
     /// Seconds for one whole request (line, headers, body) once its first byte arrived;
-    /// slower is answered 408. Also bounds the wait for a new connection's first request. Default 10.
+    /// slower is answered 408. Also bounds the wait for a new connection's first request; a
+    /// route's `BodyPolicy.bodyTimeout` may give its bodies longer. Default 10.
     public var readTimeout: Double = 10
     /// Seconds a keep-alive connection may wait for its next request before it is closed. Default 30.
     public var idleTimeout: Double = 30

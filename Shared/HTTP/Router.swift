@@ -18,7 +18,7 @@ public final class Router: @unchecked Sendable {
         let pattern: String
         let name: String
         let segments: [Segment]
-        let maxBodyBytes: Int?
+        let body: BodyPolicy
         let handler: HTTPHandler
     }
 
@@ -26,10 +26,10 @@ public final class Router: @unchecked Sendable {
 
     public init() {}
 
-    /// `name` (default: the pattern) labels the route in metrics and logs. `maxBodyBytes`
-    /// replaces the server's general body limit for this route (a bulk import may need more
-    /// than every other route should accept).
-    public func add(_ method: String, _ pattern: String, name: String? = nil, maxBodyBytes: Int? = nil,
+    /// `name` (default: the pattern) labels the route in metrics and logs. `body` replaces the
+    /// server's limits for this route's bodies: a larger limit (a bulk import, an upload), a
+    /// longer time to arrive, slots shared by concurrent uploads.
+    public func add(_ method: String, _ pattern: String, name: String? = nil, body: BodyPolicy = .standard,
                     _ handler: @escaping HTTPHandler) {
         let segments = Self.segments(ofPattern: pattern)
         let method = method.uppercased()
@@ -39,7 +39,7 @@ public final class Router: @unchecked Sendable {
             precondition(!table.routes.contains { $0.method == method && Self.sameShape($0.segments, segments) },
                          "route \(method) \(pattern) is registered twice")
             table.routes.append(Route(method: method, pattern: pattern, name: name ?? pattern, segments: segments,
-                                      maxBodyBytes: maxBodyBytes, handler: handler))
+                                      body: body, handler: handler))
         }
     }
 
@@ -62,8 +62,8 @@ public final class Router: @unchecked Sendable {
     /// What a request resolves to.
     public enum Match {
         /// `pattern` is the route's name: its pattern unless another name was given;
-        /// `maxBodyBytes` the route's own body limit, if it has one.
-        case found(HTTPHandler, pattern: String, parameters: [String: String], maxBodyBytes: Int?)
+        /// `body` how its bodies are read.
+        case found(HTTPHandler, pattern: String, parameters: [String: String], body: BodyPolicy)
         case methodNotAllowed(allowed: [String])
         case notFound
     }
@@ -85,7 +85,7 @@ public final class Router: @unchecked Sendable {
             best = (route, parameters)
         }
         if let best {
-            return .found(best.route.handler, pattern: best.route.name, parameters: best.parameters, maxBodyBytes: best.route.maxBodyBytes)
+            return .found(best.route.handler, pattern: best.route.name, parameters: best.parameters, body: best.route.body)
         }
         if methods.isEmpty { return .notFound }
         if methods.contains("GET"), !methods.contains("HEAD") { return .methodNotAllowed(allowed: (methods + ["HEAD"]).sorted()) }
@@ -159,13 +159,20 @@ public struct RouteTable: @unchecked Sendable {
     func match(method: String, segments: [String]) -> Router.Match {
         Router.resolve(routes, method: method, segments: segments)
     }
+
+    /// Every distinct set of upload slots the routes name, for the server's metrics.
+    var uploadSlots: [UploadSlots] {
+        var all: [UploadSlots] = []
+        for case let slots? in routes.map(\.body.slots) where !all.contains(where: { $0 === slots }) { all.append(slots) }
+        return all
+    }
 }
 
 extension RouteTable {
     /// Answers a request that has been read: `middleware` (the first outermost), then the
     /// route's handler or the 404/405 answer. The one path of the server's connections and of
     /// a caller in the same process; `match` when the route was resolved already (before the
-    /// body was read, for its limit). What escapes the middleware still becomes an answer.
+    /// body was read, for its body policy). What escapes the middleware still becomes an answer.
     public func respond(to request: HTTPRequest, match: Router.Match? = nil, through middleware: [any HTTPMiddleware]) -> HTTPResponse {
         var request = request
         let handler: HTTPHandler

@@ -18,8 +18,8 @@ final class RouteBodyLimitTests: XCTestCase {
         let router = Router()
         let echo: HTTPHandler = { request in .text(String(request.body.count)) }
         router.post("/echo", echo)
-        router.add("POST", "/bulk", maxBodyBytes: 5000, echo)
-        router.add("POST", "/lists/{listId}", maxBodyBytes: 5000, echo)
+        router.add("POST", "/bulk", body: .limit(5000), echo)
+        router.add("POST", "/lists/{listId}", body: .limit(5000), echo)
         server = HTTPServer(configuration: configuration, router: router, logger: Logger(label: "http-test", minimumLevel: .error),
                             metrics: MetricsRegistry(), errorMapper: nil)
         running = try WorkerThread.start(server)

@@ -44,7 +44,7 @@ public final class IntakeApp: Sendable {
     public func register() {
         host.route("POST", "/persons", .writeCases) { [self] context in try registerPerson(context) }
         host.route("GET", "/persons", .readCases) { [self] context in try searchPersons(context) }
-        host.route("POST", "/allocation-lists", .writeCases, maxBodyBytes: allocationListMaxBodyBytes) { [self] context in
+        host.route("POST", "/allocation-lists", .writeCases, body: .limit(allocationListMaxBodyBytes)) { [self] context in
             try registerAllocationList(context)
         }
         host.route("GET", "/persons/{personId}", .readCases) { [self] context in try getPerson(context) }

@@ -20,13 +20,14 @@ extension ServiceHost {
     }
 
     /// Registers a route that answers authenticated callers holding `permission`.
-    /// `maxBodyBytes` raises (or lowers) the body limit for this route only.
-    public func route(_ method: String, _ pattern: String, _ permission: Permission, maxBodyBytes: Int? = nil,
+    /// `body` replaces the server's body limits for this route only (`.limit(bytes)`; for
+    /// uploads also slots and a longer time to arrive, see `BodyPolicy`).
+    public func route(_ method: String, _ pattern: String, _ permission: Permission, body: BodyPolicy = .standard,
                       _ handler: @escaping AuthenticatedHandler) {
         let declaration = RouteDeclaration(method: method.uppercased(), pattern: pattern, permission: permission)
         routePermissions.withLock { $0["\(declaration.method) \(pattern)"] = permission.rawValue }
         let pipeline = routePipeline
-        router.add(method, pattern, maxBodyBytes: maxBodyBytes) { request in
+        router.add(method, pattern, body: body) { request in
             try pipeline.respond(to: RouteCall(request: request, route: declaration), handler: handler)
         }
     }
