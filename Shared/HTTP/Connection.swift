@@ -130,10 +130,13 @@ final class Connection: @unchecked Sendable {
         let response = context.routes.respond(to: request, match: match, through: context.middleware)
         let close = isLast || !head.wantsKeepAlive || context.registry.isStopping
             || ASCII.listElements(response.headers.values("Connection")).contains("close")
+        // A large body (a document) is sent after the head rather than copied behind it.
+        let sendsBodyApart = head.method != "HEAD" && response.body.count > 65_536 && !HTTPStatus.forbidsBody(response.status)
         let bytes = ResponseSerializer.serialize(response, requestId: requestId, close: close,
                                                  announceKeepAlive: !close && head.minorVersion == 0,
-                                                 omitBody: head.method == "HEAD")
-        guard SocketOutput.sendAll(fd, bytes, timeout: configuration.writeTimeout) else { return .drop }
+                                                 omitBody: head.method == "HEAD" || sendsBodyApart)
+        guard SocketOutput.sendAll(fd, bytes, timeout: configuration.writeTimeout),
+              !sendsBodyApart || SocketOutput.sendAll(fd, response.body, timeout: configuration.writeTimeout) else { return .drop }
         if !close { return .keepOpen }
         // Pipelined requests after the last one may still be arriving.
         return input.count == 0 ? .close : .closeAfterDraining
