@@ -52,6 +52,9 @@ final class TestServer {
         router.get("/unavailable") { _ in throw DatabaseDown() }
         router.get("/fail") { _ in throw Unexpected() }
         router.delete("/persons/{personId}") { _ in .empty() }
+        router.get("/download") { request in
+            .download(Array("0123456789".utf8), contentType: "text/plain", fileName: "zehn.txt", etag: EntityTag("v1"), request: request)
+        }
 
         server = HTTPServer(configuration: configuration, router: router, logger: Logger(label: "http-test", minimumLevel: .error),
                             metrics: metrics, errorMapper: { error in

@@ -1,0 +1,46 @@
+import Foundation
+
+/// The Content-Disposition of a download (RFC 6266): `attachment`, the file name as an ASCII
+/// `filename` every client reads and, when that had to change it, the exact name as
+/// `filename*` in UTF-8 (RFC 8187), which current browsers prefer.
+public enum ContentDisposition {
+    /// `attachment; filename="Bericht Zurich.pdf"; filename*=UTF-8''Bericht%20Z%C3%BCrich.pdf`.
+    /// The name is sanitized first (`FileName.sanitize`: no path, no control characters), and
+    /// the ASCII name holds no quote, backslash or percent sign, so no name can end the
+    /// parameter early or be decoded a second time; without a displayable name, `attachment`.
+    public static func attachment(fileName: String?) -> String {
+        guard let name = fileName.flatMap({ FileName.sanitize($0) }) else { return "attachment" }
+        let fallback = asciiFallback(name)
+        var value = "attachment; filename=\"\(fallback)\""
+        if fallback != name { value += "; filename*=UTF-8''" + percentEncoded(name) }
+        return value
+    }
+
+    /// Diacritics removed ("Zürich" → "Zurich"), then every character that is not printable
+    /// ASCII, or is `"`, `\` or `%`, replaced by "_".
+    static func asciiFallback(_ name: String) -> String {
+        let folded = name.folding(options: .diacriticInsensitive, locale: nil)
+        var out = String.UnicodeScalarView()
+        for scalar in folded.unicodeScalars {
+            let printable = scalar.value >= 0x20 && scalar.value < 0x7F && scalar != "\"" && scalar != "\\" && scalar != "%"
+            out.append(printable ? scalar : "_")
+        }
+        return String(out)
+    }
+
+    /// attr-char kept, every other UTF-8 byte as %XX (RFC 8187 §3.2.1).
+    static func percentEncoded(_ text: String) -> String {
+        let kept = Set("!#$&+-.^_`|~".utf8)
+        let hex = Array("0123456789ABCDEF".utf8)
+        var out: [UInt8] = []
+        for byte in text.utf8 {
+            let alphanumeric = (byte >= 0x30 && byte <= 0x39) || (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x61 && byte <= 0x7A)
+            if alphanumeric || kept.contains(byte) {
+                out.append(byte)
+            } else {
+                out += [UInt8(ascii: "%"), hex[Int(byte >> 4)], hex[Int(byte & 0x0F)]]
+            }
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+}
