@@ -52,7 +52,7 @@ public struct EntityTag: Sendable, Equatable {
                 rest = rest.dropFirst(2)
             }
             guard rest.first == "\"", let close = rest.dropFirst().firstIndex(of: "\"") else { return nil }
-            guard let tag = EntityTag(parsing: prefix + rest[...close]) else { return nil }
+            guard let tag = EntityTag(parsing: prefix + String(rest[...close])) else { return nil }
             tags.append(tag)
             rest = rest[rest.index(after: close)...]
             rest = rest.drop { $0 == " " || $0 == "\t" }

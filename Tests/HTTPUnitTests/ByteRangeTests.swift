@@ -35,9 +35,10 @@ final class ByteRangeTests: XCTestCase {
         }
     }
 
+    private static let current = EntityTag("v1")
+
     func testIfRangeNeedsTheSameStrongTag() {
-        let current = EntityTag("v1")
-        func evaluate(_ headers: [(String, String)], method: String = "GET", etag: EntityTag? = current) -> ByteRangeResult {
+        func evaluate(_ headers: [(String, String)], method: String = "GET", etag: EntityTag? = ByteRangeTests.current) -> ByteRangeResult {
             ByteRange.evaluate(HTTPRequest(method: method, path: "/", headers: HTTPHeaders(headers)), etag: etag, length: 100)
         }
         XCTAssertEqual(evaluate([("Range", "bytes=10-19")]), .satisfiable(10..<20))

@@ -59,10 +59,10 @@ final class UploadRouteTests: XCTestCase {
     /// A client that has sent the head and half of a 100-byte body to `path`, and now holds
     /// the slot of that route.
     private func holdingSlot(_ path: String, _ slots: UploadSlots) throws -> HTTPClient {
-        let client = try client()
-        try client.send(raw: "POST \(path) HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n" + String(repeating: "a", count: 50))
+        let holder = try client()
+        try holder.send(raw: "POST \(path) HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n" + String(repeating: "a", count: 50))
         XCTAssertTrue(eventually { slots.inUse == 1 }, "the slot is taken once the head is read")
-        return client
+        return holder
     }
 
     private func eventually(within seconds: Double = 3, _ condition: () -> Bool) -> Bool {
@@ -157,11 +157,11 @@ final class UploadRouteTests: XCTestCase {
 
     func testTheUploadRouteGivesItsBodyLongerThanTheReadTimeout() throws {
         func slowly(_ path: String) throws -> Int? {
-            let client = try client()
-            try client.send(raw: "POST \(path) HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n" + String(repeating: "a", count: 50))
+            let sender = try client()
+            try sender.send(raw: "POST \(path) HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n" + String(repeating: "a", count: 50))
             Thread.sleep(forTimeInterval: 1.5)
-            try? client.send(raw: String(repeating: "a", count: 50))
-            return (try? client.readResponse())?.status
+            try? sender.send(raw: String(repeating: "a", count: 50))
+            return (try? sender.readResponse())?.status
         }
         XCTAssertEqual(try slowly("/upload"), 200)
         XCTAssertEqual(try slowly("/bulk"), 408, "other routes keep the server's read timeout")
