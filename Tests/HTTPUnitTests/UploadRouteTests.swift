@@ -96,6 +96,8 @@ final class UploadRouteTests: XCTestCase {
         XCTAssertEqual(metrics.counterValue("http_upload_slots_refused_total", labels: ["slots": "documents"]), 1)
         XCTAssertEqual(metrics.counterValue("http_requests_total", labels: ["method": "POST", "route": "/upload", "status": "503"]), 1)
         XCTAssertEqual(slots.refusals, 1)
+        // Given back just after the answer is written, so a moment after the client has it.
+        XCTAssertTrue(eventually { slots.inUse == 0 })
         let exposition = metrics.render()
         XCTAssertTrue(exposition.contains(#"http_upload_slots_in_use{slots="documents"} 0"#), exposition)
         XCTAssertTrue(exposition.contains(#"http_upload_slots_capacity{slots="patient"} 1"#), exposition)
