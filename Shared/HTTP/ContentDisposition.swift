@@ -16,6 +16,23 @@ public enum ContentDisposition {
         return value
     }
 
+    /// The file name a Content-Disposition value gives (a raw upload may send one:
+    /// `attachment; filename*=UTF-8''Z%C3%BCrich.pdf`, or `filename="report.pdf"`): `filename*`
+    /// when it can be read, else `filename`; nil when the value is malformed or names none.
+    /// As sent: pass it through `FileName.sanitize` before showing or storing it.
+    public static func fileName(_ value: String) -> String? {
+        guard let (_, parameters) = HeaderParameters.parse(value) else { return nil }
+        if let extended = parameters["filename*"], let decoded = extendedValue(extended) { return decoded }
+        return parameters["filename"]
+    }
+
+    /// `UTF-8'language'percent-encoded` (RFC 8187 §3.2.1); other charsets are not read.
+    static func extendedValue(_ text: String) -> String? {
+        let pieces = text.split(separator: "'", maxSplits: 2, omittingEmptySubsequences: false)
+        guard pieces.count == 3, pieces[0].lowercased() == "utf-8" else { return nil }
+        return PercentDecoding.decode(pieces[2], plusAsSpace: false)
+    }
+
     /// Diacritics removed ("Zürich" → "Zurich"), then every character that is not printable
     /// ASCII, or is `"`, `\` or `%`, replaced by "_".
     static func asciiFallback(_ name: String) -> String {

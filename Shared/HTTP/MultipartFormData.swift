@@ -212,7 +212,7 @@ private struct MultipartParser {
         }
         let name = Self.formDecoded(rawName)
         if let extended = parameters["filename*"] {
-            if let decoded = Self.extendedValue(extended) { return (name, decoded) }
+            if let decoded = ContentDisposition.extendedValue(extended) { return (name, decoded) }
             guard parameters["filename"] != nil else {
                 throw MultipartFormData.invalid("The filename* of the part '\(name.prefix(60))' is not UTF-8''percent-encoded text (RFC 8187).", part: name)
             }
@@ -253,12 +253,5 @@ private struct MultipartParser {
             rest = rest[rest.index(percent, offsetBy: 3)...]
         }
         return out + rest
-    }
-
-    /// `UTF-8'language'percent-encoded` (RFC 8187 §3.2); other charsets are not read.
-    private static func extendedValue(_ text: String) -> String? {
-        let pieces = text.split(separator: "'", maxSplits: 2, omittingEmptySubsequences: false)
-        guard pieces.count == 3, pieces[0].lowercased() == "utf-8" else { return nil }
-        return PercentDecoding.decode(pieces[2], plusAsSpace: false)
     }
 }

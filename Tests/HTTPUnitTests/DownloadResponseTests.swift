@@ -90,6 +90,17 @@ final class DownloadResponseTests: XCTestCase {
                        "attachment; filename=\"________.pdf\"; filename*=UTF-8''%CE%95%CE%BB%CE%BB%CE%B7%CE%BD%CE%B9%CE%BA%CE%AC.pdf")
     }
 
+    func testTheFileNameOfARequestsContentDisposition() {
+        XCTAssertEqual(ContentDisposition.fileName(ContentDisposition.attachment(fileName: "Zürich Bericht.pdf")), "Zürich Bericht.pdf")
+        XCTAssertEqual(ContentDisposition.fileName("inline; filename=\"a b.pdf\""), "a b.pdf")
+        XCTAssertEqual(ContentDisposition.fileName("attachment; filename=plain.pdf"), "plain.pdf")
+        XCTAssertEqual(ContentDisposition.fileName("attachment; filename=\"fallback.pdf\"; filename*=ISO-8859-1''caf%E9.pdf"), "fallback.pdf")
+        XCTAssertEqual(ContentDisposition.fileName("attachment; filename*=utf-8'de'%C3%A4.pdf"), "ä.pdf")
+        XCTAssertNil(ContentDisposition.fileName("attachment"))
+        XCTAssertNil(ContentDisposition.fileName("attachment; filename=\"unclosed"))
+        XCTAssertNil(ContentDisposition.fileName("attachment; filename*=UTF-8''%FF.pdf"), "not UTF-8, and no fallback")
+    }
+
     func testThroughTheServer() throws {
         let server = try TestServer()
         let client = try server.client()
