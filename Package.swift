@@ -30,7 +30,7 @@ var targets: [Target] = [
     .target(name: "IASRuntime", path: "Shared/Runtime"),
     // AES-256-GCM, case keys wrapped by master keys, chunked documents, SHA-256: libcrypto only.
     .target(name: "IASCrypto", dependencies: ["COpenSSL", "IASRuntime"], path: "Shared/Crypto"),
-    .target(name: "IASPostgres", dependencies: ["CLibPQ", "COpenSSL", "IASRuntime"], path: "Shared/Postgres"),
+    .target(name: "IASPostgres", dependencies: ["CLibPQ", "IASCrypto", "IASRuntime"], path: "Shared/Postgres"),
     .target(name: "IASKafka", dependencies: ["CRdKafka", "IASRuntime"], path: "Shared/Kafka"),
     .target(name: "IASAuth", dependencies: ["COpenSSL", "IASRuntime"], path: "Shared/Auth"),
     // Mints HS256 tokens: for ias-token, ias-bench and the tests only, never for an executable
