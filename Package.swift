@@ -28,7 +28,9 @@ var targets: [Target] = [
 
     // MARK: Shared library, one module per concern
     .target(name: "IASRuntime", path: "Shared/Runtime"),
-    .target(name: "IASPostgres", dependencies: ["CLibPQ", "COpenSSL", "IASRuntime"], path: "Shared/Postgres"),
+    // AES-256-GCM, case keys wrapped by master keys, chunked documents, SHA-256: libcrypto only.
+    .target(name: "IASCrypto", dependencies: ["COpenSSL", "IASRuntime"], path: "Shared/Crypto"),
+    .target(name: "IASPostgres", dependencies: ["CLibPQ", "IASCrypto", "IASRuntime"], path: "Shared/Postgres"),
     .target(name: "IASKafka", dependencies: ["CRdKafka", "IASRuntime"], path: "Shared/Kafka"),
     .target(name: "IASAuth", dependencies: ["COpenSSL", "IASRuntime"], path: "Shared/Auth"),
     // Mints HS256 tokens: for ias-token, ias-bench and the tests only, never for an executable
@@ -49,6 +51,7 @@ var targets: [Target] = [
 
     // MARK: Tests — unit (pure logic), integration (real PostgreSQL and broker), end to end (running services)
     .testTarget(name: "RuntimeUnitTests", dependencies: ["IASRuntime"], path: "Tests/RuntimeUnitTests"),
+    .testTarget(name: "CryptoUnitTests", dependencies: ["IASCrypto", "IASRuntime"], path: "Tests/CryptoUnitTests"),
     // What the tests share, and the load generator with them: the environment of `make test`,
     // fresh databases, the broker, tokens, the identity provider (idp.py: PyJWT and cryptography
     // sign tokens and write JWKS files), the HTTP client, events built from the contract, the

@@ -1,7 +1,8 @@
 #ifndef IAS_COPENSSL_SHIM_H
 #define IAS_COPENSSL_SHIM_H
-// libcrypto only: MAC, digests and constant-time helpers (IASAuth, migration checksums), and
-// public keys built from their numbers with signature verification (RS256, ES256 in IASAuth).
+// libcrypto only: MAC, digests and constant-time helpers (IASAuth), public keys built from
+// their numbers with signature verification (RS256, ES256 in IASAuth), and AES-256-GCM,
+// SHA-256 and the random generator of IASCrypto.
 #include <openssl/hmac.h>
 #include <openssl/evp.h>
 #include <openssl/crypto.h>
@@ -12,6 +13,7 @@
 #include <openssl/err.h>
 #include <openssl/obj_mac.h>
 #include <openssl/param_build.h>
+#include <openssl/rand.h>
 
 // Names handed to libcrypto when a key is built from its numbers. OSSL_PARAM_BLD and
 // EVP_PKEY_CTX keep the name pointers (not copies) until the key exists, which a Swift String

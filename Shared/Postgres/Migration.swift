@@ -1,4 +1,5 @@
 import Foundation
+internal import IASCrypto
 
 /// One versioned schema change of a component. Its SQL runs in a transaction, so it must not
 /// contain BEGIN/COMMIT nor statements that refuse transactions (CREATE INDEX CONCURRENTLY).
@@ -13,6 +14,7 @@ public struct Migration: Sendable, Equatable {
         self.sql = sql
     }
 
-    /// SHA-256 of the SQL text in hex, the same as `sha256sum` of its file.
-    public var checksum: String { SHA256.hex(sql) }
+    /// SHA-256 of the SQL text in hex, the same as `sha256sum` of its file, so operators can
+    /// check a recorded checksum by hand.
+    public var checksum: String { SHA256Hasher.hexDigest(Array(sql.utf8)) }
 }
