@@ -50,6 +50,12 @@ public struct Problem: Error, Sendable, CustomStringConvertible {
         Problem(status: 400, title: HTTPStatus.reasonPhrase(400), detail: detail, errors: errors)
     }
 
+    /// The one way a handler refuses a request whose fields are invalid: throws the
+    /// validation problem when `errors` is not empty.
+    public static func throwIfInvalid(_ errors: [FieldError]) throws {
+        guard errors.isEmpty else { throw validation(errors) }
+    }
+
     public static func validation(_ errors: [FieldError]) -> Problem {
         let fields = errors.map { $0.field.isEmpty ? "body" : $0.field }
         let detail: String

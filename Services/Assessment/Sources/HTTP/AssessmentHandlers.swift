@@ -12,8 +12,7 @@ extension AssessmentApp {
     func recordAssessment(_ context: RequestContext) throws -> HTTPResponse {
         let caseId = try context.pathId("caseId", "case")
         let body = try context.request.decode(AssessmentRequest.self)
-        let errors = body.validate(today: CalendarDate.today(), dateOfBirth: nil)
-        guard errors.isEmpty else { throw Problem.validation(errors) }
+        try Problem.throwIfInvalid(body.validate(today: CalendarDate.today(), dateOfBirth: nil))
         return try host.write(context) { c in
             let entry = try context.access(CaseRegistry.find(caseId, lock: true, on: c), forChange: true)
             let dateErrors = body.validate(today: CalendarDate.today(), dateOfBirth: entry.dateOfBirth)

@@ -9,8 +9,7 @@ extension AssessmentApp {
     func recordStatusMeeting(_ context: RequestContext) throws -> HTTPResponse {
         let caseId = try context.pathId("caseId", "case")
         let body = try context.request.decode(StatusMeetingRequest.self)
-        let errors = body.validate(today: CalendarDate.today())
-        guard errors.isEmpty else { throw Problem.validation(errors) }
+        try Problem.throwIfInvalid(body.validate(today: CalendarDate.today()))
         return try host.write(context) { c in
             try context.access(CaseRegistry.find(caseId, lock: true, on: c), forChange: true)
             let meeting = try AssessmentStore.insertMeeting(body, id: Identifier(), caseId: caseId, actor: context.actor, on: c)

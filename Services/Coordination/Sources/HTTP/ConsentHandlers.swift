@@ -23,8 +23,7 @@ extension CoordinationApp {
         let caseId = try context.pathId("caseId", "case")
         let body = try context.request.decode(RecordConsentRequest.self)
         let today = CalendarDate.today()
-        let errors = body.validate(today: today)
-        guard errors.isEmpty else { throw Problem.validation(errors) }
+        try Problem.throwIfInvalid(body.validate(today: today))
         let cause = context.cause
         return try host.write(context) { c in
             let snapshot = try context.access(CaseSnapshot.lock(caseId, on: c), forChange: true)

@@ -9,8 +9,7 @@ extension CoordinationApp {
     func sendReferral(_ context: RequestContext) throws -> HTTPResponse {
         let caseId = try context.pathId("caseId", "case")
         let body = try context.request.decode(SendReferralRequest.self)
-        let errors = body.validate()
-        guard errors.isEmpty else { throw Problem.validation(errors) }
+        try Problem.throwIfInvalid(body.validate())
         let overrideReason = body.legalBasisOverride?.reason.trimmingCharacters(in: .whitespacesAndNewlines)
         if overrideReason != nil, !AccessPolicy.mayOverrideLegalBasis(context.caller) {
             throw Problem.forbidden("only an approver of the canton's KSD or DVI records a legal basis in place of consent")
@@ -73,7 +72,7 @@ extension CoordinationApp {
         if let text = request.query["caseId"] {
             if let id = Identifier(text) { filter.caseId = id } else { errors.append(FieldError(field: "caseId", message: "must be a case id")) }
         }
-        guard errors.isEmpty else { throw Problem.validation(errors) }
+        try Problem.throwIfInvalid(errors)
         filter.scope = AccessPolicy.referralScope(context.organisation)
         if filter.scope == .none { throw Problem.forbidden("your organisation has no referrals here") }
         context.recordFilter(["partner": filter.partner, "status": filter.status, "caseId": filter.caseId?.description, "cursor": page.after?.description,

@@ -55,7 +55,7 @@ extension CoordinationApp {
         }
         filter.from = time("from")
         filter.to = time("to")
-        if !errors.isEmpty { throw Problem.validation(errors) }
+        try Problem.throwIfInvalid(errors)
         context.recordFilter(["caseId": filter.caseId?.description, "personId": filter.personId?.description, "sub": filter.subject,
                               "from": filter.from.map(Timestamp.format), "to": filter.to.map(Timestamp.format),
                               "cursor": page.after?.description, "limit": String(page.limit)])

@@ -27,7 +27,7 @@ extension CoordinationApp {
                 errors.append(FieldError(field: "org", message: "is not an organisation, e.g. municipality:4001"))
             }
         }
-        if !errors.isEmpty { throw Problem.validation(errors) }
+        try Problem.throwIfInvalid(errors)
         filter.scope = AccessPolicy.taskScope(context.organisation)
         if filter.scope == .none { throw Problem.forbidden("partners have no tasks here") }
         if let requested = filter.assigneeOrg.flatMap(Organisation.init), !filter.scope.includes(assignee: requested) {
@@ -43,8 +43,7 @@ extension CoordinationApp {
     func completeTask(_ context: RequestContext) throws -> HTTPResponse {
         let taskId = try context.pathId("taskId", "task")
         let body = try context.request.decode(CompleteTaskRequest.self)
-        let errors = body.validate()
-        guard errors.isEmpty else { throw Problem.validation(errors) }
+        try Problem.throwIfInvalid(body.validate())
         let cause = context.cause
         return try host.write(context) { c in
             guard let task = try TaskStore.find(taskId, forUpdate: true, on: c) else { throw Refusal.notFound("no task with this id") }

@@ -29,8 +29,7 @@ extension CostsApp {
 
     func requestApproval(_ context: RequestContext) throws -> HTTPResponse {
         let body = try context.request.decode(RequestApproval.self)
-        let errors = body.validate()
-        guard errors.isEmpty else { throw Problem.validation(errors) }
+        try Problem.throwIfInvalid(body.validate())
         do {
             return try host.write(context) { c in
                 let entry = try context.access(CaseRegistry.find(body.caseId, on: c), forChange: true)
@@ -79,8 +78,7 @@ extension CostsApp {
             guard approval.status == .requested else {
                 throw Refusal.conflict("this cost approval is already decided (\(approval.status.rawValue))")
             }
-            let errors = body.validate(requested: approval.requestedRappen)
-            guard errors.isEmpty else { throw Problem.validation(errors) }
+            try Problem.throwIfInvalid(body.validate(requested: approval.requestedRappen))
             let granted = BudgetRules.grantedAmount(decision: body.decision, requested: approval.requestedRappen, named: body.amountRappen)!
             let funding: FundingSource = body.fundingSource == .other ? .other : .lumpSum
             var threshold: BudgetThresholdReached?
@@ -119,8 +117,7 @@ extension CostsApp {
     func bookCharge(_ context: RequestContext) throws -> HTTPResponse {
         let id = try context.pathId("approvalId", "cost approval")
         let body = try context.request.decode(BookCharge.self)
-        let errors = body.validate(today: CalendarDate.today())
-        guard errors.isEmpty else { throw Problem.validation(errors) }
+        try Problem.throwIfInvalid(body.validate(today: CalendarDate.today()))
         return try host.write(context) { c in
             let approval = try lockApproval(id, context, on: c)
             guard approval.isGranted else { throw Refusal.conflict("charges are booked only against a granted cost approval (this one is \(approval.status.rawValue))") }
@@ -169,7 +166,7 @@ extension CostsApp {
             caseId = Identifier(text)
             if caseId == nil { errors.append(FieldError(field: "caseId", message: "must be a case id")) }
         }
-        guard errors.isEmpty else { throw Problem.validation(errors) }
+        try Problem.throwIfInvalid(errors)
         var municipality: Int?
         switch AccessPolicy.caseScope(context.organisation) {
         case .every: break

@@ -18,8 +18,7 @@ extension IntakeApp {
         }
         let request = context.request
         let list = try request.decode(AllocationListRequest.self)
-        let errors = list.validate()
-        guard errors.isEmpty else { throw Problem.validation(errors) }
+        try Problem.throwIfInvalid(list.validate())
         let readable = list.persons.compactMap { row -> RegisterPersonRequest? in
             if case .readable(let person) = row { return person } else { return nil }
         }

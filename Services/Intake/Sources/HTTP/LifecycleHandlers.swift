@@ -19,8 +19,7 @@ extension IntakeApp {
         return try host.write(context) { connection in
             let person = try lockAccessibleOpenCase(personId, context: context, on: connection)
             try context.checkIfMatch(current: person.etag, required: true)
-            let errors = body.validate(today: CalendarDate.today(), current: person)
-            guard errors.isEmpty else { throw Problem.validation(errors) }
+            try Problem.throwIfInvalid(body.validate(today: CalendarDate.today(), current: person))
             let changes = try body.changes(comparedWith: person)
             guard !changes.isEmpty else { return .json(person, headers: [("ETag", person.etag)]) }
             if let zemis = changes["zemisNumber"]?.stringValue, let other = try PersonStore.findByZemis(zemis, on: connection),
@@ -39,8 +38,7 @@ extension IntakeApp {
     func regularize(_ context: RequestContext) throws -> HTTPResponse {
         let personId = try context.pathId("personId", "person")
         let body = try context.request.decode(RegularizationRequest.self)
-        let errors = body.validate(today: CalendarDate.today())
-        guard errors.isEmpty else { throw Problem.validation(errors) }
+        try Problem.throwIfInvalid(body.validate(today: CalendarDate.today()))
         return try host.write(context) { connection in
             let person = try lockAccessibleOpenCase(personId, context: context, on: connection)
             guard person.status == .N else {
@@ -102,8 +100,7 @@ extension IntakeApp {
         let body = try context.request.decode(ClosureRequest.self)
         return try host.write(context) { connection in
             let person = try lockAccessibleOpenCase(personId, context: context, on: connection)
-            let errors = body.validate(today: CalendarDate.today(), enteredCantonOn: person.enteredCantonOn)
-            guard errors.isEmpty else { throw Problem.validation(errors) }
+            try Problem.throwIfInvalid(body.validate(today: CalendarDate.today(), enteredCantonOn: person.enteredCantonOn))
             let closed = try PersonLifecycleStore.close(personId, reason: body.reason, on: body.closedOn, outcome: body.outcome, on: connection)
             try host.emitter(context.cause, on: connection)
                 .emit(CaseClosed(personId: personId, caseId: person.caseId, reason: body.reason, closedOn: body.closedOn, outcome: body.outcome),

@@ -10,8 +10,7 @@ extension IntakeApp {
     func registerPerson(_ context: RequestContext) throws -> HTTPResponse {
         let request = context.request
         let body = try request.decode(RegisterPersonRequest.self)
-        let errors = body.validate(today: CalendarDate.today())
-        guard errors.isEmpty else { throw Problem.validation(errors) }
+        try Problem.throwIfInvalid(body.validate(today: CalendarDate.today()))
         guard body.mayBeRegistered(by: context.organisation) else {
             throw Problem.forbidden(RegisterPersonRequest.notResponsible)
         }

@@ -43,8 +43,7 @@ extension PlanApp {
     func addMeasure(_ context: RequestContext) throws -> HTTPResponse {
         let id = try context.pathId("caseId", "case")
         let body = try context.request.decode(AddMeasureRequest.self)
-        let errors = body.validate()
-        guard errors.isEmpty else { throw Problem.validation(errors) }
+        try Problem.throwIfInvalid(body.validate())
         return try host.write(context) { c in
             let (entry, plan) = try lockWritablePlan(id, context, on: c)
             guard let measure = catalog.measure(body.catalogCode) else {
@@ -68,8 +67,7 @@ extension PlanApp {
         let id = try context.pathId("caseId", "case")
         let measureId = try context.pathId("measureId", "measure")
         let body = try context.request.decode(MeasureStatusRequest.self)
-        let errors = body.validate(today: CalendarDate.today())
-        guard errors.isEmpty else { throw Problem.validation(errors) }
+        try Problem.throwIfInvalid(body.validate(today: CalendarDate.today()))
         guard body.status != .approved, body.status != .planned else {
             throw Refusal.breaksRule(body.status == .approved
                 ? "a measure is approved by the canton's cost decision (or at once when it costs the lump sum nothing), not by hand"
@@ -95,8 +93,7 @@ extension PlanApp {
     func signAgreement(_ context: RequestContext) throws -> HTTPResponse {
         let id = try context.pathId("caseId", "case")
         let body = try context.request.decode(AgreementRequest.self)
-        let errors = body.validate(today: CalendarDate.today())
-        guard errors.isEmpty else { throw Problem.validation(errors) }
+        try Problem.throwIfInvalid(body.validate(today: CalendarDate.today()))
         return try host.write(context) { c in
             var (_, plan) = try lockWritablePlan(id, context, on: c)
             guard plan.status == .draft else { throw Refusal.conflict("the agreement of this plan is already signed") }
@@ -116,8 +113,7 @@ extension PlanApp {
     func recordReview(_ context: RequestContext) throws -> HTTPResponse {
         let id = try context.pathId("caseId", "case")
         let body = try context.request.decode(ReviewRequest.self)
-        let errors = body.validate(today: CalendarDate.today())
-        guard errors.isEmpty else { throw Problem.validation(errors) }
+        try Problem.throwIfInvalid(body.validate(today: CalendarDate.today()))
         return try host.write(context) { c in
             var (_, plan) = try lockWritablePlan(id, context, on: c)
             guard plan.status == .active, let months = plan.reviewEveryMonths, let signedOn = plan.signedOn else {
