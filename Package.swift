@@ -73,7 +73,7 @@ var targets: [Target] = [
     .testTarget(name: "AssessmentUnitTests", dependencies: ["AssessmentService", "IASContracts", "IASRuntime"], path: "Tests/AssessmentUnitTests"),
     .testTarget(name: "PlanUnitTests", dependencies: ["PlanService", "IASContracts", "IASRuntime"], path: "Tests/PlanUnitTests"),
     .testTarget(name: "CostsUnitTests", dependencies: ["CostsService", "IASContracts", "IASRuntime"], path: "Tests/CostsUnitTests"),
-    .testTarget(name: "CoordinationUnitTests", dependencies: ["CoordinationService", "IASContracts", "IASRuntime", "IASPostgres"], path: "Tests/CoordinationUnitTests"),
+    .testTarget(name: "CoordinationUnitTests", dependencies: ["CoordinationService", "IASContracts", "IASRuntime", "IASPostgres", "IASHTTP"], path: "Tests/CoordinationUnitTests"),
     .testTarget(name: "PostgresIntegrationTests", dependencies: ["IASRuntime", "IASPostgres", "TestSupport"], path: "Tests/PostgresIntegrationTests"),
     .testTarget(name: "KafkaUnitTests", dependencies: ["IASRuntime", "IASKafka"], path: "Tests/KafkaUnitTests"),
     .testTarget(name: "KafkaIntegrationTests", dependencies: ["IASRuntime", "IASKafka", "TestSupport"], path: "Tests/KafkaIntegrationTests"),
@@ -85,7 +85,7 @@ var targets: [Target] = [
     // its app on a ServiceHost that starts nothing (no server, relay or consumers).
     .testTarget(
         name: "ServiceIntegrationTests",
-        dependencies: ["IASRuntime", "IASHTTP", "IASPostgres", "IASMessaging", "IASContracts", "IASServiceKit", "TestSupport"]
+        dependencies: ["IASRuntime", "IASHTTP", "IASPostgres", "IASMessaging", "IASContracts", "IASServiceKit", "IASCrypto", "TestSupport"]
             + services.map { .target(name: "\($0)Service") },
         path: "Tests/ServiceIntegrationTests"),
     .testTarget(
@@ -95,10 +95,13 @@ var targets: [Target] = [
         path: "Tests/EndToEndTests"),
 ]
 
+// Coordination keeps the documents, encrypted (IASCrypto).
+let extraDependencies: [String: [Target.Dependency]] = ["Coordination": ["IASCrypto"]]
+
 // One library (domain, persistence, routes, handlers, migrations) and one executable per service.
 for service in services {
     targets.append(.target(
-        name: "\(service)Service", dependencies: ["IASServiceKit", "IASContracts"],
+        name: "\(service)Service", dependencies: ["IASServiceKit", "IASContracts"] + (extraDependencies[service] ?? []),
         path: "Services/\(service)/Sources", resources: [.copy("Migrations"), .copy("openapi.json")] + (extraResources[service] ?? [])))
     targets.append(.executableTarget(
         name: "ias-\(service.lowercased())", dependencies: [.target(name: "\(service)Service")],

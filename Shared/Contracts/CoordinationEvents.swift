@@ -91,3 +91,53 @@ public struct TaskCompleted: EventPayload, Equatable {
         self.outcome = outcome
     }
 }
+
+/// `coordination.DocumentAdded` — A document, or a new version of one, was added to a case.
+/// Carries neither content nor title nor file name: department systems learn that it exists.
+public struct DocumentAdded: EventPayload, Equatable {
+    public static let eventType = "coordination.DocumentAdded"
+    public static let source = "/ias/coordination"
+
+    public var caseId: Identifier
+    public var documentId: Identifier
+    public var version: Int
+    public var category: DocumentCategory
+    public var contentType: String
+    public var sizeBytes: Int
+    /// Hex SHA-256 of the content.
+    public var sha256: String
+    public var linkKind: DocumentLinkKind?
+    public var linkId: Identifier?
+
+    public init(caseId: Identifier, documentId: Identifier, version: Int, category: DocumentCategory, contentType: String,
+                sizeBytes: Int, sha256: String, linkKind: DocumentLinkKind? = nil, linkId: Identifier? = nil) {
+        self.caseId = caseId
+        self.documentId = documentId
+        self.version = version
+        self.category = category
+        self.contentType = contentType
+        self.sizeBytes = sizeBytes
+        self.sha256 = sha256
+        self.linkKind = linkKind
+        self.linkId = linkId
+    }
+}
+
+/// `coordination.DocumentWithdrawn` — A document was withdrawn: kept for the audit, no longer
+/// listed, its content erased after the retention rule of its category.
+public struct DocumentWithdrawn: EventPayload, Equatable {
+    public static let eventType = "coordination.DocumentWithdrawn"
+    public static let source = "/ias/coordination"
+
+    public var caseId: Identifier
+    public var documentId: Identifier
+    public var category: DocumentCategory
+    public var withdrawnOn: CalendarDate
+
+    public init(caseId: Identifier, documentId: Identifier, category: DocumentCategory, withdrawnOn: CalendarDate) {
+        self.caseId = caseId
+        self.documentId = documentId
+        self.category = category
+        self.withdrawnOn = withdrawnOn
+    }
+}

@@ -83,3 +83,31 @@ public enum TaskKind: String, Codable, Sendable, CaseIterable {
     /// A referral waits for the person's consent.
     case obtainConsent = "obtain_consent"
 }
+
+/// What a document of a case is (the canton's concept lists the integration-relevant ones).
+public enum DocumentCategory: String, Codable, Sendable, CaseIterable {
+    case agreement
+    case assessmentReport = "assessment_report"
+    /// A language, school or vocational certificate (`CertificateKind`).
+    case certificate
+    case cv
+    case consentForm = "consent_form"
+    case finalReport = "final_report"
+    case medicalCertificate = "medical_certificate"
+    /// A decision, e.g. the federal status decision.
+    case decision
+    case correspondence
+    case other
+}
+
+public enum CertificateKind: String, Codable, Sendable, CaseIterable { case language, school, vocational }
+
+/// The record a document backs.
+public enum DocumentLinkKind: String, Codable, Sendable, CaseIterable {
+    case measure
+    case costApproval = "cost_approval"
+    case consent
+    /// The signed integration agreement; the link names the plan.
+    case agreement
+    case finalReport = "final_report"
+}

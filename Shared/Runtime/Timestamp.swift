@@ -33,12 +33,14 @@ public struct CalendarDate: Sendable, Hashable, Comparable, Codable, CustomStrin
         self.init(year: y, month: m, day: d)
     }
 
-    public static func today() -> CalendarDate {
-        let c = Calendar(identifier: .gregorian)
-        var utc = c
+    public static func today() -> CalendarDate { CalendarDate(utcDayOf: Date()) }
+
+    /// The day (in UTC) of a moment.
+    public init(utcDayOf date: Date) {
+        var utc = Calendar(identifier: .gregorian)
         utc.timeZone = TimeZone(identifier: "UTC")!
-        let parts = utc.dateComponents([.year, .month, .day], from: Date())
-        return CalendarDate(year: parts.year!, month: parts.month!, day: parts.day!)!
+        let parts = utc.dateComponents([.year, .month, .day], from: date)
+        self.init(year: parts.year!, month: parts.month!, day: parts.day!)!
     }
 
     static func daysIn(month: Int, year: Int) -> Int {

@@ -99,6 +99,7 @@ final class DossierJSONTests: XCTestCase {
                                  remainingRappen: 1_200_000, thresholdReachedPercent: 80, approvals: [approval]) : nil,
             openTasks: full ? [task(complete: true), task(complete: false)] : [],
             consents: full ? [try consent(withdrawn: true), try consent(withdrawn: false)] : [],
+            documents: full ? [document(linked: true), document(linked: false)] : [],
             referrals: full ? [try referral(complete: true), try referral(complete: false)] : [],
             finalReports: full ? [.init(reportId: Identifier(), planId: Identifier(), issuedOn: d("2027-01-01"), fromOrg: "municipality:351",
                                         toOrg: "municipality:371")] : [],
@@ -106,6 +107,18 @@ final class DossierJSONTests: XCTestCase {
                                 .init(kind: "review_overdue", measureId: nil, flaggedOn: d("2026-12-03"))] : [],
             closure: full ? .init(reason: "integrated", closedOn: d("2028-01-01"), outcome: "employed") : nil,
             timeline: full ? timeline : [])
+    }
+
+    /// A document with every optional member set (`linked`) or none.
+    private func document(linked: Bool) -> DocumentRecord {
+        let version = DocumentVersion(version: 2, contentType: "application/pdf", fileName: linked ? "zeugnis.pdf" : nil, sizeBytes: 1234,
+                                      sha256: String(repeating: "ab", count: 32), addedAt: Date(), addedByOrg: "canton:KSD",
+                                      contentErasedAt: nil, chunkSize: 524_288, chunkCount: 1)
+        return DocumentRecord(documentId: Identifier(), caseId: Identifier(), category: linked ? .certificate : .cv,
+                              certificateKind: linked ? .language : nil, title: "Zeugnis", issuedOn: linked ? CalendarDate("2026-06-30") : nil,
+                              link: linked ? DocumentLink(kind: .measure, id: Identifier()) : nil, status: "current", current: version,
+                              addedAt: Date(), addedByOrg: "canton:KSD", withdrawnAt: nil, withdrawnByOrg: nil, withdrawalReason: nil,
+                              versions: nil)
     }
 
     func testTheWrittenDossierIsTheEncodedDossierByteForByte() throws {
@@ -119,7 +132,7 @@ final class DossierJSONTests: XCTestCase {
     func testAFullDossierShowsEverySection() throws {
         let body = try JSONParser.parse(try dossier(full: true).json())
         guard case .object(let members) = body else { return XCTFail("not an object") }
-        XCTAssertEqual(members.count, 18)
+        XCTAssertEqual(members.count, 19)
         XCTAssertEqual(body["timeline"].flatMap { if case .array(let a) = $0 { a.count } else { nil } }, 2)
         XCTAssertNotNil(body["person"]?["householdId"])
     }

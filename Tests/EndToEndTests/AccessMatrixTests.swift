@@ -83,6 +83,11 @@ final class AccessMatrixTests: StackTestCase {
 
     private func call(_ route: AccessMatrix.Route, _ caller: AccessMatrix.Caller, _ world: CaseWorld) throws -> HTTPClientResponse {
         let path = world.fill(route.path) + (route.query.map { "?" + world.fill($0) } ?? "")
+        if route.document {
+            return try client(route.service).request(route.method, path, headers: [
+                ("Authorization", "Bearer \(caller.token)"), ("Content-Type", "application/pdf"),
+                ("IAS-Document-Category", "correspondence"), ("IAS-Document-Title", "Matrix")], body: SampleDocuments.pdf(size: 600))
+        }
         let headers = route.method == "PATCH" ? ["If-Match": "\"0\""] : [:]
         return try client(route.service).json(route.method, path, token: caller.token, body: route.body?(world), headers: headers)
     }
@@ -174,6 +179,8 @@ enum AccessMatrix {
         let rule: Rule
         var query: String? = nil
         var body: ((CaseWorld) -> Any)? = nil
+        /// The body is a document (a small PDF with its description in the headers).
+        var document = false
         var key: String { "\(service) \(method) \(path)" }
     }
 
@@ -245,9 +252,16 @@ enum AccessMatrix {
         Route(service: "coordination", method: "GET", path: "/referrals", rule: .referralList, query: "caseId={caseId}"),
         Route(service: "coordination", method: "GET", path: "/reports/ias-indicators", rule: .indicators, query: "entryYear=2026"),
         Route(service: "coordination", method: "GET", path: "/audit", rule: .auditTrail, query: "caseId={caseId}"),
+        Route(service: "coordination", method: "POST", path: "/cases/{caseId}/documents", rule: .writeCase, document: true),
+        Route(service: "coordination", method: "GET", path: "/cases/{caseId}/documents", rule: .readCase),
+        Route(service: "coordination", method: "GET", path: "/cases/{caseId}/documents/{documentId}", rule: .readCase),
+        Route(service: "coordination", method: "GET", path: "/cases/{caseId}/documents/{documentId}/content", rule: .readCase),
+        Route(service: "coordination", method: "POST", path: "/cases/{caseId}/documents/{documentId}/versions", rule: .writeCase,
+              document: true),
         Route(service: "coordination", method: "POST", path: "/tasks/{taskId}/completion", rule: .writeCase, body: { _ in
             ["outcome": "taken_over"] }),
         Route(service: "coordination", method: "DELETE", path: "/cases/{caseId}/consents/{consentId}", rule: .writeCase),
+        Route(service: "coordination", method: "DELETE", path: "/cases/{caseId}/documents/{documentId}", rule: .writeCase),
         Route(service: "intake", method: "POST", path: "/persons/{personId}/closure", rule: .writeCase, body: { _ in
             ["reason": "left_canton", "closedOn": today] }),
     ] }

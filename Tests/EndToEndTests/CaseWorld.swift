@@ -5,7 +5,7 @@ import XCTest
 
 /// One case with a record behind every route: registered by the canton in a household,
 /// assessed as labour-market-ready (so its plan holds AMIplus, delivered by RAV), a consent for
-/// RAV, a granted cost approval for AMIplus and the referral it sent, then assigned to
+/// RAV, a granted cost approval for AMIplus and the referral it sent, a document, then assigned to
 /// municipality 4001, which gets a handover task and the canton's final report.
 struct CaseWorld {
     let personId: String
@@ -17,6 +17,7 @@ struct CaseWorld {
     let consentId: String
     let taskId: String
     let reportId: String
+    let documentId: String
     let stack: TestStack
 
     static let canton = TestEnvironment.token(org: "canton:KSD", subject: "world-builder")
@@ -61,6 +62,8 @@ struct CaseWorld {
             return r.status == 200 && r.text.contains("\"sent\"") ? true : nil
         }
 
+        let documentId = try worker.addDocument(caseId, SampleDocuments.pdf(), category: "cv", title: "Lebenslauf Matrix")
+
         try worker.transfer(personId, to: "municipality:4001", reason: "assignment", on: today)
         // Every service has learnt of the handover, the task is open and the final report written.
         for (service, path) in [("intake", "/persons/\(personId)"), ("assessment", "/cases/\(caseId)/assessments"),
@@ -79,7 +82,8 @@ struct CaseWorld {
         let reportId = try XCTUnwrap(try XCTUnwrap(reports, "no final report after the handover").first?["reportId"] as? String)
 
         return CaseWorld(personId: personId, caseId: caseId, householdId: householdId, familyName: familyName, measureId: measureId,
-                         approvalId: approvalId, consentId: consentId, taskId: taskId, reportId: reportId, stack: stack)
+                         approvalId: approvalId, consentId: consentId, taskId: taskId, reportId: reportId, documentId: documentId,
+                         stack: stack)
     }
 
     /// A path or query with `{name}` replaced by this case's ids.
@@ -87,7 +91,7 @@ struct CaseWorld {
         var text = template
         for (name, value) in [("personId", personId), ("caseId", caseId), ("householdId", householdId), ("familyName", familyName),
                               ("measureId", measureId), ("approvalId", approvalId), ("consentId", consentId), ("taskId", taskId),
-                              ("reportId", reportId)] {
+                              ("reportId", reportId), ("documentId", documentId)] {
             text = text.replacingOccurrences(of: "{\(name)}", with: value)
         }
         return text

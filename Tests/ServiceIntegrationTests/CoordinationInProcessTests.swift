@@ -1,6 +1,7 @@
 import CoordinationService
 import Foundation
 import IASContracts
+import IASCrypto
 import IASRuntime
 import TestSupport
 import XCTest
@@ -16,7 +17,7 @@ final class CoordinationInProcessTests: XCTestCase {
         do {
             coordination = try InProcessService("coordination", module: "CoordinationService",
                                                 publishes: [Topics.coordination] + PartnerChannel.all.map(\.outbound)) {
-                CoordinationApp(host: $0).register()
+                CoordinationApp(host: $0, documentKeys: try MasterKeyRing.parse(TestEnvironment.documentMasterKeys)).register()
             }
         } catch { fatalError("coordination did not start in process: \(error)") }
     }

@@ -43,6 +43,16 @@ public final class CaseAPI: @unchecked Sendable {
         return response
     }
 
+    /// One request whose body is sent as it is (a document), with the caller's token.
+    public func raw(_ service: String, _ method: String, _ path: String, route: String, headers: [(String, String)],
+                    body: [UInt8]?, token: String? = nil) throws -> HTTPClientResponse {
+        guard let client = clients[service] else { throw TestFailure("no port for the service \(service)") }
+        let started = MonotonicClock.now()
+        let response = try client.request(method, path, headers: [("Authorization", "Bearer \(token ?? caseworker)")] + headers, body: body)
+        observe?(route, MonotonicClock.now() - started, response.status)
+        return response
+    }
+
     private func send<Body: Encodable>(_ service: String, _ path: String, route: String, _ body: Body, token: String? = nil) throws -> HTTPClientResponse {
         try send(service, "POST", path, route: route, body: try JSONValue(encoding: body), token: token)
     }

@@ -53,6 +53,14 @@ public enum TestEnvironment {
 
     /// The environment of a service process of the tests: free port, own instance id, the test
     /// database of the service, the test broker and secret, short timeouts.
+    /// The master key that wraps the case keys of documents: made once per test run, so that a
+    /// service restarted by a test reads what it stored before.
+    public static let documentMasterKeys: String = {
+        var generator = SystemRandomNumberGenerator()
+        let key = (0..<32).map { _ in UInt8.random(in: 0...255, using: &generator) }
+        return "test-1:" + Data(key).base64EncodedString()
+    }()
+
     public static func serviceEnvironment(_ name: String, port: Int, instance: String) throws -> [String: String] {
         var env = ProcessInfo.processInfo.environment
         env["IAS_HTTP_PORT"] = String(port)
@@ -60,6 +68,7 @@ public enum TestEnvironment {
         env["IAS_DATABASE_URL"] = "postgresql://ias_\(name)@127.0.0.1:\(try postgresPort)/ias_\(name)"
         env["IAS_KAFKA_BROKERS"] = try brokers
         env["IAS_JWT_SECRET"] = jwtSecret
+        env["IAS_DOCUMENT_MASTER_KEYS"] = env["IAS_DOCUMENT_MASTER_KEYS"] ?? documentMasterKeys
         env["IAS_INSTANCE_ID"] = instance
         env["IAS_SHUTDOWN_SECONDS"] = "10"
         env["IAS_HTTP_READ_TIMEOUT_SECONDS"] = "2"

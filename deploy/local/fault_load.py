@@ -23,7 +23,7 @@ Two kinds of case alternate:
 
 Needs: IAS_TOKEN_BIN (ias-token), IAS_JWT_SECRET, IAS_PORT_BASE (intake; the others follow).
 Only the standard library."""
-import collections, datetime, http.client, json, os, random, socket, subprocess, sys, threading, time, uuid
+import collections, datetime, hashlib, http.client, json, os, random, socket, subprocess, sys, threading, time, uuid
 
 BASE = int(os.environ.get("IAS_PORT_BASE", "8081"))
 PORTS = {"intake": BASE, "assessment": BASE + 1, "plan": BASE + 2, "costs": BASE + 3, "coordination": BASE + 4}
@@ -68,25 +68,30 @@ class Failed(Exception):
     pass
 
 
-def once(service, method, path, body, token_, key, timeout=10):
+def once(service, method, path, body, token_, key, timeout=10, raw=None):
     conn = http.client.HTTPConnection("127.0.0.1", PORTS[service], timeout=timeout)
     try:
         headers = {"Authorization": f"Bearer {token_}"}
         data = None
-        if body is not None:
+        if raw is not None:  # (bytes, headers): a document as the body, its description in headers
+            data = raw[0]
+            headers.update(raw[1])
+        elif body is not None:
             data = json.dumps(body).encode()
             headers["Content-Type"] = "application/json"
         if key:
             headers["Idempotency-Key"] = key
         conn.request(method, path, body=data, headers=headers)
         r = conn.getresponse()
-        text = r.read().decode()
-        return r.status, text, r.getheader("Idempotent-Replayed")
+        content = r.read()
+        if not content or "json" in (r.getheader("Content-Type") or ""):
+            return r.status, content.decode(), r.getheader("Idempotent-Replayed")
+        return r.status, content, r.getheader("Idempotent-Replayed")
     finally:
         conn.close()
 
 
-def call(service, method, path, body=None, token_=None, expect=(200, 201), key=None):
+def call(service, method, path, body=None, token_=None, expect=(200, 201), key=None, raw=None):
     """One logical request: retried on 502/503/504, timeouts and connection errors, always
     with the same Idempotency-Key for a POST."""
     token_ = token_ or tok("canton:KSD")
@@ -98,7 +103,7 @@ def call(service, method, path, body=None, token_=None, expect=(200, 201), key=N
     delay = 0.2
     while True:
         try:
-            status, text, replayed = once(service, method, path, body, token_, key)
+            status, text, replayed = once(service, method, path, body, token_, key, raw=raw)
             Stats.add("requests")
             if replayed:
                 Stats.add("idempotent replays")
@@ -107,6 +112,8 @@ def call(service, method, path, body=None, token_=None, expect=(200, 201), key=N
                 raise ConnectionError(f"status {status}")
             if expect and status not in expect:
                 raise Failed(f"{method} {service}{path}: {status} {text[:300]}")
+            if isinstance(text, bytes):
+                return status, text
             return status, (json.loads(text) if text else {})
         except (OSError, http.client.HTTPException) as error:
             if not str(error).startswith("status "):
@@ -194,10 +201,28 @@ def consent(case, partner):
                             expect=(201, 404))[0] == 201, "coordination to know the case")
 
 
+def upload(case):
+    """A document of 50 KB to 1.5 MB, uploaded with an Idempotency-Key (retried with the same
+    key through kills); the acknowledged ones must later download byte for byte."""
+    size = random.randrange(50_000, 1_500_000)
+    content = b"%PDF-1.7\n" + os.urandom(size) + b"\n%%EOF\n"
+    headers = {"Content-Type": "application/pdf", "IAS-Document-Category": "cv", "IAS-Document-Title": f"Fault%20{case['index']}"}
+    key = str(uuid.uuid4())
+    _, document = eventually(lambda: (lambda r: r if r[0] == 201 else None)(
+        call("coordination", "POST", f"/cases/{case['caseId']}/documents", key=key, expect=(201, 404), raw=(content, headers))),
+        "coordination to take the document")
+    if document["current"]["sha256"] != hashlib.sha256(content).hexdigest():
+        case["problems"].append(f"document {document['documentId']}: the acknowledged SHA-256 differs from the upload's")
+    case["documents"].append({"documentId": document["documentId"], "sha256": hashlib.sha256(content).hexdigest(),
+                              "size": len(content)})
+    Stats.add("documents uploaded")
+
+
 def job_case(case):
     register(case, case["index"], "VA", 30)
     assess(case, "A2", 10, 3)
     measure = plan_measure(case, "AMIPLUS")
+    upload(case)
     consent(case, "partner:RAV")
     approve(case, measure, 600_000)
     case["referrals"].append({"partner": "partner:RAV", "measureId": measure["measureId"]})
@@ -232,7 +257,7 @@ def load(state_path):
     zemis_offset = random.randrange(0, 60_000_000, 10_000)
     cases = [{"index": i, "run": run, "zemisOffset": zemis_offset, "kind": "job" if i % 2 == 0 else "break",
               "org": "canton:KSD", "approvals": [], "referrals": [], "transfers": [], "statusChanges": [], "problems": [],
-              "finished": False} for i in range(CASES)]
+              "documents": [], "finished": False} for i in range(CASES)]
     queue = list(reversed(cases))
     lock = threading.Lock()
     started = time.time()
@@ -288,6 +313,8 @@ def expected_events(case):
         want[("intake.ResponsibilityTransferred", org)] = 1
     for s in case["statusChanges"]:
         want[("plan.MeasureStatusChanged", s["measureId"] + " " + s["to"])] = 1
+    for d in case.get("documents", []):
+        want[("coordination.DocumentAdded", d["documentId"])] = 1
     return want
 
 
@@ -301,6 +328,8 @@ def business_key(entry):
         return d.get("toOrg", "")
     if t == "plan.MeasureStatusChanged":
         return f"{d.get('measureId')} {d.get('to')}"
+    if t == "coordination.DocumentAdded":
+        return d.get("documentId", "")
     if t in ("intake.PersonRegistered", "costs.BudgetOpened", "assessment.AssessmentCompleted",
              "assessment.TargetGroupAssigned", "plan.PlanDrafted"):
         return ""
@@ -318,7 +347,7 @@ def verify(state_path, probes_path=None):
                                        "approvals": [], "referrals": [], "transfers": [], "statusChanges": [],
                                        "problems": [], "finished": True})
     cases = [c for c in state["cases"] if c.get("caseId")]
-    lost = duplicated = events = 0
+    lost = duplicated = events = documents = 0
     problems = []
     for case in state["cases"]:
         for p in case["problems"]:
@@ -359,13 +388,25 @@ def verify(state_path, probes_path=None):
             if budget.get("committedRappen") != granted:
                 duplicated += 1
                 problems.append(f"{cid}: budget committed {budget.get('committedRappen')} != granted {granted}")
+        # Every acknowledged document downloads byte for byte.
+        for d in case.get("documents", []):
+            documents += 1
+            try:
+                _, content = call("coordination", "GET", f"/cases/{cid}/documents/{d['documentId']}/content", token_=org_token)
+            except Failed as error:
+                lost += 1
+                problems.append(f"{cid}: document {d['documentId']} not downloadable: {error}")
+                continue
+            if not isinstance(content, bytes) or hashlib.sha256(content).hexdigest() != d["sha256"] or len(content) != d["size"]:
+                lost += 1
+                problems.append(f"{cid}: document {d['documentId']} downloads differently from its upload")
         # Exactly one person for the case's ZEMIS number at intake is implied by one PersonRegistered.
     unfinished = sum(1 for c in state["cases"] if not c["finished"])
     for p in problems[:200]:
         print(f"[fault-verify] {p}", file=sys.stderr)
     if len(problems) > 200:
         print(f"[fault-verify] ... and {len(problems) - 200} more", file=sys.stderr)
-    print(json.dumps({"cases": len(state["cases"]), "events": events, "lost": lost, "duplicated": duplicated,
+    print(json.dumps({"cases": len(state["cases"]), "events": events, "documents": documents, "lost": lost, "duplicated": duplicated,
                       "unfinished": unfinished, "problems": len(problems)}))
     return 0
 

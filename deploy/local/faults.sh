@@ -31,6 +31,7 @@ FAULT_DIR="$LOCAL/faults"
 LOGS="$FAULT_DIR/logs"
 export FAULT_CASES="${FAULT_CASES:-200}"
 export IAS_JWT_SECRET="${IAS_JWT_SECRET:-local-development-secret-change-me-0123456789}"
+use_document_master_keys
 RANDOM="${FAULT_SEED:-$$}"
 
 declare -A SVC_PID=()
@@ -302,7 +303,7 @@ done
 
 verdict="$(python3 "$ROOT/deploy/local/fault_load.py" verify "$FAULT_DIR/state.json" "$FAULT_DIR/probes.txt" 2> >(tee "$LOGS/verify.log" >&2))"
 read_field() { python3 -c "import json,sys; print(json.loads(sys.argv[1]).get(sys.argv[2], 0))" "$verdict" "$1" 2>/dev/null || echo 1; }
-CASES="$(read_field cases)"; EVENTS="$(read_field events)"; LOST="$(read_field lost)"; DUP="$(read_field duplicated)"
+CASES="$(read_field cases)"; EVENTS="$(read_field events)"; DOCUMENTS="$(read_field documents)"; LOST="$(read_field lost)"; DUP="$(read_field duplicated)"
 UNFINISHED="$(read_field unfinished)"
 [ "$UNFINISHED" = 0 ] || failed "$UNFINISHED cases could not be driven through their life (see $LOGS/verify.log)"
 
@@ -333,5 +334,5 @@ else
   failed "the tests' Python packages (deploy/local/test-python.sh) could not be installed: no CloudEvents check"
 fi
 
-echo "cases $CASES, events $EVENTS, kills $KILLS, broker pauses $PAUSES, db restarts $DB_RESTARTS, failed checks $FAILED_CHECKS, lost $LOST, duplicated effects $DUP, inconsistencies $INCONSISTENCIES"
+echo "cases $CASES, events $EVENTS, documents $DOCUMENTS, kills $KILLS, broker pauses $PAUSES, db restarts $DB_RESTARTS, failed checks $FAILED_CHECKS, lost $LOST, duplicated effects $DUP, inconsistencies $INCONSISTENCIES"
 [ "$FAILED_CHECKS" -eq 0 ] && [ "$LOST" = 0 ] && [ "$DUP" = 0 ] && [ "$INCONSISTENCIES" = 0 ]

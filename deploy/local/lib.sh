@@ -9,6 +9,21 @@ export LD_LIBRARY_PATH="$LOCAL/lib${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
 SERVICES=(intake assessment plan costs coordination)
 STARTED_PIDS=()
 
+# The master key that wraps the case keys of documents (IAS_DOCUMENT_MASTER_KEYS), made once
+# per checkout into .local/ and kept there, so that a restarted local stack reads the documents
+# it stored. Never a constant of the repository: whoever holds it reads every document.
+use_document_master_keys() {
+  if [ -z "${IAS_DOCUMENT_MASTER_KEYS:-}" ]; then
+    local file="$LOCAL/document-master-keys"
+    if [ ! -s "$file" ]; then
+      mkdir -p "$LOCAL"
+      ( umask 077; printf 'local-1:%s\n' "$(openssl rand -base64 32)" > "$file" )
+    fi
+    IAS_DOCUMENT_MASTER_KEYS="$(cat "$file")"
+  fi
+  export IAS_DOCUMENT_MASTER_KEYS
+}
+
 log() { printf '[%s] %s\n' "${STACK_NAME:-stack}" "$*" >&2; }
 
 pg_bin() { ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1; }

@@ -1,5 +1,6 @@
 import Foundation
 import IASContracts
+import IASCrypto
 import IASHTTP
 import IASMessaging
 import IASPostgres
@@ -11,22 +12,33 @@ import IASServiceKit
 public final class CoordinationApp: Sendable {
     let host: ServiceHost
     let auditRetentionDays: Int
+    let documents: DocumentSettings
 
-    public init(host: ServiceHost, auditRetentionDays: Int = 730) {
+    init(host: ServiceHost, auditRetentionDays: Int = 730, documents: DocumentSettings) {
         self.host = host
         self.auditRetentionDays = auditRetentionDays
+        self.documents = documents
+    }
+
+    /// With the default document settings and these master keys (tests in process).
+    public convenience init(host: ServiceHost, documentKeys: MasterKeyRing) {
+        self.init(host: host, documents: DocumentSettings(ring: documentKeys))
     }
 
     /// Entry point of the `ias-coordination` executable.
     public static func main() -> Never {
         ServiceMain.run("coordination") {
             var retention = 730
+            var documents: DocumentSettings?
             let host = try ServiceHost(service: "coordination", defaultPort: 8085,
                                        publishes: [Topics.coordination] + PartnerChannel.all.map(\.outbound),
                                        resources: Bundle.module) { reader in
                 retention = reader.int("IAS_AUDIT_RETENTION_DAYS", default: 730, range: AuditLog.minimumRetentionDays...36_500)
+                documents = DocumentSettings.read(from: reader)
             }
-            CoordinationApp(host: host, auditRetentionDays: retention).register()
+            // The reader refused to start without usable document keys, so they are here.
+            guard let documents else { throw ConfigurationError(problems: ["the document settings are missing"]) }
+            CoordinationApp(host: host, auditRetentionDays: retention, documents: documents).register()
             return host
         }
     }
@@ -55,6 +67,20 @@ public final class CoordinationApp: Sendable {
         host.route("GET", "/referrals", .readCases) { [self] context in try listReferralsInScope(context) }
         host.route("GET", "/reports/ias-indicators", .readIndicators) { [self] context in try indicators(context) }
         host.route("GET", "/audit", .readAuditTrail) { [self] context in try audit(context) }
+        registerDocuments()
+    }
+
+    private func registerDocuments() {
+        let upload = documents.uploadPolicy
+        host.route("POST", "/cases/{caseId}/documents", .writeCases, body: upload) { [self] context in try addDocument(context) }
+        host.route("GET", "/cases/{caseId}/documents", .readCases) { [self] context in try listDocuments(context) }
+        host.route("GET", "/cases/{caseId}/documents/{documentId}", .readCases) { [self] context in try getDocument(context) }
+        host.route("GET", "/cases/{caseId}/documents/{documentId}/content", .readCases) { [self] context in try documentContent(context) }
+        host.route("POST", "/cases/{caseId}/documents/{documentId}/versions", .writeCases, body: upload) { [self] context in
+            try addDocumentVersion(context)
+        }
+        host.route("DELETE", "/cases/{caseId}/documents/{documentId}", .writeCases) { [self] context in try withdrawDocument(context) }
+        host.schedule(ScheduledJob(name: "document-erasure", intervalSeconds: 3_600) { [self] in try eraseWithdrawnDocuments() })
     }
 
 }

@@ -8,7 +8,7 @@ struct ConsistencyChecks {
 
     func all() -> [ConsistencyFinding] {
         [dossiers()] + ["assessment", "plan", "costs"].map(caseRegistry) + [outboxBacklog(), dossierInbox(), timeline()]
-            + [budgets(), charges()] + measureStates()
+            + [budgets(), charges()] + measureStates() + [documents()]
     }
 
     private var personIds: Set<String> { Set(s.persons.map(\.id)) }
@@ -35,6 +35,16 @@ struct ConsistencyChecks {
         return .compare("case-registry \(service)", context: "\(rows.filter(\.inScope).count) registry rows", [
             ("persons missing", expectedCases.filter { !known.contains($0) }),
             ("rows without registered person", rows.filter { $0.inScope && !persons.contains($0.id) }.map(\.id)),
+        ])
+    }
+
+    /// Every version of a document has all its sealed chunks, every case with documents a
+    /// key, and every document a case (the content is not in the topics: nothing rebuilds it).
+    func documents() -> ConsistencyFinding {
+        .compare("documents", context: "\(s.documents.documents) documents", [
+            ("versions with missing or extra chunks", s.documents.chunksWrong),
+            ("cases with documents but no key", s.documents.keyMissing),
+            ("documents of an unknown case", s.documents.caseUnknown),
         ])
     }
 

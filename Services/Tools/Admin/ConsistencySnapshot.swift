@@ -30,6 +30,8 @@ struct ConsistencySnapshot {
     var published: [String: [OutboxEvent]] = [:]
     /// Ids of unpublished outbox rows older than the grace period, by service.
     var backlog: [String: [String]] = [:]
+    /// Coordination's documents as stored (DossierConsistencyReads.documentFaults).
+    var documents: (documents: Int, chunksWrong: [String], keyMissing: [String], caseUnknown: [String]) = (0, [], [], [])
 
     private mutating func addOutbox(_ service: String, _ outbox: (events: [OutboxEvent], backlog: [String])) {
         published[service] = outbox.events
@@ -42,6 +44,7 @@ struct ConsistencySnapshot {
             s.dossiers = try DossierConsistencyReads.dossiers(c, scope)
             s.dossierInbox = try ConsistencyReads.inbox(c, consumer: "dossier", scope)
             s.timeline = try DossierConsistencyReads.timeline(c)
+            s.documents = try DossierConsistencyReads.documentFaults(c)
             let outbox = try ConsistencyReads.outbox(c, topics: [Topics.coordination], scope)
             s.ownEvents = outbox.events
             s.backlog["coordination"] = outbox.backlog

@@ -6,12 +6,14 @@ import Foundation
 //   ias-admin replay-dlq --topic TOPIC.dlq [--consumer NAME] [--limit N] [--dry-run] [--include-replayed]
 //   ias-admin check-consistency [--max-backlog-seconds N] [--since TIMESTAMP]
 //   ias-admin rebuild-dossier [--compare-only | --swap] [--samples N]   (in coordination's environment)
+//   ias-admin rewrap-document-keys [--batch N]                        (in coordination's environment)
 // Secrets and connection settings come from the environment, never from arguments.
 
 let usage = """
     usage: ias-admin replay-dlq --topic TOPIC.dlq [--consumer NAME] [--limit N] [--dry-run] [--include-replayed]
            ias-admin check-consistency [--max-backlog-seconds N] [--since TIMESTAMP]
            ias-admin rebuild-dossier [--compare-only | --swap] [--samples N]
+           ias-admin rewrap-document-keys [--batch N]
     """
 
 let arguments = CommandLine.arguments
@@ -26,8 +28,10 @@ case "check-consistency":
     exit(CheckConsistencyCommand.run(CommandLineOptions.parse(rest, flags: [])))
 case RebuildDossierCommand.name:
     exit(RebuildDossierCommand.run(Array(rest)))
+case RewrapDocumentKeysCommand.name:
+    exit(RewrapDocumentKeysCommand.run(Array(rest)))
 case "-h", "--help", "help":
     print(usage)
 default:
-    CommandLineOptions.fail("unknown command \(arguments[1]); known: replay-dlq, check-consistency, rebuild-dossier\n" + usage)
+    CommandLineOptions.fail("unknown command \(arguments[1]); known: replay-dlq, check-consistency, rebuild-dossier, rewrap-document-keys\n" + usage)
 }

@@ -11,6 +11,8 @@ public enum Refusal: Error, Sendable {
     case forbidden(String)
     /// The state of things forbids it now (already done, closed, stale version).
     case conflict(String, details: [String: JSONValue] = [:])
+    /// The thing was there and is no longer (withdrawn, erased).
+    case gone(String)
     /// Well-formed but against a rule; `fields` name the fields concerned.
     case breaksRule(String, fields: [FieldError] = [], details: [String: JSONValue] = [:])
 
@@ -20,6 +22,7 @@ public enum Refusal: Error, Sendable {
         case .notFound(let detail): return Problem.notFound(detail)
         case .forbidden(let detail): return Problem.forbidden(detail)
         case .conflict(let detail, let details): return Problem.conflict(detail, extensions: details)
+        case .gone(let detail): return Problem.status(410, detail)
         case .breaksRule(let detail, let fields, let details):
             var problem = Problem.unprocessable(detail, errors: fields)
             problem.extensions = details

@@ -63,6 +63,9 @@ struct Dossier: Encodable, Sendable {
     let budget: DossierSections.Budget?
     let openTasks: [TaskRecord]
     let consents: [ConsentRecord]
+    /// The documents that are not withdrawn, with their current version (their content is
+    /// read at `GET /cases/{caseId}/documents/{documentId}/content`).
+    let documents: [DocumentRecord]
     let referrals: [ReferralRecord]
     let finalReports: [DossierSections.FinalReport]
     let deviations: [DossierSections.Deviation]
@@ -101,6 +104,7 @@ struct Dossier: Encodable, Sendable {
             ReferralStore.listQuery(caseId: caseId),
             DossierSections.finalReportsQuery(caseId),
             DossierSections.deviationsQuery(caseId),
+            DocumentStore.listQuery(caseId: caseId, DocumentFilter(limit: 500)),
         ], isolation: .repeatableRead)
         let caseRow = sections[0].first
         let timeline = try sections[1].map { row in
@@ -137,6 +141,7 @@ struct Dossier: Encodable, Sendable {
             targetGroupHistory: decisions, plan: try DossierSections.plan(measures: sections[5], plans: sections[6]),
             budget: try DossierSections.budget(approvals: sections[7], budgets: sections[8]),
             openTasks: try sections[9].map(TaskRecord.init), consents: try sections[10].map { try ConsentRecord(row: $0) },
+            documents: try DocumentStore.records(sections[14]),
             referrals: try sections[11].map(ReferralRecord.init),
             finalReports: try sections[12].map(DossierSections.FinalReport.init), deviations: try sections[13].map(DossierSections.Deviation.init),
             closure: closure, timeline: timeline)

@@ -1,0 +1,37 @@
+import IASPostgres
+import IASRuntime
+import IASServiceKit
+
+/// The scheduled job that erases the content of withdrawn documents once the retention rule
+/// of their category (`document_retention`, days after the withdrawal) has run out. The
+/// description stays, marked erased, for the audit.
+extension CoordinationApp {
+    func eraseWithdrawnDocuments() throws {
+        let erased = try host.write { try DocumentErasure.run(limit: 500, on: $0) }
+        if erased > 0 {
+            host.logger.info("content of withdrawn documents erased after their retention", ["versions": String(erased)])
+            host.metrics.increment("ias_documents_erased_total", help: "Document versions whose content was erased after retention.",
+                                   by: Double(erased))
+        }
+    }
+}
+
+enum DocumentErasure {
+    /// Erases up to `limit` due versions; the number erased.
+    static func run(limit: Int, on c: PostgresConnection) throws -> Int {
+        let due = try c.query("""
+            SELECT v.document_id, v.version FROM document_versions v
+            JOIN documents d ON d.document_id = v.document_id
+            JOIN document_retention r ON r.category = d.category
+            WHERE d.withdrawn_at IS NOT NULL AND v.content_erased_at IS NULL
+              AND d.withdrawn_at + make_interval(days => r.erase_after_days) <= now()
+            ORDER BY d.withdrawn_at LIMIT $1 FOR UPDATE OF v SKIP LOCKED
+            """, [limit])
+        for row in due {
+            let id = try row.identifier("document_id"), version = try row.int("version")
+            try c.execute("DELETE FROM document_chunks WHERE document_id = $1 AND version = $2", [id, version])
+            try c.execute("UPDATE document_versions SET content_erased_at = now() WHERE document_id = $1 AND version = $2", [id, version])
+        }
+        return due.count
+    }
+}
