@@ -55,6 +55,15 @@ final class DocumentRulesTests: XCTestCase {
         XCTAssertEqual(status { try DocumentUpload.checkContent([][...], declared: "application/pdf") }, 400)
     }
 
+    func testAFileNameIsADisplayNameNeverAPath() throws {
+        XCTAssertEqual(try DocumentUpload.displayName("Zeugnis März.pdf", field: "file"), "Zeugnis März.pdf")
+        XCTAssertEqual(try DocumentUpload.displayName("C:\\Users\\amina\\cv.pdf", field: "file"), "cv.pdf")
+        XCTAssertNil(try DocumentUpload.displayName(nil, field: "file"))
+        for probe in ["../../etc/passwd", "..\\..\\boot.ini", "a/../b.pdf", " .. /x"] {
+            XCTAssertEqual(status { _ = try DocumentUpload.displayName(probe, field: "file") }, 400, probe)
+        }
+    }
+
     private func status(_ body: () throws -> Void) -> Int? {
         do { try body(); return nil } catch let problem as Problem { return problem.status } catch { return -1 }
     }

@@ -1,4 +1,5 @@
 import Foundation
+import IASContracts
 import IASHTTPClient
 import IASRuntime
 import TestSupport
@@ -52,14 +53,14 @@ final class DocumentEndToEndTests: StackTestCase {
         let pdf = SampleDocuments.pdf(size: 1_700_000)
         let added = try upload(caseId, pdf, category: "certificate", title: "Sprachzertifikat Deutsch A2 – Übersicht",
                                extra: [("IAS-Document-Certificate-Kind", "language"), ("IAS-Document-Issued-On", "2026-03-01"),
-                                       ("Content-Disposition", "attachment; filename=\"../../etc/passwd\"")])
+                                       ("Content-Disposition", "attachment; filename*=UTF-8''Sprachzertifikat%20A2.pdf")])
         XCTAssertEqual(added.status, 201, added.text)
         let document = try added.object()
         let documentId = try XCTUnwrap(document["documentId"] as? String)
         let current = try XCTUnwrap(document["current"] as? [String: Any])
         XCTAssertEqual(current["sizeBytes"] as? Int, pdf.count)
         XCTAssertEqual(current["sha256"] as? String, try Self.sha256(pdf), "the SHA-256 differs from openssl's")
-        XCTAssertEqual(current["fileName"] as? String, "passwd", "a file name is a display name, never a path")
+        XCTAssertEqual(current["fileName"] as? String, "Sprachzertifikat A2.pdf")
         XCTAssertEqual(document["title"] as? String, "Sprachzertifikat Deutsch A2 – Übersicht")
         XCTAssertEqual(document["certificateKind"] as? String, "language")
         XCTAssertEqual(added.header("Location"), "/cases/\(caseId)/documents/\(documentId)")
@@ -177,6 +178,8 @@ final class DocumentEndToEndTests: StackTestCase {
                                                                   ("IAS-Document-Link-Id", UUID().uuidString.lowercased())]),
                 422, mentions: ["linkId"], "a link to a measure of another case")
         refused(try upload(caseId, SampleDocuments.pdf(), token: baden), 403, mentions: ["responsible"], "a municipality not responsible")
+        refused(try upload(caseId, SampleDocuments.pdf(), extra: [("Content-Disposition", "attachment; filename=\"../../etc/passwd\"")]),
+                400, mentions: ["Content-Disposition", ".."], "a file name that is a path out of its folder")
 
         // A body that stops before its Content-Length: the connection ends, nothing is stored.
         let partial = try HTTPClient.connected(port: Self.stack["coordination"].port)
@@ -200,7 +203,7 @@ final class DocumentEndToEndTests: StackTestCase {
         XCTAssertEqual(try get("/cases/\(caseId)/documents", token: aarau).status, 403, "a municipality before the case is assigned to it")
 
         try worker.transfer(registered.personId, to: "municipality:4001")
-        try worker.until("the handover in coordination") { () -> Step<Bool> in
+        _ = try worker.until("the handover in coordination") { () -> Step<Bool> in
             let r = try self.get("/cases/\(caseId)/documents", token: self.aarau)
             return r.status == 200 ? .done(true) : .notYet(r)
         }
@@ -210,7 +213,7 @@ final class DocumentEndToEndTests: StackTestCase {
                                          title: "Brief", token: aarau)
 
         try worker.transfer(registered.personId, to: "municipality:4021", reason: "relocation", token: aarau)
-        try worker.until("the relocation in coordination") { () -> Step<Bool> in
+        _ = try worker.until("the relocation in coordination") { () -> Step<Bool> in
             let r = try self.get("/cases/\(caseId)/documents", token: self.baden)
             return r.status == 200 ? .done(true) : .notYet(r)
         }
@@ -234,6 +237,33 @@ final class DocumentEndToEndTests: StackTestCase {
             return reads.count >= 4 ? .done(reads) : .notYet(r)
         }
         XCTAssertTrue(trail.contains { String(describing: $0).contains(first) }, "the audit record does not name the document")
+    }
+
+    // MARK: The final report of a handover
+
+    func testTheFinalReportOfAHandoverIsKeptAsADocument() throws {
+        let familyName = "Bericht-\(UUID().uuidString.prefix(6))"
+        let caseId = try newCase(familyName: familyName).caseId
+        let reportId = Identifier()
+        let publisher = try EventPublisher(clientId: "e2e-documents")
+        defer { publisher.close() }
+        // As plan publishes it when the case is handed over.
+        try publisher.publish(FinalReportIssued(caseId: Identifier(caseId)!, planId: Identifier(), reportId: reportId, issuedOn: .today(),
+                                                fromOrg: "canton:KSD", toOrg: "municipality:4001"), subject: caseId)
+        let items = try worker.until("the final report among the documents") { () -> Step<[[String: Any]]> in
+            let r = try self.get("/cases/\(caseId)/documents?category=final_report&linkId=\(reportId)")
+            let items = (try? r.object()["items"] as? [[String: Any]]) ?? nil ?? []
+            return items.isEmpty ? .notYet(r) : .done(items)
+        }
+        XCTAssertEqual(items.count, 1)
+        let document = try XCTUnwrap(items.first)
+        XCTAssertEqual((document["link"] as? [String: Any])?["id"] as? String, reportId.description)
+        let content = try get("/cases/\(caseId)/documents/\(try XCTUnwrap(document["documentId"] as? String))/content")
+        XCTAssertEqual(content.status, 200)
+        XCTAssertEqual(content.header("Content-Type"), "application/json")
+        let report = try content.object()
+        XCTAssertEqual((report["person"] as? [String: Any])?["familyName"] as? String, familyName)
+        XCTAssertEqual((report["timeline"] as? [Any])?.count, 0, "the timeline stays in the dossier")
     }
 
     // MARK: At rest

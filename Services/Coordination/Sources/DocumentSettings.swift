@@ -40,8 +40,8 @@ struct DocumentSettings: Sendable {
         let slots = reader.int("IAS_DOCUMENT_UPLOAD_SLOTS", default: 4, range: 1...64)
         let wait = reader.double("IAS_DOCUMENT_UPLOAD_WAIT_SECONDS", default: 10, range: 0...120)
         let timeout = reader.double("IAS_DOCUMENT_UPLOAD_TIMEOUT_SECONDS", default: 120, range: 1...3600)
-        guard let ring = MasterKeyRing.load(inline: reader.string(MasterKeyRing.inlineVariable, default: ""),
-                                            file: reader.string(MasterKeyRing.fileVariable, default: ""), reportingTo: reader) else {
+        guard let ring = MasterKeyRing.load(inline: reader.string("IAS_DOCUMENT_MASTER_KEYS", default: ""),
+                                            file: reader.string("IAS_DOCUMENT_MASTER_KEYS_FILE", default: ""), reportingTo: reader) else {
             return nil
         }
         return DocumentSettings(ring: ring, maxBytes: maxBytes, uploadSlots: slots, uploadWaitSeconds: wait, uploadTimeoutSeconds: timeout)

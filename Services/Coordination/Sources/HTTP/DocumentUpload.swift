@@ -51,7 +51,7 @@ struct DocumentUpload {
             }
             content = file.bytes(in: request.body)
             contentType = file.contentType
-            fileName = file.safeFileName
+            fileName = try displayName(file.fileName, field: "file")
             label = { $0 }
         } else {
             content = request.body[...]
@@ -60,7 +60,7 @@ struct DocumentUpload {
                 if let value = request.header(header) { fields[field] = try decodedHeader(value, header) }
             }
             if let disposition = request.header("Content-Disposition") {
-                fileName = ContentDisposition.fileName(disposition).flatMap { FileName.sanitize($0) }
+                fileName = try displayName(ContentDisposition.fileName(disposition), field: "Content-Disposition")
             }
             label = { headers[$0] ?? $0 }
         }
@@ -93,6 +93,17 @@ struct DocumentUpload {
             throw Problem.status(415, "The content is \(format.mediaType) by its first bytes, but was declared as \(MediaType(declared)?.essence ?? declared); declare the document's real type.")
         }
         return format
+    }
+
+    /// The uploader's file name as a display name: a path is cut to its last part (old browsers
+    /// on Windows send `C:\\…\\name.pdf`), but a name that climbs out of its folder (`..`) is a
+    /// probe, not a file name, and is refused.
+    static func displayName(_ raw: String?, field: String) throws -> String? {
+        guard let raw else { return nil }
+        if raw.split(whereSeparator: { $0 == "/" || $0 == "\\" }).contains(where: { $0.trimmingCharacters(in: .whitespaces) == ".." }) {
+            throw Problem.validation([FieldError(field: field, message: "names a path that climbs out of its folder (..): send the file's own name; nothing was stored")])
+        }
+        return FileName.sanitize(raw)
     }
 
     /// A header value: percent-encoded UTF-8 (titles carry umlauts and accents).

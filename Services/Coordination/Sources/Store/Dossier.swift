@@ -70,10 +70,17 @@ struct Dossier: Encodable, Sendable {
     let finalReports: [DossierSections.FinalReport]
     let deviations: [DossierSections.Deviation]
     let closure: Closure?
-    let timeline: [TimelineEntry]
+    private(set) var timeline: [TimelineEntry]
 
     /// The response body.
     func json() throws -> [UInt8] { try JSONCoding.encode(self) }
+
+    /// The dossier without its timeline (the final report kept at a handover).
+    func withoutTimeline() -> Dossier {
+        var copy = self
+        copy.timeline = []
+        return copy
+    }
 
     /// nil when nothing at all is known about the case. All sections are read in one round
     /// trip and one snapshot (REPEATABLE READ), so the dossier never mixes the states before
