@@ -11,4 +11,12 @@ extension PostgresRow {
         guard let value = T(rawValue: try string(column)) else { throw UnexpectedStoredValue(column: column) }
         return value
     }
+
+    /// nil for SQL NULL.
+    public func optionalEnumValue<T: RawRepresentable>(_ column: String) throws -> T? where T.RawValue == String {
+        try optionalString(column).map { text in
+            guard let value = T(rawValue: text) else { throw UnexpectedStoredValue(column: column) }
+            return value
+        }
+    }
 }

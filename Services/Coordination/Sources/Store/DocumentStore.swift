@@ -57,22 +57,8 @@ struct DocumentRecord: Encodable, Sendable {
     var isWithdrawn: Bool { withdrawnAt != nil }
 }
 
-/// The documents table joined with each document's current version.
-private struct DocumentRow: Decodable, RowDecodable {
-    let documentId: Identifier
-    let caseId: Identifier
-    let category: DocumentCategory
-    let certificateKind: CertificateKind?
-    let title: String
-    let issuedOn: CalendarDate?
-    let linkKind: DocumentLinkKind?
-    let linkId: Identifier?
-    let addedAt: Date
-    let addedByOrg: String
-    let withdrawnAt: Date?
-    let withdrawnByOrg: String?
-    let withdrawalReason: String?
-
+extension DocumentRecord {
+    /// The documents table joined with each document's current version.
     static let columns = """
         d.document_id, d.case_id, d.category, d.certificate_kind, d.title, d.issued_on, d.link_kind, d.link_id, d.added_at,
         d.added_by_org, d.withdrawn_at, d.withdrawn_by_org, d.withdrawal_reason,
@@ -80,17 +66,21 @@ private struct DocumentRow: Decodable, RowDecodable {
         v.added_by_org AS version_added_by_org, v.content_erased_at, v.chunk_size, v.chunk_count
         """
 
-    func record(_ row: PostgresRow) throws -> DocumentRecord {
+    init(row: PostgresRow) throws {
         let current = DocumentVersion(
             version: try row.int("version"), contentType: try row.string("content_type"), fileName: try row.optionalString("file_name"),
             sizeBytes: try row.int("size_bytes"), sha256: try row.string("sha256"), addedAt: try row.date("version_added_at"),
             addedByOrg: try row.string("version_added_by_org"), contentErasedAt: try row.optionalDate("content_erased_at"),
             chunkSize: try row.int("chunk_size"), chunkCount: try row.int("chunk_count"))
-        return DocumentRecord(
-            documentId: documentId, caseId: caseId, category: category, certificateKind: certificateKind, title: title,
-            issuedOn: issuedOn, link: linkKind.flatMap { kind in linkId.map { DocumentLink(kind: kind, id: $0) } },
-            status: withdrawnAt == nil ? "current" : "withdrawn", current: current, addedAt: addedAt, addedByOrg: addedByOrg,
-            withdrawnAt: withdrawnAt, withdrawnByOrg: withdrawnByOrg, withdrawalReason: withdrawalReason, versions: nil)
+        let kind: DocumentLinkKind? = try row.optionalEnumValue("link_kind")
+        let withdrawnAt = try row.optionalDate("withdrawn_at")
+        self.init(documentId: try row.identifier("document_id"), caseId: try row.identifier("case_id"),
+                  category: try row.enumValue("category"), certificateKind: try row.optionalEnumValue("certificate_kind"), title: try row.string("title"),
+                  issuedOn: try row.optionalCalendarDate("issued_on"),
+                  link: try kind.flatMap { kind in try row.optionalIdentifier("link_id").map { DocumentLink(kind: kind, id: $0) } },
+                  status: withdrawnAt == nil ? "current" : "withdrawn", current: current, addedAt: try row.date("added_at"),
+                  addedByOrg: try row.string("added_by_org"), withdrawnAt: withdrawnAt, withdrawnByOrg: try row.optionalString("withdrawn_by_org"),
+                  withdrawalReason: try row.optionalString("withdrawal_reason"), versions: nil)
     }
 }
 
@@ -128,9 +118,9 @@ enum DocumentStore {
 
     /// The document of this case (withdrawn or not), or nil; `lock` holds it until the transaction ends.
     static func find(caseId: Identifier, _ id: Identifier, lock: Bool = false, on c: PostgresConnection) throws -> DocumentRecord? {
-        let rows = try c.query("SELECT \(DocumentRow.columns) FROM \(joined) WHERE d.case_id = $1 AND d.document_id = $2"
+        let rows = try c.query("SELECT \(DocumentRecord.columns) FROM \(joined) WHERE d.case_id = $1 AND d.document_id = $2"
                                + (lock ? " FOR UPDATE OF d" : ""), [caseId, id])
-        return try rows.first.map { try DocumentRow(row: $0).record($0) }
+        return try rows.first.map(DocumentRecord.init)
     }
 
     static func versions(_ id: Identifier, on c: PostgresConnection) throws -> [DocumentVersion] {
@@ -148,7 +138,7 @@ enum DocumentStore {
 
     static func listQuery(caseId: Identifier, _ filter: DocumentFilter) -> PostgresStatement {
         PostgresStatement("""
-            SELECT \(DocumentRow.columns) FROM \(joined)
+            SELECT \(DocumentRecord.columns) FROM \(joined)
             WHERE d.case_id = $1 AND d.withdrawn_at IS NULL AND ($2::text IS NULL OR d.category = $2)
               AND ($3::text IS NULL OR d.link_kind = $3) AND ($4::uuid IS NULL OR d.link_id = $4)
               AND ($5::uuid IS NULL OR d.document_id > $5)
@@ -157,7 +147,7 @@ enum DocumentStore {
     }
 
     static func records(_ rows: [PostgresRow]) throws -> [DocumentRecord] {
-        try rows.map { try DocumentRow(row: $0).record($0) }
+        try rows.map(DocumentRecord.init)
     }
 
     static func withdraw(_ id: Identifier, reason: String?, actor: IASMessaging.Actor, on c: PostgresConnection) throws {
