@@ -50,6 +50,16 @@ final class InProcessService: @unchecked Sendable {
         return host.respond(to: request)
     }
 
+    /// A request whose body is sent as it is (a document), with `headers`.
+    func request(_ method: String, _ target: String, token: String?, raw body: [UInt8], headers: [(String, String)]) -> HTTPResponse {
+        let (path, query) = Self.split(target)
+        var fields = HTTPHeaders(headers)
+        if let token { fields.add("Authorization", "Bearer \(token)") }
+        let request = HTTPRequest(method: method, path: path, query: query, headers: fields, body: body,
+                                  requestId: UUID().uuidString.lowercased(), logger: host.logger)
+        return host.respond(to: request)
+    }
+
     /// A request whose body is `body` encoded.
     func request<Body: Encodable>(_ method: String, _ target: String, token: String?, body: Body) throws -> HTTPResponse {
         try request(method, target, token: token, json: try body as? JSONValue ?? JSONValue(encoding: body))
