@@ -115,7 +115,8 @@ targets.append(.executableTarget(name: "ias-token", dependencies: ["IASAuth", "I
 // The load generator of `make bench`: drives cases through the HTTP API and measures them; never in the image.
 // Its cases go through the same typed journey as the end-to-end tests (TestSupport).
 targets.append(.executableTarget(
-    name: "ias-bench", dependencies: ["IASRuntime", "IASKafka", "IASPostgres", "IASHTTPClient", "TestSupport"], path: "Services/Tools/Bench"))
+    name: "ias-bench", dependencies: ["IASRuntime", "IASKafka", "IASPostgres", "IASHTTPClient", "IASCrypto", "TestSupport"],
+    path: "Services/Tools/Bench"))
 targets.append(.testTarget(name: "BenchUnitTests", dependencies: ["ias-bench", "TestSupport"], path: "Tests/BenchUnitTests"))
 // Plays RAV/AMIplus and the vocational school on the partner topics (local stack and tests).
 targets.append(.executableTarget(

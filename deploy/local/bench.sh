@@ -3,7 +3,8 @@
 #
 # Starts a throw-away PostgreSQL, the broker and the five services (release build), measures
 # the ceilings first, with the services idle — PostgreSQL with pgbench running the writes one
-# event costs (deploy/bench/event.sql), the HTTP server with wrk against /healthz beside nginx
+# event costs (deploy/bench/event.sql) and the 512 KiB chunk inserts a document upload costs
+# (deploy/bench/document_chunk.sql), the HTTP server with wrk against /healthz beside nginx
 # serving a small static file — and then runs `ias-bench`, which measures the broker's ceiling
 # and drives cases through the suite (see Services/Tools/Bench/Bench.swift). Last, with the suite
 # idle, ias-bench drains the run's topics once per consuming service with a second instance of
@@ -12,7 +13,8 @@
 # a table on the terminal, bench-results/latest.json and bench-results/latest.svg.
 #
 # Sizing: BENCH_CASES (5000), BENCH_OPEN_RATE (100 cases/s) and BENCH_OPEN_SECONDS (30),
-# BENCH_WRITE_RATE (200/s), BENCH_READ_RATE (200/s), BENCH_STORED_CASES (0), BENCH_WORKERS (48);
+# BENCH_WRITE_RATE (200/s), BENCH_READ_RATE (200/s), BENCH_STORED_CASES (0), BENCH_WORKERS (48),
+# BENCH_DOCUMENTS_1MB (40), BENCH_DOCUMENTS_10MB (12), BENCH_DOCUMENT_CONCURRENT (8);
 # see README.md, "Performance". Ports: IAS_BENCH_PG_PORT (55436), IAS_BENCH_KAFKA_PORT (19096),
 # IAS_BENCH_PORT_BASE (8281; drain instances at base + 10 …), IAS_BENCH_NGINX_PORT (8299).
 set -uo pipefail
@@ -97,6 +99,14 @@ log "ceiling: PostgreSQL (pgbench, the writes of one event, 1 and 100 per transa
 tps1="$(pgbench_tps "$BENCH_DIR/event-1.sql")"
 tps100="$(pgbench_tps "$BENCH_DIR/event-100.sql")"
 log "  ${tps1:-?} events/s one per transaction; ${tps100:-?} transactions/s of 100 events"
+# What a document upload writes: its content sealed in 512 KiB chunks, each a bytea row stored
+# out of line without compression. One chunk per transaction; MB/s = transactions/s × 0.5 MiB,
+# counted in MB of 10^6 bytes as the documents' sizes are.
+log "ceiling: PostgreSQL (pgbench, one 512 KiB chunk of a document per statement)"
+tpsdoc="$(pgbench_tps "$ROOT/deploy/bench/document_chunk.sql")"
+doc_mbps="$(awk -v t="$tpsdoc" 'BEGIN { if (t == "") print "null"; else printf "%.2f\n", t * 524288 / 1000000 }')"
+"${PSQL[@]}" -d ias_bench_ceiling -c "TRUNCATE document_chunks" >/dev/null   # gigabytes the run needs no more
+log "  ${tpsdoc:-?} chunks/s: ${doc_mbps} MB/s"
 
 mkdir -p "$BENCH_DIR/nginx/www"
 printf 'ok\n' >"$BENCH_DIR/nginx/www/healthz"
@@ -138,7 +148,11 @@ cat >"$BENCH_DIR/ceilings.json" <<JSON
     "tool": "pgbench -M prepared -c 8 -j 2 -T ${BENCH_CEILING_SECONDS:-10}, deploy/bench/event.sql",
     "event_tx_per_s": ${tps1:-null},
     "batched_tx_per_s": ${tps100:-null},
-    "batched_events_per_s": $(awk -v t="${tps100:-0}" 'BEGIN { print t * 100 }')
+    "batched_events_per_s": $(awk -v t="${tps100:-0}" 'BEGIN { print t * 100 }'),
+    "document_chunk_tool": "pgbench -M prepared -c 8 -j 2 -T ${BENCH_CEILING_SECONDS:-10}, deploy/bench/document_chunk.sql",
+    "document_chunk_bytes": 524288,
+    "document_chunk_tx_per_s": ${tpsdoc:-null},
+    "document_chunk_mb_per_s": ${doc_mbps}
   },
   "http": {
     "tool": "wrk ${WRK_ARGS[*]}",

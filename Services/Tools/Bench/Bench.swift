@@ -13,6 +13,8 @@ import TestSupport
 /// 4. `writes`: registrations at a fixed rate (`BENCH_WRITE_RATE`): HTTP write latency.
 /// 5. `reads`: dossier reads of random cases at a fixed rate, after `BENCH_STORED_CASES` more
 ///    cases were registered: read latency with that many cases stored.
+/// 6. `documents`: uploads and downloads of 1 MB and 10 MB PDFs, then 8 uploads of 10 MB at
+///    once with coordination's peak memory (Bench+Documents.swift).
 final class Bench: @unchecked Sendable {
     struct Phase {
         let name: String
@@ -43,11 +45,12 @@ final class Bench: @unchecked Sendable {
 
     /// The API as one worker sees it: a kept-alive connection per service, the canton's intake
     /// office's tokens, every request's latency recorded by route.
-    func api() -> CaseAPI {
+    func api(readTimeout: Double = 30) -> CaseAPI {
         let ports = Dictionary(uniqueKeysWithValues: BenchService.allCases.map { ($0.name, options.portBase + $0.rawValue) })
         return CaseAPI(ports: ports,
                        caseworker: tokens.token(org: "canton:KSD", subject: "bench-caseworker", expiresIn: 14_400),
                        approver: tokens.token(org: "canton:KSD", roles: ["caseworker", "approver"], subject: "bench-approver", expiresIn: 14_400),
+                       readTimeout: readTimeout,
                        observe: { [recorder, clock] route, seconds, status in
                            recorder.record(route, finishedAt: clock.now, milliseconds: seconds * 1000, status: status)
                        })
@@ -57,8 +60,8 @@ final class Bench: @unchecked Sendable {
         FileHandle.standardError.write(Data("[bench \(String(format: "%6.1f", clock.now)) s] \(text)\n".utf8))
     }
 
-    private func begin(_ name: String) { phases.append(Phase(name: name, start: clock.now, end: clock.now)); say("phase \(name)") }
-    private func end() { phases[phases.count - 1].end = clock.now }
+    func begin(_ name: String) { phases.append(Phase(name: name, start: clock.now, end: clock.now)); say("phase \(name)") }
+    func end() { phases[phases.count - 1].end = clock.now }
     private func window(_ name: String) -> ClosedRange<Double> {
         guard let p = phases.first(where: { $0.name == name }) else { return 0...0 }
         return p.start...max(p.start, p.end)
@@ -201,7 +204,7 @@ final class Bench: @unchecked Sendable {
 
     // MARK: Helpers
 
-    private func takeIndex() -> Int { defer { nextIndex += 1 }; return nextIndex }
+    func takeIndex() -> Int { defer { nextIndex += 1 }; return nextIndex }
 
     /// Registers `count` new persons by allocation lists; calls `registered` for each row
     /// intake registered. Returns how many were and were not registered.

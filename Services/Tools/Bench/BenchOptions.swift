@@ -32,6 +32,14 @@ struct BenchOptions {
     let readRate: Double
     let readSeconds: Double
     let storedCases: Int
+    /// The documents phase (Bench+Documents.swift): uploads of 1 MB and of 10 MB PDFs, each
+    /// then downloaded once, by `documentWorkers` at a time (coordination's default upload
+    /// slots); then `documentConcurrentUploads` uploads of 10 MB at once for coordination's peak
+    /// memory. 0 leaves a step out.
+    let documentUploadsSmall: Int
+    let documentUploadsLarge: Int
+    let documentWorkers: Int
+    let documentConcurrentUploads: Int
     let brokerMessages: Int
     /// Process ids of the suite, `name=pid,...` (services, postgres, broker).
     let pids: [String: Int32]
@@ -74,6 +82,10 @@ struct BenchOptions {
         readRate = positive("BENCH_READ_RATE", 200)
         readSeconds = positive("BENCH_READ_SECONDS", 15)
         storedCases = count("BENCH_STORED_CASES", 0)
+        documentUploadsSmall = count("BENCH_DOCUMENTS_1MB", 40)
+        documentUploadsLarge = count("BENCH_DOCUMENTS_10MB", 12)
+        documentWorkers = max(1, min(64, count("BENCH_DOCUMENT_WORKERS", 4)))
+        documentConcurrentUploads = min(64, count("BENCH_DOCUMENT_CONCURRENT", 8))
         brokerMessages = count("BENCH_BROKER_MESSAGES", 50_000)
         var pids: [String: Int32] = [:]
         for part in (env["BENCH_PIDS"] ?? "").split(separator: ",") {

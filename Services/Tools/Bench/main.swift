@@ -39,6 +39,10 @@ bench.settle()
 let writes = bench.writes()
 bench.settle()
 let (reads, storedCases) = bench.reads(cases: pipeline.completedCases + e2e.completedCases)
+bench.settle()
+// Memory while cases are kept, apart from what the documents phase adds (its own figure).
+let peakBeforeDocuments = bench.sampler.peakResidentMB
+let documents = bench.documents(cases: pipeline.completedCases + e2e.completedCases)
 bench.settle()   // the drains must find every event of the run in the topics
 bench.sampler.stop()
 let drainConsumers = BenchService.allCases.filter { service in bench.sampler.series.contains { ($0.eventsApplied[service.name] ?? 0) > 0 } }
@@ -73,6 +77,8 @@ func eventHandlingRate(_ service: String) -> (rate: Double, basis: String) {
 let postgres = ceilings["postgres"] as? [String: Any] ?? [:]
 let http = ceilings["http"] as? [String: Any] ?? [:]
 let pgEvents = postgres["batched_events_per_s"] as? Double
+/// PostgreSQL's ceiling for document content: 512 KiB chunks inserted by pgbench, in MB/s.
+let pgDocuments = postgres["document_chunk_mb_per_s"] as? Double
 let healthz = http["healthz_rps"] as? Double, reference = http["reference_rps"] as? Double
 var underLoad: [String: Any] = [:], underLoadRatios: [String: Any] = [:]
 var report = BenchReport()
@@ -121,6 +127,8 @@ report.json = [
             "cases": options.cases, "list_size": options.listSize, "workers": options.workers,
             "open_rate": options.openRate, "open_seconds": options.openSeconds, "write_rate": options.writeRate,
             "write_seconds": options.writeSeconds, "read_rate": options.readRate, "read_seconds": options.readSeconds,
+            "documents_1mb": options.documentUploadsSmall, "documents_10mb": options.documentUploadsLarge,
+            "document_workers": options.documentWorkers, "document_concurrent_uploads": options.documentConcurrentUploads,
             "phases": bench.phases.map { ["name": $0.name, "start_s": BenchReport.number($0.start), "end_s": BenchReport.number($0.end)] }],
     "pipeline_cases_per_s": BenchReport.number(pipeline.casesPerSecond),
     "pipeline_steady_cases_per_s": BenchReport.number(pipeline.steadyCasesPerSecond),
@@ -139,12 +147,14 @@ report.json = [
     "dossier_read_p99_ms": BenchReport.number(reads.latency.p99),
     "dossier_read": ["offered_per_s": reads.offered, "completed": reads.completed, "failed": reads.failed,
                      "cases_stored": storedCases, "latency": BenchReport.summary(reads.latency)],
-    "http_endpoints": Dictionary(uniqueKeysWithValues: ["pipeline", "open-loop-low", "open-loop", "writes", "reads"].map { phase in
+    "documents": documents.json(postgresMegabytesPerSecond: pgDocuments),
+    "http_endpoints": Dictionary(uniqueKeysWithValues: ["pipeline", "open-loop-low", "open-loop", "writes", "reads", "documents"].map { phase in
         (phase, bench.latencies(in: phase).mapValues(BenchReport.summary))
     }),
     "event_handling": handling,
     "event_handling_under_load": underLoad,
     "peak_rss_mb": peak.mapValues { BenchReport.number($0) },
+    "peak_rss_mb_before_documents": peakBeforeDocuments.mapValues { BenchReport.number($0) },
     "cpu_percent_during_pipeline": cpu,
     "ceilings": ceilings,
     "ratios": [
@@ -153,6 +163,7 @@ report.json = [
         "http_healthz_vs_reference": BenchReport.ratio(healthz.flatMap { h in reference.map { h / $0 } }),
         "pipeline_events_vs_broker_produce": BenchReport.ratio(pipeline.eventsPerSecond / broker.produce_per_s),
         "pipeline_cases_vs_target_1000": BenchReport.ratio(pipeline.casesPerSecond / 1000),
+        "document_transfer_vs_postgres": documents.ratios(postgresMegabytesPerSecond: pgDocuments),
     ],
     "series": series.map { s -> [String: Any] in
         ["t": BenchReport.number(s.t), "consumer_lag": s.consumerLag, "events_applied": s.eventsApplied,
@@ -186,7 +197,22 @@ for service in services {
     report.targets.append(target("\(service) under load vs PostgreSQL", "-", ratio * 100, "%") { _ in true })
 }
 for service in services {
-    report.targets.append(target("\(service) peak resident memory", "≤ 150 MB", peak[service], "MB") { $0 <= 150 })
+    report.targets.append(target("\(service) peak memory before documents", "≤ 150 MB", peakBeforeDocuments[service], "MB") { $0 <= 150 })
+}
+if !documents.batches.isEmpty || documents.peak != nil {
+    report.targets.append(target("PostgreSQL ceiling, 512 KiB chunk inserts", "-", pgDocuments, "MB/s") { _ in true })
+}
+for batch in documents.batches {
+    for (direction, d) in [("upload", batch.uploads), ("download", batch.downloads)] {
+        report.targets.append(target("document \(direction) \(batch.label), \(options.documentWorkers) at once", "-", d.megabytesPerSecond, "MB/s") { _ in true })
+        report.targets.append(target("  vs PostgreSQL ceiling", "-", d.megabytesPerSecond.flatMap { m in pgDocuments.map { 100 * m / $0 } }, "%") { _ in true })
+        report.targets.append(target("  p99 (p50 \(Int(d.latency.p50.rounded())) ms)", "-", d.latency.p99, "ms") { _ in true })
+    }
+}
+if let p = documents.peak {
+    report.targets.append(target("coordination peak, \(p.uploads) × 10 MB at once", "< 150 MB", p.peakMB, "MB") { $0 < 150 })
+    report.targets.append(target("  uploads created (201)", "all \(p.uploads)", Double(p.created), "") { Int($0) == p.uploads })
+    report.targets.append(target("  answered 503, then retried", "-", Double(p.answered503), "") { _ in true })
 }
 
 // MARK: Chart
@@ -234,8 +260,9 @@ do {
 }
 // A run in which cases were lost or refused measured a broken suite, not a slow one.
 let broken = pipeline.failed + e2eLow.failed + e2e.failed + writes.failed + reads.failed + pipeline.notRegistered + bench.seedingRefused
+    + documents.failed
 if broken > 0 || pipeline.completed == 0 {
-    FileHandle.standardError.write(Data("ias-bench: \(broken) journeys failed or were refused; the figures are not valid\n".utf8))
+    FileHandle.standardError.write(Data("ias-bench: \(broken) journeys or document transfers failed or were refused; the figures are not valid\n".utf8))
     exit(1)
 }
 // A drain that did not replay exactly what the topics hold measured something else.
