@@ -28,7 +28,7 @@ final class DrainInstance {
         environment["IAS_OUTBOX_RELAY"] = "off"
         environment["IAS_CONSUMER_GROUP_SUFFIX"] = groupSuffix
         process.environment = environment
-        FileManager.default.createFile(atPath: logFile, contents: nil)
+        _ = FileManager.default.createFile(atPath: logFile, contents: nil)
         guard let log = FileHandle(forWritingAtPath: logFile) else { throw BenchError("cannot write the drain log \(logFile)") }
         process.standardOutput = log
         process.standardError = log
