@@ -9,7 +9,9 @@ import IASRuntime
 /// `IAS_DOCUMENT_MASTER_KEYS` or `IAS_DOCUMENT_MASTER_KEYS_FILE` (see `MasterKeyRing`);
 /// `IAS_DOCUMENT_MAX_BYTES` (20 MB); `IAS_DOCUMENT_UPLOAD_SLOTS` (4) uploads read at once, the
 /// others wait up to `IAS_DOCUMENT_UPLOAD_WAIT_SECONDS` (10) and are then refused with 503 and
-/// `Retry-After`; `IAS_DOCUMENT_UPLOAD_TIMEOUT_SECONDS` (120) for one upload to arrive.
+/// `Retry-After`; `IAS_DOCUMENT_UPLOAD_TIMEOUT_SECONDS` (120) for one upload to arrive;
+/// `IAS_DOCUMENT_CHUNK_BYTES` (512 KiB): the unit content is sealed, stored and read in, so the
+/// buffer a request holds beside its one document (each version keeps the size it was written with).
 struct DocumentSettings: Sendable {
     let vault: DocumentVault
     let maxBytes: Int
@@ -40,10 +42,12 @@ struct DocumentSettings: Sendable {
         let slots = reader.int("IAS_DOCUMENT_UPLOAD_SLOTS", default: 4, range: 1...64)
         let wait = reader.double("IAS_DOCUMENT_UPLOAD_WAIT_SECONDS", default: 10, range: 0...120)
         let timeout = reader.double("IAS_DOCUMENT_UPLOAD_TIMEOUT_SECONDS", default: 120, range: 1...3600)
+        let chunk = reader.int("IAS_DOCUMENT_CHUNK_BYTES", default: 512 * 1024, range: (64 * 1024)...(8 << 20))
         guard let ring = MasterKeyRing.load(inline: reader.string("IAS_DOCUMENT_MASTER_KEYS", default: ""),
                                             file: reader.string("IAS_DOCUMENT_MASTER_KEYS_FILE", default: ""), reportingTo: reader) else {
             return nil
         }
-        return DocumentSettings(ring: ring, maxBytes: maxBytes, uploadSlots: slots, uploadWaitSeconds: wait, uploadTimeoutSeconds: timeout)
+        return DocumentSettings(ring: ring, maxBytes: maxBytes, uploadSlots: slots, uploadWaitSeconds: wait, uploadTimeoutSeconds: timeout,
+                                chunkSize: chunk)
     }
 }
