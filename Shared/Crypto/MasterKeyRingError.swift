@@ -31,8 +31,9 @@ public enum MasterKeyRingError: Error, Equatable, Sendable, CustomStringConverti
         case .malformedEntry(let source, let position):
             return "entry \(position) of \(source) is not of the form id:base64key"
         case .invalidKeyId(let source, let position, let id):
-            return "entry \(position) of \(source) has key id \"\(id.prefix(MasterKeyRing.maximumKeyIdLength))\"; expected "
-                + "1...\(MasterKeyRing.maximumKeyIdLength) characters of A-Z, a-z, 0-9, '.', '_', '-'"
+            // Not the id itself: an entry written the wrong way round (key:id) would print the key.
+            return "entry \(position) of \(source) has a key id of \(id.count) characters that is not a plain name; expected "
+                + "1...\(MasterKeyRing.maximumKeyIdLength) characters of A-Z, a-z, 0-9, '.', '_', '-' before the colon (id:base64key)"
         case .duplicateKeyId(let source, let id):
             return "\(source) lists master key id \"\(id)\" twice"
         case .invalidBase64(let source, let id):

@@ -96,8 +96,10 @@ public enum DocumentFormat: String, Sendable, CaseIterable {
     private static func detectPackage(_ bytes: UnsafeBufferPointer<UInt8>) -> DocumentFormat? {
         guard let directory = ZIPDirectory(bytes) else { return nil }
         let names = Set(directory.entries.map(\.name))
-        // Macros make a document something else (docm, xlsm), whatever its main part.
-        if names.contains(where: { $0.hasSuffix("vbaProject.bin") }) { return nil }
+        // Macros make a document something else (docm, xlsm), whatever its main part. Part names
+        // are case-insensitive in a package (OPC); OpenDocument keeps macros under Basic/ and Scripts/.
+        let lowered = names.map { $0.lowercased() }
+        if lowered.contains(where: { $0.hasSuffix("vbaproject.bin") || $0.hasPrefix("basic/") || $0.hasPrefix("scripts/") }) { return nil }
         if let first = directory.entries.first, first.name == "mimetype", first.offset == 0,
            let declared = directory.storedContent(of: first), let format = openDocumentTypes[String(decoding: declared, as: UTF8.self)] {
             return names.contains("content.xml") && names.contains("META-INF/manifest.xml") ? format : nil

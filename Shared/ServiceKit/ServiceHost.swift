@@ -123,8 +123,16 @@ public final class ServiceHost: @unchecked Sendable {
 /// member order and spacing do not matter): detects the reuse of an Idempotency-Key for a
 /// different request; not a security measure.
 enum RequestHash {
-    static func of(_ bytes: [UInt8]) -> String {
-        let canonical = (try? JSONParser.parse(bytes)).flatMap { try? JSONCoding.encode($0) } ?? bytes
+    /// The body (JSON in its canonical form) and, for a body that is not JSON (a document), its
+    /// Content-Type and the `IAS-*` headers that describe it: the same bytes under another
+    /// description are another request. A JSON request hashes as its body alone.
+    static func of(_ request: HTTPRequest) -> String {
+        var canonical = (try? JSONParser.parse(request.body)).flatMap { try? JSONCoding.encode($0) } ?? request.body
+        if let type = request.header("Content-Type"), !type.lowercased().hasPrefix("application/json") {
+            let described = request.headers.pairs.filter { $0.name.lowercased().hasPrefix("ias-") }
+                .map { "\($0.name.lowercased()): \($0.value)" }.sorted()
+            canonical += Array(("\ncontent-type: \(type)\n" + described.joined(separator: "\n")).utf8)
+        }
         var hash: UInt64 = 0xcbf2_9ce4_8422_2325
         for byte in canonical { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
         return String(hash, radix: 16)

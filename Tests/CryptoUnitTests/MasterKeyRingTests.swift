@@ -40,6 +40,10 @@ final class MasterKeyRingTests: XCTestCase {
         let long = String(repeating: "k", count: 65)
         XCTAssertThrows(MasterKeyRingError.invalidKeyId(source: variable, position: 1, id: long), try MasterKeyRing.parse("\(long):\(firstText)"))
         XCTAssertThrows(MasterKeyRingError.empty(source: "the master key ring"), try MasterKeyRing(keys: []))
+        // An entry written the wrong way round must not print the key in the error.
+        do { _ = try MasterKeyRing.parse("\(firstText):k1"); XCTFail("accepted key:id") } catch {
+            XCTAssertFalse(String(describing: error).contains(firstText.prefix(20)), "\(error)")
+        }
     }
 
     func testMessagesSayWhatToDoAndShowNoKey() throws {

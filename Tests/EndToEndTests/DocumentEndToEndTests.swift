@@ -174,9 +174,20 @@ final class DocumentEndToEndTests: StackTestCase {
         refused(try upload(caseId, SampleDocuments.pdf(), category: "passport"), 400, mentions: ["IAS-Document-Category"], "an unknown category")
         refused(try upload(caseId, SampleDocuments.pdf(), category: "certificate"), 400, mentions: ["IAS-Document-Certificate-Kind"],
                 "a certificate without its kind")
-        refused(try upload(caseId, SampleDocuments.pdf(), extra: [("IAS-Document-Link-Kind", "measure"),
-                                                                  ("IAS-Document-Link-Id", UUID().uuidString.lowercased())]),
-                422, mentions: ["linkId"], "a link to a measure of another case")
+        // A measure of another case (as plan announces it): that case's document may name it, this one's not.
+        let other = try newCase().caseId
+        let measureId = Identifier()
+        let publisher = try EventPublisher(clientId: "e2e-documents-measure")
+        defer { publisher.close() }
+        try publisher.publish(MeasurePlanned(caseId: Identifier(other)!, planId: Identifier(), measureId: measureId, catalogCode: "AMIPLUS",
+                                             fieldOfAction: "work", fundingSource: .lumpSum, startsOn: .today(), estimatedCostRappen: 600_000),
+                              subject: other)
+        let link = [("IAS-Document-Link-Kind", "measure"), ("IAS-Document-Link-Id", measureId.description)]
+        _ = try worker.until("a document of the other case linked to its measure") { () -> Step<Bool> in
+            let r = try self.upload(other, SampleDocuments.pdf(), extra: link)
+            return r.status == 201 ? .done(true) : r.status == 422 ? .notYet(r) : .refused(r)
+        }
+        refused(try upload(caseId, SampleDocuments.pdf(), extra: link), 422, mentions: ["linkId"], "a link to a measure of another case")
         refused(try upload(caseId, SampleDocuments.pdf(), token: baden), 403, mentions: ["responsible"], "a municipality not responsible")
         refused(try upload(caseId, SampleDocuments.pdf(), extra: [("Content-Disposition", "attachment; filename=\"../../etc/passwd\"")]),
                 400, mentions: ["Content-Disposition", ".."], "a file name that is a path out of its folder")

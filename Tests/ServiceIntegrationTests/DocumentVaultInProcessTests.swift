@@ -4,6 +4,7 @@ import IASCrypto
 import IASHTTP
 import IASPostgres
 import IASRuntime
+import IASServiceKit
 import TestSupport
 import XCTest
 @testable import CoordinationService
@@ -85,6 +86,10 @@ final class DocumentVaultInProcessTests: XCTestCase {
             XCTAssertEqual(try c.query("SELECT count(*) AS n FROM document_chunks WHERE document_id = $1", [documentId])[0].int("n"), 0)
             XCTAssertEqual(try c.query("SELECT count(*) AS n FROM case_keys WHERE case_id = $1 AND wrapped_key IS NULL AND destroyed_at IS NOT NULL",
                                        [caseId])[0].int("n"), 1)
+        }
+        // The key itself refuses, whatever a version's record says.
+        XCTAssertThrowsError(try Self.coordination.host.pool.transaction { try DocumentVault(ring: Self.first).caseKey(caseId, create: true, on: $0) }) {
+            guard case Refusal.gone? = $0 as? Refusal else { return XCTFail("not gone: \($0)") }
         }
         // Its description stays, marked erased.
         let described = Self.coordination.request("GET", "/cases/\(caseId)/documents/\(documentId)", token: canton, raw: [], headers: [])

@@ -44,11 +44,11 @@ public final class CoordinationApp: Sendable {
     }
 
     public func register() {
-        host.subscribe(EventSubscription(name: "dossier", topics: DossierProjection.topics) { [documents] envelope, connection in
+        host.subscribe(EventSubscription(name: "dossier", topics: DossierProjection.topics) { envelope, connection in
             try DossierProjection.apply(envelope, mode: .live, on: connection)
-            if envelope.type == FinalReportIssued.eventType {
-                try FinalReportArchive.keep(envelope, vault: documents.vault, on: connection)
-            }
+        })
+        host.subscribe(EventSubscription(name: FinalReportArchive.subscription, topics: [Topics.plan]) { [documents] envelope, connection in
+            try FinalReportArchive.keep(envelope, vault: documents.vault, on: connection)
         })
         // The topic of an answer names its sender (PartnerInbound), so this handler gets the record's origin.
         host.subscribe(EventSubscription(name: "partner-inbound", topics: PartnerInbound.topics) { envelope, origin, connection in

@@ -21,7 +21,7 @@ extension ServiceHost {
             throw Problem.badRequest("Idempotency-Key must be 1 to 200 characters", errors: [FieldError(field: "Idempotency-Key", message: "must be 1 to 200 characters")])
         }
         let scope = "\(request.method) \(request.path) \(context.principal.organisation) \(context.principal.subject)"
-        let hash = RequestHash.of(request.body)
+        let hash = RequestHash.of(request)
         do {
             return try audited(context) { connection in
                 if let stored = try connection.query(

@@ -19,10 +19,8 @@ extension CoordinationApp {
                 throw Refusal.breaksRule("the linked \(link.kind.rawValue) is not a record of this case",
                                          fields: [FieldError(field: "linkId", message: "names no \(link.kind.rawValue) of this case")])
             }
-            let documentId = Identifier()
-            try DocumentStore.insert(documentId, caseId: caseId, metadata, actor: context.actor, on: c)
-            try storeVersion(upload, of: documentId, version: 1, caseId: caseId, category: metadata.category, link: metadata.link,
-                             context: context, on: c)
+            let documentId = try DocumentStore.add(upload.content, contentType: upload.contentType, fileName: upload.fileName, metadata,
+                                                   caseId: caseId, vault: documents.vault, cause: context.cause, on: c)
             context.recordFilter(["documentId": documentId.description])
             return .json(try DocumentStore.find(caseId: caseId, documentId, on: c), status: 201,
                          headers: [("Location", "/cases/\(caseId)/documents/\(documentId)")])
@@ -42,28 +40,13 @@ extension CoordinationApp {
             }
             guard !document.isWithdrawn else { throw Refusal.conflict("this document was withdrawn; add a new document instead") }
             try context.checkIfMatch(current: document.current.etag, required: false)
-            try storeVersion(upload, of: documentId, version: document.current.version + 1, caseId: caseId,
-                             category: document.category, link: document.link, context: context, on: c)
+            try DocumentStore.addVersion(upload.content, contentType: upload.contentType, fileName: upload.fileName, of: documentId,
+                                         version: document.current.version + 1, caseId: caseId, category: document.category,
+                                         link: document.link, vault: documents.vault, cause: context.cause, on: c)
             var answer = try DocumentStore.find(caseId: caseId, documentId, on: c)
             answer?.versions = try DocumentStore.versions(documentId, on: c)
             return .json(answer, status: 201, headers: [("Location", "/cases/\(caseId)/documents/\(documentId)")])
         }
-    }
-
-    private func storeVersion(_ upload: DocumentUpload, of documentId: Identifier, version: Int, caseId: Identifier,
-                              category: DocumentCategory, link: DocumentLink?, context: RequestContext,
-                              on c: PostgresConnection) throws {
-        guard let key = try documents.vault.caseKey(caseId, create: true, on: c) else {
-            throw DocumentContentDamaged("the key of case \(caseId) was not created")
-        }
-        let sealed = try documents.vault.seal(upload.content, documentId: documentId, version: version, key: key, on: c)
-        try DocumentStore.addVersion(documentId, DocumentVersion(
-            version: version, contentType: upload.contentType, fileName: upload.fileName, sizeBytes: sealed.sizeBytes,
-            sha256: sealed.sha256, addedAt: Date(), addedByOrg: context.organisation.description, contentErasedAt: nil,
-            chunkSize: documents.vault.chunkSize, chunkCount: sealed.chunkCount), on: c)
-        try Emitter.coordination(context.cause, on: c).emit(DocumentAdded(
-            caseId: caseId, documentId: documentId, version: version, category: category, contentType: upload.contentType,
-            sizeBytes: sealed.sizeBytes, sha256: sealed.sha256, linkKind: link?.kind, linkId: link?.id), caseId: caseId)
     }
 
     func listDocuments(_ context: RequestContext) throws -> HTTPResponse {
@@ -81,12 +64,15 @@ extension CoordinationApp {
                                     linkId: query["linkId"].flatMap(Identifier.init), after: page.after, limit: page.fetchLimit)
         if query["linkId"] != nil && filter.linkId == nil { errors.append(FieldError(field: "linkId", message: "must be an id")) }
         try Problem.throwIfInvalid(errors)
-        context.recordFilter(["category": query["category"], "linkKind": query["linkKind"], "linkId": query["linkId"]])
         let rows = try host.read { c -> [DocumentRecord] in
             try context.access(CaseSnapshot.find(caseId, on: c))
             return try DocumentStore.page(caseId: caseId, filter, on: c)
         }
-        return .json(page.page(rows) { $0.documentId })
+        let answer = page.page(rows) { $0.documentId }
+        // The audit record names the documents whose descriptions the page disclosed.
+        context.recordFilter(["category": query["category"], "linkKind": query["linkKind"], "linkId": query["linkId"],
+                              "documentIds": answer.items.map(\.documentId.description).joined(separator: ",")])
+        return .json(answer)
     }
 
     func getDocument(_ context: RequestContext) throws -> HTTPResponse {
@@ -135,6 +121,7 @@ extension CoordinationApp {
             } else {
                 version = document.current
             }
+            context.recordFilter(["documentId": documentId.description, "version": String(version.version), "sha256": version.sha256])
             if version.contentErasedAt != nil { throw Refusal.gone("the content of this version was erased under the retention rule") }
             let etag = EntityTag(version.sha256)
             let fileName = version.fileName ?? "\(document.category.rawValue)-\(documentId)"

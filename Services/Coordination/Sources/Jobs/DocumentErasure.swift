@@ -7,7 +7,13 @@ import IASServiceKit
 /// description stays, marked erased, for the audit.
 extension CoordinationApp {
     func eraseWithdrawnDocuments() throws {
-        let erased = try host.write { try DocumentErasure.run(limit: 500, on: $0) }
+        // Batches of 500 in transactions of their own, until none is due.
+        var erased = 0
+        while true {
+            let n = try host.write { try DocumentErasure.run(limit: 500, on: $0) }
+            erased += n
+            if n < 500 { break }
+        }
         if erased > 0 {
             host.logger.info("content of withdrawn documents erased after their retention", ["versions": String(erased)])
             host.metrics.increment("ias_documents_erased_total", help: "Document versions whose content was erased after retention.",

@@ -8,7 +8,7 @@ import IASServiceKit
 /// the new one, in batches, while coordination runs. Afterwards the old master keys can be
 /// removed. Reads coordination's environment (IAS_DATABASE_URL and the document keys).
 ///
-/// Exit codes: 0 every case key is under the active master key, 2 wrong command line,
+/// Exit codes: 0 every case key is under the active master key, 1 some are not yet (run again), 2 wrong command line,
 /// configuration or database unusable.
 public enum RewrapDocumentKeysCommand {
     public static let name = "rewrap-document-keys"
@@ -43,6 +43,13 @@ public enum RewrapDocumentKeysCommand {
             let counts = try pool.withConnection { try DocumentVault.keysByMasterKey(on: $0) }
             print("\(name): \(total) case keys re-wrapped under \(vault.ring.activeKeyId); case keys by master key: "
                   + counts.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", "))
+            // Keys locked by a running upload, or wrapped by an instance that still runs with the old
+            // first key, are left: the old master key must stay until a run finds none.
+            let left = counts.filter { $0.key != vault.ring.activeKeyId }.values.reduce(0, +)
+            if left > 0 {
+                print("\(name): \(left) case keys are still under another master key; keep it and run again")
+                return 1
+            }
             return 0
         } catch {
             printError("\(name): \(error)")

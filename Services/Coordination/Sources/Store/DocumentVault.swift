@@ -32,14 +32,18 @@ struct DocumentVault: Sendable {
     /// The case's key, created (and wrapped under the active master key) on first use when
     /// `create`; nil when the case has none yet. Refused when the key was destroyed.
     func caseKey(_ caseId: Identifier, create: Bool, on c: PostgresConnection) throws -> SymmetricKey? {
-        if create {
-            let key = SymmetricKey.generate()
-            let wrapped = try KeyWrapping.wrap(caseKey: key, context: Self.context(caseId), with: ring)
-            // A concurrent first upload of the same case may have won: then its key is the case's.
-            try c.execute("""
-                INSERT INTO case_keys (case_id, master_key_id, wrapped_key) VALUES ($1, $2, $3) ON CONFLICT (case_id) DO NOTHING
-                """, [caseId, wrapped.masterKeyId, wrapped.sealed.serialized])
-        }
+        if let key = try storedKey(caseId, on: c) { return key }
+        guard create else { return nil }
+        let key = SymmetricKey.generate()
+        let wrapped = try KeyWrapping.wrap(caseKey: key, context: Self.context(caseId), with: ring)
+        // A concurrent first upload of the same case may have won: then its key is the case's.
+        try c.execute("""
+            INSERT INTO case_keys (case_id, master_key_id, wrapped_key) VALUES ($1, $2, $3) ON CONFLICT (case_id) DO NOTHING
+            """, [caseId, wrapped.masterKeyId, wrapped.sealed.serialized])
+        return try storedKey(caseId, on: c)
+    }
+
+    private func storedKey(_ caseId: Identifier, on c: PostgresConnection) throws -> SymmetricKey? {
         guard let row = try c.query("SELECT master_key_id, wrapped_key, destroyed_at FROM case_keys WHERE case_id = $1", [caseId]).first else {
             return nil
         }
