@@ -13,11 +13,17 @@ public struct BodyPolicy: Sendable {
     /// (after the slot), when that ends later than the server's `readTimeout`: 20 MB do not
     /// cross a slow line in 10 seconds. The server's timeout still bounds the head.
     public var bodyTimeout: Double?
+    /// Checked on the head before a slot is taken and the body read: a request refused here
+    /// (say, without a valid token) neither waits for a slot nor holds one while it trickles
+    /// its body. The route's own checks still run afterwards.
+    public var admit: (@Sendable (HTTPHeaders) -> Problem?)?
 
-    public init(maxBytes: Int? = nil, slots: UploadSlots? = nil, bodyTimeout: Double? = nil) {
+    public init(maxBytes: Int? = nil, slots: UploadSlots? = nil, bodyTimeout: Double? = nil,
+                admit: (@Sendable (HTTPHeaders) -> Problem?)? = nil) {
         self.maxBytes = maxBytes
         self.slots = slots
         self.bodyTimeout = bodyTimeout
+        self.admit = admit
     }
 
     /// The server's limits, unchanged.

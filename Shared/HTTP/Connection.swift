@@ -108,6 +108,7 @@ final class Connection: @unchecked Sendable {
             if case .found(_, let pattern, _, let own) = match { (route, policy) = (pattern, own) }
             let maxBodyBytes = policy.maxBytes ?? configuration.maxBodyBytes
             let framing = try BodyFraming(head: head, maxBodyBytes: maxBodyBytes)
+            if let admit = policy.admit, let refusal = admit(head.headers) { throw refusal }
             if let slots = policy.slots {
                 guard slots.acquire() else {
                     context.metrics.increment("http_upload_slots_refused_total",

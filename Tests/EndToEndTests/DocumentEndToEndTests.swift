@@ -189,6 +189,10 @@ final class DocumentEndToEndTests: StackTestCase {
         }
         refused(try upload(caseId, SampleDocuments.pdf(), extra: link), 422, mentions: ["linkId"], "a link to a measure of another case")
         refused(try upload(caseId, SampleDocuments.pdf(), token: baden), 403, mentions: ["responsible"], "a municipality not responsible")
+        // Without a valid token the upload is refused on its head: it takes no upload slot.
+        refused(try coordination().request("POST", "/cases/\(caseId)/documents", headers: [("Content-Type", "application/pdf"),
+                ("IAS-Document-Category", "cv"), ("IAS-Document-Title", "x")], body: SampleDocuments.pdf()), 401, mentions: ["token"],
+                "an upload without a token")
         refused(try upload(caseId, SampleDocuments.pdf(), extra: [("Content-Disposition", "attachment; filename=\"../../etc/passwd\"")]),
                 400, mentions: ["Content-Disposition", ".."], "a file name that is a path out of its folder")
 

@@ -32,6 +32,9 @@ final class UploadRouteTests: XCTestCase {
         router.add("POST", "/bulk", body: .limit(5000), count)
         router.add("POST", "/upload", body: BodyPolicy(maxBytes: 5000, slots: slots, bodyTimeout: 4), count)
         router.add("POST", "/patient", body: BodyPolicy(slots: patientSlots), count)
+        router.add("POST", "/admitted", body: BodyPolicy(maxBytes: 5000, slots: slots, admit: { headers in
+            headers["Authorization"] == "Bearer ok" ? nil : Problem.unauthorized("no valid token")
+        }), count)
         router.add("POST", "/documents", body: BodyPolicy(maxBytes: 4 << 20, slots: slots)) { request in
             let parts = try request.multipartParts()
             guard let file = parts.first(named: "file"), file.isFile else { throw Problem.validation([FieldError(field: "file", message: "is missing")]) }
@@ -75,6 +78,21 @@ final class UploadRouteTests: XCTestCase {
     }
 
     // MARK: Slots
+
+    func testARequestRefusedOnItsHeadNeitherWaitsForNorTakesASlot() throws {
+        let holder = try client()
+        try holder.send(raw: "POST /admitted HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ok\r\nContent-Length: 100\r\n\r\n" + String(repeating: "a", count: 50))
+        XCTAssertTrue(eventually { slots.inUse == 1 }, "an admitted upload takes the slot")
+        let started = Date()
+        let anonymous = try post("/admitted", bytes: 10)
+        XCTAssertEqual(anonymous.status, 401, "refused on its head, not queued for the slot")
+        XCTAssertLessThan(Date().timeIntervalSince(started), 0.25, "it did not wait for the slot")
+        XCTAssertEqual(slots.inUse, 1)
+        XCTAssertEqual(try post("/admitted", bytes: 10, headers: [("Authorization", "Bearer ok")]).status, 503, "an admitted one waits, then 503")
+        holder.close()
+        XCTAssertTrue(eventually { slots.inUse == 0 })
+        XCTAssertEqual(try post("/admitted", bytes: 10, headers: [("Authorization", "Bearer ok")]).status, 200)
+    }
 
     func testASecondUploadWaitsThenGets503WithRetryAfter() throws {
         let first = try holdingSlot("/upload", slots)

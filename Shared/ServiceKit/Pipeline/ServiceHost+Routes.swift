@@ -27,6 +27,16 @@ extension ServiceHost {
         let declaration = RouteDeclaration(method: method.uppercased(), pattern: pattern, permission: permission)
         routePermissions.withLock { $0["\(declaration.method) \(pattern)"] = permission.rawValue }
         let pipeline = routePipeline
+        var body = body
+        if body.slots != nil && body.admit == nil {
+            // An upload route: only a caller with a valid token may wait for a slot and send its body.
+            body.admit = { [verifier] headers in
+                if case .failure(let error) = verifier.verify(authorizationHeader: headers["Authorization"]) {
+                    return Problem.unauthorized(error.description)
+                }
+                return nil
+            }
+        }
         router.add(method, pattern, body: body) { request in
             try pipeline.respond(to: RouteCall(request: request, route: declaration), handler: handler)
         }
