@@ -41,6 +41,18 @@ final class DocumentRulesTests: XCTestCase {
         XCTAssertEqual(check(["category": "cv", "title": "x", "linkKind": "measure", "linkId": "42"]).1, ["linkId"])
     }
 
+    func testAListFilterTakesKnownValuesAndNamesTheOthers() {
+        let id = Identifier()
+        let (filter, errors) = DocumentRules.filter(["category": "cv", "linkKind": "consent", "linkId": id.description], after: nil, limit: 51)
+        XCTAssertEqual(errors.map(\.field), [])
+        XCTAssertEqual(filter.category, .cv)
+        XCTAssertEqual(filter.linkKind, .consent)
+        XCTAssertEqual(filter.linkId, id)
+        XCTAssertEqual(filter.limit, 51)
+        XCTAssertEqual(DocumentRules.filter(["category": "passport", "linkKind": "invoice", "linkId": "7"], after: nil, limit: 1).1.map(\.field),
+                       ["category", "linkKind", "linkId"])
+    }
+
     func testErrorsNameTheHeaderOfARawUpload() {
         let (_, errors) = DocumentRules.metadata(["title": "x"], today: today) { DocumentUpload.headers[$0] ?? $0 }
         XCTAssertEqual(errors.map(\.field), ["IAS-Document-Category"])

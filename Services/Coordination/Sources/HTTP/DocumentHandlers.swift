@@ -53,16 +53,7 @@ extension CoordinationApp {
         let caseId = try context.pathId("caseId", "case")
         let page = try Pagination(context.request)
         let query = context.request.query
-        var errors: [FieldError] = []
-        func choice<E: RawRepresentable & CaseIterable>(_ field: String, _ type: E.Type) -> E? where E.RawValue == String {
-            guard let text = query[field] else { return nil }
-            if let value = E(rawValue: text) { return value }
-            errors.append(FieldError(field: field, message: "must be one of \(E.allCases.map(\.rawValue).joined(separator: ", "))"))
-            return nil
-        }
-        let filter = DocumentFilter(category: choice("category", DocumentCategory.self), linkKind: choice("linkKind", DocumentLinkKind.self),
-                                    linkId: query["linkId"].flatMap(Identifier.init), after: page.after, limit: page.fetchLimit)
-        if query["linkId"] != nil && filter.linkId == nil { errors.append(FieldError(field: "linkId", message: "must be an id")) }
+        let (filter, errors) = DocumentRules.filter(query, after: page.after, limit: page.fetchLimit)
         try Problem.throwIfInvalid(errors)
         let rows = try host.read { c -> [DocumentRecord] in
             try context.access(CaseSnapshot.find(caseId, on: c))
