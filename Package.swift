@@ -108,6 +108,13 @@ for service in services {
         path: "Services/\(service)/Main"))
 }
 
+// The case workers' portal: server-rendered pages over the five services' APIs; owns no case data.
+targets.append(.target(
+    name: "PortalService", dependencies: ["IASRuntime", "IASHTTP", "IASHTTPClient", "IASAuth", "IASCrypto", "IASContracts"],
+    path: "Services/Portal/Sources", resources: [.copy("Messages")]))
+targets.append(.executableTarget(name: "ias-portal", dependencies: ["PortalService"], path: "Services/Portal/Main"))
+targets.append(.testTarget(name: "PortalUnitTests", dependencies: ["PortalService", "IASHTTP", "IASRuntime", "IASAuth"], path: "Tests/PortalUnitTests"))
+
 // Operator commands (dead-letter replay, consistency check); in the image, so it mints nothing.
 targets.append(.executableTarget(name: "ias-admin", dependencies: ["IntakeService", "PlanService", "CostsService", "CoordinationService", "IASServiceKit", "IASRuntime", "IASPostgres", "IASKafka", "IASMessaging", "IASContracts"], path: "Services/Tools/Admin"))
 // HS256 tokens for the local stack (`make token`); never in the image.
@@ -126,7 +133,7 @@ targets.append(.executableTarget(
 let package = Package(
     name: "ias-case-management",
     platforms: [.macOS(.v14)],
-    products: (services.map { "ias-\($0.lowercased())" } + ["ias-admin", "ias-partner-simulator", "ias-token", "ias-bench"]).map { .executable(name: $0, targets: [$0]) },
+    products: (services.map { "ias-\($0.lowercased())" } + ["ias-portal", "ias-admin", "ias-partner-simulator", "ias-token", "ias-bench"]).map { .executable(name: $0, targets: [$0]) },
     targets: targets,
     swiftLanguageModes: [.v6]
 )

@@ -51,50 +51,8 @@ struct RequestTarget: Equatable {
             segments.append(segment)
         }
 
-        var query: [String: String] = [:]
-        for pair in rawQuery.split(separator: "&") {
-            let name: Substring
-            let value: Substring
-            if let equals = pair.firstIndex(of: "=") {
-                name = pair[..<equals]
-                value = pair[pair.index(after: equals)...]
-            } else {
-                name = pair
-                value = ""
-            }
-            let decodedName: String
-            switch PercentDecoding.decoding(name, plusAsSpace: true) {
-            case .text(let text): decodedName = text
-            case let failure: throw queryProblem(failure, parameter: nil)
-            }
-            let decodedValue: String
-            switch PercentDecoding.decoding(value, plusAsSpace: true) {
-            case .text(let text): decodedValue = text
-            case let failure: throw queryProblem(failure, parameter: decodedName)
-            }
-            guard !decodedName.contains("\0"), !decodedValue.contains("\0") else {
-                throw Problem.badRequest("The query string contains a NUL character.")
-            }
-            // The first occurrence wins, as for headers.
-            if query[decodedName] == nil { query[decodedName] = decodedValue }
-        }
+        // The first occurrence of a repeated name wins, as for headers.
+        let query = try URLEncodedForm.parse(rawQuery).firstValues
         return RequestTarget(segments: segments, path: "/" + segments.joined(separator: "/"), query: query)
-    }
-
-    /// Names the parameter (when its name could be read) as the field, the way handlers
-    /// report invalid query parameters. The value itself is never repeated: it may be
-    /// personal data, and the detail of a rejected request is logged.
-    private static func queryProblem(_ failure: PercentDecoding.Outcome, parameter: String?) -> Problem {
-        let reason = failure == .invalidEscape
-            ? "contains an invalid percent-encoding ('%' must be followed by two hex digits)"
-            : "is not valid UTF-8 once percent-decoded"
-        let printable = parameter.flatMap { name in
-            name.isEmpty || name.count > 64 || name.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }) ? nil : name
-        }
-        guard let name = printable else {
-            let part = parameter == nil ? "name" : "value"
-            return Problem.badRequest("The query string has a parameter \(part) that \(reason).")
-        }
-        return Problem.badRequest("The query parameter \(name) \(reason).", errors: [FieldError(field: name, message: reason)])
     }
 }

@@ -57,13 +57,7 @@ public struct ServiceConfiguration: Sendable {
         let instance = reader.string("IAS_INSTANCE_ID", default: ProcessInfo.processInfo.hostName + "-" + String(getpid()))
         let level = reader.choice("IAS_LOG_LEVEL", default: "info", allowed: ["debug", "info", "warning", "error"])
 
-        var http = HTTPServerConfiguration(port: reader.int("IAS_HTTP_PORT", default: defaultPort, range: 0...65535))
-        http.host = reader.string("IAS_HTTP_HOST", default: "0.0.0.0")
-        http.maxBodyBytes = reader.int("IAS_HTTP_MAX_BODY_BYTES", default: 1_048_576, range: 1024...(64 << 20))
-        http.maxHeaderBytes = reader.int("IAS_HTTP_MAX_HEADER_BYTES", default: 16_384, range: 1024...(1 << 20))
-        http.maxConnections = reader.int("IAS_HTTP_MAX_CONNECTIONS", default: 512, range: 1...100_000)
-        http.readTimeout = reader.double("IAS_HTTP_READ_TIMEOUT_SECONDS", default: 10, range: 0.1...600)
-        http.idleTimeout = reader.double("IAS_HTTP_IDLE_TIMEOUT_SECONDS", default: 30, range: 0.1...3600)
+        let http = HTTPServerConfiguration.read(from: reader, defaultPort: defaultPort)
 
         var database = PostgresConfiguration(url: reader.string(
             "IAS_DATABASE_URL", default: "postgresql://ias_\(service)@127.0.0.1:55432/ias_\(service)"))

@@ -1,6 +1,5 @@
 import Foundation
-@testable import IASServiceKit
-import IASAuth
+@testable import IASAuth
 import IASRuntime
 import XCTest
 

@@ -1,5 +1,4 @@
 import Foundation
-import IASAuth
 import IASRuntime
 
 /// How a service checks bearer tokens, from `IAS_ENVIRONMENT` and the `IAS_JWT_*` keys. Read
@@ -11,22 +10,22 @@ import IASRuntime
 ///   holds a shared secret can mint any token, and the local stack's secret is public.
 /// * `development` (the default): HS256 with `IAS_JWT_SECRET`, RS256/ES256 with a JWKS file,
 ///   or both; at least one.
-struct IdentitySettings {
-    enum Environment: String {
+public struct IdentitySettings: Sendable {
+    public enum Environment: String, Sendable {
         case development, production
     }
 
     /// The local stack's documented secret (README, deploy/local): named in the refusal when
     /// production is started with it.
-    static let developmentSecret = "local-development-secret-change-me-0123456789"
+    public static let developmentSecret = "local-development-secret-change-me-0123456789"
     static let maximumValueLength = 1024
 
-    let environment: Environment
+    public let environment: Environment
     let secrets: JWTKeySet?
     let jwks: (path: String, snapshot: JWKSFile.Snapshot)?
-    let policy: TokenPolicy
+    public let policy: TokenPolicy
 
-    static func read(from reader: ConfigurationReader) -> IdentitySettings {
+    public static func read(from reader: ConfigurationReader) -> IdentitySettings {
         let environment = Environment(rawValue: reader.choice(
             "IAS_ENVIRONMENT", default: "development", allowed: ["development", "production"])) ?? .development
         let secretText = reader.string("IAS_JWT_SECRET", default: "")
@@ -87,7 +86,7 @@ struct IdentitySettings {
 
     /// The verifier of these settings; its JWKS file reports reloads and failed re-reads to
     /// `logger`. Call only for settings read without problems.
-    func verifier(logger: Logger) throws -> JWTVerifier {
+    public func verifier(logger: Logger) throws -> JWTVerifier {
         var source: JWKSFile?
         if let (path, snapshot) = jwks {
             Self.logRefusedKeys(snapshot.keys, path: path, logger: logger)

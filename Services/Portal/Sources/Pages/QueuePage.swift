@@ -1,0 +1,95 @@
+import Foundation
+import IASHTTP
+import IASRuntime
+
+/// The work queue: my organisation's open tasks, overdue first, with counts by kind.
+enum QueuePage {
+    /// The queue shows up to this many open tasks; more are reached through the service's cursor.
+    static let pageSize = 200
+
+    static func register(on portal: Portal) {
+        portal.page("GET", "/queue") { context in
+            let t = context.translator
+            var path = "/tasks?status=open&limit=\(pageSize)"
+            if let cursor = context.request.query["cursor"], cursor.count < 200 { path += "&cursor=" + URLEncodedForm.escape(cursor) }
+            let listed = try context.get(.coordination, path, awaitEvent: context.awaitedEvent)
+            let today = CalendarDay.today
+            var tasks = listed["items"]?.arrayValue ?? []
+            // Overdue first (oldest due date first), then due ones by date, then those without a date.
+            tasks.sort { a, b in
+                let da = a["dueOn"]?.stringValue ?? "9999-99-99", db = b["dueOn"]?.stringValue ?? "9999-99-99"
+                return da == db ? (a["openedAt"]?.stringValue ?? "") < (b["openedAt"]?.stringValue ?? "") : da < db
+            }
+            let overdue = tasks.filter { ($0["dueOn"]?.stringValue).map { $0 < today } ?? false }.count
+            var byKind: [String: Int] = [:]
+            for task in tasks { byKind[task["kind"]?.stringValue ?? "", default: 0] += 1 }
+            var counts: [HTML] = ["<li><strong>\(tasks.count)</strong>\(t("queue.open"))</li>",
+                                  "<li class=\"\(overdue > 0 ? "overdue" : "")\"><strong>\(overdue)</strong>\(t("queue.overdue"))</li>"]
+            for kind in byKind.keys.sorted() {
+                counts.append("<li><strong>\(byKind[kind] ?? 0)</strong>\(context.code("task", kind))</li>")
+            }
+            let rows: [HTML] = tasks.map { task in
+                let due = task["dueOn"]?.stringValue
+                let isOverdue = due.map { $0 < today } ?? false
+                let caseId = task["caseId"]?.stringValue ?? ""
+                let person = task["person"]
+                let name = [person?["familyName"]?.stringValue, person?["givenName"]?.stringValue].compactMap { $0 }.joined(separator: ", ")
+                let taskId = task["taskId"]?.stringValue ?? ""
+                return """
+                    <tr>
+                    <td>\(context.code("task", task["kind"]?.stringValue))</td>
+                    <td><a href="/cases/\(caseId)">\(name.isEmpty ? t("queue.case") + " " + String(caseId.prefix(8)) : name)</a></td>
+                    <td>\(Organisations.label(task["assigneeOrg"]?.stringValue ?? "", context))</td>
+                    <td class="\(isOverdue ? "overdue" : "")">\(due.map(SwissFormat.date) ?? "–")\(isOverdue ? " (" + t("queue.overdue.one") + ")" : "")</td>
+                    <td><a href="/tasks/\(taskId)/complete?case=\(caseId)">\(t("queue.complete"))</a></td>
+                    </tr>
+                    """
+            }
+            let table: HTML = tasks.isEmpty
+                ? "<p>\(t("queue.empty"))</p>"
+                : """
+                  <table id="queue">
+                  <caption>\(t("queue.caption"))</caption>
+                  <thead><tr><th scope="col">\(t("queue.kind"))</th><th scope="col">\(t("queue.person"))</th><th scope="col">\(t("queue.assignee"))</th><th scope="col">\(t("queue.due"))</th><th scope="col"><span class="muted">\(t("queue.action"))</span></th></tr></thead>
+                  <tbody>\(rows)</tbody>
+                  </table>
+                  """
+            var more: HTML = .empty
+            if let next = listed["nextCursor"]?.stringValue {
+                more = "<p><a href=\"/queue?cursor=\(URLEncodedForm.escape(next))\">\(t("queue.more"))</a></p>"
+            }
+            return context.page(t("queue.title"), """
+                <ul class="counts" aria-label="\(t("queue.counts"))">\(counts)</ul>
+                \(table)
+                \(more)
+                """)
+        }
+    }
+}
+
+extension JSONValue {
+    var arrayValue: [JSONValue]? {
+        if case .array(let items) = self { return items }
+        return nil
+    }
+
+    var intValue: Int? {
+        if case .number(let n) = self, n == n.rounded(), abs(n) < 9e15 { return Int(n) }
+        return nil
+    }
+
+    var boolValue: Bool? {
+        if case .bool(let b) = self { return b }
+        return nil
+    }
+}
+
+/// Today as "YYYY-MM-DD" in Swiss time: what "overdue" is measured against.
+enum CalendarDay {
+    static var today: String {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: "Europe/Zurich") ?? TimeZone(identifier: "UTC")!
+        let parts = calendar.dateComponents([.year, .month, .day], from: Date())
+        return String(format: "%04d-%02d-%02d", parts.year ?? 1970, parts.month ?? 1, parts.day ?? 1)
+    }
+}
