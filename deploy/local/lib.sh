@@ -144,3 +144,38 @@ stop_started() {
   done
   STARTED_PIDS=()
 }
+
+# The demo users of the portal's development sign-in, each with a token of ias-token
+# (12 hours): the canton's case worker and approver, the DVI's auditor, two municipalities'
+# case workers and a mandated organisation. Written to FILE for IAS_PORTAL_DEV_USERS_FILE.
+write_portal_users() { # FILE TOKEN_BIN
+  local file="$1" bin="$2" entries=() id org roles label tok
+  while IFS='|' read -r id org roles label; do
+    tok="$("$bin" --org "$org" --role "$roles" --sub "$id" --ttl 43200)" || return 1
+    entries+=("{\"id\": \"$id\", \"label\": \"$label\", \"token\": \"$tok\"}")
+  done <<'USERS'
+ksd-caseworker|canton:KSD|caseworker|Kanton KSD – Fallführung (Anna Keller)
+ksd-approver|canton:KSD|caseworker,approver|Kanton KSD – Kostengutsprachen (Marc Weber)
+dvi-auditor|canton:DVI|auditor|DVI – Aufsicht (Laura Frei)
+m4001-caseworker|municipality:4001|caseworker|Gemeinde 4001 – Sozialdienst (Sara Meier)
+m4021-caseworker|municipality:4021|caseworker|Gemeinde 4021 – Sozialdienst (Luca Rossi)
+caritas-4001|delegate:caritas:4001|caseworker|Caritas im Auftrag der Gemeinde 4001 (Nora Brunner)
+USERS
+  local IFS=,
+  printf '[%s]\n' "${entries[*]}" >"$file"
+  chmod 600 "$file"
+}
+
+# start_portal PORT BIN LOGFILE SERVICE_PORT_BASE USERS_FILE: the portal on plain HTTP for this
+# machine (cookies without Secure), signing in from USERS_FILE.
+start_portal() {
+  local port="$1" bin="$2" logfile="$3" base="$4" users="$5"
+  IAS_HTTP_PORT="$port" IAS_INSTANCE_ID="portal-local" \
+  IAS_PORTAL_INTAKE_URL="http://127.0.0.1:$base" IAS_PORTAL_ASSESSMENT_URL="http://127.0.0.1:$((base + 1))" \
+  IAS_PORTAL_PLAN_URL="http://127.0.0.1:$((base + 2))" IAS_PORTAL_COSTS_URL="http://127.0.0.1:$((base + 3))" \
+  IAS_PORTAL_COORDINATION_URL="http://127.0.0.1:$((base + 4))" \
+  IAS_PORTAL_DEV_USERS_FILE="$users" IAS_PORTAL_SECURE_COOKIES=false \
+    "$bin/ias-portal" >>"$logfile" 2>&1 &
+  STARTED_PIDS+=($!)
+  wait_for_ready "http://127.0.0.1:$port/healthz" 30
+}

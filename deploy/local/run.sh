@@ -60,9 +60,15 @@ log "all services ready"
 export IAS_TOKEN_BIN="$BIN/ias-token" IAS_PORT_BASE="$PORT_BASE"
 python3 "$ROOT/deploy/local/demo.py" || log "the demo could not be loaded completely"
 
+PORTAL_PORT="${IAS_PORTAL_PORT:-8080}"
+write_portal_users "$RUN_DIR/portal-users.json" "$BIN/ias-token" || { log "could not mint the demo users' tokens"; exit 1; }
+start_portal "$PORTAL_PORT" "$BIN" "$RUN_DIR/logs/portal.log" "$PORT_BASE" "$RUN_DIR/portal-users.json" \
+  || { log "the portal did not start; see $RUN_DIR/logs/portal.log"; exit 1; }
+
 cat <<INFO
 
   The IAS suite is running.
+    portal        http://127.0.0.1:$PORTAL_PORT   (case workers' browser interface; choose a demo user)
     intake        http://127.0.0.1:$PORT_BASE
     assessment    http://127.0.0.1:$((PORT_BASE + 1))
     plan          http://127.0.0.1:$((PORT_BASE + 2))
