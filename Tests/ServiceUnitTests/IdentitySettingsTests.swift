@@ -1,5 +1,6 @@
 import Foundation
 @testable import IASAuth
+import IASServiceKit
 import IASRuntime
 import XCTest
 

@@ -35,8 +35,8 @@ extension CoordinationApp {
         }
         context.recordFilter(["org": filter.assigneeOrg, "status": filter.status, "kind": filter.kind,
                               "cursor": page.after?.description, "limit": String(page.limit)])
-        let listed = page.page(try host.read { try TaskStore.list(filter, on: $0) }) { $0.taskId }
-        context.disclose(listed.items.map { DisclosedRecord(caseId: $0.caseId, personId: nil) })
+        let listed = page.page(try host.read { try TaskStore.list(filter, on: $0) }) { $0.task.taskId }
+        context.disclose(listed.items.map { DisclosedRecord(caseId: $0.task.caseId, personId: nil) })
         return .json(listed)
     }
 

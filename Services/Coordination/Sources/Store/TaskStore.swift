@@ -112,10 +112,36 @@ enum TaskStore {
         var limit: Int
     }
 
+    /// A task of a work list, with the name of the person its case is about: a work list of
+    /// case ids alone cannot be worked through.
+    struct Listed: Encodable, Sendable {
+        let task: TaskRecord
+        let person: PersonName?
+
+        /// The task's members, and `person` beside them.
+        func encode(to encoder: Encoder) throws {
+            var value = try JSONValue(encoding: task)
+            if let person, case .object(var members) = value {
+                members["person"] = try JSONValue(encoding: person)
+                value = .object(members)
+            }
+            try value.encode(to: encoder)
+        }
+    }
+
+    struct PersonName: Codable, Sendable {
+        let givenName: String
+        let familyName: String
+    }
+
     /// Newest first (a work list), keyset-paginated by the last task of the previous page.
-    static func list(_ f: Filter, on c: PostgresConnection) throws -> [TaskRecord] {
+    static func list(_ f: Filter, on c: PostgresConnection) throws -> [Listed] {
         let statement = listQuery(f)
-        return try c.query(statement.sql, statement.parameters).map(TaskRecord.init)
+        return try c.query(statement.sql, statement.parameters).map { row in
+            let given = try row.optionalString("person_given_name"), family = try row.optionalString("person_family_name")
+            return Listed(task: try TaskRecord(row: row),
+                          person: given.flatMap { g in family.map { PersonName(givenName: g, familyName: $0) } })
+        }
     }
 
     /// A municipality lists the tasks assigned to it or its delegates *of the cases it is
@@ -130,7 +156,10 @@ enum TaskStore {
         case .none: nothing = true
         }
         return PostgresStatement("""
-            SELECT \(TaskRecord.columns) FROM tasks t
+            SELECT \(TaskRecord.columns),
+                   (SELECT n.given_name FROM cases n WHERE n.case_id = t.case_id) AS person_given_name,
+                   (SELECT n.family_name FROM cases n WHERE n.case_id = t.case_id) AS person_family_name
+            FROM tasks t
             WHERE NOT $9::boolean
               AND ($1::text IS NULL OR t.assignee_org = $1)
               AND ($2::text IS NULL OR ((t.assignee_org = 'municipality:' || $2 OR t.assignee_org LIKE 'delegate:%:' || $2)

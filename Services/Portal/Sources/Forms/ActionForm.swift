@@ -75,7 +75,7 @@ struct CheckedForm {
     var body: [String: JSONValue] = [:]
     var errors: [String: HTML] = [:]
 
-    static func check(_ form: ActionForm, input: FormInput, context: PageContext) -> CheckedForm {
+    static func check(_ form: ActionForm, input: FormInput, t: Translator) -> CheckedForm {
         var result = CheckedForm()
         for field in form.fields {
             if let shownWhen = field.shownWhen, !shownWhen(input) { continue }
@@ -84,30 +84,30 @@ struct CheckedForm {
             case .several(let values, _):
                 let chosen = input.values(field.name).filter(values.contains)
                 if chosen.isEmpty {
-                    if field.required { result.errors[field.name] = "\(context.t("invalid.required"))" }
+                    if field.required { result.errors[field.name] = "\(t("invalid.required"))" }
                     continue
                 }
                 value = .array(chosen.map(JSONValue.string))
             default:
                 guard let text = input.text(field.name) else {
-                    if field.required { result.errors[field.name] = "\(context.t("invalid.required"))" }
+                    if field.required { result.errors[field.name] = "\(t("invalid.required"))" }
                     continue
                 }
                 switch field.kind {
                 case .date:
-                    guard let iso = SwissFormat.isoDate(fromInput: text) else { result.errors[field.name] = "\(context.t("invalid.date"))"; continue }
+                    guard let iso = SwissFormat.isoDate(fromInput: text) else { result.errors[field.name] = "\(t("invalid.date"))"; continue }
                     value = .string(iso)
                 case .money:
-                    guard let rappen = SwissFormat.rappen(fromFrancs: text) else { result.errors[field.name] = "\(context.t("invalid.money"))"; continue }
+                    guard let rappen = SwissFormat.rappen(fromFrancs: text) else { result.errors[field.name] = "\(t("invalid.money"))"; continue }
                     value = .number(Double(rappen))
                 case .integer:
-                    guard let number = Int(text), number >= 0, number < 1000 else { result.errors[field.name] = "\(context.t("invalid.integer"))"; continue }
+                    guard let number = Int(text), number >= 0, number < 1000 else { result.errors[field.name] = "\(t("invalid.integer"))"; continue }
                     value = .number(Double(number))
                 case .choice(let values, _):
-                    guard values.contains(text) else { result.errors[field.name] = "\(context.t("invalid.choice"))"; continue }
+                    guard values.contains(text) else { result.errors[field.name] = "\(t("invalid.choice"))"; continue }
                     value = .string(text)
                 case .yesNo:
-                    guard text == "yes" || text == "no" else { result.errors[field.name] = "\(context.t("invalid.choice"))"; continue }
+                    guard text == "yes" || text == "no" else { result.errors[field.name] = "\(t("invalid.choice"))"; continue }
                     value = .bool(text == "yes")
                 case .commaList, .lines:
                     let separator: Character = { if case .lines = field.kind { return "\n" } else { return "," } }()
@@ -116,7 +116,7 @@ struct CheckedForm {
                 case .catalogMeasure:
                     value = .string(text)
                 case .measure:
-                    guard UUID(uuidString: text) != nil else { result.errors[field.name] = "\(context.t("invalid.choice"))"; continue }
+                    guard UUID(uuidString: text) != nil else { result.errors[field.name] = "\(t("invalid.choice"))"; continue }
                     value = .string(text.lowercased())
                 case .text, .textarea:
                     value = .string(text)

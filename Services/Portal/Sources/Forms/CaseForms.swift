@@ -170,26 +170,25 @@ enum CaseForms {
 
     // MARK: Where they are
 
-    /// The links of the case page, in the order a case is worked on.
+    /// The forms on a case, by the path below `/cases/{caseId}/`, in the order a case is worked on.
+    static let all: [(path: String, form: ActionForm)] = [
+        ("regularization", regularization), ("status-meeting", statusMeeting), ("assessment", assessment),
+        ("target-group", targetGroup), ("measures/new", measure), ("agreement", agreement), ("review", review),
+        ("cost-approval", costRequest), ("consent", consent), ("referral", referral), ("handover", handover), ("closure", closure),
+    ]
+
+    /// The links of the case page the caller may follow (the upload of a document among them).
     static func caseActions(_ context: PageContext) -> [(path: String, label: String)] {
-        let person = context.request.pathParameters["caseId"].map { _ in "" } ?? ""
-        _ = person
-        return [("regularization", regularization), ("status-meeting", statusMeeting), ("assessment", assessment),
-                ("target-group", targetGroup), ("measures/new", measure), ("agreement", agreement), ("review", review),
-                ("cost-approval", costRequest), ("consent", consent), ("referral", referral), ("documents/new", nil),
-                ("handover", handover), ("closure", closure)]
-            .filter { $0.1?.allowed(context.caller) ?? context.caller.isCaseworker }
-            .map { ($0.0, context.t($0.1?.titleKey ?? "action.upload")) }
+        var links = all.filter { $0.form.allowed(context.caller) }.map { ($0.path, context.t($0.form.titleKey)) }
+        if context.caller.isCaseworker {
+            links.insert(("documents/new", context.t("action.upload")), at: links.count - 2)
+        }
+        return links
     }
 
     static func register(on portal: Portal) {
         FormPage.register(register, pattern: "/persons/new", on: portal) { _ in FormTarget(caseId: "") }
-        let caseForms: [(String, ActionForm)] = [
-            ("regularization", regularization), ("status-meeting", statusMeeting), ("assessment", assessment),
-            ("target-group", targetGroup), ("measures/new", measure), ("agreement", agreement), ("review", review),
-            ("cost-approval", costRequest), ("consent", consent), ("referral", referral), ("handover", handover), ("closure", closure),
-        ]
-        for (path, form) in caseForms {
+        for (path, form) in all {
             FormPage.register(form, pattern: "/cases/{caseId}/\(path)", on: portal) { context in
                 var target = FormTarget(caseId: try context.caseIdParameter())
                 if let person = try context.optionalId(form: "_person", query: "person") { target.ids["_person"] = person }
@@ -204,13 +203,13 @@ enum CaseForms {
         }
         for (path, form) in [("decide", costDecision), ("charge", charge)] {
             FormPage.register(form, pattern: "/cost-approvals/{approvalId}/\(path)", on: portal) { context in
-                FormTarget(caseId: try context.optionalId(form: "_case", query: "case") ?? "",
-                           ids: ["approvalId": try context.caseIdParameter("approvalId"), "_case": try context.optionalId(form: "_case", query: "case") ?? ""])
+                let caseId = try context.optionalId(form: "_case", query: "case") ?? ""
+                return FormTarget(caseId: caseId, ids: ["approvalId": try context.caseIdParameter("approvalId"), "_case": caseId])
             }
         }
         FormPage.register(taskCompletion, pattern: "/tasks/{taskId}/complete", on: portal) { context in
-            FormTarget(caseId: try context.optionalId(form: "_case", query: "case") ?? "",
-                       ids: ["taskId": try context.caseIdParameter("taskId"), "_case": try context.optionalId(form: "_case", query: "case") ?? ""])
+            let caseId = try context.optionalId(form: "_case", query: "case") ?? ""
+            return FormTarget(caseId: caseId, ids: ["taskId": try context.caseIdParameter("taskId"), "_case": caseId])
         }
     }
 }

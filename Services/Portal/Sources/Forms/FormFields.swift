@@ -8,7 +8,7 @@ enum FormFields {
             <div class="field\(error == nil ? "" : " invalid")">
             <label for="f-\(name)">\(label)\(required ? HTML(raw: " <span aria-hidden=\"true\">*</span>") : .empty)</label>
             \(hintAndError(name, hint: hint, error: error))
-            <input type="\(type)" id="f-\(name)" name="\(name)" value="\(value ?? "")"\(required ? " required aria-required=\"true\"" : "")\(error == nil ? "" : " aria-invalid=\"true\"")\(described)\(autocomplete.map { " autocomplete=\"\($0)\"" } ?? "")\(inputMode.map { " inputmode=\"\($0)\"" } ?? "")>
+            <input type="\(type)" id="f-\(name)" name="\(name)" value="\(value ?? "")"\(state(required: required, invalid: error != nil))\(described)\(autocomplete.map { " autocomplete=\"\($0)\"" as HTML })\(inputMode.map { " inputmode=\"\($0)\"" as HTML })>
             </div>
             """
     }
@@ -18,7 +18,7 @@ enum FormFields {
         <div class="field\(error == nil ? "" : " invalid")">
         <label for="f-\(name)">\(label)\(required ? HTML(raw: " <span aria-hidden=\"true\">*</span>") : .empty)</label>
         \(hintAndError(name, hint: hint, error: error))
-        <textarea id="f-\(name)" name="\(name)"\(required ? " required aria-required=\"true\"" : "")\(error == nil ? "" : " aria-invalid=\"true\"")\(describedBy(name, hint: hint, error: error))>\(value ?? "")</textarea>
+        <textarea id="f-\(name)" name="\(name)"\(state(required: required, invalid: error != nil))\(describedBy(name, hint: hint, error: error))>\(value ?? "")</textarea>
         </div>
         """
     }
@@ -32,7 +32,7 @@ enum FormFields {
             <div class="field\(error == nil ? "" : " invalid")">
             <label for="f-\(name)">\(label)\(required ? HTML(raw: " <span aria-hidden=\"true\">*</span>") : .empty)</label>
             \(hintAndError(name, hint: hint, error: error))
-            <select id="f-\(name)" name="\(name)"\(required ? " required aria-required=\"true\"" : "")\(error == nil ? "" : " aria-invalid=\"true\"")\(describedBy(name, hint: hint, error: error))>\(items)</select>
+            <select id="f-\(name)" name="\(name)"\(state(required: required, invalid: error != nil))\(describedBy(name, hint: hint, error: error))>\(items)</select>
             </div>
             """
     }
@@ -56,7 +56,7 @@ enum FormFields {
         <div class="field\(error == nil ? "" : " invalid")">
         <label for="f-\(name)">\(label)\(required ? HTML(raw: " <span aria-hidden=\"true\">*</span>") : .empty)</label>
         \(hintAndError(name, hint: hint, error: error))
-        <input type="file" id="f-\(name)" name="\(name)"\(required ? " required aria-required=\"true\"" : "")\(error == nil ? "" : " aria-invalid=\"true\"")\(describedBy(name, hint: hint, error: error))>
+        <input type="file" id="f-\(name)" name="\(name)"\(state(required: required, invalid: error != nil))\(describedBy(name, hint: hint, error: error))>
         </div>
         """
     }
@@ -71,6 +71,11 @@ enum FormFields {
             \(items.isEmpty ? HTML.empty : "<ul>\(items)</ul>" as HTML)
             </div>
             """
+    }
+
+    /// `required` and `aria-invalid` as attributes (markup, not text).
+    private static func state(required: Bool, invalid: Bool) -> HTML {
+        HTML(raw: (required ? " required aria-required=\"true\"" : "") + (invalid ? " aria-invalid=\"true\"" : ""))
     }
 
     private static func hintAndError(_ name: String, hint: String?, error: HTML?) -> HTML {

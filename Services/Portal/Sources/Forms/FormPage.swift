@@ -17,7 +17,7 @@ enum FormPage {
         portal.page("POST", pattern) { context in
             let target = try target(context)
             guard form.allowed(context.caller) else { return forbidden(context) }
-            let checked = CheckedForm.check(form, input: context.form, context: context)
+            let checked = CheckedForm.check(form, input: context.form, t: context.translator)
             guard checked.errors.isEmpty else {
                 return render(form, context: context, target: target, dossier: try loadDossier(target, context), input: context.form,
                               errors: checked.errors, general: nil, status: 422)
@@ -30,7 +30,7 @@ enum FormPage {
             do {
                 let answer = try context.send(call.service, call.method, call.path, form.sendsBody ? .object(body) : nil, headers: headers)
                 let caseId = target.caseId.isEmpty ? (answer.json?["caseId"]?.stringValue ?? "") : target.caseId
-                var location = "/cases/\(caseId)?done=\(form.id)"
+                var location = caseId.isEmpty ? "/queue?done=\(form.id)" : "/cases/\(caseId)?done=\(form.id)"
                 if let event = answer.eventId, UUID(uuidString: event) != nil { location += "&event=\(event)" }
                 return redirect(location + "#\(form.section)")
             } catch BackendError.refused(let problem) where [400, 409, 412, 422].contains(problem.status) {

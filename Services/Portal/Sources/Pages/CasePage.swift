@@ -40,7 +40,8 @@ enum CasePage {
         let body: [HTML] = sections.map { "<section id=\"\($0.id)\" aria-labelledby=\"\($0.id)-h\"><h2 id=\"\($0.id)-h\">\($0.title)</h2>\($0.body)</section>" }
         var actions: HTML = .empty
         if context.caller.isCaseworker && !closed {
-            let links: [HTML] = CaseForms.caseActions(context).map { "<li><a href=\"/cases/\(caseId)/\($0.path)\">\($0.label)</a></li>" }
+            let person = d["person"]?["personId"]?.stringValue.map { "?person=" + $0 } ?? ""
+            let links: [HTML] = CaseForms.caseActions(context).map { "<li><a href=\"/cases/\(caseId)/\($0.path)\(person)\">\($0.label)</a></li>" }
             actions = "<nav aria-label=\"\(t("case.actions"))\"><ul class=\"actions\">\(links)</ul></nav>"
         }
         let status: HTML = closed
@@ -112,7 +113,9 @@ enum CasePage {
         ])
         let rows: [HTML] = (plan["measures"]?.arrayValue ?? []).map { m in
             let id = m["measureId"]?.stringValue ?? ""
-            return "<tr id=\"measure-\(id)\"><td>\(c.code("measure", m["catalogCode"]?.stringValue))</td><td>\(c.code("measureStatus", m["status"]?.stringValue))</td><td>\(SwissFormat.date(m["startsOn"]?.stringValue ?? ""))\(m["endsOn"]?.stringValue.map { " – " + SwissFormat.date($0) } ?? "")</td><td>\(m["provider"]?.stringValue ?? m["partner"]?.stringValue ?? "–")</td><td class=\"num\">\(SwissFormat.chf(rappen: m["estimatedCostRappen"]?.intValue ?? 0))</td></tr>"
+            let change: HTML = c.caller.isCaseworker
+                ? " <a class=\"no-print\" href=\"/cases/\(d["caseId"]?.stringValue ?? "")/measures/\(id)/state\">\(c.t("action.changeState"))</a>" : .empty
+            return "<tr id=\"measure-\(id)\"><td>\(c.code("measure", m["catalogCode"]?.stringValue))</td><td>\(c.code("measureStatus", m["status"]?.stringValue))\(change)</td><td>\(SwissFormat.date(m["startsOn"]?.stringValue ?? ""))\(m["endsOn"]?.stringValue.map { " – " + SwissFormat.date($0) } ?? "")</td><td>\(m["provider"]?.stringValue ?? m["partner"]?.stringValue ?? "–")</td><td class=\"num\">\(SwissFormat.chf(rappen: m["estimatedCostRappen"]?.intValue ?? 0))</td></tr>"
         }
         out += table(c.t("case.measures"), [c.t("col.measure"), c.t("col.state"), c.t("col.period"), c.t("col.provider"), c.t("col.estimate")], rows, c)
         return out

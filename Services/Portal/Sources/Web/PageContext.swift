@@ -66,10 +66,14 @@ public func redirect(_ location: String) -> HTTPResponse {
     HTTPResponse(status: 303, headers: HTTPHeaders([("Location", location)]))
 }
 
-/// `t("key")` or `t("key", ["name": value])` in a page's code.
+/// `t("nav.queue")` or `t("case.closed", ["date": …])` in a page's code.
 public struct Translator: Sendable {
     let messages: Messages
     let language: Language
+    public init(messages: Messages, language: Language) {
+        self.messages = messages
+        self.language = language
+    }
     public func callAsFunction(_ key: String, _ values: [String: String] = [:]) -> String { messages.text(key, language, values) }
 }
 
