@@ -62,28 +62,32 @@ enum IndicatorsPage {
         return String(format: "%.1f %%", share * 100)
     }
 
-    /// Horizontal bars: the reached share (filled), the target (a line); labelled in text so
-    /// the chart needs no colour to be read, and described for screen readers by the table.
+    /// Two horizontal bars per indicator: the share reached by those whose horizon has passed
+    /// (dark) and what those still within it reached so far (lighter); the target is a red
+    /// line. Every figure is also written as text, so the chart needs no colour to be read,
+    /// and the table above says the same for screen readers.
     static func chart(_ indicators: [JSONValue], _ context: PageContext) -> HTML {
-        let width = 640.0, labelWidth = 220.0, barHeight = 26.0, gap = 14.0
-        let plot = width - labelWidth - 60
+        let width = 720.0, left = 10.0, barHeight = 18.0, rowHeight = 78.0
+        let plot = width - left - 190
         var parts: [HTML] = []
         for (index, i) in indicators.enumerated() {
             let id = i["id"]?.intValue ?? 0
-            let y = 20 + Double(index) * (barHeight + gap)
-            var share = 0.0
-            if case .number(let value)? = i["share"] { share = value }
-            let bar = max(0, min(1, share)) * plot
-            parts.append("<text x=\"0\" y=\"\(fmt(y + barHeight * 0.7))\">\(id). \(String(context.code("indicator", "\(id)").prefix(32)))</text>")
-            parts.append("<rect x=\"\(fmt(labelWidth))\" y=\"\(fmt(y))\" width=\"\(fmt(plot))\" height=\"\(fmt(barHeight))\" fill=\"#f3f4f6\" stroke=\"#6b6b6b\"/>")
-            parts.append("<rect x=\"\(fmt(labelWidth))\" y=\"\(fmt(y))\" width=\"\(fmt(bar))\" height=\"\(fmt(barHeight))\" fill=\"#0b4f8a\"/>")
-            if let target = targets[id] {
-                let x = labelWidth + target * plot
-                parts.append("<line x1=\"\(fmt(x))\" x2=\"\(fmt(x))\" y1=\"\(fmt(y - 4))\" y2=\"\(fmt(y + barHeight + 4))\" stroke=\"#a4161a\" stroke-width=\"3\"/>")
+            let top = 10 + Double(index) * rowHeight
+            parts.append("<text x=\"\(fmt(left))\" y=\"\(fmt(top + 12))\" class=\"label\">\(id). \(context.code("indicator", "\(id)"))</text>")
+            for (offset, figure, fill, key) in [(0.0, i["share"], "#0b4f8a", "indicators.bar.final"), (1.0, i["partial"]?["share"], "#4f7fb5", "indicators.bar.sofar")] {
+                let y = top + 20 + offset * (barHeight + 4)
+                var share = 0.0
+                if case .number(let value)? = figure { share = value }
+                parts.append("<rect x=\"\(fmt(left))\" y=\"\(fmt(y))\" width=\"\(fmt(plot))\" height=\"\(fmt(barHeight))\" fill=\"#ffffff\" stroke=\"#6b6b6b\"/>")
+                parts.append("<rect x=\"\(fmt(left))\" y=\"\(fmt(y))\" width=\"\(fmt(max(0, min(1, share)) * plot))\" height=\"\(fmt(barHeight))\" fill=\"\(fill)\"/>")
+                parts.append("<text x=\"\(fmt(left + plot + 8))\" y=\"\(fmt(y + 13))\">\(percent(figure)) \(context.t(key))</text>")
             }
-            parts.append("<text x=\"\(fmt(labelWidth + plot + 6))\" y=\"\(fmt(y + barHeight * 0.7))\">\(percent(i["share"]))</text>")
+            if let target = targets[id] {
+                let x = left + target * plot
+                parts.append("<line x1=\"\(fmt(x))\" x2=\"\(fmt(x))\" y1=\"\(fmt(top + 16))\" y2=\"\(fmt(top + 24 + 2 * barHeight + 4))\" stroke=\"#a4161a\" stroke-width=\"3\"/>")
+            }
         }
-        let height = 30 + Double(indicators.count) * (barHeight + gap)
+        let height = 20 + Double(indicators.count) * rowHeight
         return """
             <figure class="chart">
             <svg viewBox="0 0 \(fmt(width)) \(fmt(height))" role="img" aria-labelledby="chart-title" xmlns="http://www.w3.org/2000/svg">

@@ -59,8 +59,9 @@ enum Stylesheet {
     .actions { display: flex; flex-wrap: wrap; gap: .5rem; margin: .5rem 0 1rem; padding: 0; list-style: none; }
     .actions a { display: inline-block; padding: .3rem .7rem; border: 1px solid var(--accent); border-radius: .25rem; text-decoration: none; }
     .toc { columns: 2; margin: 0 0 1rem; }
-    .chart { max-width: 48rem; }
-    .chart text { font: 12px system-ui, sans-serif; fill: var(--ink); }
+    .chart { margin: 1rem 0; max-width: 56rem; }
+    .chart text { font: 13px system-ui, sans-serif; fill: #1a1a1a; }
+    .chart text.label { font-weight: 600; }
     .signin-users { list-style: none; padding: 0; }
     .signin-users li { margin: .5rem 0; }
     @media print {
