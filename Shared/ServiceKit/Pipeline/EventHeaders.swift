@@ -7,5 +7,5 @@ public enum EventHeaders {
     /// it answers (`AwaitedEvents`).
     public static let awaitEvent = "IAS-Await-Event"
     /// Ids one request may name at most.
-    static let maxAwaited = 16
+    public static let maxAwaited = 16
 }
