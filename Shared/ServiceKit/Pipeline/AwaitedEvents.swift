@@ -95,7 +95,7 @@ extension ServiceHost {
         }
         let named = missing.map(\.description).joined(separator: ", ")
         throw Problem.unavailable(
-            "\(configuration.serviceName) has not applied event \(named) yet (waited \(Self.format(seconds)) s, \(EventHeaders.awaitEvent)); try again",
+            "\(configuration.serviceName) has not applied \(missing.count == 1 ? "event" : "events") \(named) yet (waited \(Self.format(seconds)) s, \(EventHeaders.awaitEvent)); try again",
             retryAfterSeconds: 1)
     }
 
