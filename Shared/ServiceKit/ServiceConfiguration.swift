@@ -29,6 +29,9 @@ public struct ServiceConfiguration: Sendable {
     /// Appended to every consumer group id (`IAS_CONSUMER_GROUP_SUFFIX`): an instance with a
     /// suffix of its own reads every subscribed topic from the beginning, beside the live groups.
     public var consumerGroupSuffix: String = ""
+    /// How long a request naming events in `IAS-Await-Event` waits for them at most
+    /// (`IAS_AWAIT_EVENT_SECONDS`; 0: look once).
+    public var awaitEventSeconds: Double = 2
 
     /// The Kafka group of a subscription: `ias-<service>-<consumer>`, then `-<suffix>` if set.
     public func consumerGroup(for subscription: String) -> String {
@@ -82,6 +85,7 @@ public struct ServiceConfiguration: Sendable {
         let consumerBatch = reader.int("IAS_CONSUMER_MAX_BATCH", default: 256, range: 1...10_000)
         let relay = reader.bool("IAS_OUTBOX_RELAY", default: true)
         let groupSuffix = reader.string("IAS_CONSUMER_GROUP_SUFFIX", default: "")
+        let awaitEvent = reader.double("IAS_AWAIT_EVENT_SECONDS", default: 2, range: 0...10)
         extra(reader)
         let problems = reader.problems + [groupSuffixProblem(groupSuffix)].compactMap { $0 }
         guard problems.isEmpty else { throw ConfigurationError(problems: problems) }
@@ -92,6 +96,7 @@ public struct ServiceConfiguration: Sendable {
         configuration.outboxRelay = relay
         configuration.consumerConcurrency = concurrency
         configuration.consumerGroupSuffix = groupSuffix
+        configuration.awaitEventSeconds = awaitEvent
         return configuration
     }
 }

@@ -84,7 +84,7 @@ extension ServiceHost {
             processing.publishesDeadLetters = configuration.outboxRelay
             let created = EventProcessor(subscription: subscription, consumer: consumer, pool: pool, producer: producer,
                                          metrics: metrics, logger: logger, configuration: processing,
-                                         afterCommit: { [relay] in relay.wake() })
+                                         afterCommit: { [relay, eventArrivals] in relay.wake(); eventArrivals.signal() })
             processor.withLock { $0 = created }
             processors.withLock { $0.append(created) }
         }, run: { stop in try processor.current?.run(until: stop) })

@@ -35,6 +35,9 @@ public final class ServiceHost: @unchecked Sendable {
     private(set) var jobs: [ScheduledJob] = []
     /// The members of the consumer groups, once created (readiness, the lag gauge).
     let processors = Locked<[EventProcessor]>([])
+    /// Signalled when a consumer committed applied events: wakes requests waiting for an
+    /// event (`IAS-Await-Event`).
+    let eventArrivals = EventArrivals()
     /// What the service starts after its migrations; started means ready to work.
     let workers = Locked<WorkerGroup?>(nil)
 
@@ -129,7 +132,9 @@ enum RequestHash {
     static func of(_ request: HTTPRequest) -> String {
         var canonical = (try? JSONParser.parse(request.body)).flatMap { try? JSONCoding.encode($0) } ?? request.body
         if let type = request.header("Content-Type"), !type.lowercased().hasPrefix("application/json") {
-            let described = request.headers.pairs.filter { $0.name.lowercased().hasPrefix("ias-") }
+            // IAS-Await-Event says when to answer, not what the request is.
+            let described = request.headers.pairs
+                .filter { $0.name.lowercased().hasPrefix("ias-") && $0.name.lowercased() != EventHeaders.awaitEvent.lowercased() }
                 .map { "\($0.name.lowercased()): \($0.value)" }.sorted()
             canonical += Array(("\ncontent-type: \(type)\n" + described.joined(separator: "\n")).utf8)
         }

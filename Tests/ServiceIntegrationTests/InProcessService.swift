@@ -20,15 +20,16 @@ final class InProcessService: @unchecked Sendable {
 
     /// - Parameters:
     ///   - module: the service's library target (its resources hold the migrations).
+    ///   - settings: configuration keys beside (or instead of) those of the tests.
     ///   - register: builds the service's app on the host and registers its routes and subscriptions.
-    init(_ service: String, module: String, publishes: [String], usesCaseRegistry: Bool = false,
+    init(_ service: String, module: String, publishes: [String], usesCaseRegistry: Bool = false, settings: [String: String] = [:],
          register: (ServiceHost) throws -> Void) throws {
         let resources = try TestEnvironment.binDirectory + "/ias-case-management_\(module).resources"
         guard let bundle = Bundle(path: resources) else { throw TestFailure("no resources of \(module) at \(resources); build with `swift build --build-tests`") }
         let database = try TestDatabase.create("ias_\(service)_inproc")
         let environment = ["IAS_DATABASE_URL": try TestDatabase.url(database), "IAS_KAFKA_BROKERS": try TestEnvironment.brokers,
                            "IAS_JWT_SECRET": TestEnvironment.jwtSecret, "IAS_HTTP_PORT": "0", "IAS_INSTANCE_ID": "\(service)-in-process",
-                           "IAS_LOG_LEVEL": "warning", "IAS_DATABASE_POOL_SIZE": "4"]
+                           "IAS_LOG_LEVEL": "warning", "IAS_DATABASE_POOL_SIZE": "4"].merging(settings) { $1 }
         host = try ServiceHost(service: service, defaultPort: 0, publishes: publishes, resources: bundle, usesCaseRegistry: usesCaseRegistry,
                                environment: environment)
         try register(host)

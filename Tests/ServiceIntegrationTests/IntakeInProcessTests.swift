@@ -103,4 +103,54 @@ final class IntakeInProcessTests: XCTestCase {
         XCTAssertEqual(record.record.query?["familyName"], family)
         XCTAssertEqual(record.record.query?["limit"], "50")
     }
+
+    func testASearchByGivenNameAndDateOfBirthIgnoresCaseAndKeepsItsPages() throws {
+        let suffix = UUID().uuidString.prefix(6).lowercased()
+        let (family, lina, mara) = ("Portal-\(suffix)", "Lina\(suffix)", "Mara\(suffix)")
+        func register(_ given: String, born: String) throws -> String {
+            var person = NewPerson.sample(givenName: given, familyName: family)
+            person.dateOfBirth = born
+            // Siblings: alike names, the same birth date for two of them.
+            person.duplicateOverride = .init(reason: "siblings, checked")
+            let answer = try Self.intake.request("POST", "/persons", token: canton, body: person)
+            XCTAssertEqual(answer.status, 201, String(decoding: answer.body, as: UTF8.self))
+            return try XCTUnwrap(try JSONParser.parse(answer.body)["personId"]?.stringValue)
+        }
+        let lina1981 = try register(lina, born: "1981-04-12")
+        let lina1990 = try register(lina, born: "1990-11-30")
+        let mara1981 = try register(mara, born: "1981-04-12")
+
+        XCTAssertEqual(Set(try search("givenName=\(lina.uppercased())", as: "canton:KSD").ids), [lina1981, lina1990])
+        XCTAssertEqual(Set(try search("givenName=\(lina)&familyName=\(family.lowercased())", as: "canton:KSD").ids), [lina1981, lina1990])
+        XCTAssertEqual(Set(try search("familyName=\(family)&dateOfBirth=1981-04-12", as: "canton:KSD").ids), [lina1981, mara1981])
+        XCTAssertEqual(try search("givenName=\(lina)&dateOfBirth=1990-11-30", as: "canton:KSD").ids, [lina1990])
+        XCTAssertEqual(try search("givenName=\(mara)&dateOfBirth=1990-11-30", as: "canton:KSD").ids, [])
+        XCTAssertEqual(try search("givenName=\(lina)&familyName=\(family)", as: "municipality:4001").ids, [],
+                       "cantonal cases stay out of a municipality's search")
+
+        // Keyset pages of one, in person id order.
+        var pages: [[String]] = [], cursor: String?
+        repeat {
+            let page = try search("familyName=\(family)&limit=1" + (cursor.map { "&cursor=\($0)" } ?? ""), as: "canton:KSD")
+            pages.append(page.ids)
+            cursor = page.next
+        } while cursor != nil && pages.count < 10
+        XCTAssertEqual(pages.flatMap { $0 }, [lina1981, lina1990, mara1981].sorted())
+
+        // Each bad filter is named.
+        let refused = try Self.intake.request("GET", "/persons?givenName=%20&dateOfBirth=1981-02-30", token: canton)
+        XCTAssertEqual(refused.status, 400)
+        guard case .array(let errors)? = try JSONParser.parse(refused.body)["errors"] else { return XCTFail("no errors") }
+        XCTAssertEqual(Set(errors.compactMap { $0["field"]?.stringValue }), ["givenName", "dateOfBirth"])
+
+        // The audit record names the filter as applied.
+        let subject = "portal-\(suffix)"
+        XCTAssertEqual(try Self.intake.request("GET", "/persons?givenName=%20\(lina)&dateOfBirth=1990-11-30",
+                                               token: TestEnvironment.token(org: "canton:KSD", subject: subject)).status, 200)
+        let record = try XCTUnwrap(try Self.intake.published(type: PersonalDataAccessed.eventType)
+            .map { try $0.envelope.payload(PersonalDataAccessed.self) }.first { $0.subject == subject })
+        XCTAssertEqual(record.query?["givenName"], lina)
+        XCTAssertEqual(record.query?["dateOfBirth"], "1990-11-30")
+        XCTAssertEqual(record.disclosed?.compactMap(\.personId?.description) ?? [record.personId?.description].compactMap { $0 }, [lina1990])
+    }
 }

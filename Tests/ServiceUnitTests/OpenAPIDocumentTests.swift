@@ -29,6 +29,35 @@ final class OpenAPIDocumentTests: XCTestCase {
         }
     }
 
+    /// The headers of reading one's own writes are documented alike everywhere: every
+    /// authenticated operation takes `IAS-Await-Event` and may answer 503; every write's
+    /// successful answers carry `IAS-Event-Id`.
+    func testEveryAuthenticatedOperationDocumentsTheEventHeaders() throws {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        for service in ["Intake", "Assessment", "Plan", "Costs", "Coordination"] {
+            let url = root.appendingPathComponent("Services/\(service)/Sources/openapi.json")
+            let document = try XCTUnwrap(try JSONSerialization.jsonObject(with: try Data(contentsOf: url)) as? [String: Any])
+            let components = document["components"] as? [String: Any]
+            XCTAssertEqual(((components?["parameters"] as? [String: Any])?["AwaitEvent"] as? [String: Any])?["name"] as? String,
+                           EventHeaders.awaitEvent, service)
+            XCTAssertNotNil((components?["headers"] as? [String: Any])?["EventId"], service)
+            for (path, item) in document["paths"] as? [String: [String: Any]] ?? [:] {
+                for (method, value) in item {
+                    guard let operation = value as? [String: Any], operation["x-permission"] != nil else { continue }
+                    let name = "\(service) \(method.uppercased()) \(path)"
+                    let parameters = operation["parameters"] as? [[String: Any]] ?? []
+                    XCTAssertTrue(parameters.contains { $0["$ref"] as? String == "#/components/parameters/AwaitEvent" }, "\(name) takes IAS-Await-Event")
+                    let responses = operation["responses"] as? [String: [String: Any]] ?? [:]
+                    XCTAssertNotNil(responses["503"], "\(name) may answer 503")
+                    guard method != "get" else { continue }
+                    for (status, response) in responses where status.hasPrefix("2") {
+                        XCTAssertNotNil((response["headers"] as? [String: Any])?[EventHeaders.eventId], "\(name) \(status) names IAS-Event-Id")
+                    }
+                }
+            }
+        }
+    }
+
     func testADocumentThatIsNotOpenAPI31IsRefused() {
         XCTAssertThrowsError(try OpenAPIDocument(data: Data(#"{"swagger":"2.0"}"#.utf8)))
     }

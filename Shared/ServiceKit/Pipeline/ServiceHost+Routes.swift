@@ -13,10 +13,12 @@ extension ServiceHost {
     /// 1. `Authentication`: the bearer token becomes the caller (401);
     /// 2. `AuditRecording`: the audit record of the answer, granted or refused;
     /// 3. `AccessControl`: the route's permission against the caller (403), before the body is read;
-    /// 4. the handler, which narrows to the cases the caller reaches and declares what it
+    /// 4. `AwaitedEvents`: with `IAS-Await-Event`, until the service has the named events (503
+    ///    after `IAS_AWAIT_EVENT_SECONDS`, 400 for a malformed value);
+    /// 5. the handler, which narrows to the cases the caller reaches and declares what it
     ///    disclosed (`RequestContext.requireCaseAccess`, `disclose`, `recordFilter`).
     var routePipeline: [any RouteMiddleware] {
-        [Authentication(verifier: verifier), AuditRecording(host: self), AccessControl()]
+        [Authentication(verifier: verifier), AuditRecording(host: self), AccessControl(), AwaitedEvents(host: self)]
     }
 
     /// Registers a route that answers authenticated callers holding `permission`.

@@ -23,6 +23,7 @@ public struct Emitter {
         let envelope = try envelope(event, caseId: caseId)
         try Outbox.append(envelope, to: topic, on: connection)
         try alsoRecord?(envelope, connection)
+        Self.emitted?.add(envelope.id)
         return envelope
     }
 
@@ -31,6 +32,7 @@ public struct Emitter {
         let envelopes = try events.map { try envelope($0.event, caseId: $0.caseId) }
         try Outbox.append(envelopes, to: topic, on: connection)
         if let alsoRecord { for envelope in envelopes { try alsoRecord(envelope, connection) } }
+        if let last = envelopes.last { Self.emitted?.add(last.id) }
     }
 
     /// The same cause, another topic (a partner's).
@@ -42,4 +44,26 @@ public struct Emitter {
         try EventEnvelope(event, subject: caseId.description, actor: cause.actor, correlationid: cause.correlationId,
                           causationid: cause.causationId)
     }
+}
+
+/// The last event one request's write emitted, whichever emitter wrote it (the service's
+/// own, coordination's with its timeline, a partner's): `ServiceHost.write(_:_:)` binds one to
+/// `Emitter.emitted` around the handler's transaction body and answers with its id
+/// (`IAS-Event-Id`). Events written outside a request (event handlers, scheduled jobs) are
+/// recorded nowhere.
+final class EmittedEvents: Sendable {
+    private let latest = Locked<Identifier?>(nil)
+
+    init() {}
+
+    func add(_ id: Identifier) { latest.withLock { $0 = id } }
+
+    /// The last event emitted, nil when none was.
+    var last: Identifier? { latest.current }
+}
+
+extension Emitter {
+    /// Where the emits of the current request's write are recorded (bound for the duration
+    /// of its transaction body, on its thread).
+    @TaskLocal static var emitted: EmittedEvents?
 }

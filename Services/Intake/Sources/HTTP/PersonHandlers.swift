@@ -43,8 +43,20 @@ extension IntakeApp {
         let request = context.request
         let page = try Pagination(request)
         var filter = PersonStore.Filter(limit: page.fetchLimit)
+        var errors: [FieldError] = []
         filter.zemisNumber = request.query["zemisNumber"].map(Validation.normalizedZemis)
         filter.familyName = request.query["familyName"]
+        if let given = request.query["givenName"] {
+            if Validation.isName(given) { filter.givenName = given.trimmingCharacters(in: .whitespaces) } else {
+                errors.append(FieldError(field: "givenName", message: "must be 1 to 100 characters, not only spaces"))
+            }
+        }
+        if let text = request.query["dateOfBirth"] {
+            if let date = CalendarDate(text) { filter.dateOfBirth = date } else {
+                errors.append(FieldError(field: "dateOfBirth", message: "must be a date YYYY-MM-DD"))
+            }
+        }
+        try Problem.throwIfInvalid(errors)
         filter.responsibleOrg = request.query["responsibleOrg"]
         filter.after = page.after
         switch AccessPolicy.caseScope(context.organisation) {
@@ -52,8 +64,8 @@ extension IntakeApp {
         case .municipality(let own): filter.municipality = own
         case .none: throw Problem.forbidden("your organisation has no access to persons")
         }
-        context.recordFilter(["zemisNumber": filter.zemisNumber, "familyName": filter.familyName,
-                              "responsibleOrg": filter.responsibleOrg, "cursor": page.after?.description, "limit": String(page.limit)])
+        context.recordFilter(["zemisNumber": filter.zemisNumber, "familyName": filter.familyName, "givenName": filter.givenName,
+                              "dateOfBirth": filter.dateOfBirth?.description, "responsibleOrg": filter.responsibleOrg, "cursor": page.after?.description, "limit": String(page.limit)])
         let listed = page.page(try host.read { try PersonStore.search(filter, on: $0) }) { $0.personId }
         context.disclose(listed.items.map { DisclosedRecord(caseId: $0.caseId, personId: $0.personId) })
         return .json(listed)

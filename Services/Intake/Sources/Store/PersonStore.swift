@@ -32,6 +32,9 @@ enum PersonStore {
     struct Filter {
         var zemisNumber: String?
         var familyName: String?
+        /// Compared without regard to case, as the family name.
+        var givenName: String?
+        var dateOfBirth: CalendarDate?
         var responsibleOrg: String?
         /// Only cases of this municipality (directly or through a delegate).
         var municipality: Int?
@@ -48,9 +51,12 @@ enum PersonStore {
               AND ($3::text IS NULL OR responsible_org = $3)
               AND ($4::uuid IS NULL OR person_id > $4)
               AND ($6::text IS NULL OR responsible_org = 'municipality:' || $6 OR responsible_org LIKE 'delegate:%:' || $6)
+              AND ($7::text IS NULL OR lower(given_name) = lower($7))
+              AND ($8::date IS NULL OR date_of_birth = $8)
             ORDER BY person_id
             LIMIT $5
-            """, [f.zemisNumber, f.familyName, f.responsibleOrg, f.after, f.limit, f.municipality.map(String.init)]).map(PersonRecord.init)
+            """, [f.zemisNumber, f.familyName, f.responsibleOrg, f.after, f.limit, f.municipality.map(String.init),
+                  f.givenName, f.dateOfBirth]).map(PersonRecord.init)
     }
 }
 
