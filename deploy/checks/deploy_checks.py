@@ -988,9 +988,10 @@ def identity_problems(compose: dict, idp: dict | None, documents: list[tuple[str
 
 # ---------------------------------------------------------------------------- image: no minting tool
 
-# What the image ships besides the services, by folder; and what must never be in it: the
+# What the image ships besides the services (the portal, the operator's and the test partners'
+# tools), by folder; and what must never be in it: the
 # tools that mint tokens (ias-token) or carry a signer (ias-bench).
-IMAGE_TOOLS = {"ias-admin": "Tools/Admin", "ias-partner-simulator": "PartnerSimulator"}
+IMAGE_TOOLS = {"ias-portal": "Portal", "ias-admin": "Tools/Admin", "ias-partner-simulator": "PartnerSimulator"}
 MINTING_EXECUTABLES = {"ias-token", "ias-bench"}
 SIGNING_MODULE = "IASTokenSigning"
 # Libraries of the tests and the load generator (Tests/): they may carry the signer, so no
