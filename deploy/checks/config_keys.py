@@ -7,8 +7,9 @@ direct `environment["IAS_…"]` read.
 
 * Keys found under `Shared/` belong to every executable whose sources build a `ServiceHost`
   (or call `ServiceConfiguration.load`): that is where the common keys are read.
-* Keys of a shared reader in `SHARED_READERS` (e.g. the Kafka security keys) also belong to
-  every executable whose own sources call that reader without a `ServiceHost`.
+* Keys of a shared reader in `SHARED_READERS` (the Kafka security keys, the HTTP server's
+  keys, the identity keys) also belong to every executable whose own sources call that reader
+  without a `ServiceHost` (the partner simulator, the portal).
 * Keys found under `Services/<Dir>/` belong to that directory's executable.
 * `required(` means no default: the deployment must give a non-empty value.
 
@@ -36,8 +37,12 @@ EXECUTABLES = {
     "ias-costs": "Costs",
     "ias-coordination": "Coordination",
     "ias-partner-simulator": "PartnerSimulator",
+    "ias-portal": "Portal",
 }
 SERVICES = ["intake", "assessment", "plan", "costs", "coordination"]
+# The case workers' portal: deployed like a service (compose, Kubernetes, the image), but it
+# owns no data: no database, no broker; it calls the five services over HTTP.
+PORTAL = "portal"
 
 READ_CALL = re.compile(r"\.(string|int|double|bool|choice|required)\(\s*\"(IAS_[A-Z0-9_]+)\"")
 ENV_SUBSCRIPT = re.compile(r"environment\[\s*\"(IAS_[A-Z0-9_]+)\"\s*\]")
@@ -50,6 +55,8 @@ USES_HOST = re.compile(r"\bServiceHost\(|ServiceConfiguration\.load\(")
 # and the file under Shared/ whose keys it reads.
 SHARED_READERS = {
     "KafkaSecurity.load(": "Shared/Kafka/KafkaSecurity+Environment.swift",
+    "HTTPServerConfiguration.read(": "Shared/HTTP/HTTPServerConfiguration+Reading.swift",
+    "IdentitySettings.read(": "Shared/Auth/IdentitySettings.swift",
 }
 
 

@@ -24,6 +24,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import config_keys  # noqa: E402
 
 SERVICES = config_keys.SERVICES
+PORTAL = config_keys.PORTAL
+# What is deployed as a long-running workload of its own in compose and Kubernetes.
+DEPLOYED = [*SERVICES, PORTAL]
+# The path of the compose health check: /readyz (migrations, database, broker), except for the
+# portal, which has nothing to wait for and says so on /healthz.
+HEALTH_PATHS = {PORTAL: "/healthz"}
 DB_PORT = 5432
 DNS_PORT = 53
 
@@ -51,6 +57,8 @@ def service_name(executable: str) -> str:
 def read_code_facts(root: Path, executables: dict | None = None) -> CodeFacts:
     facts = CodeFacts(executables if executables is not None else config_keys.load(root))
     host = re.compile(r"ServiceHost\(\s*service:\s*\"(\w+)\",\s*defaultPort:\s*(\d+)")
+    # An executable that reads the server's keys itself names its port as a constant.
+    default_port = re.compile(r"static\s+let\s+defaultPort\s*(?::\s*Int\s*)?=\s*(\d+)")
     get_route = re.compile(r"router\.get\(\s*\"(/[^\"]*)\"")
     shared_routes: set[str] = set()
     for path in (root / "Shared" / "ServiceKit").glob("*.swift"):
@@ -65,6 +73,8 @@ def read_code_facts(root: Path, executables: dict | None = None) -> CodeFacts:
             for svc, port in host.findall(text):
                 if svc == name:
                     facts.ports[name] = int(port)
+            for port in default_port.findall(text):
+                facts.ports.setdefault(name, int(port))
         port_key = exe.keys.get("IAS_HTTP_PORT")
         if name not in facts.ports and port_key is not None and port_key.default and port_key.default.isdigit():
             facts.ports[name] = int(port_key.default)
@@ -174,7 +184,7 @@ def compose_config_problems(compose: dict, facts: CodeFacts, root: Path) -> tupl
     """Start order, health checks, ports, probes, databases, topics, grace periods."""
     problems: list[str] = []
     services = compose.get("services") or {}
-    for required in ("postgres", "kafka", "topics", "kafka-users", *SERVICES, "partner-simulator"):
+    for required in ("postgres", "kafka", "topics", "kafka-users", *DEPLOYED, "partner-simulator"):
         if required not in services:
             problems.append(f"compose has no service `{required}`")
     kafka = services.get("kafka", {})
@@ -254,10 +264,11 @@ def compose_config_problems(compose: dict, facts: CodeFacts, root: Path) -> tupl
         probe = " ".join(map(str, health.get("test", []))) if isinstance(health.get("test"), list) else str(health.get("test", ""))
         if not re.search(rf"(?<![0-9]){listen}(?![0-9])", probe):
             problems.append(f"`{name}` health check does not probe port {listen}")
-        if "/readyz" not in probe:
-            problems.append(f"`{name}` health check does not ask /readyz")
-        elif "/readyz" not in facts.routes.get(name, set()):
-            problems.append(f"`{name}` health check asks /readyz, which {exe.name} does not serve")
+        health_path = HEALTH_PATHS.get(name, "/readyz")
+        if not re.search(rf"{re.escape(health_path)}(?![\w/])", probe):
+            problems.append(f"`{name}` health check does not ask {health_path}")
+        elif health_path not in facts.routes.get(name, set()):
+            problems.append(f"`{name}` health check asks {health_path}, which {exe.name} does not serve")
         if probe.startswith("CMD-SHELL") and "/dev/tcp" in probe:
             problems.append(f"`{name}` health check uses /dev/tcp under sh (dash has none): use ias-probe")
         if "ias-probe" in probe and not (root / "deploy" / "docker" / "ias-probe").exists():
@@ -269,8 +280,13 @@ def compose_config_problems(compose: dict, facts: CodeFacts, root: Path) -> tupl
         if not service.get("read_only"):
             problems.append(f"`{name}` should run with a read-only root file system")
         depends = service.get("depends_on") or {}
-        wanted = {"kafka": "service_healthy", "topics": "service_completed_successfully",
-                  "kafka-users": "service_completed_successfully"}
+        if name == PORTAL:
+            # No database, no broker: the portal waits for the services it calls.
+            wanted = {svc: "service_healthy" for svc in SERVICES}
+            problems.extend(compose_portal_problems(service, services, facts))
+        else:
+            wanted = {"kafka": "service_healthy", "topics": "service_completed_successfully",
+                      "kafka-users": "service_completed_successfully"}
         if name in SERVICES:
             wanted["postgres"] = "service_healthy"
         for dependency, condition in wanted.items():
@@ -300,7 +316,35 @@ def compose_config_problems(compose: dict, facts: CodeFacts, root: Path) -> tupl
         problems.append("partner-simulator must be in an optional profile")
     problems.extend(compose_kafka_user_problems(services))
     return problems, ("start order by health; ports and probes match the code; own role and database per service; topics; "
-                      "own Kafka user per program")
+                      "own Kafka user per program; the portal calls each service at its compose name and port")
+
+
+def portal_url_key(svc: str) -> str:
+    return f"IAS_PORTAL_{svc.upper()}_URL"
+
+
+def _url_target(url: str | None) -> tuple[str, int] | None:
+    match = re.fullmatch(r"http://([A-Za-z0-9.\-]+):(\d+)/?", url or "")
+    return (match.group(1), int(match.group(2))) if match else None
+
+
+def compose_portal_problems(portal: dict, services: dict, facts: CodeFacts) -> list[str]:
+    """The portal owns no data: it neither reaches the database nor the broker, and it calls each
+    service at that service's compose name and HTTP port."""
+    problems: list[str] = []
+    env = compose_environment(portal)
+    for key in sorted(env):
+        if key.startswith(("IAS_DATABASE_", "IAS_KAFKA_")):
+            problems.append(f"`{PORTAL}` sets {key}: the portal owns no data and reaches neither database nor broker")
+    for svc in SERVICES:
+        key = portal_url_key(svc)
+        target = _url_target(env.get(key))
+        port = (compose_environment(services.get(svc) or {}).get("IAS_HTTP_PORT") or str(facts.ports.get(svc)))
+        if target is None:
+            problems.append(f"`{PORTAL}`: {key}={env.get(key)!r} is not http://<service>:<port>")
+        elif target != (svc, int(port)):
+            problems.append(f"`{PORTAL}`: {key} calls {target[0]}:{target[1]}, but {svc} is the compose service `{svc}` on port {port}")
+    return problems
 
 
 def compose_secret_files(service: dict) -> dict[str, str]:
@@ -975,6 +1019,114 @@ def compose_identity_problems(compose: dict, idp: dict) -> list[str]:
                 if len(parts) >= 2:
                     mounts.append((parts[1], False, parts[0]))
         problems.extend(_jwks_mount(env.get("IAS_JWT_JWKS_FILE"), mounts, where)[0])
+    problems.extend(compose_portal_identity_problems(services, overrides))
+    return problems
+
+
+# The keys that decide which tokens are accepted: the portal must read them as the services do,
+# or it would sign in users whose every call the services refuse (or the reverse).
+IDENTITY_KEYS = ("IAS_ENVIRONMENT", "IAS_JWT_SECRET", "IAS_JWT_JWKS_FILE", "IAS_JWT_ISSUER", "IAS_JWT_AUDIENCE",
+                 "IAS_JWT_MAX_LIFETIME_SECONDS", "IAS_JWT_ORG_CLAIM", "IAS_JWT_ROLES_CLAIM", "IAS_JWT_ROLE_PREFIX",
+                 "IAS_JWT_CLOCK_SKEW_SECONDS")
+# The header oauth2-proxy puts the user's access token in (--pass-access-token).
+PROXY_TOKEN_HEADER = "X-Forwarded-Access-Token"
+
+
+def _interpolated(value: str | None) -> str | None:
+    """A compose value with every `${VAR...}` reduced to `${VAR}`: two values that name the same
+    variables the same way are equal whatever their defaults or messages."""
+    return None if value is None else INTERPOLATION.sub(lambda m: "${" + m.group(1) + "}", value)
+
+
+def portal_identity_problems(portal: dict[str, str | None], services: dict[str, dict[str, str | None]], where: str,
+                             production: bool) -> list[str]:
+    """The portal verifies tokens exactly as the services do; the development sign-in is never
+    configured (it lets anyone who reaches the portal choose who they are); in production the
+    session cookie is Secure and forms are checked against the portal's own HTTPS origin."""
+    problems: list[str] = []
+    for key in IDENTITY_KEYS:
+        mine = _interpolated(portal.get(key))
+        for svc, env in services.items():
+            if mine != _interpolated(env.get(key)):
+                problems.append(f"{where}: the portal reads {key}={portal.get(key)!r} but {svc} {env.get(key)!r}: "
+                                "it must accept exactly the tokens the services accept")
+                break
+    if portal.get("IAS_PORTAL_DEV_USERS_FILE") not in ("", None):
+        problems.append(f"{where}: IAS_PORTAL_DEV_USERS_FILE is set: the development sign-in lets anyone who reaches the "
+                        "portal choose who they are (make run only)")
+    if production:
+        if portal.get("IAS_ENVIRONMENT") != "production":
+            problems.append(f"{where}: the portal runs with IAS_ENVIRONMENT={portal.get('IAS_ENVIRONMENT')!r}, not production")
+        if str(portal.get("IAS_PORTAL_SECURE_COOKIES", "true")).lower() in ("false", "0", "no", "off"):
+            problems.append(f"{where}: IAS_PORTAL_SECURE_COOKIES is false: the session cookie would travel without TLS")
+        origin = portal.get("IAS_PORTAL_PUBLIC_ORIGIN")
+        if compose_value_may_be_empty(origin):
+            problems.append(f"{where}: IAS_PORTAL_PUBLIC_ORIGIN may be empty; production checks forms against it")
+        elif not INTERPOLATION.search(origin) and not origin.startswith("https://"):
+            problems.append(f"{where}: IAS_PORTAL_PUBLIC_ORIGIN={origin!r} is not an https:// address")
+    return problems
+
+
+def proxy_problems(proxy: dict[str, str | None], portal: dict[str, str | None], upstream: str, issuer: str | None,
+                   where: str) -> list[str]:
+    """oauth2-proxy in front of the portal: it forwards to the portal, passes the user's access
+    token in the header the portal reads, signs in at the issuer the tokens are checked against,
+    returns users to the portal's own origin, and keeps its cookie Secure."""
+    problems: list[str] = []
+    value = lambda key: _interpolated(proxy.get(key))  # noqa: E731
+    upstreams = [u.strip().rstrip("/") for u in (proxy.get("OAUTH2_PROXY_UPSTREAMS") or "").split(",") if u.strip()]
+    if upstreams != [upstream.rstrip("/")]:
+        problems.append(f"{where}: OAUTH2_PROXY_UPSTREAMS is {proxy.get('OAUTH2_PROXY_UPSTREAMS')!r}, not the portal {upstream}")
+    if str(proxy.get("OAUTH2_PROXY_PASS_ACCESS_TOKEN", "")).lower() != "true":
+        problems.append(f"{where}: OAUTH2_PROXY_PASS_ACCESS_TOKEN is not true: the portal would never see the user's token")
+    header = portal.get("IAS_PORTAL_TOKEN_HEADER") or PROXY_TOKEN_HEADER
+    if header.lower() != PROXY_TOKEN_HEADER.lower():
+        problems.append(f"{where}: the portal reads the token from {header}, oauth2-proxy sends it in {PROXY_TOKEN_HEADER}")
+    if value("OAUTH2_PROXY_OIDC_ISSUER_URL") != _interpolated(issuer):
+        problems.append(f"{where}: OAUTH2_PROXY_OIDC_ISSUER_URL is {proxy.get('OAUTH2_PROXY_OIDC_ISSUER_URL')!r}, "
+                        f"but the tokens are checked against IAS_JWT_ISSUER={issuer!r}")
+    origin = _interpolated(portal.get("IAS_PORTAL_PUBLIC_ORIGIN")) or ""
+    if value("OAUTH2_PROXY_REDIRECT_URL") != origin + "/oauth2/callback":
+        problems.append(f"{where}: OAUTH2_PROXY_REDIRECT_URL is {proxy.get('OAUTH2_PROXY_REDIRECT_URL')!r}, not the portal's "
+                        f"origin {portal.get('IAS_PORTAL_PUBLIC_ORIGIN')!r} + /oauth2/callback")
+    if str(proxy.get("OAUTH2_PROXY_COOKIE_SECURE", "true")).lower() == "false":
+        problems.append(f"{where}: OAUTH2_PROXY_COOKIE_SECURE is false: the proxy's cookie holds the user's tokens")
+    if not (portal.get("IAS_PORTAL_SIGN_OUT_URL") or "").startswith("/oauth2/sign_out"):
+        problems.append(f"{where}: IAS_PORTAL_SIGN_OUT_URL={portal.get('IAS_PORTAL_SIGN_OUT_URL')!r} does not end the "
+                        "proxy's session (/oauth2/sign_out)")
+    return problems
+
+
+def compose_portal_identity_problems(services: dict, overrides: dict) -> list[str]:
+    """docker-compose.yml: the portal reads the services' identity keys and no development
+    sign-in. compose.idp.yml laid over it: the same in production, behind oauth2-proxy."""
+    problems: list[str] = []
+    if PORTAL not in services:
+        return problems
+    service_envs = {svc: compose_environment(services.get(svc) or {}) for svc in SERVICES if svc in services}
+    portal = compose_environment(services[PORTAL])
+    problems += portal_identity_problems(portal, service_envs, f"compose `{PORTAL}`", production=False)
+    override = overrides.get(PORTAL)
+    if override is None:
+        return problems + [f"deploy/compose.idp.yml does not configure `{PORTAL}`"]
+    portal = portal | compose_environment(override)
+    merged = {svc: env | compose_environment(overrides.get(svc) or {}) for svc, env in service_envs.items()}
+    where = f"compose.idp.yml `{PORTAL}`"
+    problems += portal_identity_problems(portal, merged, where, production=True)
+    mounts = []
+    for volume in (services[PORTAL].get("volumes") or []) + (override.get("volumes") or []):
+        if isinstance(volume, dict):
+            mounts.append((volume.get("target", ""), False, volume.get("source")))
+        elif len(parts := str(volume).split(":")) >= 2:
+            mounts.append((parts[1], False, parts[0]))
+    problems += _jwks_mount(portal.get("IAS_JWT_JWKS_FILE"), mounts, where)[0]
+    proxies = [(name, svc) for name, svc in overrides.items() if "oauth2-proxy" in str(svc.get("image", ""))]
+    if not proxies:
+        problems.append("deploy/compose.idp.yml has no oauth2-proxy in front of the portal: nobody could sign in")
+    port = portal.get("IAS_HTTP_PORT") or ""
+    for name, proxy in proxies:
+        problems += proxy_problems(compose_environment(proxy), portal, f"http://{PORTAL}:{port}", portal.get("IAS_JWT_ISSUER"),
+                                   f"compose.idp.yml `{name}`")
     return problems
 
 
@@ -983,7 +1135,8 @@ def identity_problems(compose: dict, idp: dict | None, documents: list[tuple[str
     for label, manifests in documents:
         problems += k8s_identity_problems(manifests, facts, label)
     return problems, ("compose trial development (HS256); compose.idp.yml, " + ", ".join(l for l, _ in documents)
-                      + ": production, no secret, JWKS in a mounted directory, issuer, audience")
+                      + ": production, no secret, JWKS in a mounted directory, issuer, audience; the portal checks tokens "
+                      "as the services do, no development sign-in, behind oauth2-proxy in production")
 
 
 # ---------------------------------------------------------------------------- image: no minting tool
