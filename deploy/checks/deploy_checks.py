@@ -492,10 +492,11 @@ def container_environment(container: dict, manifests: Manifests) -> tuple[dict[s
 
 
 def k8s_env_problems(manifests: Manifests, facts: CodeFacts, label: str) -> tuple[list[str], str]:
-    """Every key each service reads is set in its Deployment (env, envFrom ConfigMap, secretKeyRef)."""
+    """Every key each service (and the portal) reads is set in its Deployment (env, envFrom
+    ConfigMap, configMapKeyRef, secretKeyRef)."""
     problems: list[str] = []
     counted = 0
-    for svc in SERVICES:
+    for svc in DEPLOYED:
         exe = facts.executables[f"ias-{svc}"]
         deployment = manifests.named("Deployment", f"ias-{svc}")
         if deployment is None:
@@ -518,7 +519,7 @@ def k8s_env_problems(manifests: Manifests, facts: CodeFacts, label: str) -> tupl
         for name in sorted(env):
             if name.startswith("IAS_") and name not in exe.keys:
                 problems.append(f"{label}: ias-{svc} sets {name} ({env[name]['source']}), which {exe.name} does not read")
-    return problems, f"{label}: {counted} Deployments set every key their service reads"
+    return problems, f"{label}: {counted} Deployments (five services, the portal) set every key they read"
 
 
 def _port_of(container: dict, port) -> int | None:
@@ -569,7 +570,7 @@ def k8s_workload_problems(manifests: Manifests, facts: CodeFacts, label: str, pi
         job_partitions = (job_env.get("PARTITIONS") or {}).get("value")
         _security_problems(topics_job, job_container, "Job ias-topics", note)
     images = set()
-    for svc in SERVICES:
+    for svc in DEPLOYED:
         exe = facts.executables[f"ias-{svc}"]
         deployment = manifests.named("Deployment", f"ias-{svc}")
         if deployment is None:
@@ -639,14 +640,23 @@ def k8s_workload_problems(manifests: Manifests, facts: CodeFacts, label: str, pi
             for port in service["spec"].get("ports") or []:
                 if _port_of(container, port.get("targetPort", port.get("port"))) != code_port:
                     note(f"Service {service['metadata']['name']} targets {port.get('targetPort')}, not {code_port}")
+        scalers = [h for h in manifests.of_kind("HorizontalPodAutoscaler")
+                   if h["spec"]["scaleTargetRef"].get("kind") == "Deployment" and h["spec"]["scaleTargetRef"].get("name") == f"ias-{svc}"]
+        if svc == PORTAL:
+            for text in k8s_portal_url_problems(manifests, env, facts):
+                note(text)
+            # Sessions and the CSRF token of each form live in the memory of one instance: a
+            # second replica would refuse the forms of users whose requests reach it.
+            if deployment["spec"].get("replicas", 1) != 1 or scalers:
+                note(f"{name} must run exactly one replica without an autoscaler (its sessions are held in memory), "
+                     f"has replicas={deployment['spec'].get('replicas', 1)} and {len(scalers)} autoscaler(s)")
+            continue
         # PodDisruptionBudget
         budgets = [b for b in manifests.of_kind("PodDisruptionBudget") if selects(b["spec"].get("selector"), labels)]
         if not budgets:
             note(f"no PodDisruptionBudget covers {name}")
         # Autoscaling bounded by the partitions
         partitions = (env.get("IAS_KAFKA_TOPIC_PARTITIONS") or {}).get("value")
-        scalers = [h for h in manifests.of_kind("HorizontalPodAutoscaler")
-                   if h["spec"]["scaleTargetRef"].get("kind") == "Deployment" and h["spec"]["scaleTargetRef"].get("name") == f"ias-{svc}"]
         if not scalers:
             note(f"no HorizontalPodAutoscaler scales {name}")
         for scaler in scalers:
@@ -677,7 +687,33 @@ def k8s_workload_problems(manifests: Manifests, facts: CodeFacts, label: str, pi
                     if metric not in facts.metrics and base not in facts.metrics:
                         note(f"alert {rule.get('alert')} uses {metric}, which the services do not export")
     return problems, (f"{label}: ports and probes match the code; security, resources, grace, PDB, HPA <= partitions, scraping, "
-                      "alerts, own Kafka user")
+                      "alerts, own Kafka user; the portal: one replica, same image")
+
+
+def k8s_portal_url_problems(manifests: Manifests, env: dict[str, dict], facts: CodeFacts) -> list[str]:
+    """IAS_PORTAL_<SERVICE>_URL names a Service of this namespace that selects that service's
+    pods, on a port that leads to its HTTP port."""
+    problems: list[str] = []
+    for svc in SERVICES:
+        key = portal_url_key(svc)
+        url = (env.get(key) or {}).get("value")
+        target = _url_target(url)
+        if target is None:
+            problems.append(f"ias-{PORTAL}: {key}={url!r} is not http://<Service>:<port>")
+            continue
+        host, port = target
+        service = manifests.named("Service", host.split(".")[0])
+        deployment = manifests.named("Deployment", f"ias-{svc}")
+        labels = (deployment or {}).get("spec", {}).get("template", {}).get("metadata", {}).get("labels") or {}
+        if service is None or not service["spec"].get("selector") or not selects({"matchLabels": service["spec"]["selector"]}, labels):
+            problems.append(f"ias-{PORTAL}: {key} calls {host}, which is no Service of the pods of ias-{svc}")
+            continue
+        ports = [p for p in service["spec"].get("ports") or [] if p.get("port") == port]
+        container = service_container(deployment, f"ias-{svc}") if deployment else None
+        if not ports or container is None or _port_of(container, ports[0].get("targetPort", port)) != facts.ports.get(svc):
+            problems.append(f"ias-{PORTAL}: {key} calls port {port} of Service {host}, which does not lead to ias-{svc}'s "
+                            f"HTTP port {facts.ports.get(svc)}")
+    return problems
 
 
 def _secret_files(pod_spec: dict, container: dict) -> dict[str, str]:
@@ -765,6 +801,66 @@ def _security_problems(workload: dict, container: dict, name: str, note) -> None
         note(f"{name} has a read-only root but no writable /tmp")
 
 
+def k8s_portal_network_problems(manifests: Manifests, facts: CodeFacts, policies: list[dict], note) -> None:
+    """The portal owns no data: besides DNS it reaches the five services' HTTP ports only (each
+    rule's peers the pods of the service whose port it opens), never a database or a broker; it
+    accepts connections on its HTTP port only."""
+    deployment = manifests.named("Deployment", f"ias-{PORTAL}")
+    if deployment is None:
+        return
+    labels = deployment["spec"]["template"].get("metadata", {}).get("labels") or {}
+    mine = [p for p in policies if p["spec"].get("podSelector") and selects(p["spec"].get("podSelector"), labels)]
+    if not mine:
+        note(f"no NetworkPolicy of its own selects ias-{PORTAL}")
+        return
+    if not any("Egress" in (p["spec"].get("policyTypes") or []) for p in mine):
+        note(f"the NetworkPolicy of ias-{PORTAL} does not restrict egress")
+    applying = [p for p in policies if selects(p["spec"].get("podSelector"), labels) or p["spec"].get("podSelector") in ({}, None)]
+    egress = [r for p in applying if "Egress" in (p["spec"].get("policyTypes") or []) for r in p["spec"].get("egress") or []]
+    ingress = [r for p in applying if "Ingress" in (p["spec"].get("policyTypes") or ["Ingress"]) for r in p["spec"].get("ingress") or []]
+    service_labels = {}
+    for svc in SERVICES:
+        other = manifests.named("Deployment", f"ias-{svc}")
+        service_labels[svc] = (other or {}).get("spec", {}).get("template", {}).get("metadata", {}).get("labels") or {}
+    reached: set[str] = set()
+    dns = False
+    for rule in egress:
+        ports = {int(p["port"]) for p in rule.get("ports") or [] if str(p.get("port", "")).isdigit()}
+        peers = rule.get("to") or []
+        if not rule.get("ports") or not peers:
+            note(f"ias-{PORTAL} has an egress rule open to any port or any peer: {rule}")
+            continue
+        if ports == {DNS_PORT}:
+            dns = True
+            continue
+        for port in sorted(ports):
+            owners = [svc for svc in SERVICES if facts.ports.get(svc) == port]
+            if not owners:
+                note(f"ias-{PORTAL} may reach port {port}, which is no service's HTTP port (the portal owns no data)")
+                continue
+            svc = owners[0]
+            for peer in peers:
+                selector = peer.get("podSelector")
+                if peer.get("ipBlock") or peer.get("namespaceSelector") is not None or not selector \
+                        or not selects(selector, service_labels[svc]):
+                    note(f"ias-{PORTAL} reaches port {port} of peers other than the pods of ias-{svc}: {peer}")
+                elif any(selects(selector, service_labels[o]) for o in SERVICES if o != svc):
+                    note(f"ias-{PORTAL}'s rule for ias-{svc} also selects other services' pods: {peer}")
+                else:
+                    reached.add(svc)
+    if not dns:
+        note(f"ias-{PORTAL} has no egress rule for DNS")
+    for svc in SERVICES:
+        if svc not in reached:
+            note(f"ias-{PORTAL} cannot reach ias-{svc} on port {facts.ports.get(svc)}")
+    for rule in ingress:
+        ports = {p.get("port") for p in rule.get("ports") or []}
+        if not ports:
+            note(f"ias-{PORTAL} accepts connections on every port")
+        elif ports - {facts.ports.get(PORTAL), "http"}:
+            note(f"ias-{PORTAL} accepts connections on {sorted(map(str, ports))}, not only its HTTP port {facts.ports.get(PORTAL)}")
+
+
 def k8s_network_problems(manifests: Manifests, facts: CodeFacts, label: str) -> tuple[list[str], str]:
     """Default deny; each service: DNS, the brokers and its own database only; ingress on its port."""
     problems: list[str] = []
@@ -845,7 +941,9 @@ def k8s_network_problems(manifests: Manifests, facts: CodeFacts, label: str) -> 
                 if cidr in blocks and blocks[cidr] != svc:
                     note(f"ias-{svc} and ias-{blocks[cidr]} reach the same database address {cidr}")
                 blocks[cidr] = svc
-    return problems, f"{label}: default deny; each service reaches DNS, the brokers and its own database only"
+    k8s_portal_network_problems(manifests, facts, policies, note)
+    return problems, (f"{label}: default deny; each service reaches DNS, the brokers and its own database only; "
+                      "the portal DNS and the services' HTTP ports only")
 
 
 def _peer_names(peer: dict) -> set[str]:
@@ -949,7 +1047,7 @@ def _jwks_mount(path: str | None, mounts: list[tuple[str, bool, str | None]], wh
 def k8s_identity_problems(manifests: Manifests, facts: CodeFacts, label: str) -> list[str]:
     problems: list[str] = []
     note = lambda text: problems.append(f"{label}: {text}")  # noqa: E731
-    for svc in SERVICES:
+    for svc in DEPLOYED:
         deployment = manifests.named("Deployment", f"ias-{svc}")
         container = service_container(deployment, f"ias-{svc}") if deployment else None
         if container is None:
@@ -982,6 +1080,60 @@ def k8s_identity_problems(manifests: Manifests, facts: CodeFacts, label: str) ->
             note(f"{where}: the JWKS ConfigMap is optional: a pod would start without keys")
         if not next((m for m in specs if m.get("mountPath") == target), {}).get("readOnly"):
             note(f"{where}: the JWKS directory {target} is mounted writable")
+    problems.extend(f"{label}: {p}" for p in k8s_portal_identity_problems(manifests, require_proxy=label != "base"))
+    return problems
+
+
+def _deployment_env(manifests: Manifests, deployment: dict | None, executable: str) -> dict[str, str | None]:
+    container = service_container(deployment, executable) if deployment else None
+    if container is None:
+        return {}
+    env, _ = container_environment(container, manifests)
+    return {k: v["value"] for k, v in env.items()}
+
+
+def k8s_portal_identity_problems(manifests: Manifests, require_proxy: bool) -> list[str]:
+    """The portal checks tokens as the services do, in production, without the development
+    sign-in; where users reach it (the overlay), oauth2-proxy forwards to its Service with the
+    user's access token, and the Ingress leads to the proxy, never around it."""
+    problems: list[str] = []
+    deployment = manifests.named("Deployment", f"ias-{PORTAL}")
+    if deployment is None:
+        return problems
+    portal = _deployment_env(manifests, deployment, f"ias-{PORTAL}")
+    services = {svc: _deployment_env(manifests, manifests.named("Deployment", f"ias-{svc}"), f"ias-{svc}") for svc in SERVICES}
+    problems += portal_identity_problems(portal, {k: v for k, v in services.items() if v}, f"ias-{PORTAL}", production=True)
+    labels = deployment["spec"]["template"].get("metadata", {}).get("labels") or {}
+    portal_services = [s for s in manifests.of_kind("Service")
+                       if s["spec"].get("selector") and selects({"matchLabels": s["spec"]["selector"]}, labels)]
+    proxies = [d for d in manifests.of_kind("Deployment")
+               if any("oauth2-proxy" in str(c.get("image", "")) for c in d["spec"]["template"]["spec"].get("containers") or [])]
+    if require_proxy and not proxies:
+        problems.append(f"no oauth2-proxy Deployment in front of ias-{PORTAL}: nobody could sign in")
+    upstream = ""
+    if portal_services:
+        service = portal_services[0]
+        port = next((p.get("port") for p in service["spec"].get("ports") or []), None)
+        upstream = f"http://{service['metadata']['name']}:{port}"
+    for proxy in proxies:
+        name = proxy["metadata"]["name"]
+        container = next(c for c in proxy["spec"]["template"]["spec"]["containers"] if "oauth2-proxy" in str(c.get("image", "")))
+        env, _ = container_environment(container, manifests)
+        problems += proxy_problems({k: v["value"] for k, v in env.items()}, portal, upstream, portal.get("IAS_JWT_ISSUER"),
+                                   f"Deployment {name}")
+        proxy_labels = proxy["spec"]["template"].get("metadata", {}).get("labels") or {}
+        proxy_services = {s["metadata"]["name"] for s in manifests.of_kind("Service")
+                          if s["spec"].get("selector") and selects({"matchLabels": s["spec"]["selector"]}, proxy_labels)}
+        backends = set()
+        for ingress in manifests.of_kind("Ingress"):
+            for rule in ingress["spec"].get("rules") or []:
+                for path in (rule.get("http") or {}).get("paths") or []:
+                    backends.add(((path.get("backend") or {}).get("service") or {}).get("name"))
+        if require_proxy and not backends & proxy_services:
+            problems.append(f"no Ingress leads users to the oauth2-proxy of {name}")
+        around = backends & {s["metadata"]["name"] for s in portal_services}
+        if around:
+            problems.append(f"an Ingress leads to {sorted(around)} directly, around the sign-in of {name}")
     return problems
 
 
