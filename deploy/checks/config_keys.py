@@ -46,8 +46,9 @@ PORTAL = "portal"
 
 READ_CALL = re.compile(r"\.(string|int|double|bool|choice|required)\(\s*\"(IAS_[A-Z0-9_]+)\"")
 ENV_SUBSCRIPT = re.compile(r"environment\[\s*\"(IAS_[A-Z0-9_]+)\"\s*\]")
-# What follows the key: `, default: "text"` or `, default: 123`.
-DEFAULT_LITERAL = re.compile(r"\s*,\s*default:\s*(?:\"((?:[^\"\\]|\\.)*)\"|(-?[0-9][0-9_.]*))")
+# What follows the key: `, default: "text"` or `, default: 123`, the whole argument (not the
+# 512 of `512 * 1024`); a text with an interpolation `\(…)` is no literal either.
+DEFAULT_LITERAL = re.compile(r"\s*,\s*default:\s*(?:\"((?:[^\"\\]|\\.)*)\"|(-?[0-9][0-9_.]*))(?=\s*[,)])")
 # A reader call whose key is not a literal: the scan cannot see which key it is.
 OPAQUE_CALL = re.compile(r"\breader\.(string|int|double|bool|choice|required)\(\s*(?!\")[A-Za-z_]")
 USES_HOST = re.compile(r"\bServiceHost\(|ServiceConfiguration\.load\(")
@@ -102,7 +103,7 @@ def _scan_file(path: Path, root: Path) -> tuple[dict[str, Key], list[str]]:
         required = match.group(1) == "required"
         literal = DEFAULT_LITERAL.match(text, match.end())
         default = None
-        if literal and not required:
+        if literal and not required and "\\(" not in (literal.group(1) or ""):
             default = literal.group(1) if literal.group(1) is not None else literal.group(2).replace("_", "")
         if name in keys:
             keys[name].required = keys[name].required or required

@@ -983,7 +983,7 @@ def dockerfile_problems(root: Path, facts: CodeFacts, hadolint: str | None) -> t
         problems.append("the run stage must end with a numeric non-root USER (runAsNonRoot checks it)")
     if "*.resources" not in text:
         problems.append("the image must ship the <Package>_<Target>.resources bundles beside the executables")
-    for svc in SERVICES:
+    for svc in DEPLOYED:
         if f"ias-{svc}" not in text:
             problems.append(f"the Dockerfile does not make sure ias-{svc} is in the image")
     exposed = set()
@@ -1369,7 +1369,7 @@ def image_tools_problems(dockerfile: str, package: str, sources: dict[str, str])
     for name in names or []:
         if name in MINTING_EXECUTABLES:
             problems.append(f"the Dockerfile copies {name}, which mints tokens: it must never be in the image")
-    for svc in SERVICES:
+    for svc in DEPLOYED:
         if names is not None and f"ias-{svc}" not in names:
             problems.append(f"the Dockerfile does not copy ias-{svc}")
     for module in [SIGNING_MODULE, *sorted(TEST_LIBRARIES)]:
@@ -1401,12 +1401,64 @@ def swift_sources(root: Path) -> dict[str, str]:
             for base in (root / "Shared", root / "Services") for path in base.rglob("*.swift")}
 
 
+# ---------------------------------------------------------------------------- documentation
+
+def readme_configuration(text: str) -> dict[str, list[str]]:
+    """Key -> the default cells of the rows that name it, from the tables of the README's
+    section "## Configuration" (its subsections included): a key counts as documented when it
+    is written as `IAS_…` in a table's `variable` column."""
+    match = re.search(r"^## Configuration[ \t]*\n(.*?)(?=^## |\Z)", text, re.M | re.S)
+    documented: dict[str, list[str]] = {}
+    if not match:
+        return documented
+    header: list[str] | None = None
+    for line in match.group(1).splitlines():
+        if not line.lstrip().startswith("|"):
+            header = None
+            continue
+        cells = [cell.strip() for cell in line.strip().strip("|").split("|")]
+        if header is None:
+            header = [cell.lower() for cell in cells]
+            continue
+        if all(set(cell) <= set("-: ") for cell in cells):
+            continue
+        row = dict(zip(header, cells))
+        for key in re.findall(r"`(IAS_[A-Z0-9_]+)`", row.get("variable", "")):
+            documented.setdefault(key, []).append(row.get("default", ""))
+    return documented
+
+
+def config_docs_problems(readme: str, facts: CodeFacts) -> tuple[list[str], str]:
+    """Every key an executable reads is in a table of the README's "Configuration", no key there
+    is read by nothing, and where the code's default is a literal the documented default shows it."""
+    problems: list[str] = []
+    documented = readme_configuration(readme)
+    if not documented:
+        return ["README.md has no section \"## Configuration\" with a table of keys"], "nothing documented"
+    read: dict[str, list[config_keys.Key]] = {}
+    for exe in facts.executables.values():
+        for key in exe.keys.values():
+            read.setdefault(key.name, []).append(key)
+    for name in sorted(set(read) - set(documented)):
+        problems.append(f"README.md, \"Configuration\": {name} is not documented (read at {read[name][0].where})")
+    for name in sorted(set(documented) - set(read)):
+        problems.append(f"README.md, \"Configuration\": {name} is documented, but no executable reads it")
+    for name in sorted(set(read) & set(documented)):
+        cells = " ".join(documented[name])
+        for default in sorted({k.default for k in read[name] if k.default}):
+            if not re.search(rf"(?<![\w.]){re.escape(default)}(?!\w)", cells):
+                problems.append(f"README.md, \"Configuration\": the default of {name} is {default} in the code "
+                                f"({next(k.where for k in read[name] if k.default == default)}), the table says {cells!r}")
+    return problems, (f"{len(read)} keys of {sum(1 for e in facts.executables.values() if e.exists)} executables "
+                      "documented in README's Configuration, with the code's literal defaults")
+
+
 # ---------------------------------------------------------------------------- command line
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("check", choices=["compose-env", "compose-config", "k8s-env", "k8s-workloads", "k8s-network", "dockerfile",
-                                          "image-tools", "identity-config"])
+                                          "image-tools", "identity-config", "config-docs"])
     parser.add_argument("--root", default=str(Path(__file__).resolve().parents[2]))
     parser.add_argument("--compose", help="compose file (default ROOT/docker-compose.yml)")
     parser.add_argument("--base", help="rendered base manifests")
@@ -1450,6 +1502,10 @@ def main() -> int:
         documents = [(label, Manifests(load_yaml_documents(Path(path))))
                      for label, path in (("base", args.base), ("overlay", args.overlay)) if path]
         found, summary = identity_problems(compose, idp, documents, facts)
+        problems += found
+        summaries.append(summary)
+    elif args.check == "config-docs":
+        found, summary = config_docs_problems((root / "README.md").read_text(), facts)
         problems += found
         summaries.append(summary)
     elif args.check == "image-tools":
