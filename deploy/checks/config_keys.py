@@ -7,8 +7,9 @@ direct `environment["IAS_…"]` read.
 
 * Keys found under `Shared/` belong to every executable whose sources build a `ServiceHost`
   (or call `ServiceConfiguration.load`): that is where the common keys are read.
-* Keys of a shared reader in `SHARED_READERS` (e.g. the Kafka security keys) also belong to
-  every executable whose own sources call that reader without a `ServiceHost`.
+* Keys of a shared reader in `SHARED_READERS` (the Kafka security keys, the HTTP server's
+  keys, the identity keys) also belong to every executable whose own sources call that reader
+  without a `ServiceHost` (the partner simulator, the portal).
 * Keys found under `Services/<Dir>/` belong to that directory's executable.
 * `required(` means no default: the deployment must give a non-empty value.
 
@@ -36,13 +37,18 @@ EXECUTABLES = {
     "ias-costs": "Costs",
     "ias-coordination": "Coordination",
     "ias-partner-simulator": "PartnerSimulator",
+    "ias-portal": "Portal",
 }
 SERVICES = ["intake", "assessment", "plan", "costs", "coordination"]
+# The case workers' portal: deployed like a service (compose, Kubernetes, the image), but it
+# owns no data: no database, no broker; it calls the five services over HTTP.
+PORTAL = "portal"
 
 READ_CALL = re.compile(r"\.(string|int|double|bool|choice|required)\(\s*\"(IAS_[A-Z0-9_]+)\"")
 ENV_SUBSCRIPT = re.compile(r"environment\[\s*\"(IAS_[A-Z0-9_]+)\"\s*\]")
-# What follows the key: `, default: "text"` or `, default: 123`.
-DEFAULT_LITERAL = re.compile(r"\s*,\s*default:\s*(?:\"((?:[^\"\\]|\\.)*)\"|(-?[0-9][0-9_.]*))")
+# What follows the key: `, default: "text"` or `, default: 123`, the whole argument (not the
+# 512 of `512 * 1024`); a text with an interpolation `\(…)` is no literal either.
+DEFAULT_LITERAL = re.compile(r"\s*,\s*default:\s*(?:\"((?:[^\"\\]|\\.)*)\"|(-?[0-9][0-9_.]*))(?=\s*[,)])")
 # A reader call whose key is not a literal: the scan cannot see which key it is.
 OPAQUE_CALL = re.compile(r"\breader\.(string|int|double|bool|choice|required)\(\s*(?!\")[A-Za-z_]")
 USES_HOST = re.compile(r"\bServiceHost\(|ServiceConfiguration\.load\(")
@@ -50,6 +56,8 @@ USES_HOST = re.compile(r"\bServiceHost\(|ServiceConfiguration\.load\(")
 # and the file under Shared/ whose keys it reads.
 SHARED_READERS = {
     "KafkaSecurity.load(": "Shared/Kafka/KafkaSecurity+Environment.swift",
+    "HTTPServerConfiguration.read(": "Shared/HTTP/HTTPServerConfiguration+Reading.swift",
+    "IdentitySettings.read(": "Shared/Auth/IdentitySettings.swift",
 }
 
 
@@ -95,7 +103,7 @@ def _scan_file(path: Path, root: Path) -> tuple[dict[str, Key], list[str]]:
         required = match.group(1) == "required"
         literal = DEFAULT_LITERAL.match(text, match.end())
         default = None
-        if literal and not required:
+        if literal and not required and "\\(" not in (literal.group(1) or ""):
             default = literal.group(1) if literal.group(1) is not None else literal.group(2).replace("_", "")
         if name in keys:
             keys[name].required = keys[name].required or required

@@ -24,6 +24,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import config_keys  # noqa: E402
 
 SERVICES = config_keys.SERVICES
+PORTAL = config_keys.PORTAL
+# What is deployed as a long-running workload of its own in compose and Kubernetes.
+DEPLOYED = [*SERVICES, PORTAL]
+# The path of the compose health check: /readyz (migrations, database, broker), except for the
+# portal, which has nothing to wait for and says so on /healthz.
+HEALTH_PATHS = {PORTAL: "/healthz"}
 DB_PORT = 5432
 DNS_PORT = 53
 
@@ -51,6 +57,8 @@ def service_name(executable: str) -> str:
 def read_code_facts(root: Path, executables: dict | None = None) -> CodeFacts:
     facts = CodeFacts(executables if executables is not None else config_keys.load(root))
     host = re.compile(r"ServiceHost\(\s*service:\s*\"(\w+)\",\s*defaultPort:\s*(\d+)")
+    # An executable that reads the server's keys itself names its port as a constant.
+    default_port = re.compile(r"static\s+let\s+defaultPort\s*(?::\s*Int\s*)?=\s*(\d+)")
     get_route = re.compile(r"router\.get\(\s*\"(/[^\"]*)\"")
     shared_routes: set[str] = set()
     for path in (root / "Shared" / "ServiceKit").glob("*.swift"):
@@ -65,6 +73,8 @@ def read_code_facts(root: Path, executables: dict | None = None) -> CodeFacts:
             for svc, port in host.findall(text):
                 if svc == name:
                     facts.ports[name] = int(port)
+            for port in default_port.findall(text):
+                facts.ports.setdefault(name, int(port))
         port_key = exe.keys.get("IAS_HTTP_PORT")
         if name not in facts.ports and port_key is not None and port_key.default and port_key.default.isdigit():
             facts.ports[name] = int(port_key.default)
@@ -174,7 +184,7 @@ def compose_config_problems(compose: dict, facts: CodeFacts, root: Path) -> tupl
     """Start order, health checks, ports, probes, databases, topics, grace periods."""
     problems: list[str] = []
     services = compose.get("services") or {}
-    for required in ("postgres", "kafka", "topics", "kafka-users", *SERVICES, "partner-simulator"):
+    for required in ("postgres", "kafka", "topics", "kafka-users", *DEPLOYED, "partner-simulator"):
         if required not in services:
             problems.append(f"compose has no service `{required}`")
     kafka = services.get("kafka", {})
@@ -254,10 +264,11 @@ def compose_config_problems(compose: dict, facts: CodeFacts, root: Path) -> tupl
         probe = " ".join(map(str, health.get("test", []))) if isinstance(health.get("test"), list) else str(health.get("test", ""))
         if not re.search(rf"(?<![0-9]){listen}(?![0-9])", probe):
             problems.append(f"`{name}` health check does not probe port {listen}")
-        if "/readyz" not in probe:
-            problems.append(f"`{name}` health check does not ask /readyz")
-        elif "/readyz" not in facts.routes.get(name, set()):
-            problems.append(f"`{name}` health check asks /readyz, which {exe.name} does not serve")
+        health_path = HEALTH_PATHS.get(name, "/readyz")
+        if not re.search(rf"{re.escape(health_path)}(?![\w/])", probe):
+            problems.append(f"`{name}` health check does not ask {health_path}")
+        elif health_path not in facts.routes.get(name, set()):
+            problems.append(f"`{name}` health check asks {health_path}, which {exe.name} does not serve")
         if probe.startswith("CMD-SHELL") and "/dev/tcp" in probe:
             problems.append(f"`{name}` health check uses /dev/tcp under sh (dash has none): use ias-probe")
         if "ias-probe" in probe and not (root / "deploy" / "docker" / "ias-probe").exists():
@@ -269,8 +280,13 @@ def compose_config_problems(compose: dict, facts: CodeFacts, root: Path) -> tupl
         if not service.get("read_only"):
             problems.append(f"`{name}` should run with a read-only root file system")
         depends = service.get("depends_on") or {}
-        wanted = {"kafka": "service_healthy", "topics": "service_completed_successfully",
-                  "kafka-users": "service_completed_successfully"}
+        if name == PORTAL:
+            # No database, no broker: the portal waits for the services it calls.
+            wanted = {svc: "service_healthy" for svc in SERVICES}
+            problems.extend(compose_portal_problems(service, services, facts))
+        else:
+            wanted = {"kafka": "service_healthy", "topics": "service_completed_successfully",
+                      "kafka-users": "service_completed_successfully"}
         if name in SERVICES:
             wanted["postgres"] = "service_healthy"
         for dependency, condition in wanted.items():
@@ -300,7 +316,35 @@ def compose_config_problems(compose: dict, facts: CodeFacts, root: Path) -> tupl
         problems.append("partner-simulator must be in an optional profile")
     problems.extend(compose_kafka_user_problems(services))
     return problems, ("start order by health; ports and probes match the code; own role and database per service; topics; "
-                      "own Kafka user per program")
+                      "own Kafka user per program; the portal calls each service at its compose name and port")
+
+
+def portal_url_key(svc: str) -> str:
+    return f"IAS_PORTAL_{svc.upper()}_URL"
+
+
+def _url_target(url: str | None) -> tuple[str, int] | None:
+    match = re.fullmatch(r"http://([A-Za-z0-9.\-]+):(\d+)/?", url or "")
+    return (match.group(1), int(match.group(2))) if match else None
+
+
+def compose_portal_problems(portal: dict, services: dict, facts: CodeFacts) -> list[str]:
+    """The portal owns no data: it neither reaches the database nor the broker, and it calls each
+    service at that service's compose name and HTTP port."""
+    problems: list[str] = []
+    env = compose_environment(portal)
+    for key in sorted(env):
+        if key.startswith(("IAS_DATABASE_", "IAS_KAFKA_")):
+            problems.append(f"`{PORTAL}` sets {key}: the portal owns no data and reaches neither database nor broker")
+    for svc in SERVICES:
+        key = portal_url_key(svc)
+        target = _url_target(env.get(key))
+        port = (compose_environment(services.get(svc) or {}).get("IAS_HTTP_PORT") or str(facts.ports.get(svc)))
+        if target is None:
+            problems.append(f"`{PORTAL}`: {key}={env.get(key)!r} is not http://<service>:<port>")
+        elif target != (svc, int(port)):
+            problems.append(f"`{PORTAL}`: {key} calls {target[0]}:{target[1]}, but {svc} is the compose service `{svc}` on port {port}")
+    return problems
 
 
 def compose_secret_files(service: dict) -> dict[str, str]:
@@ -448,10 +492,11 @@ def container_environment(container: dict, manifests: Manifests) -> tuple[dict[s
 
 
 def k8s_env_problems(manifests: Manifests, facts: CodeFacts, label: str) -> tuple[list[str], str]:
-    """Every key each service reads is set in its Deployment (env, envFrom ConfigMap, secretKeyRef)."""
+    """Every key each service (and the portal) reads is set in its Deployment (env, envFrom
+    ConfigMap, configMapKeyRef, secretKeyRef)."""
     problems: list[str] = []
     counted = 0
-    for svc in SERVICES:
+    for svc in DEPLOYED:
         exe = facts.executables[f"ias-{svc}"]
         deployment = manifests.named("Deployment", f"ias-{svc}")
         if deployment is None:
@@ -474,7 +519,7 @@ def k8s_env_problems(manifests: Manifests, facts: CodeFacts, label: str) -> tupl
         for name in sorted(env):
             if name.startswith("IAS_") and name not in exe.keys:
                 problems.append(f"{label}: ias-{svc} sets {name} ({env[name]['source']}), which {exe.name} does not read")
-    return problems, f"{label}: {counted} Deployments set every key their service reads"
+    return problems, f"{label}: {counted} Deployments (five services, the portal) set every key they read"
 
 
 def _port_of(container: dict, port) -> int | None:
@@ -525,7 +570,7 @@ def k8s_workload_problems(manifests: Manifests, facts: CodeFacts, label: str, pi
         job_partitions = (job_env.get("PARTITIONS") or {}).get("value")
         _security_problems(topics_job, job_container, "Job ias-topics", note)
     images = set()
-    for svc in SERVICES:
+    for svc in DEPLOYED:
         exe = facts.executables[f"ias-{svc}"]
         deployment = manifests.named("Deployment", f"ias-{svc}")
         if deployment is None:
@@ -595,14 +640,23 @@ def k8s_workload_problems(manifests: Manifests, facts: CodeFacts, label: str, pi
             for port in service["spec"].get("ports") or []:
                 if _port_of(container, port.get("targetPort", port.get("port"))) != code_port:
                     note(f"Service {service['metadata']['name']} targets {port.get('targetPort')}, not {code_port}")
+        scalers = [h for h in manifests.of_kind("HorizontalPodAutoscaler")
+                   if h["spec"]["scaleTargetRef"].get("kind") == "Deployment" and h["spec"]["scaleTargetRef"].get("name") == f"ias-{svc}"]
+        if svc == PORTAL:
+            for text in k8s_portal_url_problems(manifests, env, facts):
+                note(text)
+            # Sessions and the CSRF token of each form live in the memory of one instance: a
+            # second replica would refuse the forms of users whose requests reach it.
+            if deployment["spec"].get("replicas", 1) != 1 or scalers:
+                note(f"{name} must run exactly one replica without an autoscaler (its sessions are held in memory), "
+                     f"has replicas={deployment['spec'].get('replicas', 1)} and {len(scalers)} autoscaler(s)")
+            continue
         # PodDisruptionBudget
         budgets = [b for b in manifests.of_kind("PodDisruptionBudget") if selects(b["spec"].get("selector"), labels)]
         if not budgets:
             note(f"no PodDisruptionBudget covers {name}")
         # Autoscaling bounded by the partitions
         partitions = (env.get("IAS_KAFKA_TOPIC_PARTITIONS") or {}).get("value")
-        scalers = [h for h in manifests.of_kind("HorizontalPodAutoscaler")
-                   if h["spec"]["scaleTargetRef"].get("kind") == "Deployment" and h["spec"]["scaleTargetRef"].get("name") == f"ias-{svc}"]
         if not scalers:
             note(f"no HorizontalPodAutoscaler scales {name}")
         for scaler in scalers:
@@ -633,7 +687,33 @@ def k8s_workload_problems(manifests: Manifests, facts: CodeFacts, label: str, pi
                     if metric not in facts.metrics and base not in facts.metrics:
                         note(f"alert {rule.get('alert')} uses {metric}, which the services do not export")
     return problems, (f"{label}: ports and probes match the code; security, resources, grace, PDB, HPA <= partitions, scraping, "
-                      "alerts, own Kafka user")
+                      "alerts, own Kafka user; the portal: one replica, same image")
+
+
+def k8s_portal_url_problems(manifests: Manifests, env: dict[str, dict], facts: CodeFacts) -> list[str]:
+    """IAS_PORTAL_<SERVICE>_URL names a Service of this namespace that selects that service's
+    pods, on a port that leads to its HTTP port."""
+    problems: list[str] = []
+    for svc in SERVICES:
+        key = portal_url_key(svc)
+        url = (env.get(key) or {}).get("value")
+        target = _url_target(url)
+        if target is None:
+            problems.append(f"ias-{PORTAL}: {key}={url!r} is not http://<Service>:<port>")
+            continue
+        host, port = target
+        service = manifests.named("Service", host.split(".")[0])
+        deployment = manifests.named("Deployment", f"ias-{svc}")
+        labels = (deployment or {}).get("spec", {}).get("template", {}).get("metadata", {}).get("labels") or {}
+        if service is None or not service["spec"].get("selector") or not selects({"matchLabels": service["spec"]["selector"]}, labels):
+            problems.append(f"ias-{PORTAL}: {key} calls {host}, which is no Service of the pods of ias-{svc}")
+            continue
+        ports = [p for p in service["spec"].get("ports") or [] if p.get("port") == port]
+        container = service_container(deployment, f"ias-{svc}") if deployment else None
+        if not ports or container is None or _port_of(container, ports[0].get("targetPort", port)) != facts.ports.get(svc):
+            problems.append(f"ias-{PORTAL}: {key} calls port {port} of Service {host}, which does not lead to ias-{svc}'s "
+                            f"HTTP port {facts.ports.get(svc)}")
+    return problems
 
 
 def _secret_files(pod_spec: dict, container: dict) -> dict[str, str]:
@@ -721,6 +801,66 @@ def _security_problems(workload: dict, container: dict, name: str, note) -> None
         note(f"{name} has a read-only root but no writable /tmp")
 
 
+def k8s_portal_network_problems(manifests: Manifests, facts: CodeFacts, policies: list[dict], note) -> None:
+    """The portal owns no data: besides DNS it reaches the five services' HTTP ports only (each
+    rule's peers the pods of the service whose port it opens), never a database or a broker; it
+    accepts connections on its HTTP port only."""
+    deployment = manifests.named("Deployment", f"ias-{PORTAL}")
+    if deployment is None:
+        return
+    labels = deployment["spec"]["template"].get("metadata", {}).get("labels") or {}
+    mine = [p for p in policies if p["spec"].get("podSelector") and selects(p["spec"].get("podSelector"), labels)]
+    if not mine:
+        note(f"no NetworkPolicy of its own selects ias-{PORTAL}")
+        return
+    if not any("Egress" in (p["spec"].get("policyTypes") or []) for p in mine):
+        note(f"the NetworkPolicy of ias-{PORTAL} does not restrict egress")
+    applying = [p for p in policies if selects(p["spec"].get("podSelector"), labels) or p["spec"].get("podSelector") in ({}, None)]
+    egress = [r for p in applying if "Egress" in (p["spec"].get("policyTypes") or []) for r in p["spec"].get("egress") or []]
+    ingress = [r for p in applying if "Ingress" in (p["spec"].get("policyTypes") or ["Ingress"]) for r in p["spec"].get("ingress") or []]
+    service_labels = {}
+    for svc in SERVICES:
+        other = manifests.named("Deployment", f"ias-{svc}")
+        service_labels[svc] = (other or {}).get("spec", {}).get("template", {}).get("metadata", {}).get("labels") or {}
+    reached: set[str] = set()
+    dns = False
+    for rule in egress:
+        ports = {int(p["port"]) for p in rule.get("ports") or [] if str(p.get("port", "")).isdigit()}
+        peers = rule.get("to") or []
+        if not rule.get("ports") or not peers:
+            note(f"ias-{PORTAL} has an egress rule open to any port or any peer: {rule}")
+            continue
+        if ports == {DNS_PORT}:
+            dns = True
+            continue
+        for port in sorted(ports):
+            owners = [svc for svc in SERVICES if facts.ports.get(svc) == port]
+            if not owners:
+                note(f"ias-{PORTAL} may reach port {port}, which is no service's HTTP port (the portal owns no data)")
+                continue
+            svc = owners[0]
+            for peer in peers:
+                selector = peer.get("podSelector")
+                if peer.get("ipBlock") or peer.get("namespaceSelector") is not None or not selector \
+                        or not selects(selector, service_labels[svc]):
+                    note(f"ias-{PORTAL} reaches port {port} of peers other than the pods of ias-{svc}: {peer}")
+                elif any(selects(selector, service_labels[o]) for o in SERVICES if o != svc):
+                    note(f"ias-{PORTAL}'s rule for ias-{svc} also selects other services' pods: {peer}")
+                else:
+                    reached.add(svc)
+    if not dns:
+        note(f"ias-{PORTAL} has no egress rule for DNS")
+    for svc in SERVICES:
+        if svc not in reached:
+            note(f"ias-{PORTAL} cannot reach ias-{svc} on port {facts.ports.get(svc)}")
+    for rule in ingress:
+        ports = {p.get("port") for p in rule.get("ports") or []}
+        if not ports:
+            note(f"ias-{PORTAL} accepts connections on every port")
+        elif ports - {facts.ports.get(PORTAL), "http"}:
+            note(f"ias-{PORTAL} accepts connections on {sorted(map(str, ports))}, not only its HTTP port {facts.ports.get(PORTAL)}")
+
+
 def k8s_network_problems(manifests: Manifests, facts: CodeFacts, label: str) -> tuple[list[str], str]:
     """Default deny; each service: DNS, the brokers and its own database only; ingress on its port."""
     problems: list[str] = []
@@ -801,7 +941,9 @@ def k8s_network_problems(manifests: Manifests, facts: CodeFacts, label: str) -> 
                 if cidr in blocks and blocks[cidr] != svc:
                     note(f"ias-{svc} and ias-{blocks[cidr]} reach the same database address {cidr}")
                 blocks[cidr] = svc
-    return problems, f"{label}: default deny; each service reaches DNS, the brokers and its own database only"
+    k8s_portal_network_problems(manifests, facts, policies, note)
+    return problems, (f"{label}: default deny; each service reaches DNS, the brokers and its own database only; "
+                      "the portal DNS and the services' HTTP ports only")
 
 
 def _peer_names(peer: dict) -> set[str]:
@@ -841,7 +983,7 @@ def dockerfile_problems(root: Path, facts: CodeFacts, hadolint: str | None) -> t
         problems.append("the run stage must end with a numeric non-root USER (runAsNonRoot checks it)")
     if "*.resources" not in text:
         problems.append("the image must ship the <Package>_<Target>.resources bundles beside the executables")
-    for svc in SERVICES:
+    for svc in DEPLOYED:
         if f"ias-{svc}" not in text:
             problems.append(f"the Dockerfile does not make sure ias-{svc} is in the image")
     exposed = set()
@@ -905,7 +1047,7 @@ def _jwks_mount(path: str | None, mounts: list[tuple[str, bool, str | None]], wh
 def k8s_identity_problems(manifests: Manifests, facts: CodeFacts, label: str) -> list[str]:
     problems: list[str] = []
     note = lambda text: problems.append(f"{label}: {text}")  # noqa: E731
-    for svc in SERVICES:
+    for svc in DEPLOYED:
         deployment = manifests.named("Deployment", f"ias-{svc}")
         container = service_container(deployment, f"ias-{svc}") if deployment else None
         if container is None:
@@ -938,6 +1080,60 @@ def k8s_identity_problems(manifests: Manifests, facts: CodeFacts, label: str) ->
             note(f"{where}: the JWKS ConfigMap is optional: a pod would start without keys")
         if not next((m for m in specs if m.get("mountPath") == target), {}).get("readOnly"):
             note(f"{where}: the JWKS directory {target} is mounted writable")
+    problems.extend(f"{label}: {p}" for p in k8s_portal_identity_problems(manifests, require_proxy=label != "base"))
+    return problems
+
+
+def _deployment_env(manifests: Manifests, deployment: dict | None, executable: str) -> dict[str, str | None]:
+    container = service_container(deployment, executable) if deployment else None
+    if container is None:
+        return {}
+    env, _ = container_environment(container, manifests)
+    return {k: v["value"] for k, v in env.items()}
+
+
+def k8s_portal_identity_problems(manifests: Manifests, require_proxy: bool) -> list[str]:
+    """The portal checks tokens as the services do, in production, without the development
+    sign-in; where users reach it (the overlay), oauth2-proxy forwards to its Service with the
+    user's access token, and the Ingress leads to the proxy, never around it."""
+    problems: list[str] = []
+    deployment = manifests.named("Deployment", f"ias-{PORTAL}")
+    if deployment is None:
+        return problems
+    portal = _deployment_env(manifests, deployment, f"ias-{PORTAL}")
+    services = {svc: _deployment_env(manifests, manifests.named("Deployment", f"ias-{svc}"), f"ias-{svc}") for svc in SERVICES}
+    problems += portal_identity_problems(portal, {k: v for k, v in services.items() if v}, f"ias-{PORTAL}", production=True)
+    labels = deployment["spec"]["template"].get("metadata", {}).get("labels") or {}
+    portal_services = [s for s in manifests.of_kind("Service")
+                       if s["spec"].get("selector") and selects({"matchLabels": s["spec"]["selector"]}, labels)]
+    proxies = [d for d in manifests.of_kind("Deployment")
+               if any("oauth2-proxy" in str(c.get("image", "")) for c in d["spec"]["template"]["spec"].get("containers") or [])]
+    if require_proxy and not proxies:
+        problems.append(f"no oauth2-proxy Deployment in front of ias-{PORTAL}: nobody could sign in")
+    upstream = ""
+    if portal_services:
+        service = portal_services[0]
+        port = next((p.get("port") for p in service["spec"].get("ports") or []), None)
+        upstream = f"http://{service['metadata']['name']}:{port}"
+    for proxy in proxies:
+        name = proxy["metadata"]["name"]
+        container = next(c for c in proxy["spec"]["template"]["spec"]["containers"] if "oauth2-proxy" in str(c.get("image", "")))
+        env, _ = container_environment(container, manifests)
+        problems += proxy_problems({k: v["value"] for k, v in env.items()}, portal, upstream, portal.get("IAS_JWT_ISSUER"),
+                                   f"Deployment {name}")
+        proxy_labels = proxy["spec"]["template"].get("metadata", {}).get("labels") or {}
+        proxy_services = {s["metadata"]["name"] for s in manifests.of_kind("Service")
+                          if s["spec"].get("selector") and selects({"matchLabels": s["spec"]["selector"]}, proxy_labels)}
+        backends = set()
+        for ingress in manifests.of_kind("Ingress"):
+            for rule in ingress["spec"].get("rules") or []:
+                for path in (rule.get("http") or {}).get("paths") or []:
+                    backends.add(((path.get("backend") or {}).get("service") or {}).get("name"))
+        if require_proxy and not backends & proxy_services:
+            problems.append(f"no Ingress leads users to the oauth2-proxy of {name}")
+        around = backends & {s["metadata"]["name"] for s in portal_services}
+        if around:
+            problems.append(f"an Ingress leads to {sorted(around)} directly, around the sign-in of {name}")
     return problems
 
 
@@ -975,6 +1171,114 @@ def compose_identity_problems(compose: dict, idp: dict) -> list[str]:
                 if len(parts) >= 2:
                     mounts.append((parts[1], False, parts[0]))
         problems.extend(_jwks_mount(env.get("IAS_JWT_JWKS_FILE"), mounts, where)[0])
+    problems.extend(compose_portal_identity_problems(services, overrides))
+    return problems
+
+
+# The keys that decide which tokens are accepted: the portal must read them as the services do,
+# or it would sign in users whose every call the services refuse (or the reverse).
+IDENTITY_KEYS = ("IAS_ENVIRONMENT", "IAS_JWT_SECRET", "IAS_JWT_JWKS_FILE", "IAS_JWT_ISSUER", "IAS_JWT_AUDIENCE",
+                 "IAS_JWT_MAX_LIFETIME_SECONDS", "IAS_JWT_ORG_CLAIM", "IAS_JWT_ROLES_CLAIM", "IAS_JWT_ROLE_PREFIX",
+                 "IAS_JWT_CLOCK_SKEW_SECONDS")
+# The header oauth2-proxy puts the user's access token in (--pass-access-token).
+PROXY_TOKEN_HEADER = "X-Forwarded-Access-Token"
+
+
+def _interpolated(value: str | None) -> str | None:
+    """A compose value with every `${VAR...}` reduced to `${VAR}`: two values that name the same
+    variables the same way are equal whatever their defaults or messages."""
+    return None if value is None else INTERPOLATION.sub(lambda m: "${" + m.group(1) + "}", value)
+
+
+def portal_identity_problems(portal: dict[str, str | None], services: dict[str, dict[str, str | None]], where: str,
+                             production: bool) -> list[str]:
+    """The portal verifies tokens exactly as the services do; the development sign-in is never
+    configured (it lets anyone who reaches the portal choose who they are); in production the
+    session cookie is Secure and forms are checked against the portal's own HTTPS origin."""
+    problems: list[str] = []
+    for key in IDENTITY_KEYS:
+        mine = _interpolated(portal.get(key))
+        for svc, env in services.items():
+            if mine != _interpolated(env.get(key)):
+                problems.append(f"{where}: the portal reads {key}={portal.get(key)!r} but {svc} {env.get(key)!r}: "
+                                "it must accept exactly the tokens the services accept")
+                break
+    if portal.get("IAS_PORTAL_DEV_USERS_FILE") not in ("", None):
+        problems.append(f"{where}: IAS_PORTAL_DEV_USERS_FILE is set: the development sign-in lets anyone who reaches the "
+                        "portal choose who they are (make run only)")
+    if production:
+        if portal.get("IAS_ENVIRONMENT") != "production":
+            problems.append(f"{where}: the portal runs with IAS_ENVIRONMENT={portal.get('IAS_ENVIRONMENT')!r}, not production")
+        if str(portal.get("IAS_PORTAL_SECURE_COOKIES", "true")).lower() in ("false", "0", "no", "off"):
+            problems.append(f"{where}: IAS_PORTAL_SECURE_COOKIES is false: the session cookie would travel without TLS")
+        origin = portal.get("IAS_PORTAL_PUBLIC_ORIGIN")
+        if compose_value_may_be_empty(origin):
+            problems.append(f"{where}: IAS_PORTAL_PUBLIC_ORIGIN may be empty; production checks forms against it")
+        elif not INTERPOLATION.search(origin) and not origin.startswith("https://"):
+            problems.append(f"{where}: IAS_PORTAL_PUBLIC_ORIGIN={origin!r} is not an https:// address")
+    return problems
+
+
+def proxy_problems(proxy: dict[str, str | None], portal: dict[str, str | None], upstream: str, issuer: str | None,
+                   where: str) -> list[str]:
+    """oauth2-proxy in front of the portal: it forwards to the portal, passes the user's access
+    token in the header the portal reads, signs in at the issuer the tokens are checked against,
+    returns users to the portal's own origin, and keeps its cookie Secure."""
+    problems: list[str] = []
+    value = lambda key: _interpolated(proxy.get(key))  # noqa: E731
+    upstreams = [u.strip().rstrip("/") for u in (proxy.get("OAUTH2_PROXY_UPSTREAMS") or "").split(",") if u.strip()]
+    if upstreams != [upstream.rstrip("/")]:
+        problems.append(f"{where}: OAUTH2_PROXY_UPSTREAMS is {proxy.get('OAUTH2_PROXY_UPSTREAMS')!r}, not the portal {upstream}")
+    if str(proxy.get("OAUTH2_PROXY_PASS_ACCESS_TOKEN", "")).lower() != "true":
+        problems.append(f"{where}: OAUTH2_PROXY_PASS_ACCESS_TOKEN is not true: the portal would never see the user's token")
+    header = portal.get("IAS_PORTAL_TOKEN_HEADER") or PROXY_TOKEN_HEADER
+    if header.lower() != PROXY_TOKEN_HEADER.lower():
+        problems.append(f"{where}: the portal reads the token from {header}, oauth2-proxy sends it in {PROXY_TOKEN_HEADER}")
+    if value("OAUTH2_PROXY_OIDC_ISSUER_URL") != _interpolated(issuer):
+        problems.append(f"{where}: OAUTH2_PROXY_OIDC_ISSUER_URL is {proxy.get('OAUTH2_PROXY_OIDC_ISSUER_URL')!r}, "
+                        f"but the tokens are checked against IAS_JWT_ISSUER={issuer!r}")
+    origin = _interpolated(portal.get("IAS_PORTAL_PUBLIC_ORIGIN")) or ""
+    if value("OAUTH2_PROXY_REDIRECT_URL") != origin + "/oauth2/callback":
+        problems.append(f"{where}: OAUTH2_PROXY_REDIRECT_URL is {proxy.get('OAUTH2_PROXY_REDIRECT_URL')!r}, not the portal's "
+                        f"origin {portal.get('IAS_PORTAL_PUBLIC_ORIGIN')!r} + /oauth2/callback")
+    if str(proxy.get("OAUTH2_PROXY_COOKIE_SECURE", "true")).lower() == "false":
+        problems.append(f"{where}: OAUTH2_PROXY_COOKIE_SECURE is false: the proxy's cookie holds the user's tokens")
+    if not (portal.get("IAS_PORTAL_SIGN_OUT_URL") or "").startswith("/oauth2/sign_out"):
+        problems.append(f"{where}: IAS_PORTAL_SIGN_OUT_URL={portal.get('IAS_PORTAL_SIGN_OUT_URL')!r} does not end the "
+                        "proxy's session (/oauth2/sign_out)")
+    return problems
+
+
+def compose_portal_identity_problems(services: dict, overrides: dict) -> list[str]:
+    """docker-compose.yml: the portal reads the services' identity keys and no development
+    sign-in. compose.idp.yml laid over it: the same in production, behind oauth2-proxy."""
+    problems: list[str] = []
+    if PORTAL not in services:
+        return problems
+    service_envs = {svc: compose_environment(services.get(svc) or {}) for svc in SERVICES if svc in services}
+    portal = compose_environment(services[PORTAL])
+    problems += portal_identity_problems(portal, service_envs, f"compose `{PORTAL}`", production=False)
+    override = overrides.get(PORTAL)
+    if override is None:
+        return problems + [f"deploy/compose.idp.yml does not configure `{PORTAL}`"]
+    portal = portal | compose_environment(override)
+    merged = {svc: env | compose_environment(overrides.get(svc) or {}) for svc, env in service_envs.items()}
+    where = f"compose.idp.yml `{PORTAL}`"
+    problems += portal_identity_problems(portal, merged, where, production=True)
+    mounts = []
+    for volume in (services[PORTAL].get("volumes") or []) + (override.get("volumes") or []):
+        if isinstance(volume, dict):
+            mounts.append((volume.get("target", ""), False, volume.get("source")))
+        elif len(parts := str(volume).split(":")) >= 2:
+            mounts.append((parts[1], False, parts[0]))
+    problems += _jwks_mount(portal.get("IAS_JWT_JWKS_FILE"), mounts, where)[0]
+    proxies = [(name, svc) for name, svc in overrides.items() if "oauth2-proxy" in str(svc.get("image", ""))]
+    if not proxies:
+        problems.append("deploy/compose.idp.yml has no oauth2-proxy in front of the portal: nobody could sign in")
+    port = portal.get("IAS_HTTP_PORT") or ""
+    for name, proxy in proxies:
+        problems += proxy_problems(compose_environment(proxy), portal, f"http://{PORTAL}:{port}", portal.get("IAS_JWT_ISSUER"),
+                                   f"compose.idp.yml `{name}`")
     return problems
 
 
@@ -983,14 +1287,16 @@ def identity_problems(compose: dict, idp: dict | None, documents: list[tuple[str
     for label, manifests in documents:
         problems += k8s_identity_problems(manifests, facts, label)
     return problems, ("compose trial development (HS256); compose.idp.yml, " + ", ".join(l for l, _ in documents)
-                      + ": production, no secret, JWKS in a mounted directory, issuer, audience")
+                      + ": production, no secret, JWKS in a mounted directory, issuer, audience; the portal checks tokens "
+                      "as the services do, no development sign-in, behind oauth2-proxy in production")
 
 
 # ---------------------------------------------------------------------------- image: no minting tool
 
-# What the image ships besides the services, by folder; and what must never be in it: the
+# What the image ships besides the services (the portal, the operator's and the test partners'
+# tools), by folder; and what must never be in it: the
 # tools that mint tokens (ias-token) or carry a signer (ias-bench).
-IMAGE_TOOLS = {"ias-admin": "Tools/Admin", "ias-partner-simulator": "PartnerSimulator"}
+IMAGE_TOOLS = {"ias-portal": "Portal", "ias-admin": "Tools/Admin", "ias-partner-simulator": "PartnerSimulator"}
 MINTING_EXECUTABLES = {"ias-token", "ias-bench"}
 SIGNING_MODULE = "IASTokenSigning"
 # Libraries of the tests and the load generator (Tests/): they may carry the signer, so no
@@ -1063,7 +1369,7 @@ def image_tools_problems(dockerfile: str, package: str, sources: dict[str, str])
     for name in names or []:
         if name in MINTING_EXECUTABLES:
             problems.append(f"the Dockerfile copies {name}, which mints tokens: it must never be in the image")
-    for svc in SERVICES:
+    for svc in DEPLOYED:
         if names is not None and f"ias-{svc}" not in names:
             problems.append(f"the Dockerfile does not copy ias-{svc}")
     for module in [SIGNING_MODULE, *sorted(TEST_LIBRARIES)]:
@@ -1095,12 +1401,64 @@ def swift_sources(root: Path) -> dict[str, str]:
             for base in (root / "Shared", root / "Services") for path in base.rglob("*.swift")}
 
 
+# ---------------------------------------------------------------------------- documentation
+
+def readme_configuration(text: str) -> dict[str, list[str]]:
+    """Key -> the default cells of the rows that name it, from the tables of the README's
+    section "## Configuration" (its subsections included): a key counts as documented when it
+    is written as `IAS_…` in a table's `variable` column."""
+    match = re.search(r"^## Configuration[ \t]*\n(.*?)(?=^## |\Z)", text, re.M | re.S)
+    documented: dict[str, list[str]] = {}
+    if not match:
+        return documented
+    header: list[str] | None = None
+    for line in match.group(1).splitlines():
+        if not line.lstrip().startswith("|"):
+            header = None
+            continue
+        cells = [cell.strip() for cell in line.strip().strip("|").split("|")]
+        if header is None:
+            header = [cell.lower() for cell in cells]
+            continue
+        if all(set(cell) <= set("-: ") for cell in cells):
+            continue
+        row = dict(zip(header, cells))
+        for key in re.findall(r"`(IAS_[A-Z0-9_]+)`", row.get("variable", "")):
+            documented.setdefault(key, []).append(row.get("default", ""))
+    return documented
+
+
+def config_docs_problems(readme: str, facts: CodeFacts) -> tuple[list[str], str]:
+    """Every key an executable reads is in a table of the README's "Configuration", no key there
+    is read by nothing, and where the code's default is a literal the documented default shows it."""
+    problems: list[str] = []
+    documented = readme_configuration(readme)
+    if not documented:
+        return ["README.md has no section \"## Configuration\" with a table of keys"], "nothing documented"
+    read: dict[str, list[config_keys.Key]] = {}
+    for exe in facts.executables.values():
+        for key in exe.keys.values():
+            read.setdefault(key.name, []).append(key)
+    for name in sorted(set(read) - set(documented)):
+        problems.append(f"README.md, \"Configuration\": {name} is not documented (read at {read[name][0].where})")
+    for name in sorted(set(documented) - set(read)):
+        problems.append(f"README.md, \"Configuration\": {name} is documented, but no executable reads it")
+    for name in sorted(set(read) & set(documented)):
+        cells = " ".join(documented[name])
+        for default in sorted({k.default for k in read[name] if k.default}):
+            if not re.search(rf"(?<![\w.]){re.escape(default)}(?!\w)", cells):
+                problems.append(f"README.md, \"Configuration\": the default of {name} is {default} in the code "
+                                f"({next(k.where for k in read[name] if k.default == default)}), the table says {cells!r}")
+    return problems, (f"{len(read)} keys of {sum(1 for e in facts.executables.values() if e.exists)} executables "
+                      "documented in README's Configuration, with the code's literal defaults")
+
+
 # ---------------------------------------------------------------------------- command line
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("check", choices=["compose-env", "compose-config", "k8s-env", "k8s-workloads", "k8s-network", "dockerfile",
-                                          "image-tools", "identity-config"])
+                                          "image-tools", "identity-config", "config-docs"])
     parser.add_argument("--root", default=str(Path(__file__).resolve().parents[2]))
     parser.add_argument("--compose", help="compose file (default ROOT/docker-compose.yml)")
     parser.add_argument("--base", help="rendered base manifests")
@@ -1144,6 +1502,10 @@ def main() -> int:
         documents = [(label, Manifests(load_yaml_documents(Path(path))))
                      for label, path in (("base", args.base), ("overlay", args.overlay)) if path]
         found, summary = identity_problems(compose, idp, documents, facts)
+        problems += found
+        summaries.append(summary)
+    elif args.check == "config-docs":
+        found, summary = config_docs_problems((root / "README.md").read_text(), facts)
         problems += found
         summaries.append(summary)
     elif args.check == "image-tools":

@@ -85,6 +85,9 @@ run_check k8s-workloads "$PY" "$CHECKS/deploy_checks.py" k8s-workloads --base "$
 run_check k8s-network "$PY" "$CHECKS/deploy_checks.py" k8s-network --base "$BASE" --overlay "$OVERLAY"
 run_check identity-config "$PY" "$CHECKS/deploy_checks.py" identity-config --base "$BASE" --overlay "$OVERLAY"
 
+# ---- documentation
+run_check config-docs "$PY" "$CHECKS/deploy_checks.py" config-docs
+
 # ---- image and scripts
 run_check dockerfile "$PY" "$CHECKS/deploy_checks.py" dockerfile --hadolint "$BIN/hadolint"
 run_check image-tools "$PY" "$CHECKS/deploy_checks.py" image-tools

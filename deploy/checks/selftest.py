@@ -6,14 +6,15 @@
 new-required-key: copies Shared/ and Services/ to a temporary folder, adds a source file in
 which a service (costs) reads a new required variable, and asserts that the compose check and
 the Kubernetes check (base and overlay) fail for that service and that variable, and for no
-other; then the same with the read placed in Shared/ (every service gains it); then the same
-through the `--print-config-keys` path, with stand-in executables.
+other; then the same with the read placed in the portal, and in Shared/ (every service gains
+it, the portal does not); then the same through the `--print-config-keys` path, with stand-in
+executables.
 
 seeded-faults: applies one fault at a time to the parsed compose file, to the rendered
 manifests (a wrong port, a probe path, a writable root, an autoscaler beyond the partitions,
-a network rule reaching another service's database, ...) and to what the image is built from
-(a minting tool in the Dockerfile's list, a signer in ias-admin), and asserts that a check
-reports it.
+a network rule reaching another service's database, a second portal replica, ...), to what the
+image is built from (a minting tool in the Dockerfile's list, a signer in ias-admin) and to the
+README's configuration tables, and asserts that a check reports it.
 """
 from __future__ import annotations
 
@@ -60,7 +61,7 @@ def expect_flagged(problems: list[str], services: list[str], failures: list[str]
             hits = [p for p in mentioning if marker in p and (p.startswith(target) if target != "compose" else p.startswith("compose"))]
             if not hits:
                 failures.append(f"{case}: the {target} check did not report {PROBE_KEY} for {svc}")
-    others = [s for s in checks.SERVICES if s not in services]
+    others = [s for s in checks.DEPLOYED if s not in services]
     for problem in mentioning:
         for svc in others:
             if f"`{svc}`" in problem or f"ias-{svc} " in problem:
@@ -78,6 +79,7 @@ def new_required_key(root: Path, compose: dict, base: list, overlay: list) -> tu
                  f"    reader.required(\"{PROBE_KEY}\", hint: \"a variable the deployment does not set\")\n"
                  "}\n")
     cases = (("a service gains it", Path("Services/Costs/Sources/DeployCheckProbe.swift"), ["costs"]),
+             ("the portal gains it", Path("Services/Portal/Sources/DeployCheckProbe.swift"), [checks.PORTAL]),
              ("the shared library gains it", Path("Shared/ServiceKit/DeployCheckProbe.swift"), list(checks.SERVICES)))
     for case, relative, services in cases:
         with tempfile.TemporaryDirectory() as tmp:
@@ -111,7 +113,8 @@ def new_required_key(root: Path, compose: dict, base: list, overlay: list) -> tu
                 failures.append(f"--print-config-keys: {name} keys differ from the source scan")
         facts = checks.read_code_facts(root, executables)
         expect_flagged(all_env_problems(compose, base, overlay, facts), ["costs"], failures, "--print-config-keys")
-    return failures, f"a new required {PROBE_KEY} (in costs, in Shared/, via --print-config-keys) fails compose and manifests"
+    return failures, (f"a new required {PROBE_KEY} (in costs, in the portal, in Shared/, via --print-config-keys) fails compose "
+                      "and manifests")
 
 
 # ---------------------------------------------------------------------------- seeded faults
@@ -130,6 +133,19 @@ def _named(docs: list, kind: str, name: str) -> dict:
 
 def _config_map(docs: list) -> dict:
     return next(d for d in docs if d.get("kind") == "ConfigMap" and d["metadata"]["name"].startswith("ias-config"))
+
+
+def _portal_config(docs: list) -> dict:
+    return next(d for d in docs if d.get("kind") == "ConfigMap" and d["metadata"]["name"].startswith("ias-portal-config"))
+
+
+def _portal_egress(docs: list, port: int) -> dict:
+    return next(r for r in _named(docs, "NetworkPolicy", "ias-portal")["spec"]["egress"]
+                if any(p.get("port") == port for p in r.get("ports", [])))
+
+
+def _env_item(container: dict, name: str) -> dict:
+    return next(e for e in container["env"] if e["name"] == name)
 
 
 def _db_rule(policy: dict) -> dict:
@@ -178,6 +194,15 @@ COMPOSE_FAULTS = [
      lambda c: c["services"]["assessment"]["environment"].__setitem__("IAS_KAFKA_SASL_USERNAME", "ias-intake")),
     ("a service reads another's Kafka password", "compose-config", "read the same Kafka password",
      lambda c: c["services"]["costs"]["secrets"][0].__setitem__("source", "kafka_ias_plan_password")),
+    ("the portal calls plan at costs' address", "compose-config", "IAS_PORTAL_PLAN_URL calls costs:8084",
+     lambda c: c["services"]["portal"]["environment"].__setitem__("IAS_PORTAL_PLAN_URL", "http://costs:8084")),
+    ("the portal starts before coordination is healthy", "compose-config", "must wait for coordination",
+     lambda c: c["services"]["portal"]["depends_on"].pop("coordination")),
+    ("the portal's health check on a path it does not serve", "compose-config", "does not ask /healthz",
+     lambda c: c["services"]["portal"]["healthcheck"].__setitem__(
+         "test", [str(x).replace("/healthz", "/health") for x in c["services"]["portal"]["healthcheck"]["test"]])),
+    ("the portal given a database", "compose-env", "IAS_DATABASE_URL, which ias-portal does not read",
+     lambda c: c["services"]["portal"]["environment"].__setitem__("IAS_DATABASE_URL", "postgresql://ias_intake:x@postgres/ias_intake")),
 ]
 
 MANIFEST_FAULTS = [
@@ -227,6 +252,22 @@ MANIFEST_FAULTS = [
      ["secret"].__setitem__("secretName", "ias-plan-kafka")),
     ("no Job for the Kafka users", "k8s-workloads", "no Job ias-kafka-users",
      lambda d: d.remove(_named(d, "Job", "ias-kafka-users"))),
+    ("a portal setting missing", "k8s-env", "IAS_PORTAL_SESSION_SECONDS",
+     lambda d: _portal_config(d)["data"].pop("IAS_PORTAL_SESSION_SECONDS")),
+    ("three portal replicas, sessions in memory", "k8s-workloads", "exactly one replica",
+     lambda d: _deployment(d, "ias-portal")["spec"].__setitem__("replicas", 3)),
+    ("the portal autoscaled", "k8s-workloads", "exactly one replica",
+     lambda d: d.append({"kind": "HorizontalPodAutoscaler", "metadata": {"name": "ias-portal"},
+                         "spec": {"scaleTargetRef": {"kind": "Deployment", "name": "ias-portal"}, "minReplicas": 1, "maxReplicas": 3}})),
+    ("the portal calls plan at costs' Service", "k8s-workloads", "IAS_PORTAL_PLAN_URL calls ias-costs",
+     lambda d: _portal_config(d)["data"].__setitem__("IAS_PORTAL_PLAN_URL", "http://ias-costs:8084")),
+    ("the portal's liveness on readiness", "k8s-workloads", "livenessProbe",
+     lambda d: _container(d, "ias-portal")["livenessProbe"]["httpGet"].__setitem__("path", "/readyz")),
+    ("the portal reaches a database", "k8s-network", "no service's HTTP port",
+     lambda d: _named(d, "NetworkPolicy", "ias-portal")["spec"]["egress"].append(
+         {"to": [{"namespaceSelector": {"matchLabels": {"ias/role": "databases"}}}], "ports": [{"protocol": "TCP", "port": 5432}]})),
+    ("the portal's rule for plan opens costs' pods", "k8s-network", "other than the pods of ias-plan",
+     lambda d: _portal_egress(d, 8083)["to"][0]["podSelector"]["matchLabels"].__setitem__("app.kubernetes.io/name", "ias-costs")),
 ]
 
 
@@ -268,6 +309,28 @@ IDENTITY_FAULTS = [
          "environment", {**i["services"]["plan"]["environment"], "IAS_JWT_AUDIENCE": "${IAS_JWT_AUDIENCE}"})),
     ("the compose trial as production with its secret", "only development accepts HS256",
      lambda c, i, d: c["services"]["coordination"]["environment"].__setitem__("IAS_ENVIRONMENT", "production")),
+    ("the development sign-in in compose", "IAS_PORTAL_DEV_USERS_FILE is set",
+     lambda c, i, d: c["services"]["portal"]["environment"].__setitem__("IAS_PORTAL_DEV_USERS_FILE", "/run/secrets/users")),
+    ("the development sign-in in the cluster", "IAS_PORTAL_DEV_USERS_FILE is set",
+     lambda c, i, d: _portal_config(d)["data"].__setitem__("IAS_PORTAL_DEV_USERS_FILE", "/etc/ias/users.json")),
+    ("the portal with a roles claim of its own", "accept exactly the tokens the services accept",
+     lambda c, i, d: _container(d, "ias-portal")["env"].append({"name": "IAS_JWT_ROLES_CLAIM", "value": "roles"})),
+    ("compose.idp.yml: the portal's cookie without Secure", "IAS_PORTAL_SECURE_COOKIES is false",
+     lambda c, i, d: i["services"]["portal"]["environment"].__setitem__("IAS_PORTAL_SECURE_COOKIES", "false")),
+    ("compose.idp.yml: no origin for the portal", "IAS_PORTAL_PUBLIC_ORIGIN may be empty",
+     lambda c, i, d: i["services"]["portal"]["environment"].__setitem__("IAS_PORTAL_PUBLIC_ORIGIN", "${IAS_PORTAL_PUBLIC_ORIGIN}")),
+    ("compose.idp.yml: no proxy in front of the portal", "no oauth2-proxy",
+     lambda c, i, d: i["services"].pop("oauth2-proxy")),
+    ("compose.idp.yml: the proxy forwards elsewhere", "OAUTH2_PROXY_UPSTREAMS",
+     lambda c, i, d: i["services"]["oauth2-proxy"]["environment"].__setitem__("OAUTH2_PROXY_UPSTREAMS", "http://intake:8081/")),
+    ("the proxy keeps the user's token to itself", "OAUTH2_PROXY_PASS_ACCESS_TOKEN",
+     lambda c, i, d: _env_item(_container(d, "ias-portal-proxy"), "OAUTH2_PROXY_PASS_ACCESS_TOKEN").__setitem__("value", "false")),
+    ("the proxy signs in at another issuer", "OAUTH2_PROXY_OIDC_ISSUER_URL",
+     lambda c, i, d: _env_item(_container(d, "ias-portal-proxy"), "OAUTH2_PROXY_OIDC_ISSUER_URL").__setitem__(
+         "value", "https://login.example.ch/realms/other")),
+    ("the Ingress leads around the sign-in", "around the sign-in",
+     lambda c, i, d: _named(d, "Ingress", "ias-portal")["spec"]["rules"][0]["http"]["paths"][0]["backend"]["service"]
+     .__setitem__("name", "ias-portal")),
 ]
 
 
@@ -299,6 +362,31 @@ IMAGE_FAULTS = [
      _with_source("Services/Tools/Admin/MintCommand.swift", "import IASAuth\nlet mac = HMACSHA256.authenticationCode\n")),
     ("a signer declared in a library of the image", "declares JWTSigner outside",
      _with_source("Shared/Auth/JWTSigner.swift", "public struct JWTSigner {}\n")),
+    ("the portal left out of the image", "does not copy ias-portal",
+     _replace(0, " ias-portal ias-admin", " ias-admin")),
+    ("the portal signs tokens itself", "ias-portal is in the image but uses JWTSigner",
+     _with_source("Services/Portal/Sources/Mint.swift", "import IASAuth\nlet signer = JWTSigner()\n")),
+]
+
+
+# Faults in the README's configuration tables (config-docs).
+def _readme_replace(old: str, new: str):
+    def mutate(text: str) -> str:
+        if old not in text:
+            raise ValueError(f"{old!r} not found")
+        return text.replace(old, new, 1)
+    return mutate
+
+
+DOCS_FAULTS = [
+    ("a key the portal reads left out of the README", "IAS_PORTAL_SESSION_IDLE_SECONDS is not documented",
+     _readme_replace("| `IAS_PORTAL_SESSION_IDLE_SECONDS` |", "| `IAS_PORTAL_SESSION_IDLE` |")),
+    ("a documented key nothing reads", "IAS_PORTAL_THEME is documented, but no executable reads it",
+     _readme_replace("| `IAS_PORTAL_SESSION_SECONDS` |", "| `IAS_PORTAL_THEME` | `light` | colours |\n| `IAS_PORTAL_SESSION_SECONDS` |")),
+    ("a documented default the code does not have", "the default of IAS_PORTAL_SESSION_SECONDS",
+     _readme_replace("| `IAS_PORTAL_SESSION_SECONDS` | 28800 |", "| `IAS_PORTAL_SESSION_SECONDS` | 3600 |")),
+    ("a service's key left out of the README", "IAS_AUDIT_RETENTION_DAYS is not documented",
+     _readme_replace("| coordination | `IAS_AUDIT_RETENTION_DAYS` |", "| coordination | audit retention |")),
 ]
 
 
@@ -357,6 +445,18 @@ def seeded_faults(root: Path, compose: dict, overlay: list) -> tuple[list[str], 
         new = [p for p in checks.image_tools_problems(*changed)[0] if p not in before]
         if not any(expected in p for p in new):
             failures.append(f"{description}: image-tools did not report it (expected a problem with {expected!r}; got {new})")
+    readme = (root / "README.md").read_text()
+    before = set(checks.config_docs_problems(readme, facts)[0])
+    for description, expected, mutate in DOCS_FAULTS:
+        count += 1
+        try:
+            changed = mutate(readme)
+        except ValueError as error:
+            failures.append(f"{description}: cannot seed the fault ({error}); the inputs changed shape")
+            continue
+        new = [p for p in checks.config_docs_problems(changed, facts)[0] if p not in before]
+        if not any(expected in p for p in new):
+            failures.append(f"{description}: config-docs did not report it (expected a problem with {expected!r}; got {new})")
     return failures, f"{count} seeded faults, each reported by its check"
 
 
