@@ -69,6 +69,28 @@ run_phase "unit tests" 'UnitTests\.'
 run_phase "integration tests" 'IntegrationTests\.'
 run_phase "end-to-end tests" 'EndToEndTests\.'
 
+# The portal in headless Chromium (Tests/Browser, Selenium and axe-core): the five services and
+# the portal on their own ports and databases (ias_<service>_browser) over this PostgreSQL and
+# broker, so that the CloudEvents check below reads what the portal's forms produced too.
+log "== browser tests =="
+IAS_BROWSER_PG_PORT="$PG_PORT" IAS_BROWSER_KAFKA_PORT="$KAFKA_PORT" IAS_BIN_DIR="$IAS_TEST_BIN_DIR" \
+IAS_BROWSER_DIR="$TEST_DIR/browser" IAS_BROWSER_SCREENSHOTS="$TEST_DIR/screenshots" \
+IAS_BROWSER_PORT_BASE="${IAS_TEST_BROWSER_PORT_BASE:-18081}" \
+  bash "$ROOT/deploy/local/browser.sh" test 2>&1 | tee "$TEST_DIR/browser.out"
+rc=${PIPESTATUS[0]}
+# unittest: "Ran N tests in …", then "OK" or "FAILED (failures=N, errors=N)".
+ran="$(grep -E '^Ran [0-9]+ tests? in' "$TEST_DIR/browser.out" | tail -n 1 | sed -E 's/^Ran ([0-9]+).*/\1/')"; ran="${ran:-0}"
+failed=0
+for kind in failures errors; do
+  n="$(grep -E '^FAILED \(' "$TEST_DIR/browser.out" | tail -n 1 | grep -oE "$kind=[0-9]+" | cut -d= -f2)"
+  failed=$((failed + ${n:-0}))
+done
+if [ "$ran" -eq 0 ]; then log "browser tests: no test ran"; failed=1; fi
+if [ "$rc" -ne 0 ] && [ "$failed" -eq 0 ]; then failed=1; fi
+total_run=$((total_run + (ran > 0 ? ran : 1))); total_failed=$((total_failed + failed))
+[ "$rc" -eq 0 ] && [ "$failed" -eq 0 ] || status=1
+log "browser tests: $ran run, $failed failed"
+
 # While the test broker still holds everything the tests wrote (it keeps it in memory only):
 # every record of every topic, read with confluent-kafka and parsed by the CloudEvents SDK.
 log "== CloudEvents: every record on the test broker, read by the CloudEvents SDK =="
