@@ -114,7 +114,7 @@ enum CasePage {
         let rows: [HTML] = (plan["measures"]?.arrayValue ?? []).map { m in
             let id = m["measureId"]?.stringValue ?? ""
             let change: HTML = c.caller.isCaseworker
-                ? " <a class=\"no-print\" href=\"/cases/\(d["caseId"]?.stringValue ?? "")/measures/\(id)/state\">\(c.t("action.changeState"))</a>" : .empty
+                ? "<a class=\"no-print sub-action\" href=\"/cases/\(d["caseId"]?.stringValue ?? "")/measures/\(id)/state\">\(c.t("action.changeState"))</a>" : .empty
             return "<tr id=\"measure-\(id)\"><td>\(c.code("measure", m["catalogCode"]?.stringValue))</td><td>\(c.code("measureStatus", m["status"]?.stringValue))\(change)</td><td>\(SwissFormat.date(m["startsOn"]?.stringValue ?? ""))\(m["endsOn"]?.stringValue.map { " – " + SwissFormat.date($0) } ?? "")</td><td>\(m["provider"]?.stringValue ?? m["partner"]?.stringValue ?? "–")</td><td class=\"num\">\(SwissFormat.chf(rappen: m["estimatedCostRappen"]?.intValue ?? 0))</td></tr>"
         }
         out += table(c.t("case.measures"), [c.t("col.measure"), c.t("col.state"), c.t("col.period"), c.t("col.provider"), c.t("col.estimate")], rows, c)
@@ -158,7 +158,7 @@ enum CasePage {
         let caseId = d["caseId"]?.stringValue ?? ""
         let rows: [HTML] = (d["consents"]?.arrayValue ?? []).map { k in
             let id = k["consentId"]?.stringValue ?? ""
-            let active = k["state"]?.stringValue == "active"
+            let active = ["valid", "not_yet_valid"].contains(k["state"]?.stringValue ?? "")
             let withdraw: HTML = active && c.caller.isCaseworker
                 ? "<a href=\"/cases/\(caseId)/consents/\(id)/withdraw\">\(c.t("action.withdraw"))</a>" : .empty
             return "<tr><td>\(c.code("partner", k["partner"]?.stringValue))</td><td>\(SwissFormat.date(k["givenOn"]?.stringValue ?? ""))</td><td>\(k["expiresOn"]?.stringValue.map(SwissFormat.date) ?? "–")</td><td>\(c.code("consentState", k["state"]?.stringValue))</td><td>\(withdraw)</td></tr>"

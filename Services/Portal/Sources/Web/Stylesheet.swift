@@ -19,6 +19,7 @@ enum Stylesheet {
     .user { margin-left: auto; display: flex; gap: .75rem; align-items: baseline; flex-wrap: wrap; }
     .user .org { opacity: .95; }
     .languages span[aria-current] { font-weight: 700; text-decoration: underline; }
+    .brand + .languages { margin-left: auto; }
     main { max-width: 72rem; margin: 0 auto; padding: 1.25rem 1.5rem 3rem; }
     main.wide { max-width: 90rem; }
     h1 { font-size: 1.6rem; margin: .5rem 0 1rem; }
@@ -28,6 +29,7 @@ enum Stylesheet {
     caption { text-align: left; font-weight: 600; padding: .25rem 0; }
     th, td { text-align: left; padding: .4rem .6rem; border-bottom: 1px solid var(--line); vertical-align: top; }
     th { background: var(--band); font-weight: 600; }
+    tbody th { background: none; }
     td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
     dl.facts { display: grid; grid-template-columns: max-content 1fr; gap: .25rem 1.5rem; margin: .5rem 0 1rem; }
     dl.facts dt { font-weight: 600; color: var(--muted); }
@@ -39,7 +41,10 @@ enum Stylesheet {
     .counts li { background: var(--band); padding: .5rem 1rem; border-radius: .25rem; }
     .counts strong { font-size: 1.35rem; display: block; }
     form.stack { max-width: 40rem; }
-    form.search { display: flex; flex-wrap: wrap; gap: .75rem 1rem; align-items: flex-end; }
+    form.search { display: flex; flex-wrap: wrap; gap: .75rem 1rem; align-items: flex-start; }
+    form.search .field { display: flex; flex-direction: column; }
+    form.search .field .hint, form.search .field .field-error { order: 1; margin-top: .2rem; }
+    form.search button { margin-top: 1.7rem; }
     .field { margin: 0 0 1rem; }
     .field label, .field legend { display: block; font-weight: 600; margin-bottom: .2rem; }
     .field .hint { display: block; color: var(--muted); font-size: .9rem; }
@@ -56,9 +61,10 @@ enum Stylesheet {
     button.secondary, .button.secondary { background: var(--paper); color: var(--accent); }
     button.link { background: none; border: 0; padding: 0; text-decoration: underline; cursor: pointer; }
     form.inline { display: inline; }
+    .sub-action { display: block; font-size: .875rem; }
     .actions { display: flex; flex-wrap: wrap; gap: .5rem; margin: .5rem 0 1rem; padding: 0; list-style: none; }
-    .actions a { display: inline-block; padding: .3rem .7rem; border: 1px solid var(--accent); border-radius: .25rem; text-decoration: none; }
-    .toc { columns: 2; margin: 0 0 1rem; }
+    .actions a { display: inline-block; padding: .2rem .6rem; border: 1px solid var(--accent); border-radius: .25rem; text-decoration: none; font-size: .9375rem; }
+    .toc { display: flex; flex-wrap: wrap; gap: .25rem 1.25rem; margin: 0 0 1rem; padding: .5rem 0; list-style: none; border-top: 1px solid var(--line); border-bottom: 1px solid var(--line); }
     .chart { margin: 1rem 0; max-width: 56rem; }
     .chart text { font: 13px system-ui, sans-serif; fill: #1a1a1a; }
     .chart text.label { font-weight: 600; }
