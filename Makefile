@@ -1,6 +1,6 @@
 # The two commands of the README, plus helpers. Everything is configurable by environment
 # variables (see README.md, "Configuration").
-.PHONY: run test test-faults bench build bootstrap clean token
+.PHONY: run test test-faults bench build bootstrap clean token screenshots
 
 run:        ## the whole suite locally: PostgreSQL, broker, the five services, demo data
 	@bash deploy/local/run.sh
@@ -14,6 +14,9 @@ test-faults: ## the fault suite: kills, broker pauses, database restarts under l
 bench:      ## the performance benchmark: ceilings, then the pipeline (BENCH_CASES=5000); bench-results/latest.*
 	@bash deploy/local/bench.sh
 
+screenshots: ## the portal's pictures in docs/screenshots (the demo data in headless Chromium)
+	@bash deploy/local/browser.sh screenshots
+
 token:      ## a bearer token for the local stack: make token ORG=municipality:4001 ROLE=caseworker
 	@bash deploy/local/token.sh
 
@@ -24,4 +27,4 @@ bootstrap:  ## install what is missing (Debian packages; broker and librdkafka i
 	@bash deploy/local/bootstrap.sh
 
 clean:
-	rm -rf .build .local/test .local/run .local/faults .local/bench
+	rm -rf .build .local/test .local/run .local/faults .local/bench .local/browser
