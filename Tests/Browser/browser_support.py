@@ -22,9 +22,10 @@ import urllib.error
 import urllib.request
 
 from selenium import webdriver
+from selenium.common.exceptions import WebDriverException
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support.expected_conditions import staleness_of
+from selenium.webdriver.support.select import Select
 from selenium.webdriver.support.wait import WebDriverWait
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
@@ -287,7 +288,6 @@ class PortalTestCase(unittest.TestCase):
         return element
 
     def choose(self, name, value):
-        from selenium.webdriver.support.select import Select
         Select(self.driver.find_element(By.ID, f"f-{name}")).select_by_value(value)
 
     def submit(self, form_id):
@@ -296,9 +296,7 @@ class PortalTestCase(unittest.TestCase):
     def follow(self, element):
         """Clicks a link or a form's button and waits until the next page has replaced this one
         (a click returns before the browser has navigated)."""
-        page = self.driver.find_element(By.TAG_NAME, "html")
-        element.click()
-        WebDriverWait(self.driver, 30).until(staleness_of(page))
+        follow(self.driver, element)
 
     def session_status(self, path):
         """The HTTP status of a page as the signed-in browser gets it (Selenium shows no status)."""
@@ -309,6 +307,20 @@ class PortalTestCase(unittest.TestCase):
                 return response.status, response.read().decode()
         except urllib.error.HTTPError as error:
             return error.code, error.read().decode()
+
+
+def follow(driver, element, seconds=30):
+    """Clicks, then waits for a new, loaded document: the old one carries a mark that the next
+    does not. (Probing the old page's elements instead races the navigation in chromedriver.)"""
+    driver.execute_script("window.__iasPreviousPage = true")
+    element.click()
+
+    def replaced(d):
+        try:
+            return d.execute_script("return window.__iasPreviousPage !== true && document.readyState === 'complete'")
+        except WebDriverException:  # between two documents
+            return False
+    WebDriverWait(driver, seconds, poll_frequency=0.1).until(replaced)
 
 
 def full_page(driver, path):

@@ -8,16 +8,8 @@ import sys
 import time
 
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support.expected_conditions import staleness_of
-from selenium.webdriver.support.wait import WebDriverWait
 
-from browser_support import PORTAL, call, chromium, full_page
-
-
-def follow(driver, element):
-    page = driver.find_element(By.TAG_NAME, "html")
-    element.click()
-    WebDriverWait(driver, 30).until(staleness_of(page))
+from browser_support import PORTAL, call, chromium, follow, full_page
 
 
 def demo_case(family):

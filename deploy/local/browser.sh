@@ -53,7 +53,7 @@ for exe in "${SERVICES[@]/#/ias-}" ias-portal ias-token; do
 done
 
 started=$(date +%s)
-if [ "$MODE" = screenshots ]; then rm -rf "$DIR"; fi   # the same demo data every time
+if [ "$MODE" != serve ]; then rm -rf "$DIR"; fi   # a fresh stack each time (the same demo data for screenshots)
 mkdir -p "$DIR/logs"
 if [ -n "${IAS_BROWSER_PG_PORT:-}" ] && [ -n "${IAS_BROWSER_KAFKA_PORT:-}" ]; then
   PG_PORT="$IAS_BROWSER_PG_PORT"; KAFKA_PORT="$IAS_BROWSER_KAFKA_PORT"
