@@ -16,10 +16,10 @@ enum Stylesheet {
     header.top ul { list-style: none; margin: 0; padding: 0; display: flex; flex-wrap: wrap; gap: .25rem 1.25rem; }
     header.top a[aria-current="page"] { font-weight: 700; text-decoration-thickness: 3px; }
     .brand a { font-weight: 800; font-size: 1.25rem; text-decoration: none; letter-spacing: .05em; }
-    .user { margin-left: auto; display: flex; gap: .75rem; align-items: baseline; flex-wrap: wrap; }
+    .user { flex-grow: 1; justify-content: flex-end; display: flex; gap: .75rem; align-items: baseline; flex-wrap: wrap; }
     .user .org { opacity: .95; }
     .languages span[aria-current] { font-weight: 700; text-decoration: underline; }
-    .brand + .languages { margin-left: auto; }
+    .languages { margin-left: auto; }
     main { max-width: 72rem; margin: 0 auto; padding: 1.25rem 1.5rem 3rem; }
     main.wide { max-width: 90rem; }
     h1 { font-size: 1.6rem; margin: .5rem 0 1rem; }
