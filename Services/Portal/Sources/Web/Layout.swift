@@ -75,6 +75,7 @@ enum Organisations {
         case "municipality": return context.t("org.municipality", ["bfs": parts.dropFirst().joined()])
         case "delegate": return context.t("org.delegate", ["name": parts.count > 1 ? parts[1] : "", "bfs": parts.count > 2 ? parts[2] : ""])
         case "partner": return context.t("org.partner", ["name": parts.dropFirst().joined(separator: ":")])
+        case "system": return context.t("org.system")
         default: return org
         }
     }
