@@ -66,7 +66,8 @@ enum SignInPages {
                                                        language: language, messages: m))
             case .success(let principal):
                 if let old = Cookies.value(Cookies.session, in: request.headers) { portal.sessions.end(old) }
-                let session = portal.sessions.start(token: user.token, principal: principal, origin: .development)
+                let session = portal.sessions.start(token: user.token, principal: principal, origin: .development,
+                                                    label: user.label.components(separatedBy: "(").last.map { $0.replacingOccurrences(of: ")", with: "") } ?? user.label)
                 portal.logger.info("signed in (development)", ["user": user.id, "org": principal.organisation])
                 return portal.secured(redirect(safeNext(form["next"])),
                                       cookies: [portal.sessionCookie(session), Cookies.clear(Cookies.signInCSRF, secure: portal.settings.secureCookies)])

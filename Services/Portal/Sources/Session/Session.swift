@@ -20,6 +20,9 @@ public struct Session: Sendable {
         case proxy, development
     }
 
-    public var displayName: String { principal.subject }
+    /// How the header names the user: the demo user's label on the local stack, else the
+    /// token's subject (the identity provider's user name).
+    public var label: String?
+    public var displayName: String { label ?? principal.subject }
     public var organisation: String { principal.organisation }
 }

@@ -21,10 +21,11 @@ public final class SessionStore: @unchecked Sendable {
     public var count: Int { sessions.current.count }
 
     /// A new session for `principal`, with a fresh id and CSRF token.
-    public func start(token: String, principal: Principal, origin: Session.Origin, now: Date = Date()) -> Session {
+    public func start(token: String, principal: Principal, origin: Session.Origin, label: String? = nil, now: Date = Date()) -> Session {
         let session = Session(
             id: Self.randomToken(), token: token, principal: principal, csrfToken: Self.randomToken(),
-            startedAt: now, lastSeen: now, expiresAt: min(now.addingTimeInterval(lifetime), principal.expiresAt), origin: origin)
+            startedAt: now, lastSeen: now, expiresAt: min(now.addingTimeInterval(lifetime), principal.expiresAt), origin: origin,
+            label: label)
         sessions.withLock { table in
             if table.count >= capacity {
                 Self.dropExpired(&table, now: now, idleTimeout: idleTimeout)
