@@ -14,7 +14,11 @@ import TestSupport
 ///    the work queue (`GET /queue`) and case pages (`GET /cases/{id}`) in turn, as fast as
 ///    the answers come, for `BENCH_PORTAL_SECONDS`. The case pages are those of cases that went
 ///    through the whole journey earlier in the run (person, assessment, plan with measures,
-///    budget and approval, consents, referrals, a timeline of some 45 events).
+///    budget and approval, consents, referrals, a timeline of some 45 events). Before that, one
+///    browser alone for a third as long (`portal-one-browser`): a page's latency when nothing
+///    queues. The queue is a full page: `BENCH_PORTAL_QUEUE_TASKS` (250) of the stored cases are
+///    handed over to a municipality first, each opening a handover task, and the canton's
+///    queue lists every open task (up to 200 on a page).
 /// 3. `portal-submit`: `BENCH_PORTAL_SUBMITS` review forms, shared out between the browsers,
 ///    each as a case worker sends it: the case page, the form page (its CSRF token and
 ///    Idempotency-Key), the POST, the 303 to the case page. Submit → visible counts from the
@@ -31,20 +35,27 @@ extension Bench {
         var listSize = 0, listWorkers = 0
         /// Handovers made for the work queue, the open tasks coordination then held, and the transfers refused.
         var handovers = 0, openTasks = 0, handoversRefused = 0
-        // Pages
-        var browsers = 0, seconds = 0.0, failed = 0
-        var queue = LatencySummary([]), casePage = LatencySummary([]), pages = LatencySummary([])
-        var queueBytes = 0.0, caseBytes = 0.0
-        var failures: [String: Int] = [:]
-        var cpuPercent: [String: Double] = [:]
+        /// The pages with `BENCH_PORTAL_BROWSERS` browsers at once, and before that with one
+        /// alone (`single`, a third as long): the latency of a page when nothing queues.
+        var load = PageLoad(), single: PageLoad?
         // Submit → visible
         var submits = 0, submitsFailed = 0, withEvent = 0, pollsMean = 0.0
         var visible = LatencySummary([]), post = LatencySummary([]), firstPage = LatencySummary([])
         var submitFailures: [String: Int] = [:]
 
-        var requestsPerSecond: Double { seconds > 0 ? Double(pages.count) / seconds : 0 }
         /// Rows intake refused, pages that did not answer as they should, forms that failed.
-        var broken: Int { refused + handoversRefused + failed + submitsFailed }
+        var broken: Int { refused + handoversRefused + load.failed + (single?.failed ?? 0) + submitsFailed }
+    }
+
+    /// Pages loaded by some browsers at once, each as fast as the answers come.
+    struct PageLoad {
+        var browsers = 0, seconds = 0.0, failed = 0
+        var queue = LatencySummary([]), casePage = LatencySummary([]), pages = LatencySummary([])
+        var queueBytes = 0.0, caseBytes = 0.0
+        var failures: [String: Int] = [:]
+        var cpuPercent: [String: Double] = [:]
+
+        var requestsPerSecond: Double { seconds > 0 ? Double(pages.count) / seconds : 0 }
     }
 
     func portal(cases: [String]) -> PortalResult {
@@ -71,11 +82,15 @@ extension Bench {
         } catch {
             say("portal: cannot sign in: \(error)")
             result.skipped = "sign-in failed: \(error)"
-            result.failed += 1
+            result.load.failed += 1
             return result
         }
         defer { browsers.forEach { $0.close() } }
-        loadPages(browsers, cases: cases, into: &result)
+        if browsers.count > 1 {
+            result.single = loadPages(Array(browsers.prefix(1)), cases: cases, phase: "portal-one-browser", seconds: max(5, options.portalSeconds / 3))
+            settle()
+        }
+        result.load = loadPages(browsers, cases: cases, phase: "portal", seconds: options.portalSeconds)
         settle()
         submitReviews(browsers, cases: cases, into: &result)
         return result
@@ -180,18 +195,19 @@ extension Bench {
 
     // MARK: Pages
 
-    private func loadPages(_ browsers: [PortalBrowser], cases: [String], into result: inout PortalResult) {
+    private func loadPages(_ browsers: [PortalBrowser], cases: [String], phase: String, seconds: Double) -> PageLoad {
+        var result = PageLoad()
         // Each browser's connection and session warmed by a page of each kind, not measured.
         for browser in browsers {
             _ = try? browser.get("/queue")
             _ = try? browser.get("/cases/\(cases[0])")
         }
-        begin("portal")
+        begin(phase)
         let queueTimes = Locked([Double]()), caseTimes = Locked([Double]())
         let bytes = Locked((queue: 0, cases: 0))
         let failures = Locked([String: Int]())
         let start = clock.now
-        let deadline = start + options.portalSeconds
+        let deadline = start + seconds
         runConcurrently(browsers.count) { [self] b in
             let browser = browsers[b]
             var i = b
@@ -230,16 +246,17 @@ extension Bench {
         result.caseBytes = Double(bytes.current.cases) / Double(max(1, result.casePage.count))
         result.failures = failures.current
         result.failed = failures.current.values.reduce(0, +)
-        let window = phaseWindow("portal")
+        let window = phaseWindow(phase)
         for name in Set(sampler.series.flatMap { $0.processes.keys }) {
             let values = sampler.series.filter { window.contains($0.t) }.compactMap { $0.processes[name]?.cpuPercent }
             if !values.isEmpty { result.cpuPercent[name] = values.reduce(0, +) / Double(values.count) }
         }
-        if !result.failures.isEmpty { say("portal: failures \(result.failures)") }
-        say(String(format: "portal: %d browsers, %.0f pages/s; queue p50 %.1f p90 %.1f p99 %.1f max %.1f ms (%d, %.0f kB); case page p50 %.1f p90 %.1f p99 %.1f max %.1f ms (%d, %.0f kB)",
-                   result.browsers, result.requestsPerSecond,
+        if !result.failures.isEmpty { say("\(phase): failures \(result.failures)") }
+        say(String(format: "%@: %d browsers, %.0f pages/s; queue p50 %.1f p90 %.1f p99 %.1f max %.1f ms (%d, %.0f kB); case page p50 %.1f p90 %.1f p99 %.1f max %.1f ms (%d, %.0f kB)",
+                   phase, result.browsers, result.requestsPerSecond,
                    result.queue.p50, result.queue.p90, result.queue.p99, result.queue.max, result.queue.count, result.queueBytes / 1000,
                    result.casePage.p50, result.casePage.p90, result.casePage.p99, result.casePage.max, result.casePage.count, result.caseBytes / 1000))
+        return result
     }
 
     // MARK: Submit → visible
@@ -358,7 +375,7 @@ extension PortalBrowser {
 extension Bench.PortalResult {
     /// The `portal` member of bench-results/latest.json.
     func json() -> [String: Any] {
-        if let skipped, pages.count == 0 { return ["skipped": skipped] }
+        if let skipped, load.pages.count == 0 { return ["skipped": skipped] }
         let n = BenchReport.number
         return [
             "cases_stored": storedAfter,
@@ -370,14 +387,8 @@ extension Bench.PortalResult {
                 "stored_per_s": n(storedSeconds.map { Double(added) / max(0.001, $0) }),
             ] as [String: Any],
             "queue_open_tasks": openTasks, "queue_handovers": handovers, "queue_handovers_refused": handoversRefused,
-            "pages": [
-                "browsers": browsers, "seconds": n(seconds), "requests": pages.count, "failed": failed,
-                "requests_per_s": n(requestsPerSecond), "failures": failures,
-                "queue": BenchReport.summary(queue), "case_page": BenchReport.summary(casePage), "all": BenchReport.summary(pages),
-                "queue_bytes_mean": Int(queueBytes), "case_page_bytes_mean": Int(caseBytes),
-                "cpu_percent": cpuPercent.mapValues { n($0) },
-                "target_p99_ms": 100,
-            ] as [String: Any],
+            "pages": load.json(),
+            "pages_one_browser": single.map { $0.json() } ?? NSNull(),
             "submit_to_visible": [
                 "form": "review (POST /cases/{id}/review, CSRF token and Idempotency-Key from the form page)",
                 "submits": submits, "visible": visible.count, "failed": submitsFailed, "failures": submitFailures,
@@ -391,7 +402,7 @@ extension Bench.PortalResult {
 
     /// The rows of the terminal table.
     func targets() -> [BenchReport.Target] {
-        if skipped != nil && pages.count == 0 {
+        if skipped != nil && load.pages.count == 0 {
             return [BenchReport.Target(name: "portal pages", target: "≤ 100 ms", measured: nil, unit: "ms", met: nil)]
         }
         func row(_ name: String, _ goal: String, _ value: Double?, _ unit: String, _ ok: (Double) -> Bool) -> BenchReport.Target {
@@ -400,10 +411,28 @@ extension Bench.PortalResult {
         return [
             row("portal: stored \(added) more cases (\(storedAfter))", "-", storedSeconds, "s") { _ in true },
             row(String(format: "  intake's import, %d lists at a time", listWorkers), "-", importSeconds > 0 ? Double(added) / importSeconds : nil, "rows/s") { _ in true },
-            row(String(format: "portal /queue p99 (p50 %.1f, p90 %.1f)", queue.p50, queue.p90), "≤ 100 ms", queue.p99, "ms") { $0 <= 100 },
-            row(String(format: "portal case page p99 (p50 %.1f, p90 %.1f)", casePage.p50, casePage.p90), "≤ 100 ms", casePage.p99, "ms") { $0 <= 100 },
-            row("  pages, \(browsers) browsers at once", "-", requestsPerSecond, "/s") { _ in true },
+            row(String(format: "portal /queue p99 (p50 %.1f, p90 %.1f)", load.queue.p50, load.queue.p90), "≤ 100 ms", load.queue.p99, "ms") { $0 <= 100 },
+            row(String(format: "portal case page p99 (p50 %.1f, p90 %.1f)", load.casePage.p50, load.casePage.p90), "≤ 100 ms", load.casePage.p99, "ms") { $0 <= 100 },
+            row("  pages, \(load.browsers) browsers at once", "-", load.requestsPerSecond, "/s") { _ in true },
+        ] + (single.map { one in [
+            row(String(format: "  /queue p99, one browser (p50 %.1f)", one.queue.p50), "-", one.queue.p99, "ms") { _ in true },
+            row(String(format: "  case page p99, one browser (p50 %.1f)", one.casePage.p50), "-", one.casePage.p99, "ms") { _ in true },
+        ] } ?? []) + [
             row(String(format: "portal submit → visible p99 (p50 %.0f)", visible.p50), "-", visible.count > 0 ? visible.p99 : nil, "ms") { _ in true },
+        ]
+    }
+}
+
+extension Bench.PageLoad {
+    func json() -> [String: Any] {
+        let n = BenchReport.number
+        return [
+            "browsers": browsers, "seconds": n(seconds), "requests": pages.count, "failed": failed,
+            "requests_per_s": n(requestsPerSecond), "failures": failures,
+            "queue": BenchReport.summary(queue), "case_page": BenchReport.summary(casePage), "all": BenchReport.summary(pages),
+            "queue_bytes_mean": Int(queueBytes), "case_page_bytes_mean": Int(caseBytes),
+            "cpu_percent": cpuPercent.mapValues { n($0) },
+            "target_p99_ms": 100,
         ]
     }
 }
