@@ -10,6 +10,7 @@ final class BenchLogicTests: XCTestCase {
         let summary = LatencySummary((1...100).map(Double.init).shuffled())
         XCTAssertEqual(summary.count, 100)
         XCTAssertEqual(summary.p50, 50)
+        XCTAssertEqual(summary.p90, 90)
         XCTAssertEqual(summary.p95, 95)
         XCTAssertEqual(summary.p99, 99)
         XCTAssertEqual(summary.max, 100)

@@ -6,7 +6,10 @@
 # event costs (deploy/bench/event.sql) and the 512 KiB chunk inserts a document upload costs
 # (deploy/bench/document_chunk.sql), the HTTP server with wrk against /healthz beside nginx
 # serving a small static file — and then runs `ias-bench`, which measures the broker's ceiling
-# and drives cases through the suite (see Services/Tools/Bench/Bench.swift). Last, with the suite
+# and drives cases through the suite (see Services/Tools/Bench/Bench.swift), then the case workers'
+# portal (started after the services, signing in from a demo users file minted with ias-token):
+# work queue and case pages with BENCH_PORTAL_CASES (100000) stored, and a form's submit until
+# its effect shows (Bench+Portal.swift). Last, with the suite
 # idle, ias-bench drains the run's topics once per consuming service with a second instance of
 # its binary (empty database of its own, own consumer groups, relay off; Bench+Drain.swift):
 # that service's event handling alone. Results:
@@ -14,9 +17,12 @@
 #
 # Sizing: BENCH_CASES (5000), BENCH_OPEN_RATE (100 cases/s) and BENCH_OPEN_SECONDS (30),
 # BENCH_WRITE_RATE (200/s), BENCH_READ_RATE (200/s), BENCH_STORED_CASES (0), BENCH_WORKERS (48),
-# BENCH_DOCUMENTS_1MB (40), BENCH_DOCUMENTS_10MB (12), BENCH_DOCUMENT_CONCURRENT (8);
+# BENCH_DOCUMENTS_1MB (40), BENCH_DOCUMENTS_10MB (12), BENCH_DOCUMENT_CONCURRENT (8),
+# BENCH_PORTAL_CASES (100000), BENCH_PORTAL_BROWSERS (4), BENCH_PORTAL_SECONDS (30),
+# BENCH_PORTAL_SUBMITS (100), BENCH_PORTAL=0 leaves the portal out;
 # see README.md, "Performance". Ports: IAS_BENCH_PG_PORT (55436), IAS_BENCH_KAFKA_PORT (19096),
-# IAS_BENCH_PORT_BASE (8281; drain instances at base + 10 …), IAS_BENCH_NGINX_PORT (8299).
+# IAS_BENCH_PORT_BASE (8281; drain instances at base + 10 …), IAS_BENCH_PORTAL_PORT (base + 8),
+# IAS_BENCH_NGINX_PORT (8299).
 set -uo pipefail
 STACK_NAME=bench
 ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
@@ -28,6 +34,7 @@ PG_PORT="${IAS_BENCH_PG_PORT:-55436}"
 KAFKA_PORT="${IAS_BENCH_KAFKA_PORT:-19096}"
 PORT_BASE="${IAS_BENCH_PORT_BASE:-8281}"
 NGINX_PORT="${IAS_BENCH_NGINX_PORT:-8299}"
+PORTAL_PORT="${IAS_BENCH_PORTAL_PORT:-$((PORT_BASE + 8))}"
 BENCH_DIR="$LOCAL/bench"
 OUT="${BENCH_OUT_DIR:-$ROOT/bench-results}"
 export IAS_JWT_SECRET="${IAS_JWT_SECRET:-local-development-secret-change-me-0123456789}"
@@ -83,6 +90,17 @@ for svc in "${SERVICES[@]}"; do
     || { log "$svc did not become ready; see $BENCH_DIR/logs/$svc.log"; exit 1; }
 done
 log "all services ready"
+# The case workers' portal, after the services it calls, signing in from the demo users' list
+# (tokens minted with ias-token and the bench's secret).
+if [ "${BENCH_PORTAL:-1}" != "0" ]; then
+  write_portal_users "$BENCH_DIR/portal-users.json" "$BIN/ias-token" || { log "could not mint the demo users' tokens"; exit 1; }
+  IAS_LOG_LEVEL="${IAS_LOG_LEVEL:-warning}" start_portal "$PORTAL_PORT" "$BIN" "$BENCH_DIR/logs/portal.log" "$PORT_BASE" "$BENCH_DIR/portal-users.json" \
+    || { log "the portal did not start; see $BENCH_DIR/logs/portal.log"; exit 1; }
+  pids+=("portal=${STARTED_PIDS[-1]}")
+  log "portal ready on 127.0.0.1:$PORTAL_PORT"
+else
+  PORTAL_PORT=0
+fi
 
 # --- Ceilings, measured now, on this machine, with the services idle -----------------------
 PSQL=("$(pg_bin)/psql" -X -q -v ON_ERROR_STOP=1 -h 127.0.0.1 -p "$PG_PORT" -U postgres)
@@ -169,7 +187,7 @@ BENCH_PIDS="$pid_list" BENCH_CEILINGS_FILE="$BENCH_DIR/ceilings.json" BENCH_OUT_
 IAS_PORT_BASE="$PORT_BASE" IAS_KAFKA_BROKERS="127.0.0.1:$KAFKA_PORT" \
 BENCH_COORDINATION_DATABASE_URL="postgresql://postgres@127.0.0.1:$PG_PORT/ias_coordination" \
 BENCH_BIN_DIR="$BIN" BENCH_POSTGRES_ADDRESS="127.0.0.1:$PG_PORT" BENCH_LOG_DIR="$BENCH_DIR/logs" \
-BENCH_DRAIN_PORT_BASE="$((PORT_BASE + 10))" BENCH_DRAIN_PID_FILE="$DRAIN_PID_FILE" \
+BENCH_DRAIN_PORT_BASE="$((PORT_BASE + 10))" BENCH_DRAIN_PID_FILE="$DRAIN_PID_FILE" BENCH_PORTAL_PORT="$PORTAL_PORT" \
   "$BIN/ias-bench"
 status=$?
 for pid in "${STARTED_PIDS[@]}"; do

@@ -209,44 +209,68 @@ final class Bench: @unchecked Sendable {
     /// Registers `count` new persons by allocation lists; calls `registered` for each row
     /// intake registered. Returns how many were and were not registered.
     private func importLists(count: Int, registered: (Int, String, String) -> Void) -> (Int, Int) {
-        struct AllocationList: Encodable { let listRef: String; let allocatedOn: String; let persons: [NewPerson] }
         let client = api()
         var done = 0, refused = 0, journeyIndex = 0
         while done + refused < count {
-            let n = min(options.listSize, count - done - refused)
-            let persons = (0..<n).map { _ in factory.person(takeIndex()) }
-            listsSent += 1
-            let listNumber = listsSent
-            let body = try? JSONValue(encoding: AllocationList(listRef: "SEM-BENCH-\(factory.run)-\(listNumber)", allocatedOn: client.today,
-                                                               persons: persons))
-            var attempt = 0
-            while true {
-                attempt += 1
-                do {
-                    let key = "bench-\(factory.run)-list-\(listNumber)"
-                    let r = try client.send("intake", "POST", "/allocation-lists", route: "POST /allocation-lists", body: body,
-                                            headers: [("Idempotency-Key", key)])
-                    guard r.status == 200 || r.status == 201, case .array(let rows)? = try? r.json()["rows"] else {
-                        if r.status == 503 && attempt < 20 { Thread.sleep(forTimeInterval: 0.5); continue }
-                        say("allocation list \(listNumber) answered \(r.status): \(String(decoding: r.body.prefix(300), as: UTF8.self))")
-                        refused += n
-                        break
-                    }
-                    for row in rows {
-                        if row["outcome"]?.stringValue == "registered", let p = row["personId"]?.stringValue, let c = row["caseId"]?.stringValue {
-                            registered(journeyIndex, p, c); journeyIndex += 1; done += 1
-                        } else {
-                            refused += 1
-                        }
-                    }
-                    break
-                } catch {
-                    if attempt >= 20 { say("allocation list \(listNumber) failed: \(error)"); refused += n; break }
-                    Thread.sleep(forTimeInterval: 0.5)
-                }
-            }
+            let list = nextList(rows: min(options.listSize, count - done - refused), today: client.today)
+            let outcome = sendList(list, client: client)
+            for row in outcome.registered { registered(journeyIndex, row.personId, row.caseId); journeyIndex += 1 }
+            done += outcome.registered.count; refused += outcome.refused
         }
         return (done, refused)
+    }
+
+    /// An allocation list of `rows` new persons, numbered in this run. Not thread-safe: lists
+    /// are made on one thread (or under a lock), and may be sent from any.
+    struct AllocationListToSend: @unchecked Sendable {
+        let number: Int
+        let rows: Int
+        let body: JSONValue?
+    }
+
+    func nextList(rows: Int, today: String) -> AllocationListToSend {
+        struct AllocationList: Encodable { let listRef: String; let allocatedOn: String; let persons: [NewPerson] }
+        let persons = (0..<rows).map { _ in factory.person(takeIndex()) }
+        listsSent += 1
+        let body = try? JSONValue(encoding: AllocationList(listRef: "SEM-BENCH-\(factory.run)-\(listsSent)", allocatedOn: today, persons: persons))
+        return AllocationListToSend(number: listsSent, rows: rows, body: body)
+    }
+
+    struct ListOutcome {
+        var registered: [(personId: String, caseId: String)] = []
+        var refused = 0
+    }
+
+    /// Sends one list to intake (again after a 503 or a broken connection, with the same
+    /// Idempotency-Key); rows intake did not register count as refused.
+    func sendList(_ list: AllocationListToSend, client: CaseAPI) -> ListOutcome {
+        var outcome = ListOutcome()
+        var attempt = 0
+        while true {
+            attempt += 1
+            do {
+                let key = "bench-\(factory.run)-list-\(list.number)"
+                let r = try client.send("intake", "POST", "/allocation-lists", route: "POST /allocation-lists", body: list.body,
+                                        headers: [("Idempotency-Key", key)])
+                guard r.status == 200 || r.status == 201, case .array(let rows)? = try? r.json()["rows"] else {
+                    if r.status == 503 && attempt < 20 { Thread.sleep(forTimeInterval: 0.5); continue }
+                    say("allocation list \(list.number) answered \(r.status): \(String(decoding: r.body.prefix(300), as: UTF8.self))")
+                    outcome.refused += list.rows
+                    return outcome
+                }
+                for row in rows {
+                    if row["outcome"]?.stringValue == "registered", let p = row["personId"]?.stringValue, let c = row["caseId"]?.stringValue {
+                        outcome.registered.append((p, c))
+                    } else {
+                        outcome.refused += 1
+                    }
+                }
+                return outcome
+            } catch {
+                if attempt >= 20 { say("allocation list \(list.number) failed: \(error)"); outcome.refused += list.rows; return outcome }
+                Thread.sleep(forTimeInterval: 0.5)
+            }
+        }
     }
 
     private func totalProduced() -> Double {
@@ -273,11 +297,14 @@ final class Bench: @unchecked Sendable {
     }
 
     /// The cases in coordination's dossier store (read directly: the API has no count).
-    private func storedCaseCount() -> Int {
+    func storedCaseCount() -> Int { countInCoordination("SELECT count(*) AS n FROM cases") }
+
+    /// A count (`… AS n`) read directly from coordination's database; 0 when it cannot be read.
+    func countInCoordination(_ sql: String) -> Int {
         guard let url = options.coordinationDatabaseURL else { return 0 }
         let pool = PostgresPool(configuration: PostgresConfiguration(url: url), logger: Logger(label: "bench", minimumLevel: .warning))
         defer { pool.close() }
-        return (try? pool.withConnection { try $0.query("SELECT count(*) AS n FROM cases").first?.int("n") ?? 0 }) ?? 0
+        return (try? pool.withConnection { try $0.query(sql).first?.int("n") ?? 0 }) ?? 0
     }
 
     func completionTimes() -> [Double] { completions.current }

@@ -41,6 +41,23 @@ struct BenchOptions {
     let documentWorkers: Int
     let documentConcurrentUploads: Int
     let brokerMessages: Int
+    /// The portal phase (Bench+Portal.swift), run when `portalPort` is not 0: the suite is
+    /// filled up to `portalCases` stored cases by allocation lists of `portalListSize` rows,
+    /// `portalListWorkers` at a time; then `portalBrowsers` simulated browsers, each signed in
+    /// as `portalUser` with a session of its own, load the work queue and case pages for
+    /// `portalSeconds`, and last submit `portalSubmits` review forms between them, each timed
+    /// until the review shows on the case page.
+    let portalPort: Int
+    let portalUser: String
+    let portalCases: Int
+    let portalListSize: Int
+    let portalListWorkers: Int
+    let portalBrowsers: Int
+    let portalSeconds: Double
+    let portalSubmits: Int
+    /// Cases among those stored that are handed over to a municipality before the pages are
+    /// measured: each opens a handover task, so that the work queue shows a full page.
+    let portalQueueTasks: Int
     /// Process ids of the suite, `name=pid,...` (services, postgres, broker).
     let pids: [String: Int32]
     /// Ceilings measured by the script before this program ran (pgbench, wrk), as JSON.
@@ -87,6 +104,15 @@ struct BenchOptions {
         documentWorkers = max(1, min(64, count("BENCH_DOCUMENT_WORKERS", 4)))
         documentConcurrentUploads = min(64, count("BENCH_DOCUMENT_CONCURRENT", 8))
         brokerMessages = count("BENCH_BROKER_MESSAGES", 50_000)
+        portalPort = reader.int("BENCH_PORTAL_PORT", default: 0, range: 0...65535)
+        portalUser = reader.string("BENCH_PORTAL_USER", default: "ksd-caseworker")
+        portalCases = count("BENCH_PORTAL_CASES", 100_000)
+        portalListSize = max(1, min(1000, count("BENCH_PORTAL_LIST_SIZE", 1000)))
+        portalListWorkers = max(1, min(16, count("BENCH_PORTAL_LIST_WORKERS", 2)))
+        portalBrowsers = max(1, min(64, count("BENCH_PORTAL_BROWSERS", 4)))
+        portalSeconds = positive("BENCH_PORTAL_SECONDS", 30)
+        portalSubmits = count("BENCH_PORTAL_SUBMITS", 100)
+        portalQueueTasks = count("BENCH_PORTAL_QUEUE_TASKS", 250)
         var pids: [String: Int32] = [:]
         for part in (env["BENCH_PIDS"] ?? "").split(separator: ",") {
             let pair = part.split(separator: "=")

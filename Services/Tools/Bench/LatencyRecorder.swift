@@ -5,6 +5,7 @@ import IASRuntime
 struct LatencySummary: Codable, Sendable {
     let count: Int
     let p50: Double
+    let p90: Double
     let p95: Double
     let p99: Double
     let max: Double
@@ -18,7 +19,7 @@ struct LatencySummary: Codable, Sendable {
             let rank = Int((q * Double(sorted.count)).rounded(.up))
             return sorted[Swift.max(0, Swift.min(sorted.count - 1, rank - 1))]
         }
-        p50 = at(0.50); p95 = at(0.95); p99 = at(0.99); max = sorted.last ?? 0
+        p50 = at(0.50); p90 = at(0.90); p95 = at(0.95); p99 = at(0.99); max = sorted.last ?? 0
     }
 }
 

@@ -25,6 +25,9 @@ struct ServiceDrain {
         /// Batches retried one event per transaction after one of their events failed.
         var batchesSplit = 0.0
         var topics: [String] = []
+        /// Each consumer (subscription) of the service with its topics: a topic read by two of
+        /// them (coordination's dossier and final-reports both read plan's) is consumed twice.
+        var subscriptions: [String: Set<String>] = [:]
         var topicMessages: Int?
         var checks: [Check] = []
         var failure: String?
@@ -110,6 +113,8 @@ struct ServiceDrain {
                 partitions = lags.count
                 lag = lags.reduce(0) { $0 + $1.value }
                 result.topics = Set(lags.compactMap { $0.labels["topic"] }).sorted()
+                result.subscriptions = Dictionary(grouping: lags.compactMap { l in l.labels["topic"].map { (l.labels["consumer"] ?? "?", $0) } },
+                                                  by: \.0).mapValues { Set($0.map(\.1)) }
                 progress.add(.init(t: t, consumed: consumed, applied: applied, lagPartitions: partitions, lag: lag,
                                    serviceCPU: sampler.cpuSeconds(of: instance.pid, includingChildren: false) ?? 0,
                                    postgresCPU: postgres.flatMap { sampler.cpuSeconds(of: $0, includingChildren: true) } ?? 0))
@@ -145,11 +150,14 @@ struct ServiceDrain {
             defer { admin.close() }
             // A group that never commits: its lag is everything the topic holds.
             let group = "ias-bench-count-\(UUID().uuidString.prefix(8).lowercased())"
-            var total = 0
-            for topic in result.topics { total += Int(try admin.lag(groupId: group, topic: topic, timeout: 15)) }
-            result.topicMessages = total
-            checks.append(Check(name: "messages consumed vs held by \(result.topics.joined(separator: ", "))",
-                                live: total, drain: Int(consumed)))
+            var held: [String: Int] = [:]
+            for topic in result.topics { held[topic] = Int(try admin.lag(groupId: group, topic: topic, timeout: 15)) }
+            result.topicMessages = held.values.reduce(0, +)
+            // Every consumer reads each of its topics whole: a topic counts once per consumer reading it.
+            let expected = result.subscriptions.values.reduce(0) { sum, topics in sum + topics.reduce(0) { $0 + (held[$1] ?? 0) } }
+            let shared = result.subscriptions.count > 1 ? " (once per consumer reading it: \(result.subscriptions.keys.sorted().joined(separator: ", ")))" : ""
+            checks.append(Check(name: "messages consumed vs held by \(result.topics.joined(separator: ", "))\(shared)",
+                                live: expected, drain: Int(consumed)))
         } catch {
             result.failure = "cannot count the messages of \(result.topics): \(error)"
         }

@@ -40,6 +40,9 @@ let writes = bench.writes()
 bench.settle()
 let (reads, storedCases) = bench.reads(cases: pipeline.completedCases + e2e.completedCases)
 bench.settle()
+// The case workers' portal with BENCH_PORTAL_CASES stored (Bench+Portal.swift).
+let portal = bench.portal(cases: pipeline.completedCases + e2e.completedCases)
+bench.settle()
 // Memory while cases are kept, apart from what the documents phase adds (its own figure).
 let peakBeforeDocuments = bench.sampler.peakResidentMB
 let documents = bench.documents(cases: pipeline.completedCases + e2e.completedCases)
@@ -148,7 +151,11 @@ report.json = [
     "dossier_read": ["offered_per_s": reads.offered, "completed": reads.completed, "failed": reads.failed,
                      "cases_stored": storedCases, "latency": BenchReport.summary(reads.latency)],
     "documents": documents.json(postgresMegabytesPerSecond: pgDocuments),
-    "http_endpoints": Dictionary(uniqueKeysWithValues: ["pipeline", "open-loop-low", "open-loop", "writes", "reads", "documents"].map { phase in
+    "portal_page_p99_ms": portal.load.pages.count > 0 ? BenchReport.number(portal.load.pages.p99) : NSNull(),
+    "portal_submit_visible_p99_ms": portal.visible.count > 0 ? BenchReport.number(portal.visible.p99) : NSNull(),
+    "portal": portal.json(),
+    "http_endpoints": Dictionary(uniqueKeysWithValues: ["pipeline", "open-loop-low", "open-loop", "writes", "reads", "portal-storing", "portal-one-browser", "portal",
+                                                        "portal-submit", "documents"].map { phase in
         (phase, bench.latencies(in: phase).mapValues(BenchReport.summary))
     }),
     "event_handling": handling,
@@ -186,6 +193,7 @@ report.targets = [
     target("dossier read p99 (\(storedCases) cases stored)", "≤ 10 ms", reads.latency.p99, "ms") { $0 <= 10 },
     target("/healthz vs reference server", "≥ 70 %", healthz.flatMap { h in reference.map { 100 * h / $0 } }, "%") { $0 >= 70 },
 ]
+report.targets += portal.targets()
 for drain in drains {
     let rate = drain.problems.isEmpty ? drain.figures?.appliedPerSecond : nil
     report.targets.append(target("\(drain.service.name) events/s, drain alone", "-", rate, "/s") { _ in true })
@@ -259,8 +267,8 @@ do {
     fail("cannot write the results: \(error)")
 }
 // A run in which cases were lost or refused measured a broken suite, not a slow one.
-let broken = pipeline.failed + e2eLow.failed + e2e.failed + writes.failed + reads.failed + pipeline.notRegistered + bench.seedingRefused
-    + documents.failed
+let brokenJourneys: Int = pipeline.failed + e2eLow.failed + e2e.failed + writes.failed + reads.failed
+let broken: Int = brokenJourneys + pipeline.notRegistered + bench.seedingRefused + documents.failed + portal.broken
 if broken > 0 || pipeline.completed == 0 {
     FileHandle.standardError.write(Data("ias-bench: \(broken) journeys or document transfers failed or were refused; the figures are not valid\n".utf8))
     exit(1)
