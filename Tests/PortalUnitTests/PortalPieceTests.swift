@@ -61,6 +61,13 @@ final class PortalPieceTests: XCTestCase {
         }
     }
 
+    func testPlaceholdersAreFilledInOnePass() {
+        XCTAssertEqual(Messages.fill("Fall von {name} ({n})", ["name": "A {n} B", "n": "3"]), "Fall von A {n} B (3)",
+                       "a value is not filled again")
+        XCTAssertEqual(Messages.fill("{unknown} bleibt", [:]), "{unknown} bleibt")
+        XCTAssertEqual(Messages.fill("offen {", ["x": "y"]), "offen {")
+    }
+
     func testSessionsEndAfterIdleTimeLifetimeOrTokenExpiry() {
         let store = SessionStore(lifetime: 3600, idleTimeout: 600, capacity: 2)
         let start = Date(timeIntervalSince1970: 1_000_000)

@@ -30,9 +30,22 @@ public struct Messages: Sendable {
     public func has(_ key: String, in language: Language) -> Bool { catalogues[language]?[key] != nil }
 
     public func text(_ key: String, _ language: Language, _ values: [String: String] = [:]) -> String {
-        var text = catalogues[language]?[key] ?? catalogues[.fallback]?[key] ?? key
-        for (name, value) in values { text = text.replacingOccurrences(of: "{\(name)}", with: value) }
-        return text
+        let template = catalogues[language]?[key] ?? catalogues[.fallback]?[key] ?? key
+        return values.isEmpty ? template : Self.fill(template, values)
+    }
+
+    /// `{name}` replaced by its value in one pass; a name without a value stays as it is.
+    static func fill(_ template: String, _ values: [String: String]) -> String {
+        var out = ""
+        var rest = template[...]
+        while let open = rest.firstIndex(of: "{") {
+            out += rest[..<open]
+            guard let close = rest[open...].firstIndex(of: "}") else { break }
+            let name = String(rest[rest.index(after: open)..<close])
+            out += values[name] ?? String(rest[open...close])
+            rest = rest[rest.index(after: close)...]
+        }
+        return out + rest
     }
 
     /// The text of `key` when the catalogue has one, else nil (a code without a translation

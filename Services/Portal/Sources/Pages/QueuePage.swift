@@ -14,11 +14,22 @@ enum QueuePage {
             if let cursor = context.request.query["cursor"], cursor.count < 200 { path += "&cursor=" + URLEncodedForm.escape(cursor) }
             let listed = try context.get(.coordination, path, awaitEvent: context.awaitedEvent)
             let today = CalendarDay.today
-            var tasks = listed["items"]?.arrayValue ?? []
             // Overdue first (oldest due date first), then due ones by date, then those without a date.
-            tasks.sort { a, b in
-                let da = a["dueOn"]?.stringValue ?? "9999-99-99", db = b["dueOn"]?.stringValue ?? "9999-99-99"
-                return da == db ? (a["openedAt"]?.stringValue ?? "") < (b["openedAt"]?.stringValue ?? "") : da < db
+            let items: [JSONValue] = listed["items"]?.arrayValue ?? []
+            var keyed: [(task: JSONValue, due: String, opened: String)] = []
+            keyed.reserveCapacity(items.count)
+            for item in items {
+                keyed.append((item, item["dueOn"]?.stringValue ?? "9999-99-99", item["openedAt"]?.stringValue ?? ""))
+            }
+            keyed.sort { a, b in a.due == b.due ? a.opened < b.opened : a.due < b.due }
+            let tasks: [JSONValue] = keyed.map { $0.task }
+            // A queue names few organisations many times: each label is made once per page.
+            var labels: [String: String] = [:]
+            func label(_ org: String) -> String {
+                if let known = labels[org] { return known }
+                let made = Organisations.label(org, context)
+                labels[org] = made
+                return made
             }
             let overdue = tasks.filter { ($0["dueOn"]?.stringValue).map { $0 < today } ?? false }.count
             var byKind: [String: Int] = [:]
@@ -39,7 +50,7 @@ enum QueuePage {
                     <tr>
                     <td>\(context.code("task", task["kind"]?.stringValue))</td>
                     <td><a href="/cases/\(caseId)">\(name.isEmpty ? t("queue.case") + " " + String(caseId.prefix(8)) : name)</a></td>
-                    <td>\(Organisations.label(task["assigneeOrg"]?.stringValue ?? "", context))</td>
+                    <td>\(label(task["assigneeOrg"]?.stringValue ?? ""))</td>
                     <td class="\(isOverdue ? "overdue" : "")">\(due.map(SwissFormat.date) ?? "–")\(isOverdue ? " (" + t("queue.overdue.one") + ")" : "")</td>
                     <td><a href="/tasks/\(taskId)/complete?case=\(caseId)">\(t("queue.complete"))</a></td>
                     </tr>
