@@ -38,9 +38,8 @@ public struct Messages: Sendable {
     static func fill(_ template: String, _ values: [String: String]) -> String {
         var out = ""
         var rest = template[...]
-        while let open = rest.firstIndex(of: "{") {
+        while let open = rest.firstIndex(of: "{"), let close = rest[open...].firstIndex(of: "}") {
             out += rest[..<open]
-            guard let close = rest[open...].firstIndex(of: "}") else { break }
             let name = String(rest[rest.index(after: open)..<close])
             out += values[name] ?? String(rest[open...close])
             rest = rest[rest.index(after: close)...]
