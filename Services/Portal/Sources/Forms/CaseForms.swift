@@ -191,7 +191,16 @@ enum CaseForms {
         for (path, form) in all {
             FormPage.register(form, pattern: "/cases/{caseId}/\(path)", on: portal) { context in
                 var target = FormTarget(caseId: try context.caseIdParameter())
-                if let person = try context.optionalId(form: "_person", query: "person") { target.ids["_person"] = person }
+                if let person = try context.optionalId(form: "_person", query: "person") {
+                    target.ids["_person"] = person
+                } else if form.call(target).service == .intake {
+                    // Intake's routes name the person: a link without it (typed, bookmarked) asks the dossier.
+                    let dossier = try context.get(.coordination, "/cases/\(target.caseId)/dossier")
+                    guard let person = dossier["person"]?["personId"]?.stringValue else {
+                        throw BackendError.refused(ServiceProblem.notYet)
+                    }
+                    target.ids["_person"] = person
+                }
                 return target
             }
         }

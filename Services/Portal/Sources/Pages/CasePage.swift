@@ -239,5 +239,7 @@ extension PageContext {
 }
 
 extension ServiceProblem {
+    /// The case is known but its person has not reached the dossier yet: a moment later it has.
+    static let notYet = ServiceProblem(service: .coordination, status: 503, body: Array(#"{"detail":"the person is not in the dossier yet"}"#.utf8), retryAfter: "1")
     static let notFound = ServiceProblem(service: .coordination, status: 404, body: Array(#"{"detail":"not a case id"}"#.utf8), retryAfter: nil)
 }
