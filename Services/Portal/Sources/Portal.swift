@@ -161,8 +161,8 @@ public final class Portal: @unchecked Sendable {
             case .success(let principal):
                 if let cookieId, let current = sessions.resume(cookieId), current.principal.subject == principal.subject,
                    current.principal.organisation == principal.organisation {
-                    if current.token != forwarded { sessions.renew(cookieId, token: forwarded, principal: principal) }
-                    return ResolvedSession(session: sessions.resume(cookieId))
+                    guard current.token != forwarded else { return ResolvedSession(session: current) }
+                    return ResolvedSession(session: sessions.renew(cookieId, token: forwarded, principal: principal) ?? current)
                 }
                 let session = sessions.start(token: forwarded, principal: principal, origin: .proxy)
                 return ResolvedSession(session: session, cookie: sessionCookie(session))

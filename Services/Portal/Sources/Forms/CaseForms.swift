@@ -181,7 +181,8 @@ enum CaseForms {
     static func caseActions(_ context: PageContext) -> [(path: String, label: String)] {
         var links = all.filter { $0.form.allowed(context.caller) }.map { ($0.path, context.t($0.form.titleKey)) }
         if context.caller.isCaseworker {
-            links.insert(("documents/new", context.t("action.upload")), at: links.count - 2)
+            let beforeHandover = links.firstIndex { $0.0 == "handover" } ?? links.endIndex
+            links.insert(("documents/new", context.t("action.upload")), at: beforeHandover)
         }
         return links
     }

@@ -120,7 +120,7 @@ enum FormPage {
         case .textarea:
             return FormFields.textarea(field.name, label: label, value: value, error: error, hint: hint, required: field.required)
         case .date:
-            if fresh && field.required { value = SwissFormat.date(CalendarDay.today) }
+            if fresh && field.required { value = SwissFormat.date(CalendarDate.today().description) }
             return FormFields.input(field.name, label: label, value: value, error: error, hint: hint ?? t("hint.date"), required: field.required,
                                     autocomplete: "off")
         case .money:

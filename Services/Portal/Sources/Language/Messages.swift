@@ -1,4 +1,5 @@
 import Foundation
+import IASRuntime
 
 /// The portal's texts in its four languages, from `Messages/<language>.json` (key → text;
 /// `{name}` marks a value put in). One catalogue per language, all with the same keys (a unit
@@ -17,7 +18,7 @@ public struct Messages: Sendable {
                 throw PortalSetupError("the texts of the portal (Messages/\(language.rawValue).json) are missing from the installation")
             }
             let data = try Data(contentsOf: url)
-            guard let table = try JSONSerialization.jsonObject(with: data) as? [String: String] else {
+            guard let table = try? JSONCoding.decode([String: String].self, from: [UInt8](data)) else {
                 throw PortalSetupError("Messages/\(language.rawValue).json must be one object of texts")
             }
             catalogues[language] = table

@@ -1,4 +1,5 @@
 import Foundation
+import IASRuntime
 
 /// Dates and amounts as they are written in Switzerland, whatever the language:
 /// 02.03.1994, CHF 1’234.50 (the apostrophe groups thousands, the point separates the Rappen).
@@ -65,12 +66,6 @@ public enum SwissFormat {
             guard parts.count == 3, parts[2].count == 4, let d = Int(parts[0]), let m = Int(parts[1]), let y = Int(parts[2]) else { return nil }
             (year, month, day) = (y, m, d)
         }
-        var components = DateComponents()
-        components.year = year; components.month = month; components.day = day
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = TimeZone(identifier: "UTC")!
-        guard (1900...2200).contains(year), (1...12).contains(month), (1...31).contains(day),
-              let date = calendar.date(from: components), calendar.component(.day, from: date) == day else { return nil }
-        return String(format: "%04d-%02d-%02d", year, month, day)
+        return CalendarDate(year: year, month: month, day: day)?.description
     }
 }

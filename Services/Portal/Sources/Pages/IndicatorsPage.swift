@@ -14,7 +14,7 @@ enum IndicatorsPage {
             guard context.caller.isCanton else {
                 return context.page(t("error.forbidden.title"), "<p>\(t("indicators.cantonOnly"))</p>", status: 403)
             }
-            let thisYear = Int(CalendarDay.today.prefix(4)) ?? 2026
+            let thisYear = CalendarDate.today().year
             var year = thisYear - 3
             if let asked = context.request.query["entryYear"] {
                 guard let value = Int(asked), (1990...thisYear).contains(value) else {

@@ -13,7 +13,7 @@ enum QueuePage {
             var path = "/tasks?status=open&limit=\(pageSize)"
             if let cursor = context.request.query["cursor"], cursor.count < 200 { path += "&cursor=" + URLEncodedForm.escape(cursor) }
             let listed = try context.get(.coordination, path, awaitEvent: context.awaitedEvent)
-            let today = CalendarDay.today
+            let today = CalendarDate.today().description
             // Overdue first (oldest due date first), then due ones by date, then those without a date.
             let items: [JSONValue] = listed["items"]?.arrayValue ?? []
             var keyed: [(task: JSONValue, due: String, opened: String)] = []
@@ -92,15 +92,5 @@ extension JSONValue {
     var boolValue: Bool? {
         if case .bool(let b) = self { return b }
         return nil
-    }
-}
-
-/// Today as "YYYY-MM-DD" in Swiss time: what "overdue" is measured against.
-enum CalendarDay {
-    static var today: String {
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = TimeZone(identifier: "Europe/Zurich") ?? TimeZone(identifier: "UTC")!
-        let parts = calendar.dateComponents([.year, .month, .day], from: Date())
-        return String(format: "%04d-%02d-%02d", parts.year ?? 1970, parts.month ?? 1, parts.day ?? 1)
     }
 }

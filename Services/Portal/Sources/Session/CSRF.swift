@@ -1,3 +1,4 @@
+import IASAuth
 import IASHTTP
 
 /// Forms can only be sent from the portal's own pages: every POST carries the session's token
@@ -11,13 +12,6 @@ public enum CSRF {
         if let site = headers["Sec-Fetch-Site"]?.lowercased(), site != "same-origin", site != "none" { return false }
         if let origin = headers["Origin"], origin != "null", let ownOrigin, origin != ownOrigin { return false }
         guard let submitted else { return false }
-        return constantTimeEquals(Array(submitted.utf8), Array(expected.utf8))
-    }
-
-    static func constantTimeEquals(_ a: [UInt8], _ b: [UInt8]) -> Bool {
-        guard a.count == b.count else { return false }
-        var difference: UInt8 = 0
-        for i in 0..<a.count { difference |= a[i] ^ b[i] }
-        return difference == 0
+        return HMACSHA256.constantTimeEqual(Array(submitted.utf8), Array(expected.utf8))
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import IASAuth
+import IASRuntime
 
 /// The local stack's sign-in: a list of demo users, each with a token minted by `ias-token`
 /// when the stack starts (deploy/local writes the file). The portal mints nothing itself and
@@ -20,7 +21,7 @@ public struct DevelopmentUsers: Sendable {
         do { data = try Data(contentsOf: URL(fileURLWithPath: path)) } catch {
             throw PortalSetupError("IAS_PORTAL_DEV_USERS_FILE=\(path) cannot be read: \(error.localizedDescription)")
         }
-        guard let list = try? JSONDecoder().decode([User].self, from: data), !list.isEmpty else {
+        guard let list = try? JSONCoding.decode([User].self, from: [UInt8](data)), !list.isEmpty else {
             throw PortalSetupError("IAS_PORTAL_DEV_USERS_FILE=\(path) must be a JSON list of {id, label, token}")
         }
         return DevelopmentUsers(users: list)

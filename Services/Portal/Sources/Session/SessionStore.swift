@@ -53,13 +53,15 @@ public final class SessionStore: @unchecked Sendable {
     }
 
     /// The proxy forwarded a newer token of the same user: the session carries it from now on.
-    public func renew(_ id: String, token: String, principal: Principal, now: Date = Date()) {
+    @discardableResult
+    public func renew(_ id: String, token: String, principal: Principal, now: Date = Date()) -> Session? {
         sessions.withLock { table in
-            guard var session = table[id] else { return }
+            guard var session = table[id] else { return nil }
             session.token = token
             session.principal = principal
             session.expiresAt = min(session.startedAt.addingTimeInterval(lifetime), principal.expiresAt)
             table[id] = session
+            return session
         }
     }
 
