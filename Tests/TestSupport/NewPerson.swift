@@ -33,13 +33,21 @@ public struct NewPerson: Codable, Sendable {
         self.accommodation = accommodation; self.responsibleOrg = responsibleOrg
     }
 
-    /// A valid registration with a fresh ZEMIS number: an Eritrean woman born 1994-03-02 who
+    /// A valid registration with a fresh ZEMIS number: an Eritrean woman born in 1994 who
     /// entered on 2026-09-01 (decided 2026-08-20 unless an asylum seeker), family name unique.
+    /// The birth day is drawn at random: two samples with similar random family names born on
+    /// the same day would be refused as likely duplicates of each other.
     public static func sample(givenName: String = "Amina", familyName: String = "Test-\(UUID().uuidString.prefix(8))",
-                              status: String = "VA", accommodation: String = "cantonal", responsibleOrg: String? = nil) -> NewPerson {
-        NewPerson(zemisNumber: nextZemis(), givenName: givenName, familyName: familyName, dateOfBirth: "1994-03-02", sex: "female",
+                              dateOfBirth: String = randomBirthDay(), status: String = "VA", accommodation: String = "cantonal",
+                              responsibleOrg: String? = nil) -> NewPerson {
+        NewPerson(zemisNumber: nextZemis(), givenName: givenName, familyName: familyName, dateOfBirth: dateOfBirth, sex: "female",
                   nationality: "ER", languages: ["ti", "ar"], status: status, enteredCantonOn: "2026-09-01",
                   statusDecidedOn: status == "N" ? nil : "2026-08-20", accommodation: accommodation, responsibleOrg: responsibleOrg)
+    }
+
+    /// A day of 1994 (the 1st to the 28th of a month, so every one exists).
+    public static func randomBirthDay() -> String {
+        String(format: "1994-%02d-%02d", Int.random(in: 1...12), Int.random(in: 1...28))
     }
 
     /// A valid ZEMIS number no other registration of this run has.
