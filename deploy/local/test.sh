@@ -65,6 +65,15 @@ run_phase() { # NAME FILTER
   log "$1: $ran run, $failed failed"
 }
 
+# IAS_TEST_FILTER=<regex>: only the XCTest cases it matches, on the same PostgreSQL and broker
+# (for working on one part; the full run is what counts).
+if [ -n "${IAS_TEST_FILTER:-}" ]; then
+  run_phase "selected tests" "$IAS_TEST_FILTER"
+  echo
+  echo "$((total_run - total_failed)) passed, $total_failed failed (only IAS_TEST_FILTER=$IAS_TEST_FILTER)"
+  exit $status
+fi
+
 run_phase "unit tests" 'UnitTests\.'
 run_phase "integration tests" 'IntegrationTests\.'
 run_phase "end-to-end tests" 'EndToEndTests\.'
