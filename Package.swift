@@ -91,12 +91,12 @@ var targets: [Target] = [
     .testTarget(
         name: "EndToEndTests",
         dependencies: ["IASRuntime", "IASAuth", "IASTokenSigning", "IASPostgres", "IASKafka", "IASMessaging", "IASContracts", "IASHTTP", "IASHTTPClient",
-                       "TestSupport"],
+                       "IASCrypto", "TestSupport"],
         path: "Tests/EndToEndTests"),
 ]
 
-// Coordination keeps the documents, encrypted (IASCrypto).
-let extraDependencies: [String: [Target.Dependency]] = ["Coordination": ["IASCrypto"]]
+// Coordination keeps the documents, encrypted (IASCrypto), and gathers a person's export from the other services (IASHTTPClient).
+let extraDependencies: [String: [Target.Dependency]] = ["Coordination": ["IASCrypto", "IASHTTPClient"]]
 
 // One library (domain, persistence, routes, handlers, migrations) and one executable per service.
 for service in services {
@@ -120,7 +120,7 @@ targets.append(.testTarget(
     path: "Tests/PortalUnitTests"))
 
 // Operator commands (dead-letter replay, consistency check); in the image, so it mints nothing.
-targets.append(.executableTarget(name: "ias-admin", dependencies: ["IntakeService", "PlanService", "CostsService", "CoordinationService", "IASServiceKit", "IASRuntime", "IASPostgres", "IASKafka", "IASMessaging", "IASContracts"], path: "Services/Tools/Admin"))
+targets.append(.executableTarget(name: "ias-admin", dependencies: ["IntakeService", "PlanService", "CostsService", "CoordinationService", "IASServiceKit", "IASRuntime", "IASPostgres", "IASKafka", "IASMessaging", "IASContracts", "IASHTTPClient"], path: "Services/Tools/Admin"))
 // HS256 tokens for the local stack (`make token`); never in the image.
 targets.append(.executableTarget(name: "ias-token", dependencies: ["IASAuth", "IASTokenSigning"], path: "Services/Tools/Token"))
 // The load generator of `make bench`: drives cases through the HTTP API and measures them; never in the image.

@@ -26,6 +26,11 @@ public enum AccessPolicy {
         case .readAuditTrail:
             guard caller.roles.contains(.auditor) else { return "the audit trail needs the role auditor" }
             return seesEveryCase(caller.organisation) ? nil : "only auditors of the canton's KSD or DVI read the audit trail"
+        case .exportSubjectData:
+            // The export holds the audit trail and every case of the person: the same office that
+            // reads the trail answers the request, for the canton as the controller.
+            guard caller.roles.contains(.auditor) else { return "the export of a person's data needs the role auditor" }
+            return seesEveryCase(caller.organisation) ? nil : "only auditors of the canton's KSD or DVI export a person's data"
         case .readIndicators:
             guard !caller.roles.isDisjoint(with: readingRoles) else { return "reading needs one of the roles caseworker, approver or auditor" }
             if case .canton = caller.organisation { return nil }

@@ -20,6 +20,9 @@ public enum Permission: String, CaseIterable, Sendable {
     case readAuditTrail
     /// The anonymous IAS indicator figures.
     case readIndicators
+    /// Everything the suite holds about one person, for the person's access request (art. 25
+    /// of the data protection act): every service's records, the documents and the accesses.
+    case exportSubjectData
 }
 
 /// Who is calling, as the access rules see it: the organisation and the known roles.

@@ -133,7 +133,7 @@ enum AccessMatrix {
 
     enum Rule: CaseIterable {
         case reference, readCase, writeCase, register, allocationList, handOver, decideCosts, search, taskList, referralList,
-             indicators, auditTrail
+             indicators, auditTrail, subjectAccess
 
         /// A list or search across cases: whether it names the case tells permitted from hidden.
         var isList: Bool { [.search, .taskList, .referralList, .auditTrail].contains(self) }
@@ -167,7 +167,7 @@ enum AccessMatrix {
             return caller == .noRoles ? .refused : .hidden
         case .indicators:
             return [.ksdCaseworker, .ksdApprover, .ksdAuditor, .dvi, .awa, .bks].contains(caller) ? .permitted : .refused
-        case .auditTrail:
+        case .auditTrail, .subjectAccess:
             return caller == .ksdAuditor ? .permitted : .refused
         }
     }
@@ -252,6 +252,12 @@ enum AccessMatrix {
         Route(service: "coordination", method: "GET", path: "/referrals", rule: .referralList, query: "caseId={caseId}"),
         Route(service: "coordination", method: "GET", path: "/reports/ias-indicators", rule: .indicators, query: "entryYear=2026"),
         Route(service: "coordination", method: "GET", path: "/audit", rule: .auditTrail, query: "caseId={caseId}"),
+        Route(service: "coordination", method: "GET", path: "/subject-access/{personId}/archive", rule: .subjectAccess),
+        Route(service: "intake", method: "GET", path: "/subject-access/{personId}", rule: .subjectAccess),
+        Route(service: "assessment", method: "GET", path: "/subject-access/{personId}", rule: .subjectAccess),
+        Route(service: "plan", method: "GET", path: "/subject-access/{personId}", rule: .subjectAccess),
+        Route(service: "costs", method: "GET", path: "/subject-access/{personId}", rule: .subjectAccess),
+        Route(service: "coordination", method: "GET", path: "/subject-access/{personId}", rule: .subjectAccess),
         Route(service: "coordination", method: "POST", path: "/cases/{caseId}/documents", rule: .writeCase, document: true),
         Route(service: "coordination", method: "GET", path: "/cases/{caseId}/documents", rule: .readCase),
         Route(service: "coordination", method: "GET", path: "/cases/{caseId}/documents/{documentId}", rule: .readCase),

@@ -63,6 +63,15 @@ final class AccessPolicyTests: XCTestCase {
         XCTAssertNotNil(AccessPolicy.refusal(of: .readAuditTrail, by: caller("canton:KSD", .caseworker, .approver)))
     }
 
+    func testTheExportOfAPersonIsForTheAuditorsOfTheOfficesThatSeeEveryCase() {
+        XCTAssertNil(AccessPolicy.refusal(of: .exportSubjectData, by: caller("canton:DVI", .auditor)))
+        XCTAssertNil(AccessPolicy.refusal(of: .exportSubjectData, by: caller("canton:KSD", .auditor)))
+        XCTAssertNotNil(AccessPolicy.refusal(of: .exportSubjectData, by: caller("canton:KSD", .caseworker, .approver)))
+        for org in ["canton:AWA", "municipality:4001", "delegate:caritas:4001", "partner:RAV"] {
+            XCTAssertNotNil(AccessPolicy.refusal(of: .exportSubjectData, by: caller(org, .approver, .caseworker, .auditor)), org)
+        }
+    }
+
     func testTheIndicatorsAreForTheCantonsOffices() {
         XCTAssertNil(AccessPolicy.refusal(of: .readIndicators, by: caller("canton:AWA", .caseworker)))
         XCTAssertNotNil(AccessPolicy.refusal(of: .readIndicators, by: caller("municipality:4001", .caseworker)))

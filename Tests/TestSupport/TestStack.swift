@@ -8,12 +8,24 @@ public final class TestStack: @unchecked Sendable {
     public static let suite = ["intake", "assessment", "plan", "costs", "coordination"]
 
     public init(_ names: [String], extraEnvironment: [String: [String: String]] = [:]) throws {
+        let ports = Dictionary(uniqueKeysWithValues: names.map { ($0, TestEnvironment.freePort()) })
         for name in names {
-            let port = TestEnvironment.freePort()
+            let port = ports[name]!
             let environment = try TestEnvironment.serviceEnvironment(name, port: port, instance: "\(name)-e2e")
+                .merging(Self.peers(of: name, ports: ports)) { $1 }
                 .merging(extraEnvironment[name] ?? [:]) { $1 }
             services[name] = ServiceProcess(name: name, port: port, environment: environment)
         }
+    }
+
+    /// Where coordination asks the other services of the stack for a person's export.
+    static func peers(of name: String, ports: [String: Int]) -> [String: String] {
+        guard name == "coordination" else { return [:] }
+        var environment: [String: String] = [:]
+        for (peer, port) in ports where ["intake", "assessment", "plan", "costs"].contains(peer) {
+            environment["IAS_SUBJECT_ACCESS_\(peer.uppercased())_URL"] = "http://127.0.0.1:\(port)"
+        }
+        return environment
     }
 
     public subscript(name: String) -> ServiceProcess { services[name]! }

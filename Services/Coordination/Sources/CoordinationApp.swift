@@ -13,16 +13,18 @@ public final class CoordinationApp: Sendable {
     let host: ServiceHost
     let auditRetentionDays: Int
     let documents: DocumentSettings
+    let subjectAccess: SubjectAccessSettings
 
-    init(host: ServiceHost, auditRetentionDays: Int = 730, documents: DocumentSettings) {
+    init(host: ServiceHost, auditRetentionDays: Int = 730, documents: DocumentSettings, subjectAccess: SubjectAccessSettings) {
         self.host = host
         self.auditRetentionDays = auditRetentionDays
         self.documents = documents
+        self.subjectAccess = subjectAccess
     }
 
-    /// With the default document settings and these master keys (tests in process).
+    /// With the default document and export settings and these master keys (tests in process).
     public convenience init(host: ServiceHost, documentKeys: MasterKeyRing) {
-        self.init(host: host, documents: DocumentSettings(ring: documentKeys))
+        self.init(host: host, documents: DocumentSettings(ring: documentKeys), subjectAccess: .standard)
     }
 
     /// Entry point of the `ias-coordination` executable.
@@ -30,15 +32,17 @@ public final class CoordinationApp: Sendable {
         ServiceMain.run("coordination") {
             var retention = 730
             var documents: DocumentSettings?
+            var subjectAccess = SubjectAccessSettings.standard
             let host = try ServiceHost(service: "coordination", defaultPort: 8085,
                                        publishes: [Topics.coordination] + PartnerChannel.all.map(\.outbound),
                                        resources: Bundle.module) { reader in
                 retention = reader.int("IAS_AUDIT_RETENTION_DAYS", default: 730, range: AuditLog.minimumRetentionDays...36_500)
                 documents = DocumentSettings.read(from: reader)
+                subjectAccess = SubjectAccessSettings.read(from: reader)
             }
             // The reader refused to start without usable document keys, so they are here.
             guard let documents else { throw ConfigurationError(problems: ["the document settings are missing"]) }
-            CoordinationApp(host: host, auditRetentionDays: retention, documents: documents).register()
+            CoordinationApp(host: host, auditRetentionDays: retention, documents: documents, subjectAccess: subjectAccess).register()
             return host
         }
     }
@@ -70,6 +74,8 @@ public final class CoordinationApp: Sendable {
         host.route("GET", "/referrals", .readCases) { [self] context in try listReferralsInScope(context) }
         host.route("GET", "/reports/ias-indicators", .readIndicators) { [self] context in try indicators(context) }
         host.route("GET", "/audit", .readAuditTrail) { [self] context in try audit(context) }
+        host.registerSubjectAccess(withheld: Self.subjectAccessWithheld)
+        host.route("GET", "/subject-access/{personId}/archive", .exportSubjectData) { [self] context in try subjectAccessArchive(context) }
         registerDocuments()
     }
 

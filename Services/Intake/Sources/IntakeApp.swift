@@ -42,6 +42,7 @@ public final class IntakeApp: Sendable {
     }
 
     public func register() {
+        host.registerSubjectAccess()
         host.route("POST", "/persons", .writeCases) { [self] context in try registerPerson(context) }
         host.route("GET", "/persons", .readCases) { [self] context in try searchPersons(context) }
         host.route("POST", "/allocation-lists", .writeCases, body: .limit(allocationListMaxBodyBytes)) { [self] context in

@@ -1,6 +1,7 @@
 import Foundation
 import IASAuth
 import IASHTTP
+import IASHTTPClient
 import IASRuntime
 
 /// The portal's configuration: the common server and identity keys, the services' addresses

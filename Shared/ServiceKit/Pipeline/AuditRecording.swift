@@ -16,7 +16,7 @@ struct AuditRecording: RouteMiddleware {
     static func audits(_ permission: Permission) -> Bool {
         switch permission {
         case .readReference, .readIndicators: return false
-        case .readCases, .writeCases, .decideCosts, .readAuditTrail: return true
+        case .readCases, .writeCases, .decideCosts, .readAuditTrail, .exportSubjectData: return true
         }
     }
 

@@ -65,25 +65,3 @@ public final class Backends: @unchecked Sendable {
                       body: response.body)
     }
 }
-
-/// Where a service listens, from `IAS_PORTAL_<SERVICE>_URL` ("http://host:port").
-public struct ServiceEndpoint: Sendable, Equatable {
-    public let host: String
-    public let port: Int
-
-    public init(host: String, port: Int) {
-        self.host = host
-        self.port = port
-    }
-
-    /// Plain http only: the portal talks to the services inside the cluster; TLS ends at the ingress.
-    public init?(url: String) {
-        guard url.hasPrefix("http://") else { return nil }
-        var rest = url.dropFirst("http://".count)
-        if rest.hasSuffix("/") { rest = rest.dropLast() }
-        guard !rest.contains("/"), let colon = rest.lastIndex(of: ":"), let port = Int(rest[rest.index(after: colon)...]),
-              (1...65535).contains(port), colon > rest.startIndex else { return nil }
-        host = String(rest[..<colon])
-        self.port = port
-    }
-}
