@@ -69,6 +69,10 @@ else
 fi
 create_service_databases "$PG_PORT" "$DB_SUFFIX" || exit 1
 
+# Where coordination asks the other services for their part of a person's export.
+for peer in intake assessment plan costs; do
+  export "IAS_SUBJECT_ACCESS_${peer^^}_URL=http://127.0.0.1:$(service_port "$peer" "$PORT_BASE")"
+done
 for svc in "${SERVICES[@]}"; do
   IAS_HTTP_PORT="$(service_port "$svc" "$PORT_BASE")" IAS_HTTP_HOST=127.0.0.1 \
   IAS_DATABASE_URL="postgresql://ias_${svc}@127.0.0.1:${PG_PORT}/ias_${svc}${DB_SUFFIX}" \

@@ -255,6 +255,10 @@ start_postgres "$FAULT_DIR/pg" "$PG_PORT" || exit 1
 create_service_databases "$PG_PORT" || exit 1
 start_broker "$KAFKA_PORT" "$LOGS/broker.log" || exit 1
 create_topics "$KAFKA_PORT" 6
+# Where coordination asks the other services for their part of a person's export.
+for peer in intake assessment plan costs; do
+  export "IAS_SUBJECT_ACCESS_${peer^^}_URL=http://127.0.0.1:$(service_port "$peer" "$PORT_BASE")"
+done
 for svc in "${SERVICES[@]}" partner-simulator; do start_svc "$svc"; done
 for svc in "${SERVICES[@]}" partner-simulator; do wait_ready "$svc" 120 || exit 1; done
 log "all services ready; binaries from $BIN"

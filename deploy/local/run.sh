@@ -38,6 +38,10 @@ create_service_databases "$PG_PORT" || exit 1
 start_broker "$KAFKA_PORT" "$RUN_DIR/logs/broker.log" || exit 1
 create_topics "$KAFKA_PORT" "${IAS_KAFKA_TOPIC_PARTITIONS:-6}"
 
+# Where coordination asks the other services for their part of a person's export.
+for peer in intake assessment plan costs; do
+  export "IAS_SUBJECT_ACCESS_${peer^^}_URL=http://127.0.0.1:$(service_port "$peer" "$PORT_BASE")"
+done
 for svc in "${SERVICES[@]}"; do
   port="$(service_port "$svc" "$PORT_BASE")"
   IAS_HTTP_PORT="$port" \

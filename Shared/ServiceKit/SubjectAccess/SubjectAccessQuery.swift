@@ -43,6 +43,7 @@ public enum SubjectAccessQuery {
             let rows = try c.query("""
                 SELECT coalesce(json_agg(to_jsonb(r) - $3::text[] ORDER BY to_jsonb(r)::text), '[]')::text AS rows
                 FROM \(quote(relation.name)) r WHERE \(predicate)
+                  AND $1::text[] IS NOT NULL AND $2::text IS NOT NULL   -- typed even where the predicate uses one of them only
                 """, [caseArray, personId.description, "{" + relation.binaryColumns.joined(separator: ",") + "}"])
             let list = try array(try rows[0].string("rows"))
             tables.append(.init(table: relation.name, count: list.count, rows: list))
