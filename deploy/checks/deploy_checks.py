@@ -32,6 +32,8 @@ DEPLOYED = [*SERVICES, PORTAL]
 HEALTH_PATHS = {PORTAL: "/healthz"}
 DB_PORT = 5432
 DNS_PORT = 53
+# The service that gathers a person's export from the others over HTTP (README, "Data subject access export").
+EXPORT_GATHERER = "coordination"
 
 
 class CheckFailed(Exception):
@@ -862,7 +864,8 @@ def k8s_portal_network_problems(manifests: Manifests, facts: CodeFacts, policies
 
 
 def k8s_network_problems(manifests: Manifests, facts: CodeFacts, label: str) -> tuple[list[str], str]:
-    """Default deny; each service: DNS, the brokers and its own database only; ingress on its port."""
+    """Default deny; each service: DNS, the brokers and its own database only (coordination also
+    the other services' HTTP ports, at their pods only, for a person's export); ingress on its port."""
     problems: list[str] = []
     note = lambda text: problems.append(f"{label}: {text}")  # noqa: E731
     policies = manifests.of_kind("NetworkPolicy")
@@ -872,6 +875,10 @@ def k8s_network_problems(manifests: Manifests, facts: CodeFacts, label: str) -> 
     if not deny:
         note("no default-deny NetworkPolicy (podSelector {}, Ingress and Egress, no rules)")
     database_peers: dict[str, list] = {}
+    service_labels = {svc: ((manifests.named("Deployment", f"ias-{svc}") or {}).get("spec", {}).get("template", {})
+                            .get("metadata", {}).get("labels") or {}) for svc in SERVICES}
+    # The other services' HTTP ports that coordination reaches, each at that service's pods only.
+    export_peers: set[str] = set()
     for svc in SERVICES:
         deployment = manifests.named("Deployment", f"ias-{svc}")
         if deployment is None:
@@ -920,11 +927,26 @@ def k8s_network_problems(manifests: Manifests, facts: CodeFacts, label: str) -> 
                         note(f"ias-{svc} reaches the database of {sorted(named - {svc})}")
             elif ports and ports <= broker_ports:
                 seen["brokers"] = True
+            elif svc == EXPORT_GATHERER and ports and ports <= {facts.ports.get(o) for o in SERVICES if o != svc}:
+                for port in sorted(ports):
+                    owner = next(o for o in SERVICES if o != svc and facts.ports.get(o) == port)
+                    for peer in peers:
+                        selector = peer.get("podSelector")
+                        if peer.get("ipBlock") or peer.get("namespaceSelector") is not None or not selector \
+                                or not selects(selector, service_labels.get(owner, {})) \
+                                or any(selects(selector, service_labels.get(o, {})) for o in SERVICES if o != owner):
+                            note(f"ias-{svc} reaches port {port} of peers other than the pods of ias-{owner}: {peer}")
+                        else:
+                            export_peers.add(owner)
             else:
                 note(f"ias-{svc} may reach ports {sorted(ports)}, which are neither DNS, its database nor the brokers")
         for what, ok in seen.items():
             if not ok:
                 note(f"ias-{svc} has no egress rule for {what}")
+        if svc == EXPORT_GATHERER:
+            for other in SERVICES:
+                if other != svc and other not in export_peers:
+                    note(f"ias-{svc} cannot reach ias-{other} on port {facts.ports.get(other)} for a person's export")
         code_port = facts.ports.get(svc)
         for rule in ingress_rules:
             ports = {p.get("port") for p in rule.get("ports") or []}
@@ -942,7 +964,8 @@ def k8s_network_problems(manifests: Manifests, facts: CodeFacts, label: str) -> 
                     note(f"ias-{svc} and ias-{blocks[cidr]} reach the same database address {cidr}")
                 blocks[cidr] = svc
     k8s_portal_network_problems(manifests, facts, policies, note)
-    return problems, (f"{label}: default deny; each service reaches DNS, the brokers and its own database only; "
+    return problems, (f"{label}: default deny; each service reaches DNS, the brokers and its own database only "
+                      "(coordination also the other services' HTTP ports, for a person's export); "
                       "the portal DNS and the services' HTTP ports only")
 
 

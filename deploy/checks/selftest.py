@@ -243,6 +243,12 @@ MANIFEST_FAULTS = [
      lambda d: _db_rule(_named(d, "NetworkPolicy", "ias-costs"))["to"][0].pop("podSelector")),
     ("an egress rule open to everything", "k8s-network", "open to any",
      lambda d: _named(d, "NetworkPolicy", "ias-costs")["spec"]["egress"].append({})),
+    ("coordination's rule for plan's port opens costs' pods", "k8s-network", "other than the pods of ias-plan",
+     lambda d: next(r for r in _named(d, "NetworkPolicy", "ias-coordination")["spec"]["egress"]
+                    if r["ports"][0]["port"] == 8083)["to"][0]["podSelector"]["matchLabels"].__setitem__("app.kubernetes.io/name", "ias-costs")),
+    ("another service reaches a service's HTTP port", "k8s-network", "neither DNS, its database nor the brokers",
+     lambda d: _named(d, "NetworkPolicy", "ias-plan")["spec"]["egress"].append(
+         {"to": [{"podSelector": {"matchLabels": {"app.kubernetes.io/name": "ias-intake"}}}], "ports": [{"protocol": "TCP", "port": 8081}]})),
     ("no default deny", "k8s-network", "default-deny",
      lambda d: d.remove(_named(d, "NetworkPolicy", "ias-default-deny"))),
     ("a service without its Kafka user", "k8s-workloads", "connects to Kafka as ias-plan",
