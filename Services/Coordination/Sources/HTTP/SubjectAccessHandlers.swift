@@ -120,8 +120,7 @@ extension CoordinationApp {
                 }
                 for document in documents {
                     for version in try DocumentStore.versions(document.documentId, on: c) {
-                        let name = "documents/\(caseId)/\(document.documentId)/v\(version.version)-"
-                            + (FileName.sanitize(version.fileName ?? "") ?? document.category.rawValue)
+                        let name = "documents/\(caseId)/\(document.documentId)/v\(version.version)-" + Self.fileName(document, version)
                         guard version.contentErasedAt == nil, let caseKey else {
                             archive.omit("coordination", name, "the content of this version was erased under the retention rule")
                             continue
@@ -135,6 +134,14 @@ extension CoordinationApp {
                 }
             }
         }
+    }
+
+    /// The name the document was uploaded with, else its title with the usual extension of its type.
+    static func fileName(_ document: DocumentRecord, _ version: DocumentVersion) -> String {
+        if let uploaded = version.fileName.flatMap({ FileName.sanitize($0) }) { return uploaded }
+        let title = FileName.sanitize(document.title.replacingOccurrences(of: "/", with: "-").replacingOccurrences(of: "\\", with: "-"))
+            ?? document.category.rawValue
+        return DocumentFormat.named(by: version.contentType).map { "\(title).\($0.fileExtension)" } ?? title
     }
 
     /// Who read or changed the person's data, from the audit trail: every entry about the
