@@ -23,6 +23,12 @@ final class SubjectAccessEndToEndTests: StackTestCase {
         let added = try stack.client("coordination").request("POST", "/cases/\(world.caseId)/documents/\(world.documentId)/versions", headers: [
             ("Authorization", "Bearer \(CaseWorld.canton)"), ("Content-Type", "application/pdf")], body: second)
         XCTAssertEqual(added.status, 201, added.text)
+        // A write with an Idempotency-Key: its kept answer is the person's data too.
+        let consent = try stack.client("coordination").json("POST", "/cases/\(world.caseId)/consents", token: CaseWorld.canton,
+            body: ["partner": "canton:BKS", "givenOn": CaseWorld.today, "documentRef": "DMS-export"],
+            headers: ["Idempotency-Key": "export-\(UUID().uuidString)"])
+        XCTAssertEqual(consent.status, 201, consent.text)
+        let keptConsentId = try XCTUnwrap(try consent.object()["consentId"] as? String)
         // The case worker's reads that the person must see.
         XCTAssertEqual(try stack.client("intake").json("GET", "/persons/\(world.personId)", token: reader).status, 200)
         XCTAssertEqual(try stack.client("coordination").json("GET", "/cases/\(world.caseId)/dossier", token: reader).status, 200)
@@ -75,6 +81,7 @@ final class SubjectAccessEndToEndTests: StackTestCase {
         XCTAssertTrue(try rows("costs", "approvals").contains { $0["approval_id"] as? String == world.approvalId })
         XCTAssertTrue(try rows("coordination", "consents").contains { $0["consent_id"] as? String == world.consentId })
         XCTAssertFalse(try rows("coordination", "referrals").isEmpty)
+        XCTAssertTrue(try rows("coordination", "idempotency_keys").contains { ($0["answer"] as? String)?.contains(keptConsentId) == true })
         // Both versions, reached through the document (the final report of the handover is a document too).
         XCTAssertEqual(try rows("coordination", "document_versions").filter { $0["document_id"] as? String == world.documentId }.count, 2)
         // The sealed content and the case key stay out; the documents come decrypted instead.

@@ -8,7 +8,8 @@ import IASRuntime
 /// remembering to: a table belongs to the person when it has a `person_id` column naming them
 /// or a `case_id` column naming one of their cases; a table without either belongs to them
 /// when a foreign key leads to such a row (a charge to its cost approval, a version to its
-/// document), followed up to `maximumDepth` steps.
+/// document), followed up to `maximumDepth` steps. Beside the tables: the events of the
+/// person's cases in the outbox and the answers kept for repeated writes.
 public enum SubjectAccessQuery {
     static let maximumDepth = 3
 
@@ -52,6 +53,7 @@ public enum SubjectAccessQuery {
                                              reason: "binary content kept sealed at rest (keys, encrypted bytes); the documents are exported decrypted"))
             }
         }
+        tables.append(try storedAnswers(caseArray, personId, on: c))
         return SubjectAccessReport(service: service, personId: personId, caseIds: caseIds, generatedAt: Date(), tables: tables,
                                    outbox: try outbox(caseArray, on: c), withheld: withheld + withheldColumns)
     }
@@ -131,6 +133,20 @@ public enum SubjectAccessQuery {
             """, [caseArray, Topics.audit])
         let list = try array(try rows[0].string("rows"))
         return .init(table: "outbox", count: list.count, rows: list)
+    }
+
+    /// The answers kept for repeated writes (`Idempotency-Key`) that named the person or one of
+    /// their cases: they repeat what the write answered, personal data included.
+    static func storedAnswers(_ caseArray: String, _ personId: Identifier, on c: PostgresConnection) throws -> SubjectAccessReport.Table {
+        let rows = try c.query("""
+            SELECT coalesce(json_agg(json_build_object('scope', scope, 'createdAt', created_at, 'status', status, 'answer', body)
+                                     ORDER BY created_at, scope), '[]')::text AS rows
+            FROM idempotency_keys
+            WHERE EXISTS (SELECT 1 FROM jsonb_array_elements(disclosed) d
+                          WHERE d->>'personId' = $2::text OR d->>'caseId' = ANY($1::text[]))
+            """, [caseArray, personId.description])
+        let list = try array(try rows[0].string("rows"))
+        return .init(table: "idempotency_keys", count: list.count, rows: list)
     }
 
     /// The rows of a `json_agg`, which is always an array.
