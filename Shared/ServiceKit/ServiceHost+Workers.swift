@@ -18,6 +18,9 @@ extension ServiceHost {
             return [([:], Double(n))]
         }
         EventProcessor.registerLagGauge(on: metrics) { [processors] in processors.current }
+        metrics.gauge("ias_retention_last_success_timestamp_seconds", help: "When the retention job last finished a run.") { [retentionLastSuccess] in
+            retentionLastSuccess.current.map { [([:], $0)] } ?? []
+        }
         if !configuration.outboxRelay {
             // A warning, so that it shows at every log level: an instance that publishes
             // nothing must never be mistaken for a live one.
@@ -26,7 +29,7 @@ extension ServiceHost {
         let members = subscriptions.flatMap { subscription in (0..<configuration.consumerConcurrency).map { _ in consumer(subscription) } }
         let workers = WorkerGroup("workers", [
             AnyWorker("migrations and topics", prepare: { [self] stop in try prepareStorageAndTopics(until: stop) }),
-        ] + (configuration.outboxRelay ? [relay] : []) + jobs.map { $0.worker(logger: logger, metrics: metrics) } + [
+        ] + (configuration.outboxRelay ? [relay] : []) + (jobs + [RetentionJob(host: self, settings: retention).scheduled]).map { $0.worker(logger: logger, metrics: metrics) } + [
             WorkerGroup("consumers", members, stoppingTogether: true, logger: logger),
         ], logger: logger, whenStarted: { [logger, configuration, subscriptions] in
             logger.info("ready", ["consumers": String(subscriptions.count), "membersPerConsumer": String(configuration.consumerConcurrency)])

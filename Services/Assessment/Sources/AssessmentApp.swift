@@ -40,6 +40,7 @@ public final class AssessmentApp: Sendable {
     }
 
     public func register() {
+        host.eraseCases(with: CaseDataErasure.erasure)
         host.subscribe(EventSubscription(name: "cases", topics: Self.consumedTopics) { envelope, connection in
             try CaseRegistry.apply(envelope, on: connection)
         })

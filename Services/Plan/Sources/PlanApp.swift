@@ -34,6 +34,7 @@ public final class PlanApp: Sendable {
     }
 
     public func register() {
+        host.eraseCases(with: CaseDataErasure.erasure)
         let handlers = PlanEventHandlers(host: host, catalog: catalog)
         host.subscribe(EventSubscription(name: "cases", topics: Self.consumedTopics) { envelope, connection in
             try handlers.apply(envelope, on: connection)
