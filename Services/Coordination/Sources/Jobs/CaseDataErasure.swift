@@ -9,7 +9,12 @@ import IASServiceKit
 /// measures, costs, reports), the tasks, consents, referrals and document descriptions are
 /// deleted. The audit trail stays under its own rule (it names ids, no personal data).
 enum CaseDataErasure {
-    static let erasure = CaseErasure.fromCaseRegistry { caseId, c in
+    /// Coordination knows its cases from the dossier (`cases`), not from a case registry.
+    static let erasure = CaseErasure(due: { closedOnOrBefore, limit, c in
+        try c.query("""
+            SELECT case_id FROM cases WHERE closed_on <= $1 ORDER BY closed_on, case_id LIMIT $2 FOR UPDATE SKIP LOCKED
+            """, [closedOnOrBefore, limit]).map { try $0.identifier("case_id") }
+    }, erase: { caseId, c in
         if let member = try IndicatorFacts.member(caseId, on: c) {
             try IndicatorContributions.add(Indicators.contributions(of: member, erasedOn: CalendarDate.today()),
                                            entryYear: member.enteredOn.year, on: c)
@@ -26,5 +31,5 @@ enum CaseDataErasure {
             rows += try c.execute("DELETE FROM \(table) WHERE case_id = $1", [caseId])
         }
         return rows
-    }
+    })
 }
