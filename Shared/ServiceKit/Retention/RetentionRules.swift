@@ -46,13 +46,16 @@ public struct RetentionRules: Sendable {
 
     // MARK: Loading
 
+    /// The rules shipped with the code (`retention-rules.json`), the starting point of a canton's file.
+    public static var bundledFile: URL? { Bundle.module.url(forResource: "retention-rules", withExtension: "json") }
+
     /// The bundled rules, or the file at `path` (a canton's own).
     public static func load(path: String) throws -> RetentionRules {
         let url: URL
         if !path.isEmpty {
             url = URL(fileURLWithPath: path)
         } else {
-            guard let bundled = Bundle.module.url(forResource: "retention-rules", withExtension: "json") else {
+            guard let bundled = bundledFile else {
                 throw RetentionRulesError(problems: ["the bundled retention-rules.json is missing from the installation"])
             }
             url = bundled

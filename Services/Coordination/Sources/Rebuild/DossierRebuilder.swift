@@ -113,18 +113,17 @@ final class DossierRebuilder {
                     reject(message, rejected.reason, &batchCounts)
                     continue
                 }
-                // Read live, so that a case erased while the rebuild runs is not brought back either.
-                if let caseId = Identifier(envelope.subject),
-                   try !c.query("SELECT 1 FROM \(live).erased_cases WHERE case_id = $1", [caseId]).isEmpty {
-                    batchCounts.erased += 1
-                    continue
-                }
                 try c.execute("SAVEPOINT rebuild_event")
                 do {
                     let inserted = try c.execute(
                         "INSERT INTO inbox (consumer, event_id, topic, event_type) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING",
                         [DossierTables.consumer, envelope.id, message.topic, envelope.type])
-                    if inserted == 1 {
+                    // An erased case's event is read (in the inbox, as the live consumer has it) but not applied;
+                    // erased_cases is read live, so that a case erased while the rebuild runs is not brought back either.
+                    if inserted == 1, let caseId = Identifier(envelope.subject),
+                       try !c.query("SELECT 1 FROM \(live).erased_cases WHERE case_id = $1", [caseId]).isEmpty {
+                        batchCounts.erased += 1
+                    } else if inserted == 1 {
                         try DossierProjection.apply(envelope, mode: .rebuild, on: c)
                         batchCounts.applied += 1
                     } else {
