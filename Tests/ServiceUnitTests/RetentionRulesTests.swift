@@ -1,5 +1,6 @@
 import Foundation
-import IASServiceKit
+import IASRuntime
+@testable import IASServiceKit
 import XCTest
 
 /// The retention rules as data: the bundled file, the durations, and every problem of a bad file.
@@ -74,5 +75,18 @@ final class RetentionRulesTests: XCTestCase {
         XCTAssertThrowsError(try RetentionRules.load(path: "/nonexistent/retention.json")) { error in
             XCTAssertTrue("\(error)".contains("cannot read the retention rules"))
         }
+    }
+
+    func testTheKeysAreReadWithTheOthersAndAFileProblemIsReportedAsTheKeys() {
+        let reader = ConfigurationReader(environment: ["IAS_RETENTION_RULES_FILE": "/nonexistent/rules.json",
+                                                       "IAS_RETENTION_INTERVAL_SECONDS": "0", "IAS_RETENTION_BATCH_SIZE": "20000"])
+        XCTAssertNil(RetentionSettings.read(from: reader))
+        XCTAssertEqual(reader.problems.count, 3, "\(reader.problems)")
+        XCTAssertTrue(reader.problems.contains { $0.hasPrefix("IAS_RETENTION_RULES_FILE: cannot read") }, "\(reader.problems)")
+
+        let defaults = RetentionSettings.read(from: ConfigurationReader(environment: [:]))
+        XCTAssertEqual(defaults?.intervalSeconds, 3600)
+        XCTAssertEqual(defaults?.batchSize, 500)
+        XCTAssertEqual(defaults?.rules[.caseData].keep.iso, "P10Y")
     }
 }
