@@ -55,8 +55,12 @@ final class RetentionEndToEndTests: XCTestCase {
         let today = worker.today
         var erased = NewPerson.sample(givenName: "Retentia", familyName: "Vergessen-\(UUID().uuidString.prefix(8))")
         erased.dateOfBirth = "1987-11-23"
+        // A cohort of its own (no other class enters persons in 2021), whose language horizon (3 years) has
+        // passed and whose labour-market horizon (7 years) lies ahead: both kinds of contribution.
+        erased.enteredCantonOn = "2021-03-01"
         let zemis = try XCTUnwrap(erased.zemisNumber)
-        let kept = NewPerson.sample(familyName: "Bleibt-\(UUID().uuidString.prefix(8))", dateOfBirth: "1992-02-14")
+        var kept = NewPerson.sample(familyName: "Bleibt-\(UUID().uuidString.prefix(8))", dateOfBirth: "1992-02-14")
+        kept.enteredCantonOn = "2021-03-01"
 
         let a = try worker.register(erased)
         // The other case is registered with an Idempotency-Key: its stored answer is a housekeeping record.
@@ -90,13 +94,14 @@ final class RetentionEndToEndTests: XCTestCase {
         }
         XCTAssertEqual(try count("coordination", "SELECT count(*) AS n FROM erased_cases"), 0, "nothing is due under the bundled rules")
 
-        let indicators = "/reports/ias-indicators?entryYear=2026&asOf=\(today)"
+        let indicators = "/reports/ias-indicators?entryYear=2021&asOf=\(today)"
         let before = try coordination.json("GET", indicators, token: canton)
         XCTAssertEqual(before.status, 200, before.text)
         let beforeFigures = try before.object()
-        XCTAssertEqual(beforeFigures["cohortSize"] as? Int, 3, "the warm-up case, the erased and the kept one: \(before.text)")
-        let language = (beforeFigures["indicators"] as? [[String: Any]])?.first { $0["id"] as? Int == 1 }
-        XCTAssertEqual((language?["partial"] as? [String: Any])?["numerator"] as? Int, 1, "the erased case reached the language indicator")
+        XCTAssertEqual(beforeFigures["cohortSize"] as? Int, 2, "the erased and the kept one: \(before.text)")
+        let figures = (beforeFigures["indicators"] as? [[String: Any]] ?? []).reduce(into: [Int: [String: Any]]()) { $0[$1["id"] as? Int ?? 0] = $1 }
+        XCTAssertEqual(figures[1]?["denominator"] as? Int, 2, "both count for the language indicator, whose horizon has passed")
+        XCTAssertEqual((figures[4]?["partial"] as? [String: Any])?["numerator"] as? Int, 1, "the erased case reached the labour market")
 
         for service in ["intake", "coordination"] {
             XCTAssertGreaterThan(try count(service, "SELECT count(*) AS n FROM outbox WHERE published_at IS NOT NULL"), 0, service)
