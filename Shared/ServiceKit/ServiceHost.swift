@@ -118,7 +118,7 @@ public final class ServiceHost: @unchecked Sendable {
     public func subscribe(_ subscription: EventSubscription) {
         guard !subscription.topics.contains(Topics.audit) else { return subscriptions.append(subscription) }
         subscriptions.append(EventSubscription(name: subscription.name, topics: subscription.topics) { envelope, origin, connection in
-            if let caseId = Identifier(envelope.subject), try ErasedCases.contains(caseId, on: connection) { return }
+            if let caseId = Identifier(envelope.subject), try ErasedCases.lockShared(caseId, on: connection) { return }
             try subscription.handler(envelope, origin, connection)
         })
     }

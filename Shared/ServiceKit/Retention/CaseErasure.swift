@@ -28,10 +28,26 @@ public struct CaseErasure: Sendable {
     }
 }
 
-/// The marker of erased cases (`erased_cases`, component "retention").
+/// The marker of erased cases (`erased_cases`, component "retention"), and the lock that keeps
+/// a consumer's transaction and the erasure of the same case apart: a consumer holds it shared
+/// until it commits, the erasure takes it exclusively without waiting (a case it cannot take is
+/// left for the next run), so an event applied while the case is erased cannot leave a row.
 public enum ErasedCases {
     public static func contains(_ caseId: Identifier, on c: PostgresConnection) throws -> Bool {
         try !c.query("SELECT 1 FROM erased_cases WHERE case_id = $1", [caseId]).isEmpty
+    }
+
+    /// Waits for an erasure of the case under way, then says whether the case is erased.
+    static func lockShared(_ caseId: Identifier, on c: PostgresConnection) throws -> Bool {
+        // Two statements: the second one's snapshot is taken after the lock, so it sees the erasure's commit.
+        try c.execute("SELECT pg_advisory_xact_lock_shared(hashtextextended('ias-erasure:' || $1, 0))", [caseId.description])
+        return try contains(caseId, on: c)
+    }
+
+    /// The exclusive lock of the erasure, or false when a consumer holds the case right now.
+    static func tryLockForErasure(_ caseId: Identifier, on c: PostgresConnection) throws -> Bool {
+        try c.query("SELECT pg_try_advisory_xact_lock(hashtextextended('ias-erasure:' || $1, 0)) AS locked", [caseId.description])
+            .first?.bool("locked") ?? false
     }
 
     static func record(_ caseId: Identifier, on c: PostgresConnection) throws {

@@ -66,20 +66,22 @@ struct RetentionJob: Sendable {
     private func eraseDueCases(_ erasure: CaseErasure, after period: RetentionPeriod) throws -> (cases: Int, rows: Int) {
         var cases = 0, rows = 0
         while true {
-            let (n, r) = try host.write { c -> (Int, Int) in
+            let (n, selected, r) = try host.write { c -> (Int, Int, Int) in
                 // Computed by the database: the calendar arithmetic of the interval, today as it sees it.
-                guard let row = try c.query("SELECT (current_date - $1::interval)::date AS day", [period.iso]).first else { return (0, 0) }
+                guard let row = try c.query("SELECT (current_date - $1::interval)::date AS day", [period.iso]).first else { return (0, 0, 0) }
                 let due = try erasure.due(try row.calendarDate("day"), Self.casesPerTransaction, c)
-                var rows = 0
-                for caseId in due {
+                var rows = 0, erased = 0
+                for caseId in due where try ErasedCases.tryLockForErasure(caseId, on: c) {
+                    erased += 1
                     rows += try erasure.erase(caseId, c)
                     rows += try Self.eraseSharedRecords(of: caseId, registry: host.usesCaseRegistry, on: c)
                     try ErasedCases.record(caseId, on: c)
                 }
-                return (due.count, rows)
+                return (erased, due.count, rows)
             }
             cases += n; rows += r
-            if n < Self.casesPerTransaction { return (cases, rows) }
+            // A batch with a case a consumer held is not the last: that case waits for the next run.
+            if selected < Self.casesPerTransaction || n == 0 { return (cases, rows) }
         }
     }
 
