@@ -47,7 +47,7 @@ var targets: [Target] = [
     .target(
         name: "IASServiceKit",
         dependencies: ["IASRuntime", "IASPostgres", "IASKafka", "IASHTTP", "IASAuth", "IASMessaging", "IASContracts"],
-        path: "Shared/ServiceKit", resources: [.copy("Migrations")]),
+        path: "Shared/ServiceKit", resources: [.copy("Migrations"), .copy("RetentionMigrations"), .copy("retention-rules.json")]),
 
     // MARK: Tests — unit (pure logic), integration (real PostgreSQL and broker), end to end (running services)
     .testTarget(name: "RuntimeUnitTests", dependencies: ["IASRuntime"], path: "Tests/RuntimeUnitTests"),

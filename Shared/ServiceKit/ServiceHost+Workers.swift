@@ -18,15 +18,20 @@ extension ServiceHost {
             return [([:], Double(n))]
         }
         EventProcessor.registerLagGauge(on: metrics) { [processors] in processors.current }
+        metrics.gauge("ias_retention_last_success_timestamp_seconds", help: "When the retention job last finished a run.") { [retentionLastSuccess] in
+            retentionLastSuccess.current.map { [([:], $0)] } ?? []
+        }
         if !configuration.outboxRelay {
             // A warning, so that it shows at every log level: an instance that publishes
             // nothing must never be mistaken for a live one.
             logger.warning("outbox relay is OFF (IAS_OUTBOX_RELAY=off): this instance publishes nothing to Kafka; its events stay in its outbox and dead letters are only logged")
         }
         let members = subscriptions.flatMap { subscription in (0..<configuration.consumerConcurrency).map { _ in consumer(subscription) } }
+        // Every service runs the retention job beside its own jobs.
+        let scheduled = jobs + [RetentionJob(host: self, settings: retention).scheduled]
         let workers = WorkerGroup("workers", [
             AnyWorker("migrations and topics", prepare: { [self] stop in try prepareStorageAndTopics(until: stop) }),
-        ] + (configuration.outboxRelay ? [relay] : []) + jobs.map { $0.worker(logger: logger, metrics: metrics) } + [
+        ] + (configuration.outboxRelay ? [relay] : []) + scheduled.map { $0.worker(logger: logger, metrics: metrics) } + [
             WorkerGroup("consumers", members, stoppingTogether: true, logger: logger),
         ], logger: logger, whenStarted: { [logger, configuration, subscriptions] in
             logger.info("ready", ["consumers": String(subscriptions.count), "membersPerConsumer": String(configuration.consumerConcurrency)])

@@ -40,6 +40,13 @@ public final class ServiceHost: @unchecked Sendable {
     let eventArrivals = EventArrivals()
     /// What the service starts after its migrations; started means ready to work.
     let workers = Locked<WorkerGroup?>(nil)
+    /// The retention rules and how the retention job runs (`RetentionJob`).
+    public let retention: RetentionSettings
+    let usesCaseRegistry: Bool
+    /// How the service erases a case at the end of its retention (`eraseCases(with:)`).
+    let caseErasure = Locked<CaseErasure?>(nil)
+    /// When the retention job last finished a run (seconds since 1970), for the metrics.
+    let retentionLastSuccess = Locked<Double?>(nil)
 
     /// - Parameters:
     ///   - publishes: the topics this service writes (created at start if missing).
@@ -50,13 +57,18 @@ public final class ServiceHost: @unchecked Sendable {
                 environment: [String: String] = ProcessInfo.processInfo.environment,
                 extraConfiguration: (ConfigurationReader) -> Void = { _ in }) throws {
         var identity: IdentitySettings?
+        var retention: RetentionSettings?
         configuration = try ServiceConfiguration.load(service: service, defaultPort: defaultPort, environment: environment) { reader in
             identity = IdentitySettings.read(from: reader)
+            retention = RetentionSettings.read(from: reader)
             extraConfiguration(reader)
         }
         logger = Logger(label: service, minimumLevel: configuration.logLevel, fields: ["instance": configuration.instanceId])
         // Read without problems, or load would have thrown.
         guard let identity else { throw ConfigurationError(problems: ["the bearer token settings were not read"]) }
+        guard let retention else { throw ConfigurationError(problems: ["the retention settings were not read"]) }
+        self.retention = retention
+        self.usesCaseRegistry = usesCaseRegistry
         verifier = try identity.verifier(logger: logger)
         try KafkaLibrary.requireSupportedVersion()
         try KafkaLibrary.requireFeatures(for: configuration.kafka.security)
@@ -76,7 +88,7 @@ public final class ServiceHost: @unchecked Sendable {
             try pool.withConnection { try Outbox.append(records, to: Topics.audit, on: $0) }
             relay.wake()
         }
-        self.migrations = [("messaging", try MessagingMigrations.load())]
+        self.migrations = [("messaging", try MessagingMigrations.load()), (RetentionMigrations.component, try RetentionMigrations.load())]
             + (usesCaseRegistry ? [(CaseRegistry.component, try CaseRegistry.migrations())] : [])
             + [(service, migrations)]
         self.openAPI = try OpenAPIDocument(data: openAPI)
@@ -100,8 +112,21 @@ public final class ServiceHost: @unchecked Sendable {
         try pool.transaction(isolation: .repeatableRead, body)
     }
 
+    /// Adds a consumer. An event about a case this service erased at the end of its retention
+    /// (a late or replayed one) is skipped, so that nothing of the case is created again;
+    /// the audit trail's records are kept under their own rule and are not skipped.
     public func subscribe(_ subscription: EventSubscription) {
-        subscriptions.append(subscription)
+        guard !subscription.topics.contains(Topics.audit) else { return subscriptions.append(subscription) }
+        subscriptions.append(EventSubscription(name: subscription.name, topics: subscription.topics) { envelope, origin, connection in
+            if let caseId = Identifier(envelope.subject), try ErasedCases.lockShared(caseId, on: connection) { return }
+            try subscription.handler(envelope, origin, connection)
+        })
+    }
+
+    /// How this service erases a case whose closure lies longer back than the case-data rule;
+    /// the retention job calls it (a service without one only does the housekeeping kinds).
+    public func eraseCases(with erasure: CaseErasure) {
+        caseErasure.withLock { $0 = erasure }
     }
 
     /// Adds a job that runs at its interval once migrations are applied.

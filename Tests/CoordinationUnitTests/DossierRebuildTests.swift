@@ -37,7 +37,7 @@ final class DossierRebuildTests: XCTestCase {
         // Every table of coordination's migrations is either built from the topics (rebuilt,
         // compared, swapped) or coordination's own record. A new table must be put on one side.
         let own: Set = ["tasks", "consents", "referrals", "audit_log", "documents", "document_versions", "document_chunks", "case_keys",
-                        "document_retention"]
+                        "document_retention", "indicator_contributions", "erased_cohort_members"]
         let migrations = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
             .appendingPathComponent("../../Services/Coordination/Sources/Migrations").standardized
         var created: Set<String> = []

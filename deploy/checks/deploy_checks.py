@@ -94,6 +94,36 @@ def read_code_facts(root: Path, executables: dict | None = None) -> CodeFacts:
 
 # ---------------------------------------------------------------------------- helpers
 
+def iso_period_ms(text: str) -> int | None:
+    """Milliseconds of an ISO-8601 duration as RetentionPeriod counts them (a year of 365 days,
+    a month of 30), or None."""
+    match = re.fullmatch(r"P(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)W)?(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+)S)?)?", text or "")
+    if not match or text in ("P", "PT") or text.endswith("T"):
+        return None
+    y, mo, w, d, h, mi, sec = (int(g or 0) for g in match.groups())
+    return ((((y * 365 + mo * 30 + w * 7 + d) * 24 + h) * 3600) + mi * 60 + sec) * 1000
+
+
+def topic_retention_problems(script: str, rules_file: Path) -> list[str]:
+    """create-topics.sh keeps dead letters and the audit topic as long as the bundled retention
+    rules say (dead-letters, audit-trail)."""
+    import json
+    if not rules_file.exists():
+        return [f"{rules_file.name} is missing (the bundled retention rules)"]
+    rules = {rule.get("kind"): rule.get("keep") for rule in json.loads(rules_file.read_text()).get("rules", [])}
+    problems = []
+    for variable, kind in (("DEAD_LETTER_RETENTION_MS", "dead-letters"), ("AUDIT_RETENTION_MS", "audit-trail")):
+        match = re.search(rf"^{variable}=(\d+)$", script, re.M)
+        want = iso_period_ms(rules.get(kind))
+        if not match:
+            problems.append(f"create-topics.sh does not set {variable} (the {kind} retention rule)")
+        elif want is None:
+            problems.append(f"retention-rules.json has no usable {kind} rule")
+        elif int(match.group(1)) != want:
+            problems.append(f"create-topics.sh: {variable}={match.group(1)}, but the {kind} rule {rules[kind]} is {want} ms")
+    return problems
+
+
 def load_yaml_documents(path: Path) -> list[dict]:
     with open(path) as handle:
         return [doc for doc in yaml.safe_load_all(handle) if doc]
@@ -237,6 +267,7 @@ def compose_config_problems(compose: dict, facts: CodeFacts, root: Path) -> tupl
             problems.append("create-topics.sh does not keep events indefinitely (retention.ms=-1)")
         if ".dlq" not in text:
             problems.append("create-topics.sh does not create the .dlq topics")
+        problems += topic_retention_problems(text, root / "Shared" / "ServiceKit" / "retention-rules.json")
     else:
         problems.append("deploy/k8s/base/create-topics.sh is missing")
 

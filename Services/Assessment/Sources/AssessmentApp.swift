@@ -41,6 +41,7 @@ public final class AssessmentApp: Sendable {
 
     public func register() {
         host.registerSubjectAccess()
+        host.eraseCases(with: CaseDataErasure.erasure)
         host.subscribe(EventSubscription(name: "cases", topics: Self.consumedTopics) { envelope, connection in
             try CaseRegistry.apply(envelope, on: connection)
         })

@@ -42,12 +42,16 @@ public final class CoordinationApp: Sendable {
             }
             // The reader refused to start without usable document keys, so they are here.
             guard let documents else { throw ConfigurationError(problems: ["the document settings are missing"]) }
-            CoordinationApp(host: host, auditRetentionDays: retention, documents: documents, subjectAccess: subjectAccess).register()
+            // Seam to the audit trail's own retention: the audit-trail rule of the retention rules and
+            // IAS_AUDIT_RETENTION_DAYS both say how long the trail is kept at least; the longer one holds.
+            let auditDays = max(retention, host.retention.rules[.auditTrail].keep.approximateDays)
+            CoordinationApp(host: host, auditRetentionDays: auditDays, documents: documents, subjectAccess: subjectAccess).register()
             return host
         }
     }
 
     public func register() {
+        host.eraseCases(with: CaseDataErasure.erasure)
         host.subscribe(EventSubscription(name: "dossier", topics: DossierProjection.topics) { envelope, connection in
             try DossierProjection.apply(envelope, mode: .live, on: connection)
         })

@@ -36,6 +36,7 @@ public final class CostsApp: Sendable {
 
     public func register() {
         host.registerSubjectAccess()
+        host.eraseCases(with: CaseDataErasure.erasure)
         let handlers = CostsEventHandlers(host: host, lumpSumRappen: lumpSumRappen)
         host.subscribe(EventSubscription(name: "cases", topics: Self.consumedTopics) { envelope, connection in
             try handlers.apply(envelope, on: connection)

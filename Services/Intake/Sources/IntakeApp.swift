@@ -59,5 +59,6 @@ public final class IntakeApp: Sendable {
             let closed = try closeCasesPastMaximumDuration(today: CalendarDate.today())
             if closed > 0 { host.logger.info("cases closed after the maximum duration", ["count": String(closed)]) }
         })
+        host.eraseCases(with: PersonErasure.erasure)
     }
 }

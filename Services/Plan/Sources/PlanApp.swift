@@ -35,6 +35,7 @@ public final class PlanApp: Sendable {
 
     public func register() {
         host.registerSubjectAccess()
+        host.eraseCases(with: CaseDataErasure.erasure)
         let handlers = PlanEventHandlers(host: host, catalog: catalog)
         host.subscribe(EventSubscription(name: "cases", topics: Self.consumedTopics) { envelope, connection in
             try handlers.apply(envelope, on: connection)

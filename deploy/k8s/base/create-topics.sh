@@ -12,13 +12,13 @@
 #   KAFKA_SECURITY_PROTOCOL, KAFKA_SASL_MECHANISM, KAFKA_ADMIN_USER, KAFKA_ADMIN_PASSWORD_FILE,
 #   KAFKA_CA_FILE         how to connect as the admin user: kafka-admin-client.sh (next to this)
 #
-# Retention: the event topics (and the audit trail) are the record the projections are rebuilt
-# from, so they keep
-# every event (retention.ms=-1, retention.bytes=-1); so do the dead-letter topics, until an
-# operator has replayed or discarded their messages (deploy/README.md). A topic that a service
-# created before this ran got the broker's default retention: it is corrected here.
-# Partitions are never changed here (more partitions move keys to other partitions and break
-# the per-case order); a different count is reported, see deploy/README.md, "Scaling".
+# Retention: the case-event topics are what the dossier rebuild and a replay read again, and the
+# partner topics the record of what was exchanged with the partners, so they keep every event
+# (retention.ms=-1, retention.bytes=-1). The dead-letter topics keep a message for the dead-letters rule and the
+# audit topic for the audit-trail rule of Shared/ServiceKit/retention-rules.json (the audit trail
+# itself is coordination's table); deploy/checks (retention-topics) holds the numbers below to
+# that file. A topic that a service created before this ran got the broker's default retention:
+# it is corrected here.
 set -eu
 
 BOOTSTRAP="${KAFKA_BOOTSTRAP:?KAFKA_BOOTSTRAP is not set}"
@@ -33,7 +33,18 @@ write_kafka_client_config
 trap remove_kafka_client_config EXIT
 
 EVENT_TOPICS="ias.intake.v1 ias.assessment.v1 ias.plan.v1 ias.costs.v1 ias.coordination.v1 ias.audit.v1 iiz.partner.rav.outbound.v1 iiz.partner.rav.inbound.v1 iiz.partner.bks.outbound.v1 iiz.partner.bks.inbound.v1"
-RETENTION="retention.ms=-1,retention.bytes=-1,cleanup.policy=delete,min.insync.replicas=${MIN_INSYNC_REPLICAS}"
+# dead-letters: P30D; audit-trail: P2Y (730 days). In milliseconds.
+DEAD_LETTER_RETENTION_MS=2592000000
+AUDIT_RETENTION_MS=63072000000
+
+# The retention.ms of a topic: see "Retention" above.
+retention_ms() {
+  case "$1" in
+    *.dlq) echo "$DEAD_LETTER_RETENTION_MS" ;;
+    ias.audit.v1) echo "$AUDIT_RETENTION_MS" ;;
+    *) echo "-1" ;;
+  esac
+}
 
 log() { printf 'create-topics: %s\n' "$*" >&2; }
 
@@ -50,16 +61,18 @@ done
 failed=0
 for event_topic in $EVENT_TOPICS; do
   for topic in "$event_topic" "$event_topic.dlq"; do
+    keep="$(retention_ms "$topic")"
     if printf '%s\n' "$existing" | grep -qx "$topic"; then
       "$BIN/kafka-configs.sh" --bootstrap-server "$BOOTSTRAP" --command-config "$KAFKA_CLIENT_CONFIG" --alter --entity-type topics \
-        --entity-name "$topic" --add-config "$RETENTION" >/dev/null || failed=1
-      log "$topic exists; retention enforced"
+        --entity-name "$topic" --add-config "retention.ms=${keep},retention.bytes=-1,cleanup.policy=delete,min.insync.replicas=${MIN_INSYNC_REPLICAS}" \
+        >/dev/null || failed=1
+      log "$topic exists; retention enforced (retention.ms=$keep)"
     else
       "$BIN/kafka-topics.sh" --bootstrap-server "$BOOTSTRAP" --command-config "$KAFKA_CLIENT_CONFIG" --create --if-not-exists --topic "$topic" \
         --partitions "$PARTITIONS" --replication-factor "$REPLICATION_FACTOR" \
-        --config retention.ms=-1 --config retention.bytes=-1 --config cleanup.policy=delete \
+        --config "retention.ms=${keep}" --config retention.bytes=-1 --config cleanup.policy=delete \
         --config "min.insync.replicas=${MIN_INSYNC_REPLICAS}" >/dev/null || failed=1
-      log "$topic created: $PARTITIONS partitions, $REPLICATION_FACTOR replicas, kept indefinitely"
+      log "$topic created: $PARTITIONS partitions, $REPLICATION_FACTOR replicas, retention.ms=$keep"
     fi
   done
 done

@@ -119,9 +119,39 @@ enum Indicators {
              reached: { m, by in completed(m, socialIntegration, by: by) }),
     ]
 
-    static func compute(_ members: [Member], asOf: CalendarDate) -> [Indicator] {
+    /// What an erased person still adds to one indicator of their cohort: anonymous, with no
+    /// case id and no birth date. `maturesOn` is the horizon when it still lay ahead at the
+    /// erasure, nil once it had passed.
+    struct Contribution: Sendable, Equatable {
+        let indicatorId: Int
+        let maturesOn: CalendarDate?
+        let counted: Int
+        let reached: Int
+    }
+
+    /// The contributions of `m`, erased on `erasedOn`. The case is closed and its facts are
+    /// final, so what it reached by its horizon is what it reaches on any later day; one that
+    /// left or died before the horizon without reaching it counts nowhere, as in `compute`.
+    static func contributions(of m: Member, erasedOn: CalendarDate) -> [Contribution] {
+        rules.compactMap { rule in
+            guard rule.population(m) else { return nil }
+            let horizon = rule.horizon(m)
+            let ok = rule.reached(m, horizon)
+            if !ok, let reason = m.closureReason, leftOrDied.contains(reason), let closed = m.closedOn, closed < horizon { return nil }
+            return Contribution(indicatorId: rule.id, maturesOn: horizon <= erasedOn ? nil : horizon, counted: 1, reached: ok ? 1 : 0)
+        }
+    }
+
+    static func compute(_ members: [Member], erased: [Contribution] = [], asOf: CalendarDate) -> [Indicator] {
         rules.map { rule in
             var matured = (reached: 0, counted: 0), young = (reached: 0, counted: 0)
+            for c in erased where c.indicatorId == rule.id {
+                if c.maturesOn.map({ $0 <= asOf }) ?? true {
+                    matured.counted += c.counted; matured.reached += c.reached
+                } else {
+                    young.counted += c.counted; young.reached += c.reached
+                }
+            }
             for m in members where rule.population(m) {
                 let horizon = rule.horizon(m)
                 let due = horizon <= asOf

@@ -28,9 +28,12 @@ extension CoordinationApp {
             }
         }
         guard errors.isEmpty, let year = entryYear else { throw Problem.validation(errors) }
-        let members = try host.read { try IndicatorFacts.cohort(entryYear: year, on: $0) }
-        return .json(IndicatorReport(entryYear: year, asOf: asOf, cohortSize: members.count,
-                                     indicators: Indicators.compute(members, asOf: asOf)))
+        let (members, erased) = try host.read { c in
+            (try IndicatorFacts.cohort(entryYear: year, on: c), try IndicatorContributions.cohort(entryYear: year, on: c))
+        }
+        // Erased cases count with what they left anonymously (IndicatorContributions).
+        return .json(IndicatorReport(entryYear: year, asOf: asOf, cohortSize: members.count + erased.members,
+                                     indicators: Indicators.compute(members, erased: erased.contributions, asOf: asOf)))
     }
 
     func audit(_ context: RequestContext) throws -> HTTPResponse {

@@ -1,3 +1,4 @@
+import IASContracts
 import IASPostgres
 import IASRuntime
 import IASServiceKit
@@ -7,6 +8,8 @@ import IASServiceKit
 /// description stays, marked erased, for the audit.
 extension CoordinationApp {
     func eraseWithdrawnDocuments() throws {
+        // The withdrawn-documents rule of the retention rules is the source; the table is what the query below joins.
+        try host.write { try DocumentErasure.apply(host.retention.rules[.withdrawnDocuments], on: $0) }
         // Batches of 500 in transactions of their own, until none is due.
         var erased = 0
         while true {
@@ -23,6 +26,18 @@ extension CoordinationApp {
 }
 
 enum DocumentErasure {
+    /// Writes the days of each category (its own period, or the rule's `keep`) into `document_retention`.
+    static func apply(_ rule: RetentionRules.Rule, on c: PostgresConnection) throws {
+        for category in DocumentCategory.allCases {
+            let days = (rule.byCategory[category.rawValue] ?? rule.keep).approximateDays
+            try c.execute("""
+                INSERT INTO document_retention (category, erase_after_days) VALUES ($1, $2)
+                ON CONFLICT (category) DO UPDATE SET erase_after_days = EXCLUDED.erase_after_days
+                WHERE document_retention.erase_after_days <> EXCLUDED.erase_after_days
+                """, [category.rawValue, days])
+        }
+    }
+
     /// Erases up to `limit` due versions; the number erased.
     static func run(limit: Int, on c: PostgresConnection) throws -> Int {
         let due = try c.query("""

@@ -25,6 +25,8 @@ final class DossierRebuilder {
         /// What the live consumer sent to the dead-letter topic: never applicable.
         var rejected = 0
         var rejectedSamples: [String] = []
+        /// Events of cases erased at the end of their retention: the topics still hold them, the dossier must not.
+        var erased = 0
     }
 
     private let pool: PostgresPool
@@ -34,6 +36,8 @@ final class DossierRebuilder {
     /// Without any message for this long while partitions are unfinished, the brokers are gone.
     private let idleLimitSeconds = 60.0
     private var rebuild: String { DossierTables.rebuildSchema }
+    /// The schema of the live tables, as `prepareSchema` was given it.
+    private var live = "public"
 
     init(pool: PostgresPool, kafka: KafkaConfiguration, logger: Logger) {
         self.pool = pool; self.kafka = kafka; self.logger = logger
@@ -52,6 +56,7 @@ final class DossierRebuilder {
     /// Drops what an earlier run left and creates empty tables: the dossier tables and an
     /// inbox (the rebuild's own, so that an event id seen twice is applied once, as live).
     func prepareSchema(live: String) throws {
+        self.live = live
         try pool.transaction { c in
             try c.execute("DROP SCHEMA IF EXISTS \(rebuild) CASCADE")
             try c.execute("CREATE SCHEMA \(rebuild)")
@@ -113,7 +118,12 @@ final class DossierRebuilder {
                     let inserted = try c.execute(
                         "INSERT INTO inbox (consumer, event_id, topic, event_type) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING",
                         [DossierTables.consumer, envelope.id, message.topic, envelope.type])
-                    if inserted == 1 {
+                    // An erased case's event is read (in the inbox, as the live consumer has it) but not applied;
+                    // erased_cases is read live, so that a case erased while the rebuild runs is not brought back either.
+                    if inserted == 1, let caseId = Identifier(envelope.subject),
+                       try !c.query("SELECT 1 FROM \(live).erased_cases WHERE case_id = $1", [caseId]).isEmpty {
+                        batchCounts.erased += 1
+                    } else if inserted == 1 {
                         try DossierProjection.apply(envelope, mode: .rebuild, on: c)
                         batchCounts.applied += 1
                     } else {

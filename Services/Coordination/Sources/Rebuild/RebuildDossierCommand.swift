@@ -90,6 +90,7 @@ public enum RebuildDossierCommand {
         print("events: \(counts.read) read, \(counts.applied) applied, \(counts.duplicates) duplicates skipped, "
               + "\(counts.rejected) rejected (the live consumer dead-lettered them too)")
         for sample in counts.rejectedSamples { print("rejected \(sample)") }
+        if counts.erased > 0 { print("events of erased cases skipped: \(counts.erased) (their cases stay erased)") }
         if !progress.endedEarly.isEmpty {
             print("note: \(progress.endedEarly.map(\.description).joined(separator: ", ")) ended before the group's committed offset")
         }
