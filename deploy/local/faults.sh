@@ -84,6 +84,7 @@ start_svc() { # NAME (coordination-2 = a second coordination instance, same data
   [ "$name" = coordination-2 ] && exe=coordination
   IAS_HTTP_PORT="$port" IAS_HTTP_HOST=127.0.0.1 \
   IAS_DATABASE_URL="postgresql://ias_${exe}@127.0.0.1:${PG_PORT}/ias_${exe}" \
+  IAS_DATABASE_MIGRATION_URL="postgresql://ias_${exe}_owner@127.0.0.1:${PG_PORT}/ias_${exe}" \
   IAS_KAFKA_BROKERS="127.0.0.1:${KAFKA_PORT}" IAS_INSTANCE_ID="${name}-faults" \
   IAS_SIMULATOR_ENROL_AFTER_MS=300 IAS_SIMULATOR_END_AFTER_MS=2000 \
     "$BIN/ias-$exe" >>"$LOGS/$name.log" 2>&1 &

@@ -7,6 +7,7 @@ import Foundation
 //   ias-admin check-consistency [--max-backlog-seconds N] [--since TIMESTAMP]
 //   ias-admin rebuild-dossier [--compare-only | --swap] [--samples N]   (in coordination's environment)
 //   ias-admin rewrap-document-keys [--batch N]                        (in coordination's environment)
+//   ias-admin verify-audit-trail                                      (in coordination's environment)
 // Secrets and connection settings come from the environment, never from arguments.
 
 let usage = """
@@ -14,6 +15,7 @@ let usage = """
            ias-admin check-consistency [--max-backlog-seconds N] [--since TIMESTAMP]
            ias-admin rebuild-dossier [--compare-only | --swap] [--samples N]
            ias-admin rewrap-document-keys [--batch N]
+           ias-admin verify-audit-trail
     """
 
 let arguments = CommandLine.arguments
@@ -30,8 +32,10 @@ case RebuildDossierCommand.name:
     exit(RebuildDossierCommand.run(Array(rest)))
 case RewrapDocumentKeysCommand.name:
     exit(RewrapDocumentKeysCommand.run(Array(rest)))
+case VerifyAuditTrailCommand.name:
+    exit(VerifyAuditTrailCommand.run(Array(rest)))
 case "-h", "--help", "help":
     print(usage)
 default:
-    CommandLineOptions.fail("unknown command \(arguments[1]); known: replay-dlq, check-consistency, rebuild-dossier, rewrap-document-keys\n" + usage)
+    CommandLineOptions.fail("unknown command \(arguments[1]); known: replay-dlq, check-consistency, rebuild-dossier, rewrap-document-keys, verify-audit-trail\n" + usage)
 }

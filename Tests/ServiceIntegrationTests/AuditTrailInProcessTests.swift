@@ -1,0 +1,177 @@
+@testable import CoordinationService
+import Foundation
+import IASContracts
+import IASCrypto
+import IASPostgres
+import IASRuntime
+import TestSupport
+import XCTest
+
+/// Coordination's audit chain against PostgreSQL, run by a runtime role that the owner
+/// (the superuser here) granted its rights after the migrations: appends, the retention purge
+/// through the owner's function with its anchor, the daily anchor, records kept before the
+/// chain existed, and what the verification reports for each kind of break.
+final class AuditTrailInProcessTests: XCTestCase {
+    private var coordination: InProcessService!
+
+    override func setUpWithError() throws {
+        coordination = try InProcessService("coordination", module: "CoordinationService",
+                                            publishes: [Topics.coordination] + PartnerChannel.all.map(\.outbound),
+                                            runtimeRole: TestDatabase.uniqueName("audit_runtime")) {
+            CoordinationApp(host: $0, documentKeys: try MasterKeyRing.parse(TestEnvironment.documentMasterKeys)).register()
+        }
+    }
+
+    override func tearDown() {
+        coordination = nil
+        super.tearDown()
+    }
+
+    /// One audit record, as a service publishes it, applied as coordination's consumer does.
+    @discardableResult
+    private func record(at: Date = Date(), route: String = "/cases/{caseId}/dossier") throws -> Identifier {
+        let caseId = Identifier()
+        let event = PersonalDataAccessed(service: "coordination", subject: "u-\(Int.random(in: 1...99))", organisation: "canton:KSD",
+                                         roles: ["caseworker"], action: .read, method: "GET", route: route, caseId: caseId, personId: Identifier(),
+                                         status: 200, requestId: UUID().uuidString, at: at,
+                                         disclosed: [DisclosedRecord(caseId: Identifier(), personId: nil)], query: ["status": "open"])
+        let envelope = try EventPublisher.envelope(event, subject: caseId.description)
+        XCTAssertEqual(try coordination.apply(envelope, topic: Topics.audit), [true])
+        return envelope.id
+    }
+
+    private func verify() throws -> AuditChainVerification.Report {
+        try coordination.host.read { try AuditChainVerification.verify(on: $0, pageSize: 3) }
+    }
+
+    private func asOwner<T>(_ body: (PostgresConnection) throws -> T) throws -> T {
+        try TestDatabase.withConnection(to: coordination.database, body)
+    }
+
+    func testAppendsAreChainedInOrderAndVerifyIntactAcrossPages() throws {
+        for _ in 0..<7 { try record() }
+        let rows = try asOwner { try $0.query("SELECT seq, prev_hash, hash FROM audit.audit_log ORDER BY seq") }
+        XCTAssertEqual(try rows.map { try $0.int("seq") }, Array(1...7))
+        XCTAssertEqual(try rows[0].string("prev_hash"), AuditChain.genesis)
+        for i in 1..<rows.count { XCTAssertEqual(try rows[i].string("prev_hash"), try rows[i - 1].string("hash")) }
+        let report = try verify()
+        XCTAssertNil(report.firstBreak)
+        XCTAssertEqual(report.records, 7)
+        XCTAssertEqual(report.lastSeq, 7)
+        // A redelivered record takes no second place.
+        XCTAssertEqual(try coordination.host.write { c -> Int in
+            try AuditChain.lock(on: c)
+            let link = try AuditChain.link(try c.query("SELECT \(AuditChain.selectColumns) FROM audit.audit_log WHERE seq = 3")[0], seq: 0)
+            return try AuditChain.append(link, on: c) ? 1 : 0
+        }, 0)
+    }
+
+    func testEachKindOfBreakIsReportedAtItsPlace() throws {
+        var ids: [Identifier] = []
+        for _ in 0..<5 { ids.append(try record()) }
+
+        try asOwner { _ = try $0.execute("UPDATE audit.audit_log SET status = 500 WHERE seq = 4") }
+        var report = try verify()
+        XCTAssertEqual(report.firstBreak?.seq, 4)
+        XCTAssertEqual(report.firstBreak?.kind, .contentChanged)
+        XCTAssertEqual(report.firstBreak?.auditId, ids[3].description)
+        XCTAssertEqual(report.records, 3)
+        try asOwner { _ = try $0.execute("UPDATE audit.audit_log SET status = 200 WHERE seq = 4") }
+        XCTAssertNil(try verify().firstBreak)
+
+        // A record rewritten with a hash of its own that fits its new fields: the next link breaks.
+        let original = try asOwner { try $0.query("SELECT \(AuditChain.selectColumns) FROM audit.audit_log WHERE seq = 2")[0] }
+        var forged = try AuditChain.link(original, seq: 2)
+        forged.route = "/persons/{personId}"
+        try asOwner { _ = try $0.execute("UPDATE audit.audit_log SET route = $1, hash = $2 WHERE seq = 2", [forged.route, AuditChain.hash(forged)]) }
+        report = try verify()
+        XCTAssertEqual(report.firstBreak?.seq, 3)
+        XCTAssertEqual(report.firstBreak?.kind, .linkBroken)
+        try asOwner { _ = try $0.execute("UPDATE audit.audit_log SET route = $1, hash = $2 WHERE seq = 2",
+                                         [try original.string("route"), try original.string("hash")]) }
+        XCTAssertNil(try verify().firstBreak)
+
+        try asOwner { _ = try $0.execute("DELETE FROM audit.audit_log WHERE seq = 3") }
+        report = try verify()
+        XCTAssertEqual(report.firstBreak?.seq, 3)
+        XCTAssertEqual(report.firstBreak?.kind, .gap)
+    }
+
+    func testRecordsKeptBeforeTheChainAreChainedOnceInTheOrderOfTheirTime() throws {
+        try record()
+        // As the rows of the days before the chain: no place, no hashes.
+        let earlier = Date().addingTimeInterval(-3_600)
+        try record(at: earlier.addingTimeInterval(60))
+        try record(at: earlier)
+        try asOwner { _ = try $0.execute("UPDATE audit.audit_log SET seq = NULL, prev_hash = NULL, hash = NULL WHERE seq > 1") }
+        XCTAssertEqual(try verify().firstBreak?.kind, .gap)
+        try coordination.host.migrate()   // the step after the migrations, at every start
+        let order = try asOwner { try $0.query("SELECT at FROM audit.audit_log ORDER BY seq").map { try $0.date("at") } }
+        XCTAssertEqual(order.count, 3)
+        XCTAssertLessThan(order[1], order[2])
+        let report = try verify()
+        XCTAssertNil(report.firstBreak, String(describing: report.firstBreak))
+        XCTAssertEqual(report.records, 3)
+        try coordination.host.migrate()
+        XCTAssertEqual(try verify(), report, "a second start changes nothing")
+    }
+
+    func testThePurgeRemovesOnlyTheOldPrefixLeavesAnAnchorAndTheRestVerifies() throws {
+        let old = Date().addingTimeInterval(-800 * 86_400)
+        for i in 0..<3 { try record(at: old.addingTimeInterval(Double(i))) }
+        try record()
+        try record(at: old)   // old, but after a recent one: kept, the chain is cut at a prefix only
+        try record()
+        let headBefore = try coordination.host.read { try AuditChain.head(on: $0) }
+        let deleted = try coordination.host.write { try AuditLog.purge(olderThanDays: 730, on: $0) }
+        XCTAssertEqual(deleted, 3)
+        let anchor = try asOwner { try $0.query("SELECT up_to_seq, deleted FROM audit.retention_anchors")[0] }
+        XCTAssertEqual(try anchor.int("up_to_seq"), 3)
+        XCTAssertEqual(try anchor.int("deleted"), 3)
+        let report = try verify()
+        XCTAssertNil(report.firstBreak, String(describing: report.firstBreak))
+        XCTAssertEqual(report.startSeq, 3)
+        XCTAssertEqual(report.records, 3)
+        XCTAssertEqual(try coordination.host.write { try AuditLog.purge(olderThanDays: 730, on: $0) }, 0)
+        // The minimum retention holds whatever the caller asks.
+        XCTAssertEqual(try coordination.host.write { try AuditLog.purge(olderThanDays: 0, on: $0) }, 0)
+        XCTAssertEqual(try coordination.host.read { try AuditChain.head(on: $0) }.seq, headBefore.seq)
+        try record()
+        XCTAssertNil(try verify().firstBreak)
+    }
+
+    func testThePurgeOfTheWholeChainLeavesTheHeadInItsAnchor() throws {
+        let old = Date().addingTimeInterval(-800 * 86_400)
+        for i in 0..<2 { try record(at: old.addingTimeInterval(Double(i))) }
+        XCTAssertEqual(try coordination.host.write { try AuditLog.purge(olderThanDays: 365, on: $0) }, 2)
+        XCTAssertNil(try verify().firstBreak)
+        try record()
+        let seqs = try asOwner { try $0.query("SELECT seq FROM audit.audit_log").map { try $0.int("seq") } }
+        XCTAssertEqual(seqs, [3])
+        let report = try verify()
+        XCTAssertNil(report.firstBreak, String(describing: report.firstBreak))
+        XCTAssertEqual(report.records, 1)
+    }
+
+    func testTheDailyAnchorIsWrittenOnceAndChecked() throws {
+        let today = CalendarDate.today()
+        XCTAssertNil(try coordination.host.write { try AuditAnchors.anchor(day: today, on: $0) }, "no anchor of an empty chain")
+        try record()
+        try record()
+        let anchor = try XCTUnwrap(try coordination.host.write { try AuditAnchors.anchor(day: today, on: $0) })
+        XCTAssertEqual(anchor.upToSeq, 2)
+        XCTAssertEqual(anchor.records, 2)
+        XCTAssertNil(try coordination.host.write { try AuditAnchors.anchor(day: today, on: $0) }, "one anchor a day")
+        try record()
+        let next = try XCTUnwrap(try coordination.host.write { try AuditAnchors.anchor(day: CalendarDate(utcDayOf: Date().addingTimeInterval(86_400)), on: $0) })
+        XCTAssertEqual(next.records, 1)
+        var report = try verify()
+        XCTAssertNil(report.firstBreak)
+        XCTAssertEqual(report.anchorsChecked, 2)
+
+        try asOwner { _ = try $0.execute("UPDATE audit.anchors SET head_hash = $1 WHERE up_to_seq = 2", [AuditChain.genesis]) }
+        report = try verify()
+        XCTAssertEqual(report.firstBreak?.kind, .anchorMismatch)
+        XCTAssertEqual(report.firstBreak?.seq, 2)
+    }
+}
