@@ -86,7 +86,7 @@ extension ServiceHost {
             if ownerRole != runtimeRole { try DatabaseRoles.grant(to: runtimeRole, on: c) }
             return ownerRole
         }
-        logger.info("runtime role granted", ["owner": ownerRole, "runtime": runtimeRole])
+        if ownerRole != runtimeRole { logger.info("runtime role granted", ["owner": ownerRole, "runtime": runtimeRole]) }
     }
 
     /// One member of `subscription`'s consumer group, created once its topics exist.

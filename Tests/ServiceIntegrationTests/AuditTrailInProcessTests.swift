@@ -13,17 +13,20 @@ import XCTest
 /// chain existed, and what the verification reports for each kind of break.
 final class AuditTrailInProcessTests: XCTestCase {
     private var coordination: InProcessService!
+    private var app: CoordinationApp!
 
     override func setUpWithError() throws {
         coordination = try InProcessService("coordination", module: "CoordinationService",
                                             publishes: [Topics.coordination] + PartnerChannel.all.map(\.outbound),
                                             runtimeRole: TestDatabase.uniqueName("audit_runtime")) {
-            CoordinationApp(host: $0, documentKeys: try MasterKeyRing.parse(TestEnvironment.documentMasterKeys)).register()
+            app = CoordinationApp(host: $0, documentKeys: try MasterKeyRing.parse(TestEnvironment.documentMasterKeys))
+            app.register()
         }
     }
 
     override func tearDown() {
         coordination = nil
+        app = nil
         super.tearDown()
     }
 
@@ -173,5 +176,25 @@ final class AuditTrailInProcessTests: XCTestCase {
         report = try verify()
         XCTAssertEqual(report.firstBreak?.kind, .anchorMismatch)
         XCTAssertEqual(report.firstBreak?.seq, 2)
+    }
+
+    func testTheAnchoringJobWritesTheAnchorAndTheSameFactsAsAnEventOnce() throws {
+        try app.anchorAuditTrail()
+        XCTAssertFalse(try coordination.published().contains { $0.envelope.type == AuditTrailAnchored.eventType }, "an empty chain is not anchored")
+        for _ in 0..<3 { try record() }
+        try app.anchorAuditTrail()
+        try app.anchorAuditTrail()
+        let events = try coordination.published().filter { $0.envelope.type == AuditTrailAnchored.eventType }
+        XCTAssertEqual(events.count, 1, "one anchor a day")
+        let event = try XCTUnwrap(events.first)
+        XCTAssertEqual(event.topic, Topics.coordination)
+        XCTAssertEqual(event.envelope.subject, AuditTrailAnchored.subject)
+        let anchored = try event.envelope.payload(AuditTrailAnchored.self)
+        let row = try asOwner { try $0.query("SELECT day, up_to_seq, head_hash, records FROM audit.anchors")[0] }
+        XCTAssertEqual(anchored, AuditTrailAnchored(day: try row.calendarDate("day"), upToSeq: try row.int("up_to_seq"),
+                                                    headHash: try row.string("head_hash"), records: try row.int("records")))
+        XCTAssertEqual(anchored.upToSeq, 3)
+        XCTAssertEqual(anchored.headHash, try coordination.host.read { try AuditChain.head(on: $0) }.hash)
+        XCTAssertEqual(anchored.day, CalendarDate.today())
     }
 }

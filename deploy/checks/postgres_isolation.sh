@@ -38,6 +38,11 @@ for svc in "${SERVICES[@]}"; do
   export "IAS_${svc^^}_DB_PASSWORD=${PASSWORD[$svc]}"
   export "IAS_${svc^^}_DB_OWNER_PASSWORD=${PASSWORD[${svc}_owner]}"
 done
+# A server from before the owner roles: ias_coordination owns its database and a table in it.
+"$BIN/psql" -X -q -v ON_ERROR_STOP=1 -U postgres -d postgres \
+  -c "CREATE ROLE ias_coordination LOGIN" -c "CREATE DATABASE ias_coordination OWNER ias_coordination" >/dev/null
+"$BIN/psql" -X -q -v ON_ERROR_STOP=1 -U postgres -d ias_coordination \
+  -c "SET ROLE ias_coordination" -c "CREATE TABLE legacy_probe (id int)" >/dev/null
 "$INIT_SCRIPT" >"$TMP/init1.log" 2>&1 || { echo "init-databases.sh failed:" >&2; cat "$TMP/init1.log" >&2; exit 1; }
 "$INIT_SCRIPT" >"$TMP/init2.log" 2>&1 || { echo "init-databases.sh is not idempotent:" >&2; cat "$TMP/init2.log" >&2; exit 1; }
 
@@ -68,5 +73,9 @@ for svc in "${SERVICES[@]}"; do
     done
   done
 done
+legacy_owner="$("$BIN/psql" -X -tA -U postgres -d ias_coordination -c "SELECT tableowner FROM pg_tables WHERE tablename = 'legacy_probe'")"
+if [ "$legacy_owner" != ias_coordination_owner ]; then
+  echo "a table the runtime role owned before is owned by '$legacy_owner', not by ias_coordination_owner" >&2; failures=$((failures + 1))
+fi
 [ "$failures" -eq 0 ] || exit 1
-echo "${#SERVICES[@]} owner and ${#SERVICES[@]} runtime roles, each opens its own database only, the runtime roles create nothing (real PostgreSQL $("$BIN/postgres" --version | awk '{print $3}')); re-run idempotent"
+echo "${#SERVICES[@]} owner and ${#SERVICES[@]} runtime roles, each opens its own database only, the runtime roles create nothing, an earlier database is handed to its owner (real PostgreSQL $("$BIN/postgres" --version | awk '{print $3}')); re-run idempotent"

@@ -51,10 +51,12 @@ REVOKE ALL ON DATABASE :"database" FROM PUBLIC;
 GRANT CONNECT, TEMPORARY ON DATABASE :"database" TO :"owner";
 GRANT CONNECT, TEMPORARY ON DATABASE :"database" TO :"role";
 SQL
-  # What the runtime role created when it still owned the database becomes the owner's.
+  # What the runtime role created when it still owned the database becomes the owner's; before
+  # PostgreSQL 15 everybody may create in schema public, which would let the runtime role own tables.
   psql -X -q -v ON_ERROR_STOP=1 --username "$PSQL_USER" --dbname "ias_${svc}" \
     -v role="ias_${svc}" -v owner="ias_${svc}_owner" <<'SQL'
 REASSIGN OWNED BY :"role" TO :"owner";
+REVOKE CREATE ON SCHEMA public FROM PUBLIC;
 SQL
   echo "init-databases: roles ias_${svc}_owner, ias_${svc} and database ias_${svc} ready"
 done
