@@ -141,6 +141,25 @@ final class AuditTrailInProcessTests: XCTestCase {
         XCTAssertEqual(try coordination.host.read { try AuditChain.head(on: $0) }.seq, headBefore.seq)
         try record()
         XCTAssertNil(try verify().firstBreak)
+        // The operator's command, as the runtime role, starts where the purge left its anchor.
+        var environment = ProcessInfo.processInfo.environment
+        environment["IAS_DATABASE_URL"] = coordination.host.configuration.database.url
+        let run = try ToolRun.run("ias-admin", ["verify-audit-trail"], environment: environment)
+        XCTAssertEqual(run.status, 0, run.text)
+        XCTAssertTrue(run.output.contains("intact: 4 records (seq 4 to 7)"), run.text)
+        XCTAssertTrue(run.output.contains("verified from the retention anchor at seq 3"), run.text)
+    }
+
+    func testARetentionAnchorNotWrittenByThePurgeIsFound() throws {
+        for _ in 0..<4 { try record() }
+        let hash = try asOwner { try $0.query("SELECT hash FROM audit.audit_log WHERE seq = 2")[0].string("hash") }
+        // The runtime role may insert into the audit schema: a forged anchor must not hide records 1 and 2.
+        try coordination.host.write { c in
+            _ = try c.execute("INSERT INTO audit.retention_anchors (up_to_seq, hash, deleted, cutoff) VALUES (2, $1, 2, now())", [hash])
+        }
+        let report = try verify()
+        XCTAssertEqual(report.firstBreak?.kind, .anchorMismatch)
+        XCTAssertEqual(report.firstBreak?.seq, 1)
     }
 
     func testThePurgeOfTheWholeChainLeavesTheHeadInItsAnchor() throws {

@@ -48,6 +48,14 @@ enum AuditChainVerification {
         var hashes: [Int64: String] = [start.seq: start.hash]
         let anchors = try AuditAnchors.all(on: c)
         let anchoredSeqs = Set(anchors.map(\.upToSeq))
+        // The purge deletes before it anchors: a record at or before the anchor means the
+        // anchor was written otherwise, and would hide those records from this verification.
+        if start.seq > 0, let kept = try c.query("SELECT min(seq) AS seq FROM audit.audit_log WHERE seq <= $1", [start.seq])[0]
+            .optionalInt("seq") {
+            report.firstBreak = Break(seq: Int64(kept), auditId: nil, kind: .anchorMismatch,
+                                      detail: "the record is kept although the retention anchor says the chain was purged up to seq \(start.seq)")
+            return report
+        }
         scan: while true {
             let rows = try c.query("SELECT \(AuditChain.selectColumns) FROM audit.audit_log WHERE seq > $1 ORDER BY seq LIMIT $2",
                                    [report.lastSeq, pageSize])
