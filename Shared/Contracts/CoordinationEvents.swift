@@ -141,3 +141,24 @@ public struct DocumentWithdrawn: EventPayload, Equatable {
         self.withdrawnOn = withdrawnOn
     }
 }
+
+/// `coordination.AuditTrailAnchored` — The daily anchor of the audit trail: the head of its hash chain on that day
+/// (a place and a hash, no personal data), so that a copy of every anchor lives outside coordination's database.
+public struct AuditTrailAnchored: EventPayload, Equatable {
+    public static let eventType = "coordination.AuditTrailAnchored"
+    public static let source = "/ias/coordination"
+    /// The subject and record key of every anchor (it concerns no case): one partition keeps them in order.
+    public static let subject = "audit-trail"
+
+    public var day: CalendarDate
+    /// The place of the chain's last record when the anchor was written.
+    public var upToSeq: Int
+    /// That record's hash (SHA-256, hex).
+    public var headHash: String
+    /// Records appended since the anchor before.
+    public var records: Int
+
+    public init(day: CalendarDate, upToSeq: Int, headHash: String, records: Int) {
+        self.day = day; self.upToSeq = upToSeq; self.headHash = headHash; self.records = records
+    }
+}

@@ -10,6 +10,7 @@ public enum EventCatalog {
         PlanReviewed.self, FinalReportIssued.self,
         BudgetOpened.self, CostApprovalRequested.self, CostApprovalDecided.self, ChargeBooked.self, BudgetThresholdReached.self,
         ReferralSent.self, PartnerUpdateReceived.self, TaskOpened.self, TaskCompleted.self, DocumentAdded.self, DocumentWithdrawn.self,
+        AuditTrailAnchored.self,
         ReferralRequested.self, ReferralAccepted.self, MeasureEnrolled.self, MeasureEnded.self,
         PersonalDataAccessed.self,
     ]

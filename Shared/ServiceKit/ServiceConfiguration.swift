@@ -12,6 +12,10 @@ public struct ServiceConfiguration: Sendable {
     public let logLevel: Logger.Level
     public let http: HTTPServerConfiguration
     public let database: PostgresConfiguration
+    /// The owner's connection (`IAS_DATABASE_MIGRATION_URL`) when it is another than the
+    /// runtime's: migrations run through it, then the runtime role is granted what it may do
+    /// (`DatabaseRoles`). Nil: the runtime role owns the schema and runs the migrations itself.
+    public var migrationDatabase: PostgresConfiguration?
     public let kafka: KafkaConfiguration
     public let topicPartitions: Int
     public let shutdownSeconds: Double
@@ -71,6 +75,18 @@ public struct ServiceConfiguration: Sendable {
                                        range: 1...200)
         database.checkoutTimeout = reader.double("IAS_DATABASE_CHECKOUT_TIMEOUT_SECONDS", default: 2, range: 0.05...60)
         database.applicationName = "ias-\(service)"
+        // Empty: the runtime URL, i.e. one role owns and uses the schema (no grants).
+        let migrationURL = reader.string("IAS_DATABASE_MIGRATION_URL", default: "")
+        var migrationDatabase: PostgresConfiguration?
+        if !migrationURL.isEmpty && migrationURL != database.url {
+            var owner = PostgresConfiguration(url: migrationURL)
+            owner.poolSize = 1
+            owner.checkoutTimeout = database.checkoutTimeout
+            // A migration may rewrite a large table: more than a request's 15 s.
+            owner.statementTimeoutMs = 10 * 60 * 1000
+            owner.applicationName = "ias-\(service)-migrations"
+            migrationDatabase = owner
+        }
 
         var kafka = KafkaConfiguration(brokers: reader.string("IAS_KAFKA_BROKERS", default: "127.0.0.1:19092"),
                                        clientId: "ias-\(service)-\(instance)")
@@ -93,6 +109,7 @@ public struct ServiceConfiguration: Sendable {
             serviceName: service, instanceId: instance, logLevel: Logger.Level(name: level) ?? .info, http: http,
             database: database, kafka: kafka, topicPartitions: partitions, shutdownSeconds: shutdown, relayBatchSize: batch,
             consumerMaxBatch: consumerBatch)
+        configuration.migrationDatabase = migrationDatabase
         configuration.outboxRelay = relay
         configuration.consumerConcurrency = concurrency
         configuration.consumerGroupSuffix = groupSuffix

@@ -69,13 +69,29 @@ extension ServiceHost {
 
     /// Applies the migrations of the messaging tables, the case registry (if used) and the
     /// service, in that order; tests that run a service in their own process call it too.
+    /// With `IAS_DATABASE_MIGRATION_URL` naming another role, they run as that owner, then the
+    /// steps a service added (`afterMigrations`), then the runtime role gets its rights (`DatabaseRoles`).
     public func migrate() throws {
+        let owner = configuration.migrationDatabase.map { PostgresPool(configuration: $0, logger: logger) }
+        defer { owner?.close() }
+        let migrating = owner ?? pool
         for (component, list) in migrations {
-            let applied = try Migrator(pool: pool, component: component, migrations: list, logger: logger).migrate()
+            let applied = try Migrator(pool: migrating, component: component, migrations: list, logger: logger).migrate()
             if !applied.isEmpty {
                 logger.info("migrations applied", ["component": component, "versions": applied.map { String($0.version) }.joined(separator: ",")])
             }
         }
+        for step in migrationSteps {
+            try migrating.transaction { try step($0) }
+        }
+        guard let owner else { return }
+        let runtimeRole = try pool.withConnection { try DatabaseRoles.currentRole(on: $0) }
+        let ownerRole = try owner.transaction { c -> String in
+            let ownerRole = try DatabaseRoles.currentRole(on: c)
+            if ownerRole != runtimeRole { try DatabaseRoles.grant(to: runtimeRole, on: c) }
+            return ownerRole
+        }
+        if ownerRole != runtimeRole { logger.info("runtime role granted", ["owner": ownerRole, "runtime": runtimeRole]) }
     }
 
     /// One member of `subscription`'s consumer group, created once its topics exist.

@@ -33,6 +33,8 @@ public final class ServiceHost: @unchecked Sendable {
     let topics: [String]
     private(set) var subscriptions: [EventSubscription] = []
     private(set) var jobs: [ScheduledJob] = []
+    /// Work on the schema after the migrations, as the owner (`afterMigrations`).
+    private(set) var migrationSteps: [(PostgresConnection) throws -> Void] = []
     /// The members of the consumer groups, once created (readiness, the lag gauge).
     let processors = Locked<[EventProcessor]>([])
     /// Signalled when a consumer committed applied events: wakes requests waiting for an
@@ -127,6 +129,12 @@ public final class ServiceHost: @unchecked Sendable {
     /// the retention job calls it (a service without one only does the housekeeping kinds).
     public func eraseCases(with erasure: CaseErasure) {
         caseErasure.withLock { $0 = erasure }
+    }
+
+    /// Adds a step that runs after the migrations at every start, in a transaction of the role
+    /// that runs them (the owner): for data a migration's SQL cannot write by itself. Idempotent.
+    public func afterMigrations(_ step: @escaping (PostgresConnection) throws -> Void) {
+        migrationSteps.append(step)
     }
 
     /// Adds a job that runs at its interval once migrations are applied.

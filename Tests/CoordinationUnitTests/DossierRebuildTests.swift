@@ -37,13 +37,14 @@ final class DossierRebuildTests: XCTestCase {
         // Every table of coordination's migrations is either built from the topics (rebuilt,
         // compared, swapped) or coordination's own record. A new table must be put on one side.
         let own: Set = ["tasks", "consents", "referrals", "audit_log", "documents", "document_versions", "document_chunks", "case_keys",
-                        "document_retention", "indicator_contributions", "erased_cohort_members"]
+                        "document_retention", "indicator_contributions", "erased_cohort_members",
+                        "anchors", "retention_anchors"]
         let migrations = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
             .appendingPathComponent("../../Services/Coordination/Sources/Migrations").standardized
         var created: Set<String> = []
         for file in try FileManager.default.contentsOfDirectory(atPath: migrations.path) where file.hasSuffix(".sql") {
             let sql = try String(contentsOf: migrations.appendingPathComponent(file), encoding: .utf8)
-            let pattern = try NSRegularExpression(pattern: #"CREATE TABLE (?:IF NOT EXISTS )?([a-z_]+)"#)
+            let pattern = try NSRegularExpression(pattern: #"CREATE TABLE (?:IF NOT EXISTS )?(?:[a-z_]+\.)?([a-z_]+)"#)
             for match in pattern.matches(in: sql, range: NSRange(sql.startIndex..., in: sql)) {
                 created.insert(String(sql[Range(match.range(at: 1), in: sql)!]))
             }

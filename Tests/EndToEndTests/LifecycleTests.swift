@@ -43,6 +43,7 @@ final class LifecycleTests: XCTestCase {
         let port = TestEnvironment.freePort()
         var environment = try TestEnvironment.serviceEnvironment("intake", port: port, instance: "intake-nodb")
         environment["IAS_DATABASE_URL"] = "postgresql://ias_intake@127.0.0.1:1/ias_intake"
+        environment["IAS_DATABASE_MIGRATION_URL"] = nil
         let service = ServiceProcess(name: "intake", port: port, environment: environment)
         try service.start()
         defer { service.stop() }

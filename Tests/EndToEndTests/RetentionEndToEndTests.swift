@@ -25,8 +25,9 @@ final class RetentionEndToEndTests: XCTestCase {
             defer { admin.close() }
             for service in TestStack.suite {
                 let name = TestDatabase.uniqueName("ias_retention_\(service)")
-                // Owned by the service's role, as deploy/postgres makes the service databases.
-                try admin.withConnection { try $0.execute("CREATE DATABASE \(name) OWNER ias_\(service)") }
+                // Owned by the service's owner role, as deploy/postgres makes the service databases;
+                // the service runs as its runtime role, granted by the owner after the migrations.
+                try admin.withConnection { try $0.execute("CREATE DATABASE \(name) OWNER ias_\(service)_owner") }
                 databases[service] = name
             }
         } catch { fatalError("the databases of the retention test were not made: \(error)") }
@@ -35,7 +36,9 @@ final class RetentionEndToEndTests: XCTestCase {
     private func environment(_ extra: [String: String]) throws -> [String: [String: String]] {
         let port = try TestEnvironment.postgresPort
         return Dictionary(uniqueKeysWithValues: TestStack.suite.map { service in
-            (service, ["IAS_DATABASE_URL": "postgresql://ias_\(service)@127.0.0.1:\(port)/\(Self.databases[service]!)"].merging(extra) { $1 })
+            (service, ["IAS_DATABASE_URL": "postgresql://ias_\(service)@127.0.0.1:\(port)/\(Self.databases[service]!)",
+                       "IAS_DATABASE_MIGRATION_URL": "postgresql://ias_\(service)_owner@127.0.0.1:\(port)/\(Self.databases[service]!)"]
+                .merging(extra) { $1 })
         })
     }
 

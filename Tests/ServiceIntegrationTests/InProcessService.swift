@@ -16,20 +16,34 @@ import TestSupport
 /// service publishes stays in its outbox, where a test reads it.
 final class InProcessService: @unchecked Sendable {
     let host: ServiceHost
+    /// The service's database (fresh, on the test server).
+    let database: String
     private var offset: Int64 = 0
 
     /// - Parameters:
     ///   - module: the service's library target (its resources hold the migrations).
     ///   - settings: configuration keys beside (or instead of) those of the tests.
     ///   - register: builds the service's app on the host and registers its routes and subscriptions.
+    ///   - runtimeRole: a login role made for this database that runs the service, while the
+    ///     superuser runs the migrations (`IAS_DATABASE_MIGRATION_URL`); nil: the superuser does both.
     init(_ service: String, module: String, publishes: [String], usesCaseRegistry: Bool = false, settings: [String: String] = [:],
-         register: (ServiceHost) throws -> Void) throws {
+         runtimeRole: String? = nil, register: (ServiceHost) throws -> Void) throws {
         let resources = try TestEnvironment.binDirectory + "/ias-case-management_\(module).resources"
         guard let bundle = Bundle(path: resources) else { throw TestFailure("no resources of \(module) at \(resources); build with `swift build --build-tests`") }
         let database = try TestDatabase.create("ias_\(service)_inproc")
+        var roles: [String: String] = [:]
+        if let runtimeRole {
+            try TestDatabase.withConnection(to: database) { c in
+                try c.execute("CREATE ROLE \(runtimeRole) LOGIN")   // names made by the tests, not input
+                try c.execute("GRANT CONNECT ON DATABASE \(database) TO \(runtimeRole)")
+            }
+            roles["IAS_DATABASE_MIGRATION_URL"] = try TestDatabase.url(database)
+            roles["IAS_DATABASE_URL"] = try TestDatabase.url(database).replacingOccurrences(of: "://postgres@", with: "://\(runtimeRole)@")
+        }
+        self.database = database
         let environment = ["IAS_DATABASE_URL": try TestDatabase.url(database), "IAS_KAFKA_BROKERS": try TestEnvironment.brokers,
                            "IAS_JWT_SECRET": TestEnvironment.jwtSecret, "IAS_HTTP_PORT": "0", "IAS_INSTANCE_ID": "\(service)-in-process",
-                           "IAS_LOG_LEVEL": "warning", "IAS_DATABASE_POOL_SIZE": "4"].merging(settings) { $1 }
+                           "IAS_LOG_LEVEL": "warning", "IAS_DATABASE_POOL_SIZE": "4"].merging(roles) { $1 }.merging(settings) { $1 }
         host = try ServiceHost(service: service, defaultPort: 0, publishes: publishes, resources: bundle, usesCaseRegistry: usesCaseRegistry,
                                environment: environment)
         try register(host)

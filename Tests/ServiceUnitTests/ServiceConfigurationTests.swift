@@ -25,6 +25,17 @@ final class ServiceConfigurationTests: XCTestCase {
         XCTAssertEqual(configuration.consumerGroup(for: "cases"), "ias-plan-cases-drain-1a2b")
     }
 
+    func testTheMigrationURLNamesAnOwnerOnlyWhenItDiffersFromTheRuntimeURL() throws {
+        let runtime = "postgresql://ias_plan@db:5432/ias_plan"
+        XCTAssertNil(try load(["IAS_DATABASE_URL": runtime]).migrationDatabase, "no key: the runtime role migrates")
+        XCTAssertNil(try load(["IAS_DATABASE_URL": runtime, "IAS_DATABASE_MIGRATION_URL": runtime]).migrationDatabase)
+        let owner = try XCTUnwrap(try load(["IAS_DATABASE_URL": runtime,
+                                            "IAS_DATABASE_MIGRATION_URL": "postgresql://ias_plan_owner@db:5432/ias_plan"]).migrationDatabase)
+        XCTAssertEqual(owner.url, "postgresql://ias_plan_owner@db:5432/ias_plan")
+        XCTAssertEqual(owner.poolSize, 1)
+        XCTAssertEqual(owner.applicationName, "ias-plan-migrations")
+    }
+
     func testUnusableValuesAreReportedTogether() {
         XCTAssertThrowsError(try load(["IAS_CONSUMER_GROUP_SUFFIX": "a b", "IAS_OUTBOX_RELAY": "sometimes"])) { error in
             let problems = (error as? ConfigurationError)?.problems ?? []

@@ -66,6 +66,9 @@ public enum TestEnvironment {
         env["IAS_HTTP_PORT"] = String(port)
         env["IAS_HTTP_HOST"] = "127.0.0.1"
         env["IAS_DATABASE_URL"] = "postgresql://ias_\(name)@127.0.0.1:\(try postgresPort)/ias_\(name)"
+        // The owner runs the migrations; the service's own role may only what it is granted
+        // (deploy/local/lib.sh, create_service_databases).
+        env["IAS_DATABASE_MIGRATION_URL"] = "postgresql://ias_\(name)_owner@127.0.0.1:\(try postgresPort)/ias_\(name)"
         env["IAS_KAFKA_BROKERS"] = try brokers
         env["IAS_JWT_SECRET"] = jwtSecret
         env["IAS_DOCUMENT_MASTER_KEYS"] = env["IAS_DOCUMENT_MASTER_KEYS"] ?? documentMasterKeys

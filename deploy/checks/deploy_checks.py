@@ -246,8 +246,9 @@ def compose_config_problems(compose: dict, facts: CodeFacts, root: Path) -> tupl
         problems.append("postgres does not mount deploy/postgres/init-databases.sh into /docker-entrypoint-initdb.d/")
     pg_env = compose_environment(postgres)
     for svc in SERVICES:
-        if f"IAS_{svc.upper()}_DB_PASSWORD" not in pg_env:
-            problems.append(f"postgres does not pass IAS_{svc.upper()}_DB_PASSWORD to the init script")
+        for secret in (f"IAS_{svc.upper()}_DB_PASSWORD", f"IAS_{svc.upper()}_DB_OWNER_PASSWORD"):
+            if secret not in pg_env:
+                problems.append(f"postgres does not pass {secret} to the init script")
 
     # Topics: the job, its partitions, its retention, its list.
     topics = services.get("topics", {})
@@ -340,6 +341,14 @@ def compose_config_problems(compose: dict, facts: CodeFacts, root: Path) -> tupl
                 if user in db_users:
                     problems.append(f"`{name}` and `{db_users[user]}` share the database role {user}")
                 db_users[user] = name
+            # The owner runs the migrations; the runtime role may only what it is granted.
+            owner_url = env.get("IAS_DATABASE_MIGRATION_URL") or ""
+            owner = re.match(r"postgres(?:ql)?://([^:@/]+)(?::.*)?@([^:/]+)(?::\d+)?/([^?]+)", owner_url)
+            if not owner:
+                problems.append(f"`{name}`: IAS_DATABASE_MIGRATION_URL is not a postgresql:// URI with user and database")
+            elif owner.group(1) != f"ias_{name}_owner" or owner.group(3) != f"ias_{name}" or owner.group(2) != "postgres":
+                problems.append(f"`{name}` migrates as {owner.group(1)} on {owner.group(2)}/{owner.group(3)}: "
+                                f"its owner is ias_{name}_owner on postgres/ias_{name}")
             partitions = env.get("IAS_KAFKA_TOPIC_PARTITIONS")
             if partitions is not None and partitions != topics_env.get("PARTITIONS"):
                 problems.append(f"`{name}` IAS_KAFKA_TOPIC_PARTITIONS={partitions} differs from the topics job's "

@@ -76,6 +76,7 @@ done
 for svc in "${SERVICES[@]}"; do
   IAS_HTTP_PORT="$(service_port "$svc" "$PORT_BASE")" IAS_HTTP_HOST=127.0.0.1 \
   IAS_DATABASE_URL="postgresql://ias_${svc}@127.0.0.1:${PG_PORT}/ias_${svc}${DB_SUFFIX}" \
+  IAS_DATABASE_MIGRATION_URL="postgresql://ias_${svc}_owner@127.0.0.1:${PG_PORT}/ias_${svc}${DB_SUFFIX}" \
   IAS_KAFKA_BROKERS="127.0.0.1:${KAFKA_PORT}" IAS_INSTANCE_ID="${svc}-browser" \
     "$BIN/ias-$svc" >>"$DIR/logs/$svc.log" 2>&1 &
   STARTED_PIDS+=($!)

@@ -6,7 +6,7 @@
 # partitions, broker pauses (SIGSTOP/SIGCONT) during which writes must still succeed, and
 # PostgreSQL outages during which requests must fail fast with 503 and readiness turn red.
 # After the system settled it checks every case's dossier (lost or duplicated events, budget),
-# runs `ias-admin check-consistency` when the build has it, reads every record on the broker
+# runs `ias-admin check-consistency` and `verify-audit-trail` when the build has them, reads every record on the broker
 # with the CloudEvents SDK (deploy/local/cloudevents_check.py), prints one summary line and exits
 # non-zero on any failed check, lost event, duplicated effect or inconsistency. Everything it
 # started is stopped on exit, also on failure or Ctrl-C.
@@ -84,6 +84,7 @@ start_svc() { # NAME (coordination-2 = a second coordination instance, same data
   [ "$name" = coordination-2 ] && exe=coordination
   IAS_HTTP_PORT="$port" IAS_HTTP_HOST=127.0.0.1 \
   IAS_DATABASE_URL="postgresql://ias_${exe}@127.0.0.1:${PG_PORT}/ias_${exe}" \
+  IAS_DATABASE_MIGRATION_URL="postgresql://ias_${exe}_owner@127.0.0.1:${PG_PORT}/ias_${exe}" \
   IAS_KAFKA_BROKERS="127.0.0.1:${KAFKA_PORT}" IAS_INSTANCE_ID="${name}-faults" \
   IAS_SIMULATOR_ENROL_AFTER_MS=300 IAS_SIMULATOR_END_AFTER_MS=2000 \
     "$BIN/ias-$exe" >>"$LOGS/$name.log" 2>&1 &
@@ -325,6 +326,16 @@ if "$BIN/ias-admin" help 2>&1 | grep -q check-consistency; then
   if [ "$rc" -ne 0 ] && [ "$INCONSISTENCIES" -eq 0 ]; then INCONSISTENCIES=1; log "check-consistency exited $rc"; fi
 else
   log "this build has no 'ias-admin check-consistency': skipped"
+fi
+
+# Coordination appended the audit records through kills, restarts and a second instance: its
+# hash chain must still verify, read as its runtime role.
+if "$BIN/ias-admin" help 2>&1 | grep -q verify-audit-trail; then
+  log "running ias-admin verify-audit-trail"
+  IAS_DATABASE_URL="postgresql://ias_coordination@127.0.0.1:${PG_PORT}/ias_coordination" \
+    "$BIN/ias-admin" verify-audit-trail >"$LOGS/verify-audit-trail.out" 2>&1 \
+    || failed "the audit trail does not verify: $(cat "$LOGS/verify-audit-trail.out")"
+  cat "$LOGS/verify-audit-trail.out" >&2
 fi
 
 # Every record the run left on the broker (its own, in memory), read by the CloudEvents SDK.

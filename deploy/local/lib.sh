@@ -61,20 +61,32 @@ psql_admin() { # psql_admin PORT SQL
   "$(pg_bin)/psql" -X -q -v ON_ERROR_STOP=1 -h 127.0.0.1 -p "$1" -U postgres -d postgres -c "$2" >/dev/null
 }
 
-# One database and one role per service; the role owns only its database.
+# One database and two roles per service: ias_<svc>_owner owns the database and runs the
+# migrations (IAS_DATABASE_MIGRATION_URL); ias_<svc>, the service's runtime role, may only
+# connect and is granted its rights on the tables by the service at every start
+# (Shared/ServiceKit/DatabaseRoles.swift): it cannot change or delete the audit trail.
 create_service_databases() { # PORT [SUFFIX]
-  local port="$1" suffix="${2:-}" svc db
+  local port="$1" suffix="${2:-}" svc db role
   for svc in "${SERVICES[@]}"; do
     db="ias_${svc}${suffix}"
-    if ! "$(pg_bin)/psql" -X -tA -h 127.0.0.1 -p "$port" -U postgres -d postgres \
-        -c "SELECT 1 FROM pg_roles WHERE rolname='ias_${svc}'" | grep -q 1; then
-      psql_admin "$port" "CREATE ROLE ias_${svc} LOGIN"
-    fi
+    for role in "ias_${svc}_owner" "ias_${svc}"; do
+      if ! "$(pg_bin)/psql" -X -tA -h 127.0.0.1 -p "$port" -U postgres -d postgres \
+          -c "SELECT 1 FROM pg_roles WHERE rolname='${role}'" | grep -q 1; then
+        psql_admin "$port" "CREATE ROLE ${role} LOGIN"
+      fi
+    done
     if ! "$(pg_bin)/psql" -X -tA -h 127.0.0.1 -p "$port" -U postgres -d postgres \
         -c "SELECT 1 FROM pg_database WHERE datname='${db}'" | grep -q 1; then
-      psql_admin "$port" "CREATE DATABASE ${db} OWNER ias_${svc}"
+      psql_admin "$port" "CREATE DATABASE ${db} OWNER ias_${svc}_owner"
       psql_admin "$port" "REVOKE CONNECT ON DATABASE ${db} FROM PUBLIC"
+    else
+      # A database of an earlier local stack, owned by the runtime role: handed to the owner
+      # with everything in it (a no-op once done).
+      "$(pg_bin)/psql" -X -q -v ON_ERROR_STOP=1 -h 127.0.0.1 -p "$port" -U postgres -d "$db" \
+        -c "REASSIGN OWNED BY ias_${svc} TO ias_${svc}_owner" >/dev/null
+      psql_admin "$port" "ALTER DATABASE ${db} OWNER TO ias_${svc}_owner"
     fi
+    psql_admin "$port" "GRANT CONNECT ON DATABASE ${db} TO ias_${svc}"
   done
 }
 

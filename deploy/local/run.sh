@@ -46,6 +46,7 @@ for svc in "${SERVICES[@]}"; do
   port="$(service_port "$svc" "$PORT_BASE")"
   IAS_HTTP_PORT="$port" \
   IAS_DATABASE_URL="postgresql://ias_${svc}@127.0.0.1:${PG_PORT}/ias_${svc}" \
+  IAS_DATABASE_MIGRATION_URL="postgresql://ias_${svc}_owner@127.0.0.1:${PG_PORT}/ias_${svc}" \
   IAS_KAFKA_BROKERS="127.0.0.1:${KAFKA_PORT}" \
   IAS_INSTANCE_ID="${svc}-local" \
     "$BIN/ias-$svc" >>"$RUN_DIR/logs/$svc.log" 2>&1 &

@@ -66,7 +66,10 @@ public final class CoordinationApp: Sendable {
         host.subscribe(EventSubscription(name: "audit", topics: [Topics.audit]) { envelope, connection in
             try AuditLog.apply(envelope, on: connection)
         })
+        // Records kept before the chain existed get their places once, as the owner (UPDATE).
+        host.afterMigrations { try AuditChain.chainUnchained(on: $0) }
         host.schedule(ScheduledJob(name: "audit-retention", intervalSeconds: 86_400) { [self] in try purgeAuditTrail() })
+        host.schedule(ScheduledJob(name: "audit-anchor", intervalSeconds: 3_600) { [self] in try anchorAuditTrail() })
         host.route("GET", "/cases/{caseId}/dossier", .readCases) { [self] context in try dossier(context) }
         host.route("GET", "/tasks", .readCases) { [self] context in try listTasks(context) }
         host.route("POST", "/tasks/{taskId}/completion", .writeCases) { [self] context in try completeTask(context) }

@@ -46,7 +46,8 @@ struct ConsistencySnapshot {
             s.timeline = try DossierConsistencyReads.timeline(c)
             s.documents = try DossierConsistencyReads.documentFaults(c)
             let outbox = try ConsistencyReads.outbox(c, topics: [Topics.coordination], scope)
-            s.ownEvents = outbox.events
+            // The audit trail's anchors concern no case: they are on no timeline.
+            s.ownEvents = outbox.events.filter { $0.caseId != AuditTrailAnchored.subject }
             s.backlog["coordination"] = outbox.backlog
         }
         try databases.read("plan") { c in

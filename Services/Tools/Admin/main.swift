@@ -8,6 +8,7 @@ import Foundation
 //   ias-admin rebuild-dossier [--compare-only | --swap] [--samples N]   (in coordination's environment)
 //   ias-admin rewrap-document-keys [--batch N]                        (in coordination's environment)
 //   ias-admin export-person PERSON_ID --out FILE                      (IAS_EXPORT_TOKEN: an auditor's token)
+//   ias-admin verify-audit-trail                                      (in coordination's environment)
 // Secrets and connection settings come from the environment, never from arguments.
 
 let usage = """
@@ -16,6 +17,7 @@ let usage = """
            ias-admin rebuild-dossier [--compare-only | --swap] [--samples N]
            ias-admin rewrap-document-keys [--batch N]
            ias-admin export-person PERSON_ID --out FILE
+           ias-admin verify-audit-trail
     """
 
 let arguments = CommandLine.arguments
@@ -34,8 +36,10 @@ case RewrapDocumentKeysCommand.name:
     exit(RewrapDocumentKeysCommand.run(Array(rest)))
 case ExportPersonCommand.name:
     exit(ExportPersonCommand.run(Array(rest)))
+case VerifyAuditTrailCommand.name:
+    exit(VerifyAuditTrailCommand.run(Array(rest)))
 case "-h", "--help", "help":
     print(usage)
 default:
-    CommandLineOptions.fail("unknown command \(arguments[1]); known: replay-dlq, check-consistency, rebuild-dossier, rewrap-document-keys, export-person\n" + usage)
+    CommandLineOptions.fail("unknown command \(arguments[1]); known: replay-dlq, check-consistency, rebuild-dossier, rewrap-document-keys, export-person, verify-audit-trail\n" + usage)
 }

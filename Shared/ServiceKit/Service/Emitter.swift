@@ -20,7 +20,13 @@ public struct Emitter {
     /// The event of `caseId` (its subject and record key).
     @discardableResult
     public func emit<E: EventPayload>(_ event: E, caseId: Identifier) throws -> EventEnvelope {
-        let envelope = try envelope(event, caseId: caseId)
+        try emit(event, subject: caseId.description)
+    }
+
+    /// An event whose subject and record key is not a case (the audit trail's anchor).
+    @discardableResult
+    public func emit<E: EventPayload>(_ event: E, subject: String) throws -> EventEnvelope {
+        let envelope = try envelope(event, subject: subject)
         try Outbox.append(envelope, to: topic, on: connection)
         try alsoRecord?(envelope, connection)
         Self.emitted?.add(envelope.id)
@@ -29,7 +35,7 @@ public struct Emitter {
 
     /// Many events in one statement (a bulk registration), in the given order.
     public func emit<E: EventPayload>(all events: [(event: E, caseId: Identifier)]) throws {
-        let envelopes = try events.map { try envelope($0.event, caseId: $0.caseId) }
+        let envelopes = try events.map { try envelope($0.event, subject: $0.caseId.description) }
         try Outbox.append(envelopes, to: topic, on: connection)
         if let alsoRecord { for envelope in envelopes { try alsoRecord(envelope, connection) } }
         if let last = envelopes.last { Self.emitted?.add(last.id) }
@@ -40,8 +46,8 @@ public struct Emitter {
         Emitter(topic: topic, cause: cause, connection: connection, alsoRecord: nil)
     }
 
-    private func envelope<E: EventPayload>(_ event: E, caseId: Identifier) throws -> EventEnvelope {
-        try EventEnvelope(event, subject: caseId.description, actor: cause.actor, correlationid: cause.correlationId,
+    private func envelope<E: EventPayload>(_ event: E, subject: String) throws -> EventEnvelope {
+        try EventEnvelope(event, subject: subject, actor: cause.actor, correlationid: cause.correlationId,
                           causationid: cause.causationId)
     }
 }

@@ -10,7 +10,7 @@ import IASServiceKit
 /// them with the live tables and, with `--swap`, replaces the live rows (deploy/README.md,
 /// "Rebuilding coordination's dossier"). It lives beside coordination's projection, which it
 /// runs; the operator command is `ias-admin`'s. Reads coordination's environment
-/// (IAS_DATABASE_URL, IAS_KAFKA_BROKERS, …); no token settings are needed.
+/// (IAS_DATABASE_MIGRATION_URL or IAS_DATABASE_URL, IAS_KAFKA_BROKERS, …); no token settings are needed.
 ///
 /// Exit codes: 0 identical (or swapped and identical afterwards), 1 differences found,
 /// 2 wrong command line, unreachable database or brokers, or a refused swap.
@@ -66,7 +66,8 @@ public enum RebuildDossierCommand {
 
     private static func execute(_ options: Options) throws -> Int32 {
         let settings = try ServiceConfiguration.load(service: "coordination", defaultPort: 8085)
-        var configuration = settings.database
+        // It creates and drops the rebuild schema: the owner's connection when the runtime role is another.
+        var configuration = settings.migrationDatabase ?? settings.database
         configuration.poolSize = 2
         configuration.checkoutTimeout = 30
         // The comparison and the swap read and write whole tables: more than a request's 15 s.

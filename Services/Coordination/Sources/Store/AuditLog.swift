@@ -11,28 +11,28 @@ enum AuditLog {
     /// be kept at least one year: the configured retention may not go below that.
     static let minimumRetentionDays = 365
 
-    /// Deletes entries older than the retention (a scheduled job; idempotent).
+    /// Deletes the oldest part of the chain, up to the last record older than the retention,
+    /// and leaves a retention anchor (its last place and hash) where verification starts
+    /// (a scheduled job; idempotent). It runs through `audit.purge_chain`, a function of the
+    /// owner: the runtime role may not DELETE, and the function keeps at least the minimum.
     static func purge(olderThanDays days: Int, on c: PostgresConnection) throws -> Int {
-        try c.execute("DELETE FROM audit.audit_log WHERE at < now() - make_interval(days => $1)", [max(days, minimumRetentionDays)])
+        try c.query("SELECT audit.purge_chain($1) AS deleted", [max(days, minimumRetentionDays)])[0].int("deleted")
     }
 
+    /// Appends the record to the chain, once per audit id; the caller's transaction holds the
+    /// chain's lock until it commits (a batch of events appends in one go).
     static func apply(_ envelope: EventEnvelope, on c: PostgresConnection) throws {
         guard envelope.type == PersonalDataAccessed.eventType else {
             throw EventRejected("message \(envelope.id) on the audit topic has type \(envelope.type)")
         }
         let e = try envelope.payload(PersonalDataAccessed.self)
         let disclosed = e.disclosed ?? []
-        try c.execute("""
-            INSERT INTO audit.audit_log (audit_id, service, subject, org, roles, action, method, route, case_id, person_id, status, request_id, at,
-                                         disclosed_case_ids, disclosed_person_ids, query)
-            VALUES ($1, $2, $3, $4, $5::jsonb, $6, $7, $8, $9, $10, $11, $12, $13,
-                    ARRAY(SELECT DISTINCT jsonb_array_elements_text($14::jsonb)::uuid), ARRAY(SELECT DISTINCT jsonb_array_elements_text($15::jsonb)::uuid),
-                    $16::jsonb)
-            ON CONFLICT (audit_id) DO NOTHING
-            """, [envelope.id, e.service, e.subject, e.organisation, try PostgresJSON(e.roles), e.action.rawValue, e.method, e.route,
-                  e.caseId, e.personId, e.status, e.requestId, e.at,
-                  try PostgresJSON(disclosed.compactMap(\.caseId)), try PostgresJSON(disclosed.compactMap(\.personId)),
-                  try e.query.map { try PostgresJSON($0) }])
+        try AuditChain.lock(on: c)
+        _ = try AuditChain.append(AuditChain.Link(
+            seq: 0, auditId: envelope.id.description, service: e.service, subject: e.subject, org: e.organisation, roles: e.roles,
+            action: e.action.rawValue, method: e.method, route: e.route, caseId: e.caseId?.description, personId: e.personId?.description,
+            status: e.status, requestId: e.requestId, at: e.at.postgresText ?? "", disclosedCaseIds: disclosed.compactMap(\.caseId?.description),
+            disclosedPersonIds: disclosed.compactMap(\.personId?.description), query: e.query, prevHash: ""), on: c)
     }
 
     struct Entry: Codable, Sendable, RowDecodable {
