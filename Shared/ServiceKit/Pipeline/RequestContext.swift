@@ -63,10 +63,19 @@ public struct RequestContext: Sendable {
         declaration.add(records)
     }
 
-    /// Declares the normalised filter of a list or search (absent parameters left out).
-    public func recordFilter(_ filter: [String: String?]) {
-        declaration.setQuery(filter.compactMapValues { $0 })
+    /// Declares the normalised filter of a list or search (absent parameters left out). The
+    /// values of `personal` parameters (a name, a birth date, a ZEMIS number) are recorded as
+    /// `withheld`: the trail says that such a search was made and, through the records it
+    /// disclosed, whom it returned, but never keeps the term — it outlives the erasure of the
+    /// person it named, and a record of the trail cannot be changed.
+    public func recordFilter(_ filter: [String: String?], personal: Set<String> = []) {
+        declaration.setQuery(Dictionary(uniqueKeysWithValues: filter.compactMap { key, value in
+            value.map { (key, personal.contains(key) ? Self.withheldSearchTerm : $0) }
+        }))
     }
+
+    /// What the audit trail keeps in place of a personal search term.
+    public static let withheldSearchTerm = "withheld"
 }
 
 /// What one request's handler declared for its audit record, and whether that record was

@@ -65,7 +65,8 @@ extension IntakeApp {
         case .none: throw Problem.forbidden("your organisation has no access to persons")
         }
         context.recordFilter(["zemisNumber": filter.zemisNumber, "familyName": filter.familyName, "givenName": filter.givenName,
-                              "dateOfBirth": filter.dateOfBirth?.description, "responsibleOrg": filter.responsibleOrg, "cursor": page.after?.description, "limit": String(page.limit)])
+                              "dateOfBirth": filter.dateOfBirth?.description, "responsibleOrg": filter.responsibleOrg, "cursor": page.after?.description, "limit": String(page.limit)],
+                             personal: ["zemisNumber", "familyName", "givenName", "dateOfBirth"])
         let listed = page.page(try host.read { try PersonStore.search(filter, on: $0) }) { $0.personId }
         context.disclose(listed.items.map { DisclosedRecord(caseId: $0.caseId, personId: $0.personId) })
         return .json(listed)
