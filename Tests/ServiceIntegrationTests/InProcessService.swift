@@ -28,7 +28,7 @@ final class InProcessService: @unchecked Sendable {
         guard let bundle = Bundle(path: resources) else { throw TestFailure("no resources of \(module) at \(resources); build with `swift build --build-tests`") }
         let database = try TestDatabase.create("ias_\(service)_inproc")
         let environment = ["IAS_DATABASE_URL": try TestDatabase.url(database), "IAS_KAFKA_BROKERS": try TestEnvironment.brokers,
-                           "IAS_JWT_SECRET": TestEnvironment.jwtSecret, "IAS_HTTP_PORT": "0", "IAS_INSTANCE_ID": "\(service)-in-process",
+                           "IAS_JWT_SECRET": TestEnvironment.jwtSecret, "IAS_CASE_KEY_MASTER_KEYS": TestEnvironment.caseKeyMasterKeys, "IAS_HTTP_PORT": "0", "IAS_INSTANCE_ID": "\(service)-in-process",
                            "IAS_LOG_LEVEL": "warning", "IAS_DATABASE_POOL_SIZE": "4"].merging(settings) { $1 }
         host = try ServiceHost(service: service, defaultPort: 0, publishes: publishes, resources: bundle, usesCaseRegistry: usesCaseRegistry,
                                environment: environment)
