@@ -27,6 +27,10 @@ public enum Topics {
     /// The audit trail of personal-data access, written by every service, kept by coordination.
     public static let audit = "ias.audit.v1"
 
+    /// Settings a topic is created with where they differ from the broker's defaults: the key
+    /// topic keeps only the last record of each case (deploy/k8s/base/create-topics.sh sets the same).
+    public static let settings: [String: [String: String]] = [caseKeys: ["cleanup.policy": "compact"]]
+
     public static let all = [intake, caseKeys, assessment, plan, costs, coordination,
                              partnerRAVOutbound, partnerRAVInbound, partnerBKSOutbound, partnerBKSInbound, audit]
 }

@@ -99,6 +99,12 @@ public enum CaseEventKeys {
         }
     }
 
+    /// Deletes what this service holds of the case's key, destruction included: its own erasure
+    /// of the case, after which `erased_cases` skips the case's events. The rows deleted.
+    static func forget(_ caseId: Identifier, on c: PostgresConnection) throws -> Int {
+        try c.execute("DELETE FROM case_event_keys WHERE case_id = $1", [caseId])
+    }
+
     /// The case key of `wrapped` under `ring`.
     static func unwrap(_ wrapped: WrappedKey, caseId: Identifier, ring: MasterKeyRing) throws -> SymmetricKey {
         try KeyWrapping.unwrap(wrapped, context: context(caseId), with: ring)
@@ -114,15 +120,14 @@ public enum CaseEventKeys {
         return (key, event)
     }
 
-    /// The shared subscription of the key topic: keys are kept, destructions delete them. A key
-    /// of a case this service erased is not kept again; a destruction always applies.
+    /// The shared subscription of the key topic: keys are kept, destructions delete them.
+    /// Nothing is kept of a case this service erased (its erasure deleted the key already).
     static func subscription() -> EventSubscription {
         EventSubscription(name: consumer, topics: [Topics.caseKeys]) { envelope, c in
+            if let caseId = Identifier(envelope.subject), try ErasedCases.lockShared(caseId, on: c) { return }
             switch envelope.type {
             case CaseKeyIssued.eventType:
-                let issued = try envelope.payload(CaseKeyIssued.self)
-                if try ErasedCases.lockShared(issued.caseId, on: c) { return }
-                try store(issued, on: c)
+                try store(try envelope.payload(CaseKeyIssued.self), on: c)
             case CaseKeyDestroyed.eventType:
                 try destroy(try envelope.payload(CaseKeyDestroyed.self).caseId, on: c)
             default:

@@ -1,8 +1,9 @@
 -- The keys that seal the personal data of intake's events (PersonalDataSeal), one per case,
 -- wrapped under a master key of IAS_CASE_KEY_MASTER_KEYS: intake writes them at registration,
--- the other services from the topic ias.intake.case-keys.v1. Destroyed (intake's erasure,
--- CaseKeyDestroyed, or this service's own erasure of the case), the row keeps only the case id
--- and when: an event of the case is then skipped instead of waiting for a key that never comes.
+-- the other services from the topic ias.intake.case-keys.v1. Destroyed by intake's erasure
+-- (CaseKeyDestroyed), the row keeps only the case id and when: an event of the case is then
+-- skipped instead of waiting for a key that never comes. This service's own erasure of the case
+-- deletes the row (erased_cases skips the case from then on).
 -- (Not case_keys: coordination's document keys have that name.)
 CREATE TABLE case_event_keys (
     case_id        uuid        PRIMARY KEY,
