@@ -43,10 +43,10 @@ var targets: [Target] = [
     .target(
         name: "IASMessaging", dependencies: ["IASRuntime", "IASPostgres", "IASKafka"],
         path: "Shared/Messaging", resources: [.copy("Migrations")]),
-    .target(name: "IASContracts", dependencies: ["IASMessaging"], path: "Shared/Contracts"),
+    .target(name: "IASContracts", dependencies: ["IASMessaging", "IASCrypto"], path: "Shared/Contracts"),
     .target(
         name: "IASServiceKit",
-        dependencies: ["IASRuntime", "IASPostgres", "IASKafka", "IASHTTP", "IASAuth", "IASMessaging", "IASContracts"],
+        dependencies: ["IASRuntime", "IASPostgres", "IASKafka", "IASHTTP", "IASAuth", "IASMessaging", "IASContracts", "IASCrypto"],
         path: "Shared/ServiceKit", resources: [.copy("Migrations"), .copy("RetentionMigrations"), .copy("retention-rules.json")]),
 
     // MARK: Tests — unit (pure logic), integration (real PostgreSQL and broker), end to end (running services)
@@ -67,7 +67,7 @@ var targets: [Target] = [
     .testTarget(name: "HTTPUnitTests", dependencies: ["IASRuntime", "IASHTTP", "IASHTTPClient", "TestSupport"], path: "Tests/HTTPUnitTests"),
     .testTarget(
         name: "ServiceUnitTests",
-        dependencies: ["IASRuntime", "IASKafka", "IASMessaging", "IASContracts", "IASServiceKit"] + services.map { .target(name: "\($0)Service") },
+        dependencies: ["IASRuntime", "IASKafka", "IASMessaging", "IASContracts", "IASServiceKit", "IASCrypto"] + services.map { .target(name: "\($0)Service") },
         path: "Tests/ServiceUnitTests", resources: [.copy("Fixtures")]),
     .testTarget(name: "IntakeUnitTests", dependencies: ["IntakeService", "IASContracts", "IASRuntime", "IASServiceKit"], path: "Tests/IntakeUnitTests"),
     .testTarget(name: "AssessmentUnitTests", dependencies: ["AssessmentService", "IASContracts", "IASRuntime"], path: "Tests/AssessmentUnitTests"),

@@ -5,6 +5,7 @@ import IASMessaging
 public enum EventCatalog {
     public static let all: [any EventPayload.Type] = [
         PersonRegistered.self, StatusRegularized.self, ResponsibilityTransferred.self, PersonDataCorrected.self, CaseClosed.self,
+        CaseKeyIssued.self, CaseKeyDestroyed.self,
         StatusMeetingRecorded.self, AssessmentCompleted.self, TargetGroupAssigned.self,
         PlanDrafted.self, AgreementSigned.self, MeasurePlanned.self, MeasureStatusChanged.self, PlanDeviationFlagged.self,
         PlanReviewed.self, FinalReportIssued.self,

@@ -3,7 +3,8 @@ import IASRuntime
 
 /// Master keys from the environment: `IAS_DOCUMENT_MASTER_KEYS` holds the entries inline,
 /// `IAS_DOCUMENT_MASTER_KEYS_FILE` names a file that does (a mounted Kubernetes secret);
-/// exactly one is set.
+/// exactly one is set. The ring of the case keys of events (`IAS_CASE_KEY_MASTER_KEYS`, read by
+/// every service) follows the same rules under its own pair of names (`MasterKeyVariables`).
 ///
 /// The service that stores documents reads the two keys with its own `ConfigurationReader`
 /// and hands their values here:
@@ -22,35 +23,55 @@ extension MasterKeyRing {
     static let maximumFileLength = 64 * 1024
 
     /// The ring from the values of the two variables ("" when unset).
-    public static func load(inline: String, file: String) throws -> MasterKeyRing {
+    public static func load(inline: String, file: String, variables: MasterKeyVariables = .documents) throws -> MasterKeyRing {
         switch (inline.isEmpty, file.isEmpty) {
-        case (true, true): throw MasterKeyRingError.neitherSet
-        case (false, false): throw MasterKeyRingError.bothSet
-        case (false, true): return try parse(inline, source: inlineVariable)
-        case (true, false): return try parse(try read(file), source: "\(fileVariable) (\(file))")
+        case (true, true): throw MasterKeyRingError.neitherSet(variables)
+        case (false, false): throw MasterKeyRingError.bothSet(variables)
+        case (false, true): return try parse(inline, source: variables.inline)
+        case (true, false): return try parse(try read(file, variables), source: "\(variables.file) (\(file))")
         }
     }
 
     /// As `load(inline:file:)`, reporting a problem to `reader` (with the service's other
     /// configuration problems) instead of throwing; nil then.
-    public static func load(inline: String, file: String, reportingTo reader: ConfigurationReader) -> MasterKeyRing? {
-        do { return try load(inline: inline, file: file) } catch {
+    public static func load(inline: String, file: String, variables: MasterKeyVariables = .documents,
+                            reportingTo reader: ConfigurationReader) -> MasterKeyRing? {
+        do { return try load(inline: inline, file: file, variables: variables) } catch {
             reader.report(String(describing: error))
             return nil
         }
     }
 
-    private static func read(_ path: String) throws -> String {
+    private static func read(_ path: String, _ variables: MasterKeyVariables) throws -> String {
         let data: Data
         do { data = try Data(contentsOf: URL(fileURLWithPath: path)) } catch {
-            throw MasterKeyRingError.unreadableFile(path: path, reason: error.localizedDescription)
+            throw MasterKeyRingError.unreadableFile(variable: variables.file, path: path, reason: error.localizedDescription)
         }
         guard data.count <= maximumFileLength else {
-            throw MasterKeyRingError.unreadableFile(path: path, reason: "\(data.count) bytes is more than a file of master keys holds (at most \(maximumFileLength))")
+            throw MasterKeyRingError.unreadableFile(variable: variables.file, path: path, reason: "\(data.count) bytes is more than a file of master keys holds (at most \(maximumFileLength))")
         }
         guard let text = String(data: data, encoding: .utf8) else {
-            throw MasterKeyRingError.unreadableFile(path: path, reason: "not UTF-8 text")
+            throw MasterKeyRingError.unreadableFile(variable: variables.file, path: path, reason: "not UTF-8 text")
         }
         return text
     }
+}
+
+/// The pair of variables a master key ring is read from, and what its keys protect (for the
+/// message when neither is set).
+public struct MasterKeyVariables: Sendable, Equatable {
+    public let inline: String
+    public let file: String
+    public let protects: String
+
+    public init(inline: String, file: String, protects: String) {
+        self.inline = inline; self.file = file; self.protects = protects
+    }
+
+    /// Coordination's ring: the case keys of documents.
+    public static let documents = MasterKeyVariables(inline: MasterKeyRing.inlineVariable, file: MasterKeyRing.fileVariable,
+                                                     protects: "documents are encrypted")
+    /// Every service's ring: the case keys that seal the personal data of events.
+    public static let caseKeys = MasterKeyVariables(inline: "IAS_CASE_KEY_MASTER_KEYS", file: "IAS_CASE_KEY_MASTER_KEYS_FILE",
+                                                    protects: "the personal data in events is sealed")
 }

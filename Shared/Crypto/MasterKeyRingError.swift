@@ -1,9 +1,9 @@
 /// Why master keys from the configuration cannot be used. The messages name the variable (or
 /// file) and the entry, never any key material, and say how to make a key.
 public enum MasterKeyRingError: Error, Equatable, Sendable, CustomStringConvertible {
-    case neitherSet
-    case bothSet
-    case unreadableFile(path: String, reason: String)
+    case neitherSet(MasterKeyVariables)
+    case bothSet(MasterKeyVariables)
+    case unreadableFile(variable: String, path: String, reason: String)
     /// `source` names where the text came from, e.g. `IAS_DOCUMENT_MASTER_KEYS`.
     case empty(source: String)
     case malformedEntry(source: String, position: Int)
@@ -15,15 +15,15 @@ public enum MasterKeyRingError: Error, Equatable, Sendable, CustomStringConverti
     static let howToGenerate = "generate one with `openssl rand -base64 32`"
 
     public var description: String {
-        let inline = MasterKeyRing.inlineVariable, file = MasterKeyRing.fileVariable
         switch self {
-        case .neitherSet:
-            return "neither \(inline) nor \(file) is set: documents are encrypted under master keys. Set \(inline) to id:base64key "
+        case .neitherSet(let variables):
+            let inline = variables.inline, file = variables.file
+            return "neither \(inline) nor \(file) is set: \(variables.protects) under master keys. Set \(inline) to id:base64key "
                 + "(\(Self.howToGenerate), e.g. \(inline)=\"k1:$(openssl rand -base64 32)\"), or \(file) to a file holding such "
                 + "entries (a mounted secret)"
-        case .bothSet:
-            return "\(inline) and \(file) are both set: set exactly one, so that there is no doubt which master keys are in use"
-        case .unreadableFile(let path, let reason):
+        case .bothSet(let variables):
+            return "\(variables.inline) and \(variables.file) are both set: set exactly one, so that there is no doubt which master keys are in use"
+        case .unreadableFile(let file, let path, let reason):
             return "\(file)=\(path) cannot be read: \(reason)"
         case .empty(let source):
             return "\(source) holds no master key: give entries id:base64key separated by commas or newlines, the first one "

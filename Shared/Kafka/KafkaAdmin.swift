@@ -32,7 +32,10 @@ public final class KafkaAdmin: @unchecked Sendable {
     /// topic without being allowed to create it, and the brokers answer a request to create an
     /// existing topic with "not authorised" then. A timeout that a refused connection caused
     /// is reported as that refusal (wrong credentials, see SecurityWatch).
-    public func ensureTopics(_ topics: [(name: String, partitions: Int)], timeout: Double) throws {
+    /// `configs` are topic settings of a topic it creates (a compacted one's cleanup.policy);
+    /// an existing topic is left as it is (deploy/k8s/base/create-topics.sh enforces them).
+    public func ensureTopics(_ topics: [(name: String, partitions: Int)], configs: [String: [String: String]] = [:],
+                             timeout: Double) throws {
         guard !topics.isEmpty else { return }
         try handle.useExplainingRefusals { rk in
             // Nobody else polls this client: serve its queued errors and logs here.
@@ -40,7 +43,7 @@ public final class KafkaAdmin: @unchecked Sendable {
             let existing = try Self.topicNames(rk, timeout: timeout)
             let missing = topics.filter { !existing.contains($0.name) }
             guard !missing.isEmpty else { return }
-            try create(missing, rk, timeout: timeout)
+            try create(missing, configs: configs, rk, timeout: timeout)
         }
     }
 
@@ -58,7 +61,8 @@ public final class KafkaAdmin: @unchecked Sendable {
         return names
     }
 
-    private func create(_ topics: [(name: String, partitions: Int)], _ rk: OpaquePointer, timeout: Double) throws {
+    private func create(_ topics: [(name: String, partitions: Int)], configs: [String: [String: String]], _ rk: OpaquePointer,
+                        timeout: Double) throws {
         let milliseconds = Int32(clamping: Int(timeout * 1000))
         var buffer = ErrorBuffer()
         var newTopics: [OpaquePointer?] = []
@@ -72,6 +76,9 @@ public final class KafkaAdmin: @unchecked Sendable {
                     message: "invalid topic \(topic.name) with \(topic.partitions) partitions: \(buffer.text)")
             }
             newTopics.append(newTopic)
+            for (name, value) in configs[topic.name] ?? [:] where rd_kafka_NewTopic_set_config(newTopic, name, value) != RD_KAFKA_RESP_ERR_NO_ERROR {
+                throw KafkaError(code: RD_KAFKA_RESP_ERR__INVALID_ARG.rawValue, message: "invalid setting \(name)=\(value) of topic \(topic.name)")
+            }
         }
         let options = rd_kafka_AdminOptions_new(rk, RD_KAFKA_ADMIN_OP_CREATETOPICS)
         defer { rd_kafka_AdminOptions_destroy(options) }
@@ -113,6 +120,11 @@ public final class KafkaAdmin: @unchecked Sendable {
                 code: RD_KAFKA_RESP_ERR__FAIL.rawValue,
                 message: "cannot create topics (\(failures.joined(separator: "; "))); check broker permissions and limits")
         }
+    }
+
+    /// The topics the cluster shows this client (on a cluster with ACLs, those it may describe).
+    public func topicNames(timeout: Double) throws -> Set<String> {
+        try handle.useExplainingRefusals { rk in try Self.topicNames(rk, timeout: timeout) }
     }
 
     /// The number of partitions of `topic`; throws when it does not exist.

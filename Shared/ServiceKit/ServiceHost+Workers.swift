@@ -1,3 +1,4 @@
+import IASContracts
 import IASHTTP
 import IASKafka
 import IASMessaging
@@ -59,7 +60,7 @@ extension ServiceHost {
             let admin = try KafkaAdmin(configuration: configuration.kafka, logger: logger)
             defer { admin.close() }
             let wanted = Set(topics + subscriptions.flatMap(\.topics))
-            try admin.ensureTopics(wanted.sorted().map { ($0, configuration.topicPartitions) }, timeout: 10)
+            try admin.ensureTopics(wanted.sorted().map { ($0, configuration.topicPartitions) }, configs: Topics.settings, timeout: 10)
         }, failed: { error, pause in
             if error is MigrationError { throw error }
             logger.warning("not ready yet: database or broker unavailable; retrying",

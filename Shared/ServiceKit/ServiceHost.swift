@@ -1,6 +1,7 @@
 import Foundation
 import IASAuth
 import IASContracts
+import IASCrypto
 import IASHTTP
 import IASKafka
 import IASMessaging
@@ -49,6 +50,11 @@ public final class ServiceHost: @unchecked Sendable {
     let caseErasure = Locked<CaseErasure?>(nil)
     /// When the retention job last finished a run (seconds since 1970), for the metrics.
     let retentionLastSuccess = Locked<Double?>(nil)
+    /// The master keys that wrap the case keys of events (`IAS_CASE_KEY_MASTER_KEYS`): every
+    /// service opens the sealed personal data of intake's events with them.
+    let caseKeyRing: MasterKeyRing
+    /// True in the service that issues case keys and seals its events (intake).
+    var sealsPersonalData = false
 
     /// - Parameters:
     ///   - publishes: the topics this service writes (created at start if missing).
@@ -60,16 +66,20 @@ public final class ServiceHost: @unchecked Sendable {
                 extraConfiguration: (ConfigurationReader) -> Void = { _ in }) throws {
         var identity: IdentitySettings?
         var retention: RetentionSettings?
+        var caseKeyRing: MasterKeyRing?
         configuration = try ServiceConfiguration.load(service: service, defaultPort: defaultPort, environment: environment) { reader in
             identity = IdentitySettings.read(from: reader)
             retention = RetentionSettings.read(from: reader)
+            caseKeyRing = CaseEventKeys.readRing(from: reader)
             extraConfiguration(reader)
         }
         logger = Logger(label: service, minimumLevel: configuration.logLevel, fields: ["instance": configuration.instanceId])
         // Read without problems, or load would have thrown.
         guard let identity else { throw ConfigurationError(problems: ["the bearer token settings were not read"]) }
         guard let retention else { throw ConfigurationError(problems: ["the retention settings were not read"]) }
+        guard let caseKeyRing else { throw ConfigurationError(problems: ["the case key master keys were not read"]) }
         self.retention = retention
+        self.caseKeyRing = caseKeyRing
         self.usesCaseRegistry = usesCaseRegistry
         verifier = try identity.verifier(logger: logger)
         try KafkaLibrary.requireSupportedVersion()
@@ -95,6 +105,8 @@ public final class ServiceHost: @unchecked Sendable {
             + [(service, migrations)]
         self.openAPI = try OpenAPIDocument(data: openAPI)
         topics = publishes
+        // The issuer of the keys keeps them from its own registrations; every other service from the topic.
+        if !publishes.contains(Topics.caseKeys) { subscriptions.append(CaseEventKeys.subscription()) }
     }
 
     // MARK: Work on the database
@@ -115,13 +127,16 @@ public final class ServiceHost: @unchecked Sendable {
     }
 
     /// Adds a consumer. An event about a case this service erased at the end of its retention
-    /// (a late or replayed one) is skipped, so that nothing of the case is created again;
-    /// the audit trail's records are kept under their own rule and are not skipped.
+    /// (a late or replayed one) is skipped, so that nothing of the case is created again, and
+    /// so is one of a case whose key intake destroyed at the end of its retention (a replay
+    /// from the start); the audit trail's records are kept under their own rule and are not
+    /// skipped. The handler receives intake's events with their personal data opened
+    /// (`openPersonalData`).
     public func subscribe(_ subscription: EventSubscription) {
         guard !subscription.topics.contains(Topics.audit) else { return subscriptions.append(subscription) }
-        subscriptions.append(EventSubscription(name: subscription.name, topics: subscription.topics) { envelope, origin, connection in
-            if let caseId = Identifier(envelope.subject), try ErasedCases.lockShared(caseId, on: connection) { return }
-            try subscription.handler(envelope, origin, connection)
+        subscriptions.append(EventSubscription(name: subscription.name, topics: subscription.topics) { [unowned self] envelope, origin, connection in
+            guard let opened = try openPersonalData(envelope, on: connection) else { return }
+            try subscription.handler(opened, origin, connection)
         })
     }
 

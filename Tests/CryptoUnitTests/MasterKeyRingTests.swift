@@ -84,9 +84,9 @@ final class MasterKeyRingTests: XCTestCase {
         let path = try temporaryFile("k1:\(firstText)\n")
         let (both, bothProblems) = load(["IAS_DOCUMENT_MASTER_KEYS": "k1:\(firstText)", "IAS_DOCUMENT_MASTER_KEYS_FILE": path])
         XCTAssertNil(both)
-        XCTAssertEqual(bothProblems, [MasterKeyRingError.bothSet.description])
-        XCTAssertThrows(MasterKeyRingError.bothSet, try MasterKeyRing.load(inline: "k1:\(firstText)", file: path))
-        XCTAssertThrows(MasterKeyRingError.neitherSet, try MasterKeyRing.load(inline: "", file: ""))
+        XCTAssertEqual(bothProblems, [MasterKeyRingError.bothSet(.documents).description])
+        XCTAssertThrows(MasterKeyRingError.bothSet(.documents), try MasterKeyRing.load(inline: "k1:\(firstText)", file: path))
+        XCTAssertThrows(MasterKeyRingError.neitherSet(.documents), try MasterKeyRing.load(inline: "", file: ""))
 
         let (inline, inlineProblems) = load(["IAS_DOCUMENT_MASTER_KEYS": "k2:\(secondText),k1:\(firstText)"])
         XCTAssertEqual(inlineProblems, [])

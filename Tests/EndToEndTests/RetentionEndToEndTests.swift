@@ -97,6 +97,27 @@ final class RetentionEndToEndTests: XCTestCase {
         }
         XCTAssertEqual(try count("coordination", "SELECT count(*) AS n FROM erased_cases"), 0, "nothing is due under the bundled rules")
 
+        // The personal data travels sealed: intake's registration on the topic names nobody, and where it
+        // is needed it is opened with the case's key, which every service holds.
+        let dossierBefore = try worker.dossier(a.caseId)
+        XCTAssertTrue("\(dossierBefore)".contains(erased.familyName), "the dossier shows the name: \(dossierBefore)")
+        let registration = try XCTUnwrap(try TestBroker.first(in: "ias.intake.v1") { message in
+            let text = String(decoding: message.value, as: UTF8.self)
+            return text.contains(a.caseId) && text.contains("intake.PersonRegistered")
+        }, "the registration of the case on ias.intake.v1")
+        let registrationText = String(decoding: registration.value, as: UTF8.self)
+        XCTAssertTrue(registrationText.contains(#""dataversion":2"#), registrationText)
+        for personal in [erased.familyName, erased.givenName, zemis, erased.dateOfBirth] {
+            XCTAssertFalse(registrationText.contains(personal), "\(personal) is readable on the topic: \(registrationText)")
+        }
+        for service in TestStack.suite {
+            let held = try eventually(within: 30) { () -> Bool? in
+                try self.count(service, "SELECT count(*) AS n FROM case_event_keys WHERE case_id = $1::uuid AND wrapped_key IS NOT NULL",
+                               [a.caseId]) == 1 ? true : nil
+            }
+            XCTAssertNotNil(held, "\(service) holds the key of the case's events")
+        }
+
         let indicators = "/reports/ias-indicators?entryYear=2021&asOf=\(today)"
         let before = try coordination.json("GET", indicators, token: canton)
         XCTAssertEqual(before.status, 200, before.text)
@@ -136,6 +157,16 @@ final class RetentionEndToEndTests: XCTestCase {
         }
         XCTAssertEqual(try count("coordination", "SELECT count(*) AS n FROM case_keys WHERE case_id = $1::uuid AND wrapped_key IS NULL", [a.caseId]), 1,
                        "the case key is destroyed")
+        // The key of its events is gone everywhere (intake destroyed it and said so on the key topic; each
+        // service's erasure deleted its copy), so no record of the topics opens any more.
+        for service in TestStack.suite {
+            let gone = try eventually(within: 30, every: 0.25) { () -> Bool? in
+                try self.count(service, "SELECT count(*) AS n FROM case_event_keys WHERE case_id = $1::uuid AND wrapped_key IS NOT NULL",
+                               [a.caseId]) == 0 ? true : nil
+            }
+            XCTAssertNotNil(gone, "\(service) still holds the key of the case's events")
+        }
+        try assertNoTopicRecordReveals(erased, zemis: zemis, caseId: a.caseId)
 
         // No answer names the erased person any more.
         let intake = try stack.client("intake")
@@ -187,6 +218,31 @@ final class RetentionEndToEndTests: XCTestCase {
         XCTAssertEqual(again.status, 201, "the duplicate check no longer knows the erased person: \(again.text)")
     }
 
+    /// Every record of every topic on the broker: none names the person or carries the ZEMIS
+    /// number in readable form, anywhere (key, value, headers); none about the case (keyed by it or
+    /// naming it) carries the birth date, which other persons may share. The outbound partner
+    /// topics, which carry what a partner needs to identify the person, are kept for their own
+    /// rule (partner-messages) and are counted apart.
+    private func assertNoTopicRecordReveals(_ person: NewPerson, zemis: String, caseId: String) throws {
+        let records = try TestBroker.readEverything(within: 120)
+        XCTAssertTrue(records.contains { $0.topic == "ias.intake.v1" && String(decoding: $0.value, as: UTF8.self).contains(caseId) },
+                      "the case's events are still on the topics (read \(records.count) records)")
+        XCTAssertTrue(records.contains { $0.topic == "ias.intake.case-keys.v1" && $0.key.map { String(decoding: $0, as: UTF8.self) } == caseId
+                          && String(decoding: $0.value, as: UTF8.self).contains("intake.CaseKeyDestroyed") },
+                      "the destruction of the case's key is on the key topic")
+        let digits = zemis.filter(\.isNumber)
+        var revealing: [String] = []
+        for record in records where !(record.topic.hasPrefix("iiz.partner.") && record.topic.hasSuffix(".outbound.v1")) {
+            let key = record.key.map { String(decoding: $0, as: UTF8.self) } ?? ""
+            let text = key + "\n" + String(decoding: record.value, as: UTF8.self) + "\n"
+                + record.headers.map { $0.key + "=" + String(decoding: $0.value ?? [], as: UTF8.self) }.joined(separator: "\n")
+            var found = [person.familyName, person.givenName, zemis, digits].filter { text.contains($0) }
+            if key == caseId || text.contains(caseId), text.contains(person.dateOfBirth) { found.append(person.dateOfBirth) }
+            if !found.isEmpty { revealing.append("\(record.topic)[\(record.partition)]@\(record.offset): \(found)") }
+        }
+        XCTAssertEqual(revealing, [], "records that still reveal the erased person")
+    }
+
     private func assertHousekeeping() throws {
         for service in TestStack.suite {
             // Rows made since (the second registration above) are younger than the rule and may still be there.
@@ -230,6 +286,7 @@ final class RetentionEndToEndTests: XCTestCase {
             ["kind": "published-outbox-events", "keep": housekeeping, "from": "publication"],
             ["kind": "inbox-entries", "keep": housekeeping, "from": "receipt"],
             ["kind": "dead-letters", "keep": housekeeping, "from": "dead-lettering"],
+            ["kind": "partner-messages", "keep": "P90D", "from": "publication"],
             ["kind": "audit-trail", "keep": "P1Y", "from": "recording"],
             ["kind": "withdrawn-documents", "keep": "P2Y", "from": "withdrawal"],
         ]

@@ -24,7 +24,7 @@ final class AwaitEventInProcessTests: XCTestCase {
         super.setUp()
         let settings = ["IAS_AWAIT_EVENT_SECONDS": String(bound)]
         do {
-            intake = try InProcessService("intake", module: "IntakeService", publishes: [Topics.intake], settings: settings) {
+            intake = try InProcessService("intake", module: "IntakeService", publishes: IntakeApp.topics, settings: settings) {
                 IntakeApp(host: $0).register()
             }
             coordination = try InProcessService("coordination", module: "CoordinationService",

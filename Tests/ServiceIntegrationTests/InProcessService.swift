@@ -42,7 +42,7 @@ final class InProcessService: @unchecked Sendable {
         }
         self.database = database
         let environment = ["IAS_DATABASE_URL": try TestDatabase.url(database), "IAS_KAFKA_BROKERS": try TestEnvironment.brokers,
-                           "IAS_JWT_SECRET": TestEnvironment.jwtSecret, "IAS_HTTP_PORT": "0", "IAS_INSTANCE_ID": "\(service)-in-process",
+                           "IAS_JWT_SECRET": TestEnvironment.jwtSecret, "IAS_CASE_KEY_MASTER_KEYS": TestEnvironment.caseKeyMasterKeys, "IAS_HTTP_PORT": "0", "IAS_INSTANCE_ID": "\(service)-in-process",
                            "IAS_LOG_LEVEL": "warning", "IAS_DATABASE_POOL_SIZE": "4"].merging(roles) { $1 }.merging(settings) { $1 }
         host = try ServiceHost(service: service, defaultPort: 0, publishes: publishes, resources: bundle, usesCaseRegistry: usesCaseRegistry,
                                environment: environment)

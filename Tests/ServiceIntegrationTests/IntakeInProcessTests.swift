@@ -14,7 +14,7 @@ final class IntakeInProcessTests: XCTestCase {
 
     override class func setUp() {
         super.setUp()
-        do { intake = try InProcessService("intake", module: "IntakeService", publishes: [Topics.intake]) { IntakeApp(host: $0).register() } }
+        do { intake = try InProcessService("intake", module: "IntakeService", publishes: IntakeApp.topics) { IntakeApp(host: $0).register() } }
         catch { fatalError("intake did not start in process: \(error)") }
     }
 

@@ -12,6 +12,7 @@ final class RetentionRulesTests: XCTestCase {
         XCTAssertEqual(rules[.publishedOutboxEvents].keep.approximateDays, 7)
         XCTAssertEqual(rules[.deadLetters].keep.approximateDays, 30)
         XCTAssertEqual(rules[.auditTrail].keep.approximateDays, 730)
+        XCTAssertEqual(rules[.partnerMessages].keep.approximateDays, 90)
         XCTAssertEqual(rules[.withdrawnDocuments].byCategory["cv"]?.approximateDays, 365)
         XCTAssertEqual(rules[.withdrawnDocuments].byCategory["agreement"]?.approximateDays, 3650)
         XCTAssertGreaterThanOrEqual(rules[.inboxEntries].keep.approximateSeconds, rules[.deadLetters].keep.approximateSeconds)
@@ -28,7 +29,7 @@ final class RetentionRulesTests: XCTestCase {
         }
     }
 
-    func rules(_ overrides: [String: [String: Any]], drop: Set<String> = []) -> Data {
+    func rules(_ overrides: [String: [String: Any]], drop: Set<String> = [], extra: [[String: Any]] = []) -> Data {
         var entries: [[String: Any]] = [
             ["kind": "case-data", "keep": "P10Y", "from": "closure"],
             ["kind": "idempotency-records", "keep": "PT72H", "from": "creation"],
@@ -37,7 +38,7 @@ final class RetentionRulesTests: XCTestCase {
             ["kind": "dead-letters", "keep": "P30D", "from": "dead-lettering"],
             ["kind": "audit-trail", "keep": "P2Y", "from": "recording"],
             ["kind": "withdrawn-documents", "keep": "P2Y", "from": "withdrawal"],
-        ].filter { !drop.contains($0["kind"] as! String) }
+        ].filter { !drop.contains($0["kind"] as! String) } + extra
         for (index, entry) in entries.enumerated() {
             if let change = overrides[entry["kind"] as! String] { entries[index].merge(change) { $1 } }
         }
@@ -49,6 +50,10 @@ final class RetentionRulesTests: XCTestCase {
         XCTAssertEqual(parsed[.caseData].keep.iso, "P0D")
         XCTAssertEqual(parsed[.idempotencyRecords].keep.approximateSeconds, 1)
         XCTAssertEqual(parsed.version, "test")
+        // A file written before the partner-messages rule existed: the bundled period.
+        XCTAssertEqual(parsed[.partnerMessages].keep.iso, "P90D")
+        let shorter = try RetentionRules.parse(rules([:], extra: [["kind": "partner-messages", "keep": "P30D", "from": "publication"]]))
+        XCTAssertEqual(shorter[.partnerMessages].keep.approximateDays, 30)
     }
 
     func testEveryProblemOfAFileIsReportedTogether() {

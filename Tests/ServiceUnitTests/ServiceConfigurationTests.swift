@@ -1,3 +1,4 @@
+import Foundation
 @testable import IASServiceKit
 import IASKafka
 import IASPostgres
@@ -68,6 +69,20 @@ final class ServiceConfigurationTests: XCTestCase {
             XCTAssertTrue(problems.contains { $0.hasPrefix("IAS_OUTBOX_RELAY") }, "\(problems)")
             XCTAssertTrue(problems.contains { $0.hasPrefix("IAS_KAFKA_SASL_USERNAME is not set") }, "\(problems)")
             XCTAssertTrue(problems.contains { $0.hasPrefix("IAS_KAFKA_SASL_PASSWORD_FILE is not set") }, "\(problems)")
+        }
+    }
+
+    /// Every service opens the sealed personal data of events: without usable master keys of
+    /// the case keys it does not start, and names the key to set.
+    func testAServiceWithoutUsableCaseKeyMasterKeysDoesNotStart() {
+        for (environment, expected) in [([String: String](), "neither IAS_CASE_KEY_MASTER_KEYS nor IAS_CASE_KEY_MASTER_KEYS_FILE is set"),
+                                        (["IAS_CASE_KEY_MASTER_KEYS": "k1:c2hvcnQ="], "the master key \"k1\" in IAS_CASE_KEY_MASTER_KEYS is 5 bytes")] {
+            XCTAssertThrowsError(try ServiceHost(service: "plan", defaultPort: 0, publishes: [], migrations: [], openAPI: Data("{}".utf8),
+                                                 environment: base.merging(environment) { $1 })) { error in
+                let problems = (error as? ConfigurationError)?.problems ?? []
+                XCTAssertEqual(problems.count, 1, "\(error)")
+                XCTAssertTrue(problems.first?.hasPrefix(expected) ?? false, "\(problems)")
+            }
         }
     }
 }

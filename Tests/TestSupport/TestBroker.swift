@@ -26,6 +26,32 @@ public enum TestBroker {
         return topic
     }
 
+    /// Every record of every topic on the broker (the broker's own internal topics aside), each
+    /// partition read from its beginning to its current end; throws when that takes longer than `seconds`.
+    public static func readEverything(within seconds: Double = 60) throws -> [KafkaMessage] {
+        let admin = try KafkaAdmin(configuration: configuration("tests-admin"), logger: logger)
+        defer { admin.close() }
+        var partitions: [TopicPartition] = []
+        for topic in try admin.topicNames(timeout: 10).sorted() where !topic.hasPrefix("__") {
+            partitions += (0..<(try admin.partitionCount(topic: topic, timeout: 10))).map { TopicPartition(topic: topic, partition: Int32($0)) }
+        }
+        let reader = try KafkaPartitionReader(configuration: configuration(unique("tests-read-all")), partitions: partitions, logger: logger)
+        defer { reader.close() }
+        var remaining = Set(partitions), messages: [KafkaMessage] = []
+        let deadline = Date(timeIntervalSinceNow: seconds)
+        while !remaining.isEmpty {
+            guard Date() < deadline else {
+                throw TestFailure("\(remaining.count) partitions not read to their end within \(seconds) s: \(remaining.map(\.description).sorted().prefix(5))")
+            }
+            switch try reader.poll(timeoutMs: 200) {
+            case .message(let message): messages.append(message)
+            case .partitionEnd(let partition): remaining.remove(partition)
+            case .nothing: break
+            }
+        }
+        return messages
+    }
+
     public static func producer(_ clientId: String = "tests-producer") throws -> KafkaProducer {
         try KafkaProducer(configuration: configuration(clientId), logger: logger)
     }

@@ -61,6 +61,14 @@ public enum TestEnvironment {
         return "test-1:" + Data(key).base64EncodedString()
     }()
 
+    /// The master key that wraps the case keys of events, likewise once per test run: every
+    /// service of the suite (and a test reading the topics) opens them with it.
+    public static let caseKeyMasterKeys: String = {
+        var generator = SystemRandomNumberGenerator()
+        let key = (0..<32).map { _ in UInt8.random(in: 0...255, using: &generator) }
+        return "test-events-1:" + Data(key).base64EncodedString()
+    }()
+
     public static func serviceEnvironment(_ name: String, port: Int, instance: String) throws -> [String: String] {
         var env = ProcessInfo.processInfo.environment
         env["IAS_HTTP_PORT"] = String(port)
@@ -72,6 +80,7 @@ public enum TestEnvironment {
         env["IAS_KAFKA_BROKERS"] = try brokers
         env["IAS_JWT_SECRET"] = jwtSecret
         env["IAS_DOCUMENT_MASTER_KEYS"] = env["IAS_DOCUMENT_MASTER_KEYS"] ?? documentMasterKeys
+        env["IAS_CASE_KEY_MASTER_KEYS"] = env["IAS_CASE_KEY_MASTER_KEYS"] ?? caseKeyMasterKeys
         env["IAS_INSTANCE_ID"] = instance
         env["IAS_SHUTDOWN_SECONDS"] = "10"
         env["IAS_HTTP_READ_TIMEOUT_SECONDS"] = "2"

@@ -105,14 +105,16 @@ def iso_period_ms(text: str) -> int | None:
 
 
 def topic_retention_problems(script: str, rules_file: Path) -> list[str]:
-    """create-topics.sh keeps dead letters and the audit topic as long as the bundled retention
-    rules say (dead-letters, audit-trail)."""
+    """create-topics.sh keeps dead letters, the audit topic and the outbound partner topics as
+    long as the bundled retention rules say (dead-letters, audit-trail, partner-messages), and
+    compacts the key topic."""
     import json
     if not rules_file.exists():
         return [f"{rules_file.name} is missing (the bundled retention rules)"]
     rules = {rule.get("kind"): rule.get("keep") for rule in json.loads(rules_file.read_text()).get("rules", [])}
     problems = []
-    for variable, kind in (("DEAD_LETTER_RETENTION_MS", "dead-letters"), ("AUDIT_RETENTION_MS", "audit-trail")):
+    for variable, kind in (("DEAD_LETTER_RETENTION_MS", "dead-letters"), ("AUDIT_RETENTION_MS", "audit-trail"),
+                           ("PARTNER_OUTBOUND_RETENTION_MS", "partner-messages")):
         match = re.search(rf"^{variable}=(\d+)$", script, re.M)
         want = iso_period_ms(rules.get(kind))
         if not match:
@@ -121,6 +123,8 @@ def topic_retention_problems(script: str, rules_file: Path) -> list[str]:
             problems.append(f"retention-rules.json has no usable {kind} rule")
         elif int(match.group(1)) != want:
             problems.append(f"create-topics.sh: {variable}={match.group(1)}, but the {kind} rule {rules[kind]} is {want} ms")
+    if not re.search(r"ias\.intake\.case-keys\.v1\)[^\n]*cleanup\.policy=compact", script):
+        problems.append("create-topics.sh does not compact the key topic ias.intake.case-keys.v1 (cleanup.policy=compact)")
     return problems
 
 

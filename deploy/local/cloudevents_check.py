@@ -51,6 +51,8 @@ def expectations(topic: str) -> tuple[set[str] | None, str | None]:
         return {f"/ias/{match.group(1)}"}, match.group(1) + "."
     if topic == "ias.audit.v1":
         return {"/ias/audit"}, "audit."
+    if topic == "ias.intake.case-keys.v1":  # the case keys of intake's sealed events
+        return {"/ias/intake"}, "intake."
     match = re.fullmatch(r"iiz\.partner\.(\w+)\.(outbound|inbound)\.v1", topic)
     if match:
         return ({"/ias/coordination"} if match.group(2) == "outbound" else {f"/partner/{match.group(1)}"}), "partner."

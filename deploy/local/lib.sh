@@ -24,6 +24,21 @@ use_document_master_keys() {
   export IAS_DOCUMENT_MASTER_KEYS
 }
 
+# The master key that wraps the case keys sealing the personal data of events
+# (IAS_CASE_KEY_MASTER_KEYS), read by every service; made and kept like the document ring, so
+# that a restarted local stack opens the events it wrote before.
+use_case_key_master_keys() {
+  if [ -z "${IAS_CASE_KEY_MASTER_KEYS:-}" ]; then
+    local file="$LOCAL/case-key-master-keys"
+    if [ ! -s "$file" ]; then
+      mkdir -p "$LOCAL"
+      ( umask 077; printf 'local-events-1:%s\n' "$(openssl rand -base64 32)" > "$file" )
+    fi
+    IAS_CASE_KEY_MASTER_KEYS="$(cat "$file")"
+  fi
+  export IAS_CASE_KEY_MASTER_KEYS
+}
+
 log() { printf '[%s] %s\n' "${STACK_NAME:-stack}" "$*" >&2; }
 
 pg_bin() { ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1; }
@@ -118,6 +133,9 @@ create_topics() { # PORT PARTITIONS
                ias.audit.v1; do
     "$LOCAL/bin/tansu" topic create "$topic" --partitions "$partitions" --broker "tcp://127.0.0.1:$port" >/dev/null 2>&1 || true
   done
+  # The case keys of events: compacted, as in deploy/k8s/base/create-topics.sh.
+  "$LOCAL/bin/tansu" topic create ias.intake.case-keys.v1 --partitions "$partitions" --config cleanup.policy=compact \
+    --broker "tcp://127.0.0.1:$port" >/dev/null 2>&1 || true
 }
 
 wait_for_port() { # PORT SECONDS

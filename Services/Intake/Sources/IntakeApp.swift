@@ -17,6 +17,8 @@ public final class IntakeApp: Sendable {
     /// reason, pretty printing). Other routes keep the server's general limit
     /// (`IAS_HTTP_MAX_BODY_BYTES`).
     public static let defaultAllocationListMaxBodyBytes = 4 << 20
+    /// Its events, and the keys that seal their personal data.
+    public static let topics = [Topics.intake, Topics.caseKeys]
 
     public init(host: ServiceHost, autoClosureIntervalSeconds: Double = 3600,
                 allocationListMaxBodyBytes: Int = IntakeApp.defaultAllocationListMaxBodyBytes) {
@@ -30,7 +32,7 @@ public final class IntakeApp: Sendable {
         ServiceMain.run("intake") {
             var interval = 3600.0
             var listBodyBytes = IntakeApp.defaultAllocationListMaxBodyBytes
-            let host = try ServiceHost(service: "intake", defaultPort: 8081, publishes: [Topics.intake],
+            let host = try ServiceHost(service: "intake", defaultPort: 8081, publishes: IntakeApp.topics,
                                        resources: Bundle.module) { reader in
                 interval = reader.double("IAS_AUTO_CLOSURE_INTERVAL_SECONDS", default: 3600, range: 0.2...86_400)
                 listBodyBytes = reader.int("IAS_ALLOCATION_LIST_MAX_BODY_BYTES", default: IntakeApp.defaultAllocationListMaxBodyBytes,
@@ -59,6 +61,7 @@ public final class IntakeApp: Sendable {
             let closed = try closeCasesPastMaximumDuration(today: CalendarDate.today())
             if closed > 0 { host.logger.info("cases closed after the maximum duration", ["count": String(closed)]) }
         })
+        host.sealPersonalData()
         host.eraseCases(with: PersonErasure.erasure)
     }
 }

@@ -86,9 +86,12 @@ struct RetentionJob: Sendable {
     }
 
     /// What the shared tables hold of a case: its published events in the outbox (their
-    /// payloads carry the person's data), the stored answers that disclosed it, its registry entry.
+    /// payloads carry the person's data), the stored answers that disclosed it, its registry
+    /// entry, and the key of its events (gone here even if intake's destruction comes later;
+    /// `erased_cases` skips the case's events from now on).
     static func eraseSharedRecords(of caseId: Identifier, registry: Bool, on c: PostgresConnection) throws -> Int {
         var n = try c.execute("DELETE FROM outbox WHERE partition_key = $1 AND published_at IS NOT NULL", [caseId.description])
+        n += try CaseEventKeys.forget(caseId, on: c)
         n += try c.execute("""
             DELETE FROM idempotency_keys WHERE disclosed @> jsonb_build_array(jsonb_build_object('caseId', $1::text))
             """, [caseId.description])

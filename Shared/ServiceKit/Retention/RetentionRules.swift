@@ -11,6 +11,8 @@ public struct RetentionRules: Sendable {
         case publishedOutboxEvents = "published-outbox-events"
         case inboxEntries = "inbox-entries"
         case deadLetters = "dead-letters"
+        /// Kept by the broker on the outbound partner topics; no service deletes anything for it.
+        case partnerMessages = "partner-messages"
         case auditTrail = "audit-trail"
         case withdrawnDocuments = "withdrawn-documents"
 
@@ -23,6 +25,7 @@ public struct RetentionRules: Sendable {
             case .publishedOutboxEvents: "publication"
             case .inboxEntries: "receipt"
             case .deadLetters: "dead-lettering"
+            case .partnerMessages: "publication"
             case .auditTrail: "recording"
             case .withdrawnDocuments: "withdrawal"
             }
@@ -35,6 +38,9 @@ public struct RetentionRules: Sendable {
         /// Withdrawn documents only: a period per document category (`keep` for the others).
         public let byCategory: [String: RetentionPeriod]
     }
+
+    /// The outbound partner topics' period when a canton's file has no partner-messages rule.
+    public static let defaultPartnerMessages = RetentionPeriod("P90D")!
 
     /// The audit trail is kept at least this long, whatever a canton's file says.
     public static let minimumAuditTrail = RetentionPeriod("P1Y")!
@@ -110,6 +116,10 @@ public struct RetentionRules: Sendable {
                 }
             }
             rules[kind] = Rule(kind: kind, keep: keep, byCategory: byCategory)
+        }
+        // Added after cantons wrote their files, and enforced by the broker, not by a service: the bundled period when absent.
+        if rules[.partnerMessages] == nil && !file.rules.contains(where: { $0.kind == Kind.partnerMessages.rawValue }) {
+            rules[.partnerMessages] = Rule(kind: .partnerMessages, keep: defaultPartnerMessages, byCategory: [:])
         }
         for kind in Kind.allCases where rules[kind] == nil && !file.rules.contains(where: { $0.kind == kind.rawValue }) {
             problems.append("\(kind.rawValue) has no rule")

@@ -11,10 +11,13 @@ public struct Emitter {
     public let cause: Cause
     public let connection: PostgresConnection
     let alsoRecord: ((EventEnvelope, PostgresConnection) throws -> Void)?
+    /// Seals the personal data of an event before it is written (intake's, `ServiceHost.sealPersonalData()`).
+    let seal: ((EventEnvelope, PostgresConnection) throws -> EventEnvelope)?
 
     public init(topic: String, cause: Cause, connection: PostgresConnection,
-                alsoRecord: ((EventEnvelope, PostgresConnection) throws -> Void)? = nil) {
-        self.topic = topic; self.cause = cause; self.connection = connection; self.alsoRecord = alsoRecord
+                alsoRecord: ((EventEnvelope, PostgresConnection) throws -> Void)? = nil,
+                seal: ((EventEnvelope, PostgresConnection) throws -> EventEnvelope)? = nil) {
+        self.topic = topic; self.cause = cause; self.connection = connection; self.alsoRecord = alsoRecord; self.seal = seal
     }
 
     /// The event of `caseId` (its subject and record key).
@@ -47,8 +50,9 @@ public struct Emitter {
     }
 
     private func envelope<E: EventPayload>(_ event: E, subject: String) throws -> EventEnvelope {
-        try EventEnvelope(event, subject: subject, actor: cause.actor, correlationid: cause.correlationId,
-                          causationid: cause.causationId)
+        let envelope = try EventEnvelope(event, subject: subject, actor: cause.actor, correlationid: cause.correlationId,
+                                         causationid: cause.causationId)
+        return try seal?(envelope, connection) ?? envelope
     }
 }
 

@@ -13,6 +13,9 @@ extension ServiceHost {
     /// - Parameter withheld: tables kept out entirely, each with the reason the manifest gives.
     public func registerSubjectAccess(withheld: [SubjectAccessReport.Withheld] = []) {
         let service = configuration.serviceName
+        // Every service holds the key of a case's events: a secret, and what it opens is in the export already.
+        let withheld = withheld + [SubjectAccessReport.Withheld(
+            table: "case_event_keys", reason: "the key of the case's events, wrapped: a secret that protects the events, whose data is exported readable")]
         route("GET", SubjectAccessReport.route, .exportSubjectData) { [self] context in
             let personId = try context.pathId("personId", "person")
             let report = try read { try SubjectAccessQuery.gather(personId: personId, service: service, withheld: withheld, on: $0) }

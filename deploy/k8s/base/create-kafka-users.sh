@@ -108,12 +108,16 @@ service() {
 RAV_OUT=iiz.partner.rav.outbound.v1 RAV_IN=iiz.partner.rav.inbound.v1
 BKS_OUT=iiz.partner.bks.outbound.v1 BKS_IN=iiz.partner.bks.inbound.v1
 
-service intake "ias.intake.v1" ""
-service assessment "ias.assessment.v1" "ias.intake.v1"
-service plan "ias.plan.v1" "ias.intake.v1 ias.assessment.v1 ias.costs.v1 ias.coordination.v1"
-service costs "ias.costs.v1" "ias.intake.v1 ias.plan.v1"
+# The case keys of events: intake issues them, every other service reads them (README,
+# "Personal data in events").
+KEYS=ias.intake.case-keys.v1
+
+service intake "ias.intake.v1 $KEYS" ""
+service assessment "ias.assessment.v1" "ias.intake.v1 $KEYS"
+service plan "ias.plan.v1" "ias.intake.v1 $KEYS ias.assessment.v1 ias.costs.v1 ias.coordination.v1"
+service costs "ias.costs.v1" "ias.intake.v1 $KEYS ias.plan.v1"
 service coordination "ias.coordination.v1 $RAV_OUT $BKS_OUT" \
-  "ias.intake.v1 ias.assessment.v1 ias.plan.v1 ias.costs.v1 ias.audit.v1 $RAV_IN $BKS_IN"
+  "ias.intake.v1 $KEYS ias.assessment.v1 ias.plan.v1 ias.costs.v1 ias.audit.v1 $RAV_IN $BKS_IN"
 
 # Each partner: its referrals in, its answers out, nothing else.
 if user partner-rav optional; then

@@ -1,9 +1,11 @@
 import Foundation
 import IASContracts
+import IASCrypto
 import IASKafka
 import IASMessaging
 import IASPostgres
 import IASRuntime
+import IASServiceKit
 
 /// Builds the dossier tables again from the four topics into the schema `dossier_rebuild` of
 /// coordination's own database, with the live consumer's code in `.rebuild` mode.
@@ -32,6 +34,8 @@ final class DossierRebuilder {
     private let pool: PostgresPool
     private let kafka: KafkaConfiguration
     private let logger: Logger
+    /// Opens the sealed personal data of intake's events with the keys of the live `case_event_keys`.
+    private let caseKeyRing: MasterKeyRing
     private let batchSize = 500
     /// Without any message for this long while partitions are unfinished, the brokers are gone.
     private let idleLimitSeconds = 60.0
@@ -39,8 +43,8 @@ final class DossierRebuilder {
     /// The schema of the live tables, as `prepareSchema` was given it.
     private var live = "public"
 
-    init(pool: PostgresPool, kafka: KafkaConfiguration, logger: Logger) {
-        self.pool = pool; self.kafka = kafka; self.logger = logger
+    init(pool: PostgresPool, kafka: KafkaConfiguration, caseKeyRing: MasterKeyRing, logger: Logger) {
+        self.pool = pool; self.kafka = kafka; self.caseKeyRing = caseKeyRing; self.logger = logger
     }
 
     /// The schema that holds the live tables (the migrations' default schema, normally `public`).
@@ -120,11 +124,17 @@ final class DossierRebuilder {
                         [DossierTables.consumer, envelope.id, message.topic, envelope.type])
                     // An erased case's event is read (in the inbox, as the live consumer has it) but not applied;
                     // erased_cases is read live, so that a case erased while the rebuild runs is not brought back either.
+                    // So are the events of a case whose key intake destroyed (CaseEventKeys.open gives nil).
                     if inserted == 1, let caseId = Identifier(envelope.subject),
                        try !c.query("SELECT 1 FROM \(live).erased_cases WHERE case_id = $1", [caseId]).isEmpty {
                         batchCounts.erased += 1
                     } else if inserted == 1 {
-                        try DossierProjection.apply(envelope, mode: .rebuild, on: c)
+                        guard let opened = try CaseEventKeys.open(envelope, ring: caseKeyRing, schema: live, on: c) else {
+                            batchCounts.erased += 1
+                            try c.execute("RELEASE SAVEPOINT rebuild_event")
+                            continue
+                        }
+                        try DossierProjection.apply(opened, mode: .rebuild, on: c)
                         batchCounts.applied += 1
                     } else {
                         batchCounts.duplicates += 1
@@ -133,6 +143,10 @@ final class DossierRebuilder {
                 } catch let rejected as EventRejected {
                     try c.execute("ROLLBACK TO SAVEPOINT rebuild_event")
                     reject(message, rejected.reason, &batchCounts)
+                } catch let pending as CaseEventKeys.KeyPending {
+                    // The live consumer of the key topic has not stored it yet; a later run finds it.
+                    try c.execute("ROLLBACK TO SAVEPOINT rebuild_event")
+                    reject(message, pending.description, &batchCounts)
                 }
             }
         }

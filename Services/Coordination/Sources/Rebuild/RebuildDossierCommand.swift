@@ -1,4 +1,5 @@
 import Foundation
+import IASCrypto
 import IASContracts
 import IASKafka
 import IASPostgres
@@ -65,7 +66,9 @@ public enum RebuildDossierCommand {
     }
 
     private static func execute(_ options: Options) throws -> Int32 {
-        let settings = try ServiceConfiguration.load(service: "coordination", defaultPort: 8085)
+        var caseKeyRing: MasterKeyRing?
+        let settings = try ServiceConfiguration.load(service: "coordination", defaultPort: 8085) { caseKeyRing = CaseEventKeys.readRing(from: $0) }
+        guard let caseKeyRing else { throw RebuildError("the case key master keys were not read") }
         // It creates and drops the rebuild schema: the owner's connection when the runtime role is another.
         var configuration = settings.migrationDatabase ?? settings.database
         configuration.poolSize = 2
@@ -85,7 +88,7 @@ public enum RebuildDossierCommand {
         print("rebuild-dossier: reading \(DossierProjection.topics.joined(separator: ", ")) from the beginning to the offsets "
               + "group \(DossierTables.consumerGroup) has committed (\(progress.partitionsToRead.count) partitions with events)")
 
-        let rebuilder = DossierRebuilder(pool: pool, kafka: kafka, logger: logger)
+        let rebuilder = DossierRebuilder(pool: pool, kafka: kafka, caseKeyRing: caseKeyRing, logger: logger)
         try rebuilder.prepareSchema(live: live)
         let counts = try rebuilder.replay(&progress)
         print("events: \(counts.read) read, \(counts.applied) applied, \(counts.duplicates) duplicates skipped, "
