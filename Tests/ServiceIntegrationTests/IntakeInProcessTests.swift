@@ -1,6 +1,7 @@
 import Foundation
 import IASContracts
 import IASRuntime
+import IASServiceKit
 import IntakeService
 import TestSupport
 import XCTest
@@ -100,7 +101,8 @@ final class IntakeInProcessTests: XCTestCase {
         XCTAssertEqual(record.record.status, 200)
         XCTAssertEqual(Set((record.record.disclosed ?? []).compactMap(\.personId?.description)), Set(own.map(\.personId)))
         XCTAssertEqual(Set((record.record.disclosed ?? []).compactMap(\.caseId?.description)), Set(own.map(\.caseId)))
-        XCTAssertEqual(record.record.query?["familyName"], family)
+        // The trail keeps that a name was searched and the rest of the filter, never the name.
+        XCTAssertEqual(record.record.query?["familyName"], RequestContext.withheldSearchTerm)
         XCTAssertEqual(record.record.query?["limit"], "50")
     }
 
@@ -143,14 +145,14 @@ final class IntakeInProcessTests: XCTestCase {
         guard case .array(let errors)? = try JSONParser.parse(refused.body)["errors"] else { return XCTFail("no errors") }
         XCTAssertEqual(Set(errors.compactMap { $0["field"]?.stringValue }), ["givenName", "dateOfBirth"])
 
-        // The audit record names the filter as applied.
+        // The audit record names the filter as applied, its personal terms withheld.
         let subject = "portal-\(suffix)"
         XCTAssertEqual(try Self.intake.request("GET", "/persons?givenName=%20\(lina)&dateOfBirth=1990-11-30",
                                                token: TestEnvironment.token(org: "canton:KSD", subject: subject)).status, 200)
         let record = try XCTUnwrap(try Self.intake.published(type: PersonalDataAccessed.eventType)
             .map { try $0.envelope.payload(PersonalDataAccessed.self) }.first { $0.subject == subject })
-        XCTAssertEqual(record.query?["givenName"], lina)
-        XCTAssertEqual(record.query?["dateOfBirth"], "1990-11-30")
+        XCTAssertEqual(record.query?["givenName"], RequestContext.withheldSearchTerm)
+        XCTAssertEqual(record.query?["dateOfBirth"], RequestContext.withheldSearchTerm)
         XCTAssertEqual(record.disclosed?.compactMap(\.personId?.description) ?? [record.personId?.description].compactMap { $0 }, [lina1990])
     }
 }
