@@ -71,8 +71,7 @@ enum PartnerInbound {
         }
         try Emitter.coordination(cause, on: c).emit(update, caseId: caseId)
         // The responsible office is told by a task; the system opens it, not the partner.
-        try TaskPrompts.partnerUpdate(update, rules: rules,
-                                      cause: Cause(event: envelope), on: c)
+        try TaskPrompts.partnerUpdate(update, rules: rules, cause: .event(envelope), on: c)
     }
 
     static let order = ["sent", "accepted", "enrolled", "ended"]
