@@ -19,9 +19,7 @@ final class TaskPromptsEndToEndTests: StackTestCase {
     let today = CalendarDate.today()
 
     override class func startStack() -> TestStack {
-        .running(["intake", "coordination", "partner-simulator"],
-                 extraEnvironment: ["coordination": ["IAS_TASK_PROMPTS_INTERVAL_SECONDS": "1"],
-                                    "partner-simulator": ["IAS_SIMULATOR_ENROL_AFTER_MS": "200", "IAS_SIMULATOR_END_AFTER_MS": "600"]])
+        .running(["intake", "coordination"], extraEnvironment: ["coordination": ["IAS_TASK_PROMPTS_INTERVAL_SECONDS": "1"]])
     }
 
     override class func setUp() {
@@ -116,10 +114,14 @@ final class TaskPromptsEndToEndTests: StackTestCase {
                                            body: ["outcome": "noted"])
         XCTAssertEqual(read.status, 200, read.text)
 
-        // With a consent the referral leaves; the partner's enrolment and end each tell the responsible office.
+        // With a consent the referral leaves; the partner (answering here on its own topic) enrols
+        // the person and ends the measure, and each tells the responsible office.
         let consent = try coordination().json("POST", "/cases/\(caseId)/consents", token: canton,
                                               body: ["partner": "partner:RAV", "givenOn": today.description, "documentRef": "DMS-2026-0077"])
         XCTAssertEqual(consent.status, 201, consent.text)
+        let referralId = try XCTUnwrap((try consent.object()["referralsSent"] as? [String])?.first.flatMap(Identifier.init), consent.text)
+        try answer(MeasureEnrolled(referralId: referralId, caseId: caseId, enrolledOn: today, startsOn: today), caseId)
+        try answer(MeasureEnded(referralId: referralId, caseId: caseId, endedOn: today, outcome: .completed), caseId)
         let notices = try eventually(within: 25) { () -> [[String: Any]]? in
             let open = try self.tasks(caseId, "partner_update_notice").filter { $0["status"] as? String == "open" }
             return open.count == 2 ? open : nil
@@ -238,6 +240,12 @@ final class TaskPromptsEndToEndTests: StackTestCase {
     func publish<E: EventPayload>(_ payload: E) throws -> EventEnvelope {
         let caseId = try XCTUnwrap(try JSONValue(encoding: payload)["caseId"]?.stringValue, "\(E.eventType) names no case")
         return try Self.events.publish(payload, subject: caseId)
+    }
+
+    /// A message of the job centre on its inbound topic, as the partner sends it.
+    func answer<E: EventPayload>(_ payload: E, _ caseId: Identifier) throws {
+        try Self.events.publish(payload, subject: caseId.description, topic: PartnerChannel.rav.inbound, source: PartnerChannel.rav.source,
+                                actor: Actor(subject: "e2e-partner", organisation: "partner:RAV"))
     }
 
     func get(_ path: String, token: String) throws -> [String: Any] {
