@@ -40,7 +40,8 @@ extension CoordinationApp {
         }
     }
 
-    /// A review due within `openBefore`: the plan's cadence (its next review date) names it.
+    /// A review due within `openBefore`: the plan's cadence (its next review date) names it. A
+    /// review the plan service already flagged as overdue has its task (`overdue_review`).
     private func openReviewsDue(_ rule: TaskRules.Rule, today: CalendarDate) throws {
         let horizon = today.adding(rule.openBefore ?? RetentionPeriod("P0D")!)
         let rows = try host.read { c in
@@ -49,6 +50,7 @@ extension CoordinationApp {
                 WHERE c.closed_on IS NULL AND p.next_review_due IS NOT NULL AND p.next_review_due <= $1
                   AND NOT EXISTS (SELECT 1 FROM tasks t WHERE t.case_id = p.case_id AND t.kind = 'review_due'
                                   AND t.subject_ref = p.plan_id::text || '@' || p.next_review_due::text)
+                  AND NOT EXISTS (SELECT 1 FROM tasks o WHERE o.case_id = p.case_id AND o.kind = 'overdue_review' AND o.status = 'open')
                 """, [horizon])
         }
         try open(.reviewDue, try rows.map { row in
@@ -101,7 +103,8 @@ extension CoordinationApp {
     }
 
     /// Every open task past its due date by more than its rule's grace is escalated to the
-    /// canton, once: recorded on the task and published as TaskEscalated.
+    /// canton, once: recorded on the task and published as TaskEscalated. The canton's own tasks
+    /// (a cost decision) are its own to chase: they are not escalated to itself.
     func escalateOverdue(_ rules: TaskRules, today: CalendarDate) throws -> Int {
         let cause = Cause.own(Self.taskPromptsActor)
         var total = 0
@@ -112,6 +115,7 @@ extension CoordinationApp {
                 let rows = try c.query("""
                     UPDATE tasks SET escalated_at = now(), escalated_to = $3
                     WHERE task_id IN (SELECT task_id FROM tasks WHERE status = 'open' AND escalated_at IS NULL AND kind = $1 AND due_on < $2
+                                        AND assignee_org <> $3
                                       ORDER BY due_on LIMIT 500 FOR UPDATE SKIP LOCKED)
                     RETURNING task_id, case_id, assignee_org, due_on
                     """, [kind.rawValue, dueBefore, TaskRules.canton])
