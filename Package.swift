@@ -11,7 +11,7 @@ let extraResources: [String: [Resource]] = [
     "Assessment": [.copy("triage-rules.json")],
     "Plan": [.copy("measure-catalog.json"), .copy("pathways.json")],
     "Costs": [],
-    "Coordination": [],
+    "Coordination": [.copy("task-rules.json")],
 ]
 
 var targets: [Target] = [

@@ -92,6 +92,29 @@ public struct TaskCompleted: EventPayload, Equatable {
     }
 }
 
+/// `coordination.TaskEscalated` — An open task stayed overdue past its rule's grace and was
+/// escalated to the canton. Ids, the kind and dates only: the canton reads the case itself.
+public struct TaskEscalated: EventPayload, Equatable {
+    public static let eventType = "coordination.TaskEscalated"
+    public static let source = "/ias/coordination"
+
+    public var caseId: Identifier
+    public var taskId: Identifier
+    public var kind: TaskKind
+    public var assigneeOrg: String
+    public var escalatedTo: String
+    public var dueOn: CalendarDate
+
+    public init(caseId: Identifier, taskId: Identifier, kind: TaskKind, assigneeOrg: String, escalatedTo: String, dueOn: CalendarDate) {
+        self.caseId = caseId
+        self.taskId = taskId
+        self.kind = kind
+        self.assigneeOrg = assigneeOrg
+        self.escalatedTo = escalatedTo
+        self.dueOn = dueOn
+    }
+}
+
 /// `coordination.DocumentAdded` — A document, or a new version of one, was added to a case.
 /// Carries neither content nor title nor file name: department systems learn that it exists.
 public struct DocumentAdded: EventPayload, Equatable {

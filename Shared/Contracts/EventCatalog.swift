@@ -10,7 +10,7 @@ public enum EventCatalog {
         PlanDrafted.self, AgreementSigned.self, MeasurePlanned.self, MeasureStatusChanged.self, PlanDeviationFlagged.self,
         PlanReviewed.self, FinalReportIssued.self,
         BudgetOpened.self, CostApprovalRequested.self, CostApprovalDecided.self, ChargeBooked.self, BudgetThresholdReached.self,
-        ReferralSent.self, PartnerUpdateReceived.self, TaskOpened.self, TaskCompleted.self, DocumentAdded.self, DocumentWithdrawn.self,
+        ReferralSent.self, PartnerUpdateReceived.self, TaskOpened.self, TaskCompleted.self, TaskEscalated.self, DocumentAdded.self, DocumentWithdrawn.self,
         AuditTrailAnchored.self,
         ReferralRequested.self, ReferralAccepted.self, MeasureEnrolled.self, MeasureEnded.self,
         PersonalDataAccessed.self,

@@ -82,6 +82,24 @@ public enum TaskKind: String, Codable, Sendable, CaseIterable {
     case overdueReview = "overdue_review"
     /// A referral waits for the person's consent.
     case obtainConsent = "obtain_consent"
+    /// After a regularisation: the status meeting with the person.
+    case statusMeeting = "status_meeting"
+    /// After a regularisation: the short assessment.
+    case shortAssessment = "short_assessment"
+    /// Triage found a potential assessment due (ages 16 to 50).
+    case potentialAssessment = "potential_assessment"
+    /// After triage: the integration plan and its signed agreement.
+    case planAgreement = "plan_agreement"
+    /// The plan's review cadence comes due.
+    case reviewDue = "review_due"
+    /// The requesting office learns the canton's cost decision.
+    case costDecisionNotice = "cost_decision_notice"
+    /// The responsible office learns a partner's enrolment or the end of a measure.
+    case partnerUpdateNotice = "partner_update_notice"
+    /// No enrolment in a language course some months after the agreement.
+    case languageCourseMissing = "language_course_missing"
+    /// The seven years of integration support since entry are running out.
+    case sevenYearLimit = "seven_year_limit"
 }
 
 /// What a document of a case is (the canton's concept lists the integration-relevant ones).

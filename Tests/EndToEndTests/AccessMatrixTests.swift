@@ -133,7 +133,7 @@ enum AccessMatrix {
 
     enum Rule: CaseIterable {
         case reference, readCase, writeCase, register, allocationList, handOver, decideCosts, search, taskList, referralList,
-             indicators, auditTrail, subjectAccess
+             indicators, auditTrail, subjectAccess, overdueSummary
 
         /// A list or search across cases: whether it names the case tells permitted from hidden.
         var isList: Bool { [.search, .taskList, .referralList, .auditTrail].contains(self) }
@@ -169,6 +169,9 @@ enum AccessMatrix {
             return [.ksdCaseworker, .ksdApprover, .ksdAuditor, .dvi, .awa, .bks].contains(caller) ? .permitted : .refused
         case .auditTrail, .subjectAccess:
             return caller == .ksdAuditor ? .permitted : .refused
+        case .overdueSummary:
+            // Counts per municipality, no case: the canton's KSD and DVI only.
+            return [.ksdCaseworker, .ksdApprover, .ksdAuditor, .dvi].contains(caller) ? .permitted : .refused
         }
     }
 
@@ -243,6 +246,7 @@ enum AccessMatrix {
         // coordination
         Route(service: "coordination", method: "GET", path: "/cases/{caseId}/dossier", rule: .readCase),
         Route(service: "coordination", method: "GET", path: "/tasks", rule: .taskList, query: "kind=handover&status=open&limit=200"),
+        Route(service: "coordination", method: "GET", path: "/tasks/overdue-summary", rule: .overdueSummary),
         Route(service: "coordination", method: "POST", path: "/cases/{caseId}/consents", rule: .writeCase, body: { _ in
             ["partner": "canton:BKS", "givenOn": today, "documentRef": "DMS-matrix"] }),
         Route(service: "coordination", method: "GET", path: "/cases/{caseId}/consents", rule: .readCase),

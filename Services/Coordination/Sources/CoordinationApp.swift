@@ -14,9 +14,12 @@ public final class CoordinationApp: Sendable {
     let auditRetentionDays: Int
     let documents: DocumentSettings
     let subjectAccess: SubjectAccessSettings
+    let tasks: TaskSettings
 
-    init(host: ServiceHost, auditRetentionDays: Int = 730, documents: DocumentSettings, subjectAccess: SubjectAccessSettings) {
+    init(host: ServiceHost, auditRetentionDays: Int = 730, documents: DocumentSettings, subjectAccess: SubjectAccessSettings,
+         tasks: TaskSettings = .standard) {
         self.host = host
+        self.tasks = tasks
         self.auditRetentionDays = auditRetentionDays
         self.documents = documents
         self.subjectAccess = subjectAccess
@@ -33,34 +36,37 @@ public final class CoordinationApp: Sendable {
             var retention = 730
             var documents: DocumentSettings?
             var subjectAccess = SubjectAccessSettings.standard
+            var tasks: TaskSettings?
             let host = try ServiceHost(service: "coordination", defaultPort: 8085,
                                        publishes: [Topics.coordination] + PartnerChannel.all.map(\.outbound),
                                        resources: Bundle.module) { reader in
                 retention = reader.int("IAS_AUDIT_RETENTION_DAYS", default: 730, range: AuditLog.minimumRetentionDays...36_500)
                 documents = DocumentSettings.read(from: reader)
                 subjectAccess = SubjectAccessSettings.read(from: reader)
+                tasks = TaskSettings.read(from: reader)
             }
             // The reader refused to start without usable document keys, so they are here.
-            guard let documents else { throw ConfigurationError(problems: ["the document settings are missing"]) }
+            guard let documents, let tasks else { throw ConfigurationError(problems: ["the document or task settings are missing"]) }
             // Seam to the audit trail's own retention: the audit-trail rule of the retention rules and
             // IAS_AUDIT_RETENTION_DAYS both say how long the trail is kept at least; the longer one holds.
             let auditDays = max(retention, host.retention.rules[.auditTrail].keep.approximateDays)
-            CoordinationApp(host: host, auditRetentionDays: auditDays, documents: documents, subjectAccess: subjectAccess).register()
+            CoordinationApp(host: host, auditRetentionDays: auditDays, documents: documents, subjectAccess: subjectAccess, tasks: tasks)
+                .register()
             return host
         }
     }
 
     public func register() {
         host.eraseCases(with: CaseDataErasure.erasure)
-        host.subscribe(EventSubscription(name: "dossier", topics: DossierProjection.topics) { envelope, connection in
-            try DossierProjection.apply(envelope, mode: .live, on: connection)
+        host.subscribe(EventSubscription(name: "dossier", topics: DossierProjection.topics) { [tasks] envelope, connection in
+            try DossierProjection.apply(envelope, mode: .live, rules: tasks.rules, on: connection)
         })
         host.subscribe(EventSubscription(name: FinalReportArchive.subscription, topics: [Topics.plan]) { [documents] envelope, connection in
             try FinalReportArchive.keep(envelope, vault: documents.vault, on: connection)
         })
         // The topic of an answer names its sender (PartnerInbound), so this handler gets the record's origin.
-        host.subscribe(EventSubscription(name: "partner-inbound", topics: PartnerInbound.topics) { envelope, origin, connection in
-            try PartnerInbound.apply(envelope, arrivedOn: origin.topic, on: connection)
+        host.subscribe(EventSubscription(name: "partner-inbound", topics: PartnerInbound.topics) { [tasks] envelope, origin, connection in
+            try PartnerInbound.apply(envelope, arrivedOn: origin.topic, rules: tasks.rules, on: connection)
         })
         // Every service records access to personal data on ias.audit.v1; coordination keeps the trail.
         host.subscribe(EventSubscription(name: "audit", topics: [Topics.audit]) { envelope, connection in
@@ -72,6 +78,8 @@ public final class CoordinationApp: Sendable {
         host.schedule(ScheduledJob(name: "audit-anchor", intervalSeconds: 3_600) { [self] in try anchorAuditTrail() })
         host.route("GET", "/cases/{caseId}/dossier", .readCases) { [self] context in try dossier(context) }
         host.route("GET", "/tasks", .readCases) { [self] context in try listTasks(context) }
+        host.route("GET", "/tasks/overdue-summary", .readCases) { [self] context in try overdueSummary(context) }
+        host.schedule(ScheduledJob(name: "task-prompts", intervalSeconds: tasks.intervalSeconds) { [self] in try runTaskPrompts() })
         host.route("POST", "/tasks/{taskId}/completion", .writeCases) { [self] context in try completeTask(context) }
         host.route("POST", "/cases/{caseId}/consents", .writeCases) { [self] context in try recordConsent(context) }
         host.route("GET", "/cases/{caseId}/consents", .readCases) { [self] context in try listConsents(context) }

@@ -13,7 +13,7 @@ import IASServiceKit
 enum DossierProjection {
     static let topics = [Topics.intake, Topics.assessment, Topics.plan, Topics.costs]
 
-    static func apply(_ envelope: EventEnvelope, mode: ProjectionMode, on c: PostgresConnection) throws {
+    static func apply(_ envelope: EventEnvelope, mode: ProjectionMode, rules: TaskRules = .bundled, on c: PostgresConnection) throws {
         // Every event joins the case's timeline, also those the projection does not interpret.
         try Timeline.insert(envelope, on: c)
         let cause = Cause.event(envelope)
@@ -27,9 +27,10 @@ enum DossierProjection {
                 UPDATE cases SET previous_status = status, status = $2, regularized_on = $3, status_decided_on = $3, updated_at = now()
                 WHERE case_id = $1
                 """, [e.caseId, e.status.rawValue, e.decidedOn])
+            try mode.coordinationWork { try TaskPrompts.regularized(e, rules: rules, cause: cause, on: c) }
         case ResponsibilityTransferred.eventType:
             try responsibilityTransferred(try envelope.payload(ResponsibilityTransferred.self), envelope: envelope, cause: cause,
-                                          mode: mode, on: c)
+                                          mode: mode, rules: rules, on: c)
         case PersonDataCorrected.eventType:
             let e = try envelope.payload(PersonDataCorrected.self)
             try requireCase(e.caseId, envelope, on: c)
@@ -44,7 +45,7 @@ enum DossierProjection {
                 try TaskStore.completeAllOpen(caseId: e.caseId, outcome: "case_closed", cause: cause, on: c)
             }
         default:
-            try ServiceEventsProjection.apply(envelope, cause: cause, mode: mode, on: c)
+            try ServiceEventsProjection.apply(envelope, cause: cause, mode: mode, rules: rules, on: c)
         }
     }
 
@@ -67,7 +68,7 @@ enum DossierProjection {
     }
 
     private static func responsibilityTransferred(_ e: ResponsibilityTransferred, envelope: EventEnvelope, cause: Cause,
-                                                  mode: ProjectionMode, on c: PostgresConnection) throws {
+                                                  mode: ProjectionMode, rules: TaskRules, on c: PostgresConnection) throws {
         try requireCase(e.caseId, envelope, on: c)
         try c.execute("UPDATE cases SET responsible_org = $2, updated_at = now() WHERE case_id = $1", [e.caseId, e.toOrg])
         try c.execute("""
@@ -78,7 +79,7 @@ enum DossierProjection {
             try TaskStore.reassignOpen(caseId: e.caseId, from: e.fromOrg, to: e.toOrg, on: c)
             // The receiving organisation confirms it took the case over: the case is never ownerless.
             try TaskStore.open(caseId: e.caseId, kind: .handover, assignee: e.toOrg, subjectRef: "\(e.toOrg)@\(e.effectiveOn)",
-                               dueOn: e.effectiveOn.addingDays(14), cause: cause, on: c)
+                               dueOn: rules[.handover].dueOn(from: e.effectiveOn), cause: cause, on: c)
         }
     }
 

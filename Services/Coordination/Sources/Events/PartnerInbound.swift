@@ -17,7 +17,7 @@ import IASServiceKit
 enum PartnerInbound {
     static let topics = PartnerChannel.all.map(\.inbound)
 
-    static func apply(_ envelope: EventEnvelope, arrivedOn topic: String, on c: PostgresConnection) throws {
+    static func apply(_ envelope: EventEnvelope, arrivedOn topic: String, rules: TaskRules = .bundled, on c: PostgresConnection) throws {
         guard let sender = PartnerChannel.answering(on: topic) else {
             throw EventRejected("message \(envelope.id) came on \(topic), which is no partner's inbound topic")
         }
@@ -70,6 +70,8 @@ enum PartnerInbound {
                                            measureId: referral.measureId, update: .ended, on: e.endedOn, outcome: e.outcome.rawValue)
         }
         try Emitter.coordination(cause, on: c).emit(update, caseId: caseId)
+        // The responsible office is told by a task; the system opens it, not the partner.
+        try TaskPrompts.partnerUpdate(update, rules: rules, cause: .event(envelope), on: c)
     }
 
     static let order = ["sent", "accepted", "enrolled", "ended"]

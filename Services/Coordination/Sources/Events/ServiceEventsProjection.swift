@@ -9,7 +9,7 @@ import IASServiceKit
 /// start (only in `.live` mode). Each service publishes a case's events in order on one partition; across services
 /// there is no order, so every handler works whichever of two related events comes first.
 enum ServiceEventsProjection {
-    static func apply(_ envelope: EventEnvelope, cause: Cause, mode: ProjectionMode, on c: PostgresConnection) throws {
+    static func apply(_ envelope: EventEnvelope, cause: Cause, mode: ProjectionMode, rules: TaskRules, on c: PostgresConnection) throws {
         switch envelope.type {
         case AssessmentCompleted.eventType:
             let e = try envelope.payload(AssessmentCompleted.self)
@@ -20,6 +20,7 @@ enum ServiceEventsProjection {
                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) ON CONFLICT (assessment_id) DO NOTHING
                 """, [e.assessmentId, e.caseId, e.kind.rawValue, e.heldOn, l.listening.rawValue, l.speaking.rawValue, l.reading.rawValue,
                       l.writing.rawValue, e.literate, e.schoolYears, e.vocationalYears, e.healthRestriction.rawValue, e.childcareDuties])
+            try mode.coordinationWork { try TaskPrompts.assessmentCompleted(e, cause: cause, on: c) }
         case TargetGroupAssigned.eventType:
             let e = try envelope.payload(TargetGroupAssigned.self)
             try c.execute("""
@@ -28,20 +29,25 @@ enum ServiceEventsProjection {
                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) ON CONFLICT DO NOTHING
                 """, [envelope.id, e.caseId, e.targetGroup.rawValue, e.pathway, e.decidedOn, e.ageAtDecision, e.assessmentId,
                       e.ruleSetVersion, e.ruleId, e.overrideReason, e.potentialAssessmentDue, envelope.time])
+            try mode.coordinationWork { try TaskPrompts.targetGroupAssigned(e, rules: rules, cause: cause, on: c) }
         case PlanDrafted.eventType, AgreementSigned.eventType, MeasurePlanned.eventType, MeasureStatusChanged.eventType,
              PlanDeviationFlagged.eventType, PlanReviewed.eventType, FinalReportIssued.eventType:
-            try plan(envelope, cause: cause, mode: mode, on: c)
+            try plan(envelope, cause: cause, mode: mode, rules: rules, on: c)
         case BudgetOpened.eventType, CostApprovalRequested.eventType, CostApprovalDecided.eventType, ChargeBooked.eventType,
              BudgetThresholdReached.eventType:
-            try costs(envelope, cause: cause, mode: mode, on: c)
+            try costs(envelope, cause: cause, mode: mode, rules: rules, on: c)
+        case StatusMeetingRecorded.eventType:
+            // The timeline shows the meeting; it answers the status-meeting prompt.
+            let e = try envelope.payload(StatusMeetingRecorded.self)
+            try mode.coordinationWork { try TaskPrompts.statusMeetingRecorded(e, cause: cause, on: c) }
         default:
-            break   // StatusMeetingRecorded and types this version does not know: the timeline shows them.
+            break   // Types this version does not know: the timeline shows them.
         }
     }
 
     // MARK: Plan
 
-    private static func plan(_ envelope: EventEnvelope, cause: Cause, mode: ProjectionMode, on c: PostgresConnection) throws {
+    private static func plan(_ envelope: EventEnvelope, cause: Cause, mode: ProjectionMode, rules: TaskRules, on c: PostgresConnection) throws {
         switch envelope.type {
         case PlanDrafted.eventType:
             let e = try envelope.payload(PlanDrafted.self)
@@ -56,6 +62,7 @@ enum ServiceEventsProjection {
                 UPDATE plans SET agreement_signed_on = $2, goal_count = $3, review_every_months = $4, next_review_due = $5
                 WHERE case_id = $1
                 """, [e.caseId, e.signedOn, e.goalCount, e.reviewEveryMonths, e.nextReviewDue])
+            try mode.coordinationWork { try TaskPrompts.agreementSigned(e, cause: cause, on: c) }
         case MeasurePlanned.eventType:
             let e = try envelope.payload(MeasurePlanned.self)
             try c.execute("""
@@ -75,6 +82,7 @@ enum ServiceEventsProjection {
                        completed_on = CASE WHEN $2 = 'completed' THEN $3::date ELSE completed_on END
                 WHERE measure_id = $1
                 """, [e.measureId, e.to.rawValue, e.on])
+            try mode.coordinationWork { try TaskPrompts.measureStatusChanged(e, cause: cause, on: c) }
             // The follow-up task comes from PlanDeviationFlagged: a measure dropped because the
             // plan was re-drafted for a new target group is not a deviation and needs no task.
         case PlanDeviationFlagged.eventType:
@@ -85,10 +93,10 @@ enum ServiceEventsProjection {
             try mode.coordinationWork {
                 switch e.kind {
                 case .interrupted, .dropped:
-                    try measureFollowUp(caseId: e.caseId, measureId: e.measureId, on: e.on, cause: cause, c)
+                    try measureFollowUp(caseId: e.caseId, measureId: e.measureId, on: e.on, rules: rules, cause: cause, c)
                 case .reviewOverdue:
                     try TaskStore.open(caseId: e.caseId, kind: .overdueReview, assignee: try CaseSnapshot.responsibleOrg(e.caseId, on: c),
-                                       subjectRef: e.planId.description, dueOn: e.on.addingDays(14), cause: cause, on: c)
+                                       subjectRef: e.planId.description, dueOn: rules[.overdueReview].dueOn(from: e.on), cause: cause, on: c)
                 }
             }
         case PlanReviewed.eventType:
@@ -100,6 +108,7 @@ enum ServiceEventsProjection {
             try mode.coordinationWork {
                 try TaskStore.completeOpen(caseId: e.caseId, kind: .overdueReview, subjectRef: e.planId.description,
                                            outcome: "review_held", cause: cause, on: c)
+                try TaskPrompts.planReviewed(e, cause: cause, on: c)
             }
         case FinalReportIssued.eventType:
             let e = try envelope.payload(FinalReportIssued.self)
@@ -113,15 +122,16 @@ enum ServiceEventsProjection {
     }
 
     /// One follow-up task per interrupted or dropped measure, however many events report it.
-    private static func measureFollowUp(caseId: Identifier, measureId: Identifier?, on day: CalendarDate, cause: Cause,
-                                        _ c: PostgresConnection) throws {
+    private static func measureFollowUp(caseId: Identifier, measureId: Identifier?, on day: CalendarDate, rules: TaskRules,
+                                        cause: Cause, _ c: PostgresConnection) throws {
         try TaskStore.open(caseId: caseId, kind: .measureFollowUp, assignee: try CaseSnapshot.responsibleOrg(caseId, on: c),
-                           subjectRef: measureId?.description ?? "plan", dueOn: day.addingDays(14), cause: cause, on: c)
+                           subjectRef: measureId?.description ?? "plan", dueOn: rules[.measureFollowUp].dueOn(from: day), cause: cause,
+                           on: c)
     }
 
     // MARK: Costs
 
-    private static func costs(_ envelope: EventEnvelope, cause: Cause, mode: ProjectionMode, on c: PostgresConnection) throws {
+    private static func costs(_ envelope: EventEnvelope, cause: Cause, mode: ProjectionMode, rules: TaskRules, on c: PostgresConnection) throws {
         switch envelope.type {
         case BudgetOpened.eventType:
             let e = try envelope.payload(BudgetOpened.self)
@@ -138,7 +148,7 @@ enum ServiceEventsProjection {
             // The canton decides cost approvals; the task is done when the decision arrives.
             try mode.coordinationWork {
                 try TaskStore.open(caseId: e.caseId, kind: .costDecision, assignee: "canton:KSD", subjectRef: e.approvalId.description,
-                                   dueOn: envelope.time.calendarDateUTC.addingDays(10), cause: cause, on: c)
+                                   dueOn: rules[.costDecision].dueOn(from: envelope.time.calendarDateUTC), cause: cause, on: c)
             }
         case CostApprovalDecided.eventType:
             let e = try envelope.payload(CostApprovalDecided.self)
@@ -151,6 +161,7 @@ enum ServiceEventsProjection {
             try mode.coordinationWork {
                 try TaskStore.completeOpen(caseId: e.caseId, kind: .costDecision, subjectRef: e.approvalId.description,
                                            outcome: e.decision.rawValue, cause: cause, on: c)
+                try TaskPrompts.costDecided(e, rules: rules, cause: cause, on: c)
                 if e.decision != .rejected {
                     try ReferralDispatcher.considerAutomatic(measureId: e.measureId, cause: cause, on: c)
                 }

@@ -22,6 +22,11 @@ extension CoordinationApp {
                 errors.append(FieldError(field: "kind", message: "must be one of \(TaskKind.allCases.map(\.rawValue).joined(separator: ", "))"))
             }
         }
+        if let escalated = request.query["escalated"] {
+            if let value = ["true": true, "false": false][escalated] { filter.escalated = value } else {
+                errors.append(FieldError(field: "escalated", message: "must be true or false"))
+            }
+        }
         if let org = request.query["org"] {
             if Organisation(org) != nil { filter.assigneeOrg = org } else {
                 errors.append(FieldError(field: "org", message: "is not an organisation, e.g. municipality:4001"))
@@ -33,7 +38,7 @@ extension CoordinationApp {
         if let requested = filter.assigneeOrg.flatMap(Organisation.init), !filter.scope.includes(assignee: requested) {
             throw Problem.forbidden("your organisation may list only its own tasks")
         }
-        context.recordFilter(["org": filter.assigneeOrg, "status": filter.status, "kind": filter.kind,
+        context.recordFilter(["org": filter.assigneeOrg, "status": filter.status, "kind": filter.kind, "escalated": request.query["escalated"],
                               "cursor": page.after?.description, "limit": String(page.limit)])
         let listed = page.page(try host.read { try TaskStore.list(filter, on: $0) }) { $0.task.taskId }
         context.disclose(listed.items.map { DisclosedRecord(caseId: $0.task.caseId, personId: nil) })
@@ -56,6 +61,17 @@ extension CoordinationApp {
             let done = try TaskStore.complete(task, outcome: body.outcome, notes: body.notes, cause: cause, on: c)
             return .json(done)
         }
+    }
+
+    /// `GET /tasks/overdue-summary`: for the canton, per municipality how many open tasks are
+    /// overdue and how many of them were escalated, by kind. Counts only: no case is named.
+    func overdueSummary(_ context: RequestContext) throws -> HTTPResponse {
+        guard AccessPolicy.caseScope(context.organisation) == .every else {
+            throw Problem.forbidden("only the canton sees the overdue tasks of every municipality")
+        }
+        let today = CalendarDate.today()
+        let rows = try host.read { try OverdueSummary.counts(today: today, on: $0) }
+        return .json(OverdueSummary(asOf: today, rows: rows))
     }
 
 }

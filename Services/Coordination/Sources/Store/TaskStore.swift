@@ -19,16 +19,21 @@ struct TaskRecord: Codable, Sendable, RowDecodable {
     let outcome: String?
     let notes: String?
     let completedByOrg: String?
+    /// Set when the task stayed overdue past its rule's grace (`TaskEscalation`).
+    var escalatedAt: Date? = nil
+    var escalatedTo: String? = nil
 
     static let columns = """
-        task_id, case_id, kind, assignee_org, subject_ref, status, due_on, opened_at, completed_at, outcome, notes, completed_by_org
+        task_id, case_id, kind, assignee_org, subject_ref, status, due_on, opened_at, completed_at, outcome, notes, completed_by_org,
+        escalated_at, escalated_to
         """
 
     init(taskId: Identifier, caseId: Identifier, kind: TaskKind, assigneeOrg: String, subjectRef: String, status: String,
-         dueOn: CalendarDate?, openedAt: Date, completedAt: Date?, outcome: String?, notes: String?, completedByOrg: String?) {
+         dueOn: CalendarDate?, openedAt: Date, completedAt: Date?, outcome: String?, notes: String?, completedByOrg: String?,
+         escalatedAt: Date? = nil, escalatedTo: String? = nil) {
         self.taskId = taskId; self.caseId = caseId; self.kind = kind; self.assigneeOrg = assigneeOrg; self.subjectRef = subjectRef
         self.status = status; self.dueOn = dueOn; self.openedAt = openedAt; self.completedAt = completedAt; self.outcome = outcome
-        self.notes = notes; self.completedByOrg = completedByOrg
+        self.notes = notes; self.completedByOrg = completedByOrg; self.escalatedAt = escalatedAt; self.escalatedTo = escalatedTo
     }
 }
 
@@ -36,15 +41,18 @@ struct TaskRecord: Codable, Sendable, RowDecodable {
 /// same transaction.
 enum TaskStore {
     /// Opens a task unless one for the same cause is still open (redelivery, a repeated
-    /// deviation). Returns the new task id, nil when one was open already.
+    /// deviation) or, with `once`, was ever opened (a scheduled prompt that was done must not
+    /// come back at the next run). Returns the new task id, nil when none was opened.
     @discardableResult
     static func open(caseId: Identifier, kind: TaskKind, assignee: String, subjectRef: String, dueOn: CalendarDate? = nil,
-                     cause: Cause, on c: PostgresConnection) throws -> Identifier? {
+                     once: Bool = false, cause: Cause, on c: PostgresConnection) throws -> Identifier? {
         let taskId = Identifier()
         let inserted = try c.execute("""
-            INSERT INTO tasks (task_id, case_id, kind, assignee_org, subject_ref, due_on) VALUES ($1, $2, $3, $4, $5, $6)
+            INSERT INTO tasks (task_id, case_id, kind, assignee_org, subject_ref, due_on)
+            SELECT $1, $2, $3, $4, $5, $6
+            WHERE NOT ($7::boolean AND EXISTS (SELECT 1 FROM tasks p WHERE p.case_id = $2 AND p.kind = $3 AND p.subject_ref = $5))
             ON CONFLICT (case_id, kind, subject_ref) WHERE status = 'open' DO NOTHING
-            """, [taskId, caseId, kind.rawValue, assignee, subjectRef, dueOn])
+            """, [taskId, caseId, kind.rawValue, assignee, subjectRef, dueOn, once])
         guard inserted == 1 else { return nil }
         var event = TaskOpened(caseId: caseId, taskId: taskId, kind: kind, assigneeOrg: assignee, dueOn: dueOn)
         event.subjectRef = subjectRef
@@ -65,6 +73,18 @@ enum TaskStore {
         }
     }
 
+    /// Completes every open task of a kind of the case (the step is done, whatever cause opened it).
+    static func completeOpen(caseId: Identifier, kind: TaskKind, outcome: String, cause: Cause, on c: PostgresConnection) throws {
+        let rows = try c.query("""
+            UPDATE tasks SET status = 'done', completed_at = now(), outcome = $3, completed_by_org = $4, completed_by_sub = $5
+            WHERE case_id = $1 AND kind = $2 AND status = 'open' RETURNING task_id
+            """, [caseId, kind.rawValue, outcome, cause.actor.organisation, cause.actor.subject])
+        for row in rows {
+            try Emitter.coordination(cause, on: c)
+                .emit(TaskCompleted(caseId: caseId, taskId: try row.identifier("task_id"), kind: kind, outcome: outcome), caseId: caseId)
+        }
+    }
+
     /// Every open task of a closed case is done: nobody works on it any more.
     static func completeAllOpen(caseId: Identifier, outcome: String, cause: Cause, on c: PostgresConnection) throws {
         let rows = try c.query("""
@@ -79,10 +99,12 @@ enum TaskStore {
     }
 
     /// A handover moves the open follow-up work of the previous organisation to the new one,
-    /// so that nothing stays with an office that lost access to the case.
+    /// so that nothing stays with an office that lost access to the case. A cost decision stays
+    /// with the canton, and a decision's notice with the office that requested it.
     static func reassignOpen(caseId: Identifier, from: String, to: String, on c: PostgresConnection) throws {
         try c.execute("""
-            UPDATE tasks SET assignee_org = $3 WHERE case_id = $1 AND assignee_org = $2 AND status = 'open' AND kind <> 'cost_decision'
+            UPDATE tasks SET assignee_org = $3 WHERE case_id = $1 AND assignee_org = $2 AND status = 'open'
+              AND kind NOT IN ('cost_decision', 'cost_decision_notice')
             """, [caseId, from, to])
     }
 
@@ -108,6 +130,8 @@ enum TaskStore {
         var status: String?
         var kind: String?
         var caseId: Identifier?
+        /// true: only escalated tasks; false: only those not escalated.
+        var escalated: Bool?
         var after: Identifier?
         var limit: Int
     }
@@ -170,7 +194,8 @@ enum TaskStore {
               AND ($5::text IS NULL OR t.kind = $5)
               AND ($6::uuid IS NULL OR t.case_id = $6)
               AND ($7::uuid IS NULL OR (t.opened_at, t.task_id) < (SELECT p.opened_at, p.task_id FROM tasks p WHERE p.task_id = $7))
+              AND ($10::boolean IS NULL OR (t.escalated_at IS NOT NULL) = $10)
             ORDER BY t.opened_at DESC, t.task_id DESC LIMIT $8
-            """, [f.assigneeOrg, municipality, office, f.status, f.kind, f.caseId, f.after, f.limit, nothing])
+            """, [f.assigneeOrg, municipality, office, f.status, f.kind, f.caseId, f.after, f.limit, nothing, f.escalated])
     }
 }

@@ -2,7 +2,8 @@ import Foundation
 import IASHTTP
 import IASRuntime
 
-/// The work queue: my organisation's open tasks, overdue first, with counts by kind.
+/// The work queue: my organisation's open tasks, overdue first, with counts by kind; for the
+/// canton's KSD and DVI also the overdue tasks per municipality and the escalated ones.
 enum QueuePage {
     /// The queue shows up to this many open tasks; more are reached through the service's cursor.
     static let pageSize = 200
@@ -42,6 +43,7 @@ enum QueuePage {
             let rows: [HTML] = tasks.map { task in
                 let due = task["dueOn"]?.stringValue
                 let isOverdue = due.map { $0 < today } ?? false
+                let escalated = (task["escalatedAt"]?.stringValue).map { _ in " (" + t("queue.escalated.one") + ")" } ?? ""
                 let caseId = task["caseId"]?.stringValue ?? ""
                 let person = task["person"]
                 let name = [person?["familyName"]?.stringValue, person?["givenName"]?.stringValue].compactMap { $0 }.joined(separator: ", ")
@@ -51,7 +53,7 @@ enum QueuePage {
                     <td>\(context.code("task", task["kind"]?.stringValue))</td>
                     <td><a href="/cases/\(caseId)">\(name.isEmpty ? t("queue.case") + " " + String(caseId.prefix(8)) : name)</a></td>
                     <td>\(label(task["assigneeOrg"]?.stringValue ?? ""))</td>
-                    <td class="\(isOverdue ? "overdue" : "")">\(due.map(SwissFormat.date) ?? "–")\(isOverdue ? " (" + t("queue.overdue.one") + ")" : "")</td>
+                    <td class="\(isOverdue ? "overdue" : "")">\(due.map(SwissFormat.date) ?? "–")\(isOverdue ? " (" + t("queue.overdue.one") + ")" : "")\(escalated)</td>
                     <td><a href="/tasks/\(taskId)/complete?case=\(caseId)">\(t("queue.complete"))</a></td>
                     </tr>
                     """
@@ -69,12 +71,40 @@ enum QueuePage {
             if let next = listed["nextCursor"]?.stringValue {
                 more = "<p><a href=\"/queue?cursor=\(URLEncodedForm.escape(next))\">\(t("queue.more"))</a></p>"
             }
+            let escalatedCount = tasks.filter { $0["escalatedAt"]?.stringValue != nil }.count
+            if escalatedCount > 0 {
+                counts.insert("<li class=\"overdue\"><strong>\(escalatedCount)</strong>\(t("queue.escalated"))</li>", at: 2)
+            }
             return context.page(t("queue.title"), """
                 <ul class="counts" aria-label="\(t("queue.counts"))">\(counts)</ul>
                 \(table)
                 \(more)
+                \(try overdueByMunicipality(context))
                 """)
         }
+    }
+}
+
+extension QueuePage {
+    /// The canton's KSD and DVI see every municipality's overdue work (counts, no cases).
+    static func overdueByMunicipality(_ context: PageContext) throws -> HTML {
+        guard ["canton:KSD", "canton:DVI"].contains(context.caller.organisation) else { return .empty }
+        let t = context.translator
+        let summary = try context.get(.coordination, "/tasks/overdue-summary")
+        let entries = summary["entries"]?.arrayValue ?? []
+        guard !entries.isEmpty else { return "<h2>\(t("queue.municipalities"))</h2><p>\(t("queue.municipalities.none"))</p>" }
+        let rows: [HTML] = entries.map { entry in
+            let who = entry["municipality"]?.intValue.map { Organisations.label("municipality:\($0)", context) }
+                ?? Organisations.label(entry["organisation"]?.stringValue ?? "", context)
+            return "<tr><th scope=\"row\">\(who)</th><td>\(entry["overdue"]?.intValue ?? 0)</td><td>\(entry["escalated"]?.intValue ?? 0)</td></tr>"
+        }
+        return """
+            <table id="overdue-by-municipality">
+            <caption>\(t("queue.municipalities"))</caption>
+            <thead><tr><th scope="col">\(t("queue.assignee"))</th><th scope="col">\(t("queue.overdue"))</th><th scope="col">\(t("queue.escalated"))</th></tr></thead>
+            <tbody>\(rows)</tbody>
+            </table>
+            """
     }
 }
 
