@@ -80,6 +80,7 @@ public final class CoordinationApp: Sendable {
         host.route("GET", "/cases/{caseId}/referrals", .readCases) { [self] context in try listReferrals(context) }
         host.route("GET", "/referrals", .readCases) { [self] context in try listReferralsInScope(context) }
         host.route("GET", "/reports/ias-indicators", .readIndicators) { [self] context in try indicators(context) }
+        host.route("GET", "/reports/federal", .readIndicators) { [self] context in try federalReport(context) }
         host.route("GET", "/audit", .readAuditTrail) { [self] context in try audit(context) }
         host.registerSubjectAccess(withheld: Self.subjectAccessWithheld)
         host.route("GET", "/subject-access/{personId}/archive", .exportSubjectData) { [self] context in try subjectAccessArchive(context) }
