@@ -14,12 +14,15 @@ public final class CoordinationApp: Sendable {
     let auditRetentionDays: Int
     let documents: DocumentSettings
     let subjectAccess: SubjectAccessSettings
+    let digest: DigestSettings
 
-    init(host: ServiceHost, auditRetentionDays: Int = 730, documents: DocumentSettings, subjectAccess: SubjectAccessSettings) {
+    init(host: ServiceHost, auditRetentionDays: Int = 730, documents: DocumentSettings, subjectAccess: SubjectAccessSettings,
+         digest: DigestSettings = .standard) {
         self.host = host
         self.auditRetentionDays = auditRetentionDays
         self.documents = documents
         self.subjectAccess = subjectAccess
+        self.digest = digest
     }
 
     /// With the default document and export settings and these master keys (tests in process).
@@ -33,19 +36,22 @@ public final class CoordinationApp: Sendable {
             var retention = 730
             var documents: DocumentSettings?
             var subjectAccess = SubjectAccessSettings.standard
+            var digest = DigestSettings.standard
             let host = try ServiceHost(service: "coordination", defaultPort: 8085,
                                        publishes: [Topics.coordination] + PartnerChannel.all.map(\.outbound),
                                        resources: Bundle.module) { reader in
                 retention = reader.int("IAS_AUDIT_RETENTION_DAYS", default: 730, range: AuditLog.minimumRetentionDays...36_500)
                 documents = DocumentSettings.read(from: reader)
                 subjectAccess = SubjectAccessSettings.read(from: reader)
+                digest = DigestSettings.read(from: reader)
             }
             // The reader refused to start without usable document keys, so they are here.
             guard let documents else { throw ConfigurationError(problems: ["the document settings are missing"]) }
             // Seam to the audit trail's own retention: the audit-trail rule of the retention rules and
             // IAS_AUDIT_RETENTION_DAYS both say how long the trail is kept at least; the longer one holds.
             let auditDays = max(retention, host.retention.rules[.auditTrail].keep.approximateDays)
-            CoordinationApp(host: host, auditRetentionDays: auditDays, documents: documents, subjectAccess: subjectAccess).register()
+            CoordinationApp(host: host, auditRetentionDays: auditDays, documents: documents, subjectAccess: subjectAccess,
+                            digest: digest).register()
             return host
         }
     }
@@ -70,6 +76,9 @@ public final class CoordinationApp: Sendable {
         host.afterMigrations { try AuditChain.chainUnchained(on: $0) }
         host.schedule(ScheduledJob(name: "audit-retention", intervalSeconds: 86_400) { [self] in try purgeAuditTrail() })
         host.schedule(ScheduledJob(name: "audit-anchor", intervalSeconds: 3_600) { [self] in try anchorAuditTrail() })
+        if digest.enabled {
+            host.schedule(ScheduledJob(name: "mail-digest", intervalSeconds: digest.checkSeconds) { [self] in try sendDigests() })
+        }
         host.route("GET", "/cases/{caseId}/dossier", .readCases) { [self] context in try dossier(context) }
         host.route("GET", "/tasks", .readCases) { [self] context in try listTasks(context) }
         host.route("POST", "/tasks/{taskId}/completion", .writeCases) { [self] context in try completeTask(context) }
