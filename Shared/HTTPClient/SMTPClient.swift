@@ -3,10 +3,10 @@ import Glibc
 import IASHTTP
 import IASRuntime
 
-/// Where and how mail is handed over. `security`: `.none` (plain SMTP, for a relay on the
-/// same host or network), `.startTLS` or `.implicitTLS` — this build has no TLS transport and
-/// refuses both before it connects (`SMTPError.tlsUnavailable`), so that a configuration asking
-/// for encryption never silently sends in clear.
+/// Where and how mail is handed over. `security`: `.startTLS` (the default: the dialogue
+/// moves to TLS before anything but EHLO, and a server that does not offer it is refused),
+/// `.implicitTLS` (TLS from the first byte, usually port 465) or `.none` (plain SMTP, for a
+/// relay on the same host; credentials are then refused rather than sent in clear).
 public struct SMTPSettings: Sendable, Equatable {
     public enum Security: String, Sendable, CaseIterable { case none, startTLS = "starttls", implicitTLS = "tls" }
     public var host: String
@@ -14,13 +14,15 @@ public struct SMTPSettings: Sendable, Equatable {
     public var security: Security
     public var user: String?
     public var password: String?
+    /// The authorities the server's certificate must chain to; nil: the system's.
+    public var caFile: String?
     /// The name given in EHLO.
     public var clientName: String
     public var timeoutSeconds: Double
 
-    public init(host: String, port: Int, security: Security = .none, user: String? = nil, password: String? = nil,
+    public init(host: String, port: Int, security: Security = .none, user: String? = nil, password: String? = nil, caFile: String? = nil,
                 clientName: String = "localhost", timeoutSeconds: Double = 30) {
-        self.host = host; self.port = port; self.security = security; self.user = user; self.password = password
+        self.host = host; self.port = port; self.security = security; self.user = user; self.password = password; self.caFile = caFile
         self.clientName = clientName; self.timeoutSeconds = timeoutSeconds
     }
 }
@@ -32,7 +34,10 @@ public enum SMTPError: Error, Equatable, CustomStringConvertible {
     case malformedReply(String)
     case timedOut(step: String)
     case closed(step: String)
-    case tlsUnavailable
+    /// The handshake failed or the certificate was not trusted.
+    case tls(String)
+    /// STARTTLS was asked for, the server does not offer it.
+    case startTLSNotOffered
     /// AUTH without TLS would send the password in clear.
     case credentialsWithoutTLS
 
@@ -43,7 +48,8 @@ public enum SMTPError: Error, Equatable, CustomStringConvertible {
         case .malformedReply(let text): "malformed reply: \(text.prefix(200))"
         case .timedOut(let step): "no reply to \(step) in time"
         case .closed(let step): "the server closed the connection at \(step)"
-        case .tlsUnavailable: "TLS (STARTTLS or implicit) is not available in this build; use security none toward a local relay"
+        case .tls(let reason): "TLS: \(reason)"
+        case .startTLSNotOffered: "the server does not offer STARTTLS; refusing to send in clear"
         case .credentialsWithoutTLS: "refusing to send SMTP credentials without TLS"
         }
     }
@@ -52,29 +58,43 @@ public enum SMTPError: Error, Equatable, CustomStringConvertible {
     public var isTransient: Bool {
         switch self {
         case .rejected(_, let code, _): code < 500
-        case .credentialsWithoutTLS, .tlsUnavailable, .malformedReply: false
+        case .credentialsWithoutTLS, .tls, .startTLSNotOffered, .malformedReply: false
         default: true
         }
     }
 }
 
-/// The client side of one SMTP dialogue (RFC 5321): greeting, EHLO, AUTH PLAIN when
-/// credentials are set, MAIL, RCPT per recipient, DATA with dot-stuffing, QUIT. One message per
+/// The client side of one SMTP dialogue (RFC 5321): greeting, EHLO, STARTTLS and EHLO again
+/// (RFC 3207) unless plain or implicit TLS, AUTH PLAIN when credentials are set (RFC 4954, only
+/// over TLS), MAIL, RCPT per recipient, DATA with dot-stuffing, QUIT. One message per
 /// connection: the digest sends a few a day.
 public enum SMTPClient {
     public struct Reply: Equatable, Sendable { public let code: Int; public let lines: [String] }
 
     public static func send(_ message: MailMessage, with settings: SMTPSettings) throws {
-        guard settings.security == .none else { throw SMTPError.tlsUnavailable }
-        if settings.user != nil { throw SMTPError.credentialsWithoutTLS }
+        if settings.security == .none && (settings.user != nil || settings.password != nil) { throw SMTPError.credentialsWithoutTLS }
         let fd: Int32
         do { fd = try TCPConnect.open(host: settings.host, port: settings.port, timeout: settings.timeoutSeconds) } catch {
             throw SMTPError.cannotConnect("\(error)")
         }
         defer { close(fd) }
-        let dialogue = Dialogue(fd: fd, timeout: settings.timeoutSeconds)
+        let dialogue = Dialogue(SMTPChannel(fd: fd, timeout: settings.timeoutSeconds))
+        if settings.security == .implicitTLS { try dialogue.channel.startTLS(host: settings.host, caFile: settings.caFile) }
         try dialogue.expect(220, step: "greeting")
-        try dialogue.command("EHLO \(settings.clientName)", expect: 250, step: "EHLO")
+        var extensions = try dialogue.command("EHLO \(settings.clientName)", expect: 250, step: "EHLO").lines.dropFirst()
+        if settings.security == .startTLS {
+            guard extensions.contains(where: { $0.uppercased() == "STARTTLS" }) else { throw SMTPError.startTLSNotOffered }
+            try dialogue.command("STARTTLS", expect: 220, step: "STARTTLS")
+            // Anything the server sent beyond its 220 before the handshake could be an injected reply.
+            guard dialogue.buffer.isEmpty else { throw SMTPError.malformedReply("data after the STARTTLS reply") }
+            try dialogue.channel.startTLS(host: settings.host, caFile: settings.caFile)
+            extensions = try dialogue.command("EHLO \(settings.clientName)", expect: 250, step: "EHLO after STARTTLS").lines.dropFirst()
+        }
+        if let user = settings.user {
+            guard dialogue.channel.isEncrypted else { throw SMTPError.credentialsWithoutTLS }
+            let token = Data("\0\(user)\0\(settings.password ?? "")".utf8).base64EncodedString()
+            try dialogue.command("AUTH PLAIN \(token)", expect: 235, step: "AUTH")
+        }
         try dialogue.command("MAIL FROM:<\(try address(message.from))>", expect: 250, step: "MAIL FROM")
         for recipient in message.to {
             try dialogue.command("RCPT TO:<\(try address(recipient))>", expect: 250, 251, step: "RCPT TO")
@@ -114,52 +134,46 @@ public enum SMTPClient {
     }
 
     final class Dialogue {
-        let fd: Int32
-        let input: SocketInput
-        let timeout: Double
+        let channel: SMTPChannel
+        /// Received, not yet read as reply lines.
+        var buffer: [UInt8] = []
 
-        init(fd: Int32, timeout: Double) {
-            self.fd = fd; self.timeout = timeout; input = SocketInput(fd: fd, initialCapacity: 4096)
-        }
+        init(_ channel: SMTPChannel) { self.channel = channel }
 
-        func write(_ text: String, step: String) throws {
-            guard SocketOutput.sendAll(fd, Array(text.utf8), timeout: timeout) else { throw SMTPError.closed(step: step) }
-        }
+        func write(_ text: String, step: String) throws { try channel.write(Array(text.utf8), step: step) }
 
-        func command(_ line: String, expect codes: Int..., step: String) throws {
+        /// An error names the step, never the line (AUTH carries the credentials).
+        @discardableResult
+        func command(_ line: String, expect codes: Int..., step: String) throws -> Reply {
             try write(line + "\r\n", step: step)
-            try expect(codes, step: step)
+            return try expect(codes, step: step)
         }
 
-        func expect(_ codes: Int..., step: String) throws { try expect(codes, step: step) }
+        @discardableResult
+        func expect(_ codes: Int..., step: String) throws -> Reply { try expect(codes, step: step) }
 
-        func expect(_ codes: [Int], step: String) throws {
+        func expect(_ codes: [Int], step: String) throws -> Reply {
             let reply = try read(step: step)
             guard codes.contains(reply.code) else {
                 throw SMTPError.rejected(step: step, code: reply.code, text: reply.lines.joined(separator: " "))
             }
+            return reply
         }
 
         /// One reply, lines of at most 1000 bytes (RFC 5321 4.5.3.1.5), at most 100 of them.
         func read(step: String) throws -> Reply {
-            let deadline = MonotonicClock.now() + timeout
+            let deadline = MonotonicClock.now() + channel.timeout
             var lines: [String] = []
             while lines.count < 100 {
-                let found: (line: String, length: Int)? = input.withUnread { bytes in
-                    guard let lf = bytes.firstIndex(of: 10) else { return nil }
-                    let end = lf > 0 && bytes[lf - 1] == 13 ? lf - 1 : lf
-                    return (String(decoding: UnsafeBufferPointer(rebasing: bytes[..<end]), as: UTF8.self), lf + 1)
-                }
-                if let (line, length) = found {
-                    input.consume(length)
-                    lines.append(line)
+                if let lf = buffer.firstIndex(of: 10) {
+                    let end = lf > 0 && buffer[lf - 1] == 13 ? lf - 1 : lf
+                    lines.append(String(decoding: buffer[..<end], as: UTF8.self))
+                    buffer.removeSubrange(...lf)
                     if let reply = try SMTPClient.parse(lines: lines) { return reply }
                     continue
                 }
-                guard input.count < 1000 else { throw SMTPError.malformedReply("a reply line longer than 1000 bytes") }
-                do { try input.fill(deadline: deadline) } catch SocketInput.Failure.timedOut { throw SMTPError.timedOut(step: step) } catch {
-                    throw SMTPError.closed(step: step)
-                }
+                guard buffer.count < 1000 else { throw SMTPError.malformedReply("a reply line longer than 1000 bytes") }
+                try channel.read(into: &buffer, deadline: deadline, step: step)
             }
             throw SMTPError.malformedReply("more than 100 reply lines")
         }

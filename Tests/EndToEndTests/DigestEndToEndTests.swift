@@ -7,12 +7,23 @@ import TestSupport
 import XCTest
 
 /// The daily digest through real processes and a real SMTP server (aiosmtpd): a municipality
-/// of its own gets open, due and overdue tasks from handovers seeded here; coordination
-/// instances with the digest configured send it once the server is up, once only, and the mail
-/// holds counts but no name, birth date or case id.
+/// of its own gets open, due and overdue tasks from handovers seeded here; coordination, with
+/// the digest configured from its start and its SMTP server down, fails, counts and retries,
+/// sends once the server is up, once only, and the mail holds counts but no name, birth date or
+/// case id. (Several instances racing for one digest: DigestInProcessTests.)
 final class DigestEndToEndTests: StackTestCase {
     nonisolated(unsafe) static var events: EventPublisher!
-    override class func startStack() -> TestStack { .running(["intake", "coordination"]) }
+    static let bfs = Int.random(in: 4900...4989)
+    static var org: String { "municipality:\(bfs)" }
+    static var mailbox: String { "tasks@m\(bfs).example" }
+    static let smtpPort = SMTPSink.port(offset: 1)
+
+    override class func startStack() -> TestStack {
+        .running(["intake", "coordination"], extraEnvironment: ["coordination": [
+            "IAS_SMTP_HOST": "127.0.0.1", "IAS_SMTP_PORT": String(smtpPort), "IAS_SMTP_SECURITY": "none", "IAS_SMTP_TIMEOUT_SECONDS": "3",
+            "IAS_SMTP_FROM": "ias@ag.example", "IAS_DIGEST_MAILBOXES": "\(org)=\(mailbox)", "IAS_DIGEST_SEND_HOUR_UTC": "0",
+            "IAS_DIGEST_CHECK_SECONDS": "1", "IAS_DIGEST_PORTAL_URL": "https://portal.ag.example"]])
+    }
 
     override class func setUp() {
         super.setUp()
@@ -25,7 +36,7 @@ final class DigestEndToEndTests: StackTestCase {
     }
 
     func testTheDigestArrivesOnceWithTheCountsAndNoPersonalDataAfterTheServerCameBack() throws {
-        let bfs = Int.random(in: 4900...4989), org = "municipality:\(bfs)", mailbox = "tasks@m\(bfs).example"
+        let bfs = Self.bfs, org = Self.org, mailbox = Self.mailbox
         let today = CalendarDate.today()
         // A handover's task is due 14 days after it takes effect: 30 days back is overdue, 10 days back due within 7 days.
         let effective = [-30, -30, -10, 0, 0, 0].map { Self.day(today, plus: $0) }
@@ -48,37 +59,23 @@ final class DigestEndToEndTests: StackTestCase {
         }
         XCTAssertEqual(listed, 6, "the handover tasks did not open")
 
-        // The SMTP server is down when the first digest instance starts: it fails, counts, retries.
-        let smtpPort = SMTPSink.port(offset: 1)
-        let environment = ["IAS_SMTP_HOST": "127.0.0.1", "IAS_SMTP_PORT": String(smtpPort), "IAS_SMTP_SECURITY": "none",
-                           "IAS_SMTP_TIMEOUT_SECONDS": "3", "IAS_SMTP_FROM": "ias@ag.example",
-                           "IAS_DIGEST_MAILBOXES": "\(org)=\(mailbox)", "IAS_DIGEST_SEND_HOUR_UTC": "0", "IAS_DIGEST_CHECK_SECONDS": "1",
-                           "IAS_DIGEST_PORTAL_URL": "https://portal.ag.example"]
-        func instance(_ name: String) throws -> ServiceProcess {
-            let port = TestEnvironment.freePort()
-            let process = ServiceProcess(name: "coordination", port: port, environment: try TestEnvironment.serviceEnvironment(
-                "coordination", port: port, instance: name).merging(environment) { $1 })
-            try process.start()
-            try process.waitUntilReady()
-            return process
-        }
-        let first = try instance("coordination-digest-1")
-        defer { first.stop() }
+        // The SMTP server has been down since coordination started: each run failed, was counted and is tried again.
+        let coordinationPort = Self.stack.ports["coordination"]!
         let failed = eventually(within: 20, every: 0.3) { () -> Bool? in
-            let metrics = (try? HTTPClient.connected(port: first.port).request("GET", "/metrics").text) ?? ""
+            let metrics = (try? HTTPClient.connected(port: coordinationPort).request("GET", "/metrics").text) ?? ""
             return metrics.contains("ias_digest_mails_total{outcome=\"failed\"}") ? true : nil
         }
         XCTAssertEqual(failed, true, "a digest that could not be sent was not counted as failed")
 
-        let sink = try SMTPSink(port: smtpPort)
+        let sink = try SMTPSink(port: Self.smtpPort)
         defer { sink.stop() }
         let mail = try XCTUnwrap(eventually(within: 20, every: 0.3) { sink.messages().first { $0.contains(mailbox) } },
                                  "the digest did not arrive after the server came back")
-        // A second instance, and more runs of both: still one digest for the organisation today.
-        let second = try instance("coordination-digest-2")
-        defer { second.stop() }
+        // More runs (one a second): still one digest for the organisation today.
         Thread.sleep(forTimeInterval: 4)
         XCTAssertEqual(sink.messages().filter { $0.contains(mailbox) }.count, 1, "the digest was sent more than once")
+        let metrics = try HTTPClient.connected(port: coordinationPort).request("GET", "/metrics").text
+        XCTAssertTrue(metrics.contains("ias_digest_mails_total{outcome=\"sent\"} 1"), metrics)
 
         let text = mail.replacingOccurrences(of: "=\n", with: "")
         XCTAssertTrue(text.contains("Subject: IAS \(today): 2 overdue, 1 due, 6 open tasks"), mail)

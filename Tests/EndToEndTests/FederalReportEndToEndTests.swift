@@ -27,8 +27,9 @@ final class FederalReportEndToEndTests: StackTestCase {
     }
 
     func testTheReportOfASeededYearMatchesTheFiguresWorkedOutByHandWithSmallCellsWithheld() throws {
-        // Years nobody else seeds (other tests use 1950 on): the report year, its oldest cohort 7 years before.
-        let year = Int.random(in: 1910...1949), cohort = year - 7
+        // Years nobody else seeds (other tests use 1950 on): the report year, its oldest cohort 7 years
+        // before, born 30 years before that (a date is from 1900 on).
+        let year = Int.random(in: 1940...1949), cohort = year - 7
         func day(_ y: Int, _ m: Int, _ d: Int) -> CalendarDate { CalendarDate(year: y, month: m, day: d)! }
         let people = (0..<10).map { _ in Identifier() }
         for caseId in people {
@@ -153,6 +154,9 @@ final class FederalReportEndToEndTests: StackTestCase {
         let missing = try coordination().json("GET", "/reports/federal?format=xml", token: canton)
         XCTAssertEqual(missing.status, 400)
         XCTAssertTrue(missing.text.contains("year") && missing.text.contains("format"), missing.text)
+        // Its oldest cohort would lie before 1900, where no date is.
+        XCTAssertEqual(try coordination().json("GET", "/reports/federal?year=1906", token: canton).status, 400)
+        XCTAssertEqual(try coordination().json("GET", "/reports/federal?year=1907", token: canton).status, 200)
     }
 
     // MARK: Steps

@@ -34,11 +34,8 @@ final class SMTPClientTests: XCTestCase {
         XCTAssertEqual(MailMessage.encodedWord("Aufgaben für heute"), "=?utf-8?B?" + Data("Aufgaben für heute".utf8).base64EncodedString() + "?=")
     }
 
-    func testTLSAndCredentialsInClearAreRefusedBeforeConnecting() {
+    func testCredentialsWithoutTLSAreRefusedBeforeConnecting() {
         let message = MailMessage(from: "a@b.example", to: ["c@d.example"], subject: "s", body: "b", messageId: "1@test")
-        XCTAssertThrowsError(try SMTPClient.send(message, with: SMTPSettings(host: "127.0.0.1", port: 1, security: .startTLS))) {
-            XCTAssertEqual($0 as? SMTPError, .tlsUnavailable)
-        }
         XCTAssertThrowsError(try SMTPClient.send(message, with: SMTPSettings(host: "127.0.0.1", port: 1, user: "u", password: "p"))) {
             XCTAssertEqual($0 as? SMTPError, .credentialsWithoutTLS)
         }
@@ -68,5 +65,59 @@ final class SMTPClientTests: XCTestCase {
         XCTAssertTrue(decoded.contains("\n.a line starting with a dot\n"), received)
         XCTAssertTrue(decoded.contains("Umlaut: Zürich"), received)
         XCTAssertTrue(decoded.contains(String(repeating: "y", count: 120)), received)
+    }
+
+    // MARK: TLS and AUTH against aiosmtpd
+
+    let message = MailMessage(from: "ias@ag.example", to: ["ksd@ag.example"], subject: "Digest", body: "counts only", messageId: "tls@ias.digest")
+
+    func testOverSTARTTLSWithAuthenticationTheMessageArrives() throws {
+        let sink = try SMTPSink(security: "starttls", user: "ias", password: "s3cret")
+        defer { sink.stop() }
+        try SMTPClient.send(message, with: SMTPSettings(host: "localhost", port: sink.port, security: .startTLS, user: "ias", password: "s3cret",
+                                                        caFile: sink.certificate, timeoutSeconds: 10))
+        XCTAssertTrue(try XCTUnwrap(eventually(within: 5) { sink.messages().first }).contains("Message-ID: <tls@ias.digest>"))
+    }
+
+    func testOverImplicitTLSToAnIPAddressTheMessageArrives() throws {
+        let sink = try SMTPSink(security: "tls", user: "ias", password: "s3cret")
+        defer { sink.stop() }
+        try SMTPClient.send(message, with: SMTPSettings(host: "127.0.0.1", port: sink.port, security: .implicitTLS, user: "ias", password: "s3cret",
+                                                        caFile: sink.certificate, timeoutSeconds: 10))
+        XCTAssertNotNil(eventually(within: 5) { sink.messages().first })
+    }
+
+    func testACertificateNotTrustedIsRefusedAndNothingIsSent() throws {
+        let sink = try SMTPSink(security: "starttls")
+        defer { sink.stop() }
+        // The system's authorities do not know the server's self-signed certificate.
+        XCTAssertThrowsError(try SMTPClient.send(message, with: SMTPSettings(host: "localhost", port: sink.port, security: .startTLS,
+                                                                             timeoutSeconds: 10))) { error in
+            guard case .tls(let reason)? = error as? SMTPError else { return XCTFail("\(error)") }
+            XCTAssertTrue(reason.contains("certificate"), reason)
+        }
+        XCTAssertTrue(sink.messages().isEmpty)
+    }
+
+    func testAServerWithoutSTARTTLSIsRefusedWhenTLSIsAskedFor() throws {
+        let sink = try SMTPSink()
+        defer { sink.stop() }
+        XCTAssertThrowsError(try SMTPClient.send(message, with: SMTPSettings(host: "127.0.0.1", port: sink.port, security: .startTLS,
+                                                                             timeoutSeconds: 10))) {
+            XCTAssertEqual($0 as? SMTPError, .startTLSNotOffered)
+        }
+        XCTAssertTrue(sink.messages().isEmpty)
+    }
+
+    func testAWrongPasswordIsRejectedForGood() throws {
+        let sink = try SMTPSink(security: "starttls", user: "ias", password: "s3cret")
+        defer { sink.stop() }
+        XCTAssertThrowsError(try SMTPClient.send(message, with: SMTPSettings(host: "localhost", port: sink.port, security: .startTLS, user: "ias",
+                                                                             password: "wrong", caFile: sink.certificate, timeoutSeconds: 10))) {
+            guard case .rejected(let step, let code, _)? = $0 as? SMTPError else { return XCTFail("\($0)") }
+            XCTAssertEqual(step, "AUTH"); XCTAssertEqual(code, 535)
+            XCTAssertFalse(($0 as? SMTPError)?.isTransient ?? true)
+            XCTAssertFalse("\($0)".contains("wrong"), "the password is in the error")
+        }
     }
 }

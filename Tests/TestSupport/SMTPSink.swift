@@ -1,9 +1,10 @@
 import Foundation
-import IASHTTPClient
 
 /// A real SMTP server for the tests that is not the platform's own code: aiosmtpd (PyPI, in
-/// `IAS_TEST_PYTHON`'s environment) on 127.0.0.1, writing every mail it accepts into a Maildir
-/// the test reads. Its port is `IAS_TEST_SMTP_PORT` (+ an offset) when that is set, else a free one.
+/// `IAS_TEST_PYTHON`'s environment, driven by `smtp_server.py` beside this file) on 127.0.0.1,
+/// writing every mail it accepts into a Maildir the test reads; plain, STARTTLS or implicit
+/// TLS with a certificate of its own (`certificate`), with AUTH when a user is given. Its port
+/// is `IAS_TEST_SMTP_PORT` (+ an offset) when that is set, else a free one.
 public final class SMTPSink: @unchecked Sendable {
     public let port: Int
     public let directory: URL
@@ -15,7 +16,8 @@ public final class SMTPSink: @unchecked Sendable {
         ProcessInfo.processInfo.environment["IAS_TEST_SMTP_PORT"].flatMap(Int.init).map { $0 + offset } ?? TestEnvironment.freePort()
     }
 
-    public init(port: Int? = nil) throws {
+    /// `security`: none, starttls or tls.
+    public init(port: Int? = nil, security: String = "none", user: String? = nil, password: String? = nil) throws {
         guard let python = ProcessInfo.processInfo.environment["IAS_TEST_PYTHON"], !python.isEmpty else {
             throw SinkError("IAS_TEST_PYTHON is not set: run the tests with `make test`, which installs aiosmtpd into .local/test-venv")
         }
@@ -23,24 +25,25 @@ public final class SMTPSink: @unchecked Sendable {
         directory = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("ias-smtp-\(UUID().uuidString.prefix(8))")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         process.executableURL = URL(fileURLWithPath: python)
-        process.arguments = ["-m", "aiosmtpd", "-n", "-l", "127.0.0.1:\(self.port)", "-c", "aiosmtpd.handlers.Mailbox", directory.appendingPathComponent("mail").path]
-        let log = directory.appendingPathComponent("aiosmtpd.log")
+        var arguments = [Self.script, "--port", String(self.port), "--dir", directory.path, "--security", security]
+        if let user, let password { arguments += ["--user", user, "--password", password] }
+        process.arguments = arguments
+        let log = directory.appendingPathComponent("server.log")
         FileManager.default.createFile(atPath: log.path, contents: nil)
         let logHandle = try FileHandle(forWritingTo: log)
         process.standardOutput = logHandle
         process.standardError = logHandle
         try process.run()
-        let listening = eventually(within: 15, every: 0.1) { [port = self.port] () -> Bool? in
-            guard let fd = try? HTTPClient.connected(port: port) else { return nil }
-            fd.close()
-            return true
-        }
-        guard listening == true else {
+        let ready = directory.appendingPathComponent("ready").path
+        guard eventually(within: 15, every: 0.1, { FileManager.default.fileExists(atPath: ready) ? true : nil }) == true else {
             let output = (try? String(contentsOf: log, encoding: .utf8)) ?? ""
             stop()
-            throw SinkError("aiosmtpd did not listen on 127.0.0.1:\(self.port): \(output.suffix(1500))")
+            throw SinkError("the SMTP server did not start on 127.0.0.1:\(self.port): \(output.suffix(1500))")
         }
     }
+
+    /// The server's self-signed certificate (PEM): the authority a client must trust.
+    public var certificate: String { directory.appendingPathComponent("cert.pem").path }
 
     /// Every mail received so far, as the server stored it (headers and body as sent).
     public func messages() -> [String] {
@@ -58,6 +61,8 @@ public final class SMTPSink: @unchecked Sendable {
     }
 
     deinit { stop() }
+
+    static let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("smtp_server.py").path
 
     public struct SinkError: Error, CustomStringConvertible {
         public let description: String

@@ -7,7 +7,8 @@ import IASRuntime
 ///
 /// Mailboxes: `IAS_DIGEST_MAILBOXES` ("org=address,org=address") and/or the file named by
 /// `IAS_DIGEST_MAILBOXES_FILE` (one "org=address" a line, # comments). The SMTP password comes
-/// only from the file named by `IAS_SMTP_PASSWORD_FILE` (a mounted secret).
+/// only from the file named by `IAS_SMTP_PASSWORD_FILE` (a mounted secret), and is sent only
+/// over TLS.
 struct DigestSettings: Sendable {
     let mailboxes: [(org: String, address: String)]
     let smtp: SMTPSettings?
@@ -24,6 +25,7 @@ struct DigestSettings: Sendable {
         let securityText = reader.string("IAS_SMTP_SECURITY", default: "starttls")
         let user = reader.string("IAS_SMTP_USER", default: "")
         let passwordFile = reader.string("IAS_SMTP_PASSWORD_FILE", default: "")
+        let caFile = reader.string("IAS_SMTP_CA_FILE", default: "")
         let timeout = reader.double("IAS_SMTP_TIMEOUT_SECONDS", default: 30, range: 1...300)
         let from = reader.string("IAS_SMTP_FROM", default: "ias-noreply@localhost")
         let portalURL = reader.string("IAS_DIGEST_PORTAL_URL", default: "http://127.0.0.1:8080")
@@ -61,13 +63,11 @@ struct DigestSettings: Sendable {
                     password = text.trimmingCharacters(in: .newlines)
                 } else { reader.report("IAS_SMTP_PASSWORD_FILE=\(passwordFile) cannot be read") }
             }
-            if security != .none {
-                reader.report("IAS_SMTP_SECURITY=\(securityText): this build has no TLS for SMTP; set none toward a relay on a trusted network, or leave IAS_SMTP_HOST empty")
-            } else if !user.isEmpty || password != nil {
-                reader.report("IAS_SMTP_USER / IAS_SMTP_PASSWORD_FILE need TLS, which this build has not: the password would travel in clear")
+            if security == .none && (!user.isEmpty || password != nil) {
+                reader.report("IAS_SMTP_USER / IAS_SMTP_PASSWORD_FILE need IAS_SMTP_SECURITY starttls or tls: the password would travel in clear")
             }
             smtp = SMTPSettings(host: host, port: port, security: security, user: user.isEmpty ? nil : user, password: password,
-                                clientName: ProcessInfo.processInfo.hostName, timeoutSeconds: timeout)
+                                caFile: caFile.isEmpty ? nil : caFile, clientName: ProcessInfo.processInfo.hostName, timeoutSeconds: timeout)
         }
         if !from.contains("@") { reader.report("IAS_SMTP_FROM=\(from) is not a mailbox") }
         return DigestSettings(mailboxes: mailboxes, smtp: smtp, from: from, portalURL: portalURL, sendHourUTC: sendHour, checkSeconds: check)

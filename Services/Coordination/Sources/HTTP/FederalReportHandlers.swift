@@ -10,9 +10,11 @@ extension CoordinationApp {
         let today = CalendarDate.today()
         var errors: [FieldError] = []
         let year = query["year"].flatMap(Int.init)
-        // The earliest years are allowed so that a report can be tried on a cohort of its own.
-        if year == nil || !(1900...today.year).contains(year!) {
-            errors.append(FieldError(field: "year", message: "required: a year from 1900 to \(today.year)"))
+        // Early years are allowed so that a report can be tried on a cohort of its own; its oldest
+        // cohort must still be a year a date can have (from 1900).
+        let earliest = 1900 + FederalReport.cohortYears
+        if year == nil || !(earliest...today.year).contains(year!) {
+            errors.append(FieldError(field: "year", message: "required: a year from \(earliest) to \(today.year)"))
         }
         var csv = (context.request.header("Accept") ?? "").contains("text/csv")
         switch query["format"] {
