@@ -38,8 +38,8 @@ var targets: [Target] = [
     .target(name: "IASTokenSigning", dependencies: ["IASAuth", "IASRuntime"], path: "Shared/TokenSigning"),
     .target(name: "IASHTTP", dependencies: ["IASRuntime"], path: "Shared/HTTP"),
     // The one HTTP client: keep-alive, timeouts, limits; for the tests, the load generator and
-    // any service that calls another.
-    .target(name: "IASHTTPClient", dependencies: ["IASHTTP", "IASRuntime"], path: "Shared/HTTPClient"),
+    // any service that calls another. Beside it the SMTP client of the digest (TLS through libssl).
+    .target(name: "IASHTTPClient", dependencies: ["COpenSSL", "IASHTTP", "IASRuntime"], path: "Shared/HTTPClient"),
     .target(
         name: "IASMessaging", dependencies: ["IASRuntime", "IASPostgres", "IASKafka"],
         path: "Shared/Messaging", resources: [.copy("Migrations")]),
@@ -60,7 +60,7 @@ var targets: [Target] = [
         name: "TestSupport",
         dependencies: ["IASRuntime", "IASHTTP", "IASHTTPClient", "IASAuth", "IASTokenSigning", "IASPostgres", "IASKafka", "IASMessaging",
                        "IASContracts"],
-        path: "Tests/TestSupport", exclude: ["idp.py"]),
+        path: "Tests/TestSupport", exclude: ["idp.py", "smtp_server.py"]),
     .testTarget(
         name: "AuthUnitTests", dependencies: ["IASAuth", "IASTokenSigning", "IASRuntime", "TestSupport"],
         path: "Tests/AuthUnitTests"),

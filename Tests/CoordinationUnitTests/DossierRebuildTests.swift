@@ -38,7 +38,7 @@ final class DossierRebuildTests: XCTestCase {
         // compared, swapped) or coordination's own record. A new table must be put on one side.
         let own: Set = ["tasks", "consents", "referrals", "audit_log", "documents", "document_versions", "document_chunks", "case_keys",
                         "document_retention", "indicator_contributions", "erased_cohort_members",
-                        "anchors", "retention_anchors"]
+                        "anchors", "retention_anchors", "mail_digests"]
         let migrations = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
             .appendingPathComponent("../../Services/Coordination/Sources/Migrations").standardized
         var created: Set<String> = []

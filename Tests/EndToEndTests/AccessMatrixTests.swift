@@ -255,6 +255,7 @@ enum AccessMatrix {
         Route(service: "coordination", method: "GET", path: "/cases/{caseId}/referrals", rule: .readCase),
         Route(service: "coordination", method: "GET", path: "/referrals", rule: .referralList, query: "caseId={caseId}"),
         Route(service: "coordination", method: "GET", path: "/reports/ias-indicators", rule: .indicators, query: "entryYear=2026"),
+        Route(service: "coordination", method: "GET", path: "/reports/federal", rule: .indicators, query: "year=2026"),
         Route(service: "coordination", method: "GET", path: "/audit", rule: .auditTrail, query: "caseId={caseId}"),
         Route(service: "coordination", method: "GET", path: "/subject-access/{personId}/archive", rule: .subjectAccess),
         Route(service: "intake", method: "GET", path: "/subject-access/{personId}", rule: .subjectAccess),

@@ -15,14 +15,16 @@ public final class CoordinationApp: Sendable {
     let documents: DocumentSettings
     let subjectAccess: SubjectAccessSettings
     let tasks: TaskSettings
+    let digest: DigestSettings
 
     init(host: ServiceHost, auditRetentionDays: Int = 730, documents: DocumentSettings, subjectAccess: SubjectAccessSettings,
-         tasks: TaskSettings = .standard) {
+         tasks: TaskSettings = .standard, digest: DigestSettings = .standard) {
         self.host = host
         self.tasks = tasks
         self.auditRetentionDays = auditRetentionDays
         self.documents = documents
         self.subjectAccess = subjectAccess
+        self.digest = digest
     }
 
     /// With the default document and export settings and these master keys (tests in process).
@@ -37,6 +39,7 @@ public final class CoordinationApp: Sendable {
             var documents: DocumentSettings?
             var subjectAccess = SubjectAccessSettings.standard
             var tasks: TaskSettings?
+            var digest = DigestSettings.standard
             let host = try ServiceHost(service: "coordination", defaultPort: 8085,
                                        publishes: [Topics.coordination] + PartnerChannel.all.map(\.outbound),
                                        resources: Bundle.module) { reader in
@@ -44,14 +47,15 @@ public final class CoordinationApp: Sendable {
                 documents = DocumentSettings.read(from: reader)
                 subjectAccess = SubjectAccessSettings.read(from: reader)
                 tasks = TaskSettings.read(from: reader)
+                digest = DigestSettings.read(from: reader)
             }
             // The reader refused to start without usable document keys, so they are here.
             guard let documents, let tasks else { throw ConfigurationError(problems: ["the document or task settings are missing"]) }
             // Seam to the audit trail's own retention: the audit-trail rule of the retention rules and
             // IAS_AUDIT_RETENTION_DAYS both say how long the trail is kept at least; the longer one holds.
             let auditDays = max(retention, host.retention.rules[.auditTrail].keep.approximateDays)
-            CoordinationApp(host: host, auditRetentionDays: auditDays, documents: documents, subjectAccess: subjectAccess, tasks: tasks)
-                .register()
+            CoordinationApp(host: host, auditRetentionDays: auditDays, documents: documents, subjectAccess: subjectAccess, tasks: tasks,
+                            digest: digest).register()
             return host
         }
     }
@@ -76,6 +80,9 @@ public final class CoordinationApp: Sendable {
         host.afterMigrations { try AuditChain.chainUnchained(on: $0) }
         host.schedule(ScheduledJob(name: "audit-retention", intervalSeconds: 86_400) { [self] in try purgeAuditTrail() })
         host.schedule(ScheduledJob(name: "audit-anchor", intervalSeconds: 3_600) { [self] in try anchorAuditTrail() })
+        if digest.enabled {
+            host.schedule(ScheduledJob(name: "mail-digest", intervalSeconds: digest.checkSeconds) { [self] in try sendDigests() })
+        }
         host.route("GET", "/cases/{caseId}/dossier", .readCases) { [self] context in try dossier(context) }
         host.route("GET", "/tasks", .readCases) { [self] context in try listTasks(context) }
         host.route("GET", "/tasks/overdue-summary", .readCases) { [self] context in try overdueSummary(context) }
@@ -88,6 +95,7 @@ public final class CoordinationApp: Sendable {
         host.route("GET", "/cases/{caseId}/referrals", .readCases) { [self] context in try listReferrals(context) }
         host.route("GET", "/referrals", .readCases) { [self] context in try listReferralsInScope(context) }
         host.route("GET", "/reports/ias-indicators", .readIndicators) { [self] context in try indicators(context) }
+        host.route("GET", "/reports/federal", .readIndicators) { [self] context in try federalReport(context) }
         host.route("GET", "/audit", .readAuditTrail) { [self] context in try audit(context) }
         host.registerSubjectAccess(withheld: Self.subjectAccessWithheld)
         host.route("GET", "/subject-access/{personId}/archive", .exportSubjectData) { [self] context in try subjectAccessArchive(context) }

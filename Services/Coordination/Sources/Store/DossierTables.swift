@@ -23,7 +23,7 @@ struct DossierTable: Sendable, Equatable {
 /// records and not built from the topics: tasks, consents, referrals, the documents (their
 /// descriptions, versions, sealed content, case keys and retention rules; no topic holds
 /// their content, so nothing could rebuild it), the audit trail, what erased cases left for the
-/// indicators (their events are skipped by the rebuild), and the messaging tables (outbox,
+/// indicators (their events are skipped by the rebuild), the record of the digest mails, and the messaging tables (outbox,
 /// inbox, idempotency keys).
 enum DossierTables {
     /// The schema `rebuild-dossier` builds into, in coordination's own database.

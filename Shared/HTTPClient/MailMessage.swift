@@ -1,0 +1,73 @@
+import Foundation
+
+/// A plain-text e-mail as the digest sends it: UTF-8 body (quoted-printable), an encoded-word
+/// subject, and the headers a mail client needs to show and thread it.
+public struct MailMessage: Sendable {
+    public var from: String
+    public var to: [String]
+    public var subject: String
+    public var body: String
+    public var date: Date
+    public var messageId: String
+
+    public init(from: String, to: [String], subject: String, body: String, date: Date = Date(), messageId: String) {
+        self.from = from; self.to = to; self.subject = subject; self.body = body; self.date = date; self.messageId = messageId
+    }
+
+    /// The message as SMTP's DATA carries it: CRLF line ends, no line longer than 76 characters
+    /// in the body, before dot-stuffing (`SMTPClient` does that).
+    public var rendered: String {
+        var headers = [
+            "From: \(from)",
+            "To: \(to.joined(separator: ", "))",
+            "Subject: \(Self.encodedWord(subject))",
+            "Date: \(Self.rfc5322(date))",
+            "Message-ID: <\(messageId)>",
+            "MIME-Version: 1.0",
+            "Content-Type: text/plain; charset=utf-8",
+            "Content-Transfer-Encoding: quoted-printable",
+        ]
+        headers.append("")
+        return headers.joined(separator: "\r\n") + "\r\n" + Self.quotedPrintable(body)
+    }
+
+    /// RFC 2047: ASCII subjects as they are, others as one base64 encoded-word per 45 bytes.
+    static func encodedWord(_ text: String) -> String {
+        if text.unicodeScalars.allSatisfy({ $0.value >= 32 && $0.value < 127 }) { return text }
+        let bytes = Array(text.utf8)
+        var words: [String] = [], start = 0
+        while start < bytes.count {
+            var end = min(start + 45, bytes.count)
+            // Never split a UTF-8 sequence between two words.
+            while end < bytes.count && bytes[end] & 0xC0 == 0x80 { end -= 1 }
+            words.append("=?utf-8?B?" + Data(bytes[start..<end]).base64EncodedString() + "?=")
+            start = end
+        }
+        return words.joined(separator: "\r\n ")
+    }
+
+    /// RFC 2045 quoted-printable with CRLF line ends and soft breaks before 76 characters.
+    static func quotedPrintable(_ text: String) -> String {
+        let lines = text.replacingOccurrences(of: "\r\n", with: "\n").split(separator: "\n", omittingEmptySubsequences: false)
+        return lines.map { line -> String in
+            var out = "", width = 0
+            let bytes = Array(line.utf8)
+            for (i, byte) in bytes.enumerated() {
+                let last = i == bytes.count - 1
+                let plain = (byte >= 33 && byte <= 126 && byte != 61) || ((byte == 32 || byte == 9) && !last)
+                let piece = plain ? String(UnicodeScalar(byte)) : String(format: "=%02X", byte)
+                if width + piece.count > 75 { out += "=\r\n"; width = 0 }
+                out += piece; width += piece.count
+            }
+            return out
+        }.joined(separator: "\r\n") + "\r\n"
+    }
+
+    static func rfc5322(_ date: Date) -> String {
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = TimeZone(identifier: "UTC")
+        formatter.dateFormat = "EEE, dd MMM yyyy HH:mm:ss '+0000'"
+        return formatter.string(from: date)
+    }
+}
