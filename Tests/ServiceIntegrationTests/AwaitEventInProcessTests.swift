@@ -27,10 +27,7 @@ final class AwaitEventInProcessTests: XCTestCase {
             intake = try InProcessService("intake", module: "IntakeService", publishes: IntakeApp.topics, settings: settings) {
                 IntakeApp(host: $0).register()
             }
-            coordination = try InProcessService("coordination", module: "CoordinationService",
-                                                publishes: [Topics.coordination] + PartnerChannel.all.map(\.outbound), settings: settings) {
-                CoordinationApp(host: $0, documentKeys: try MasterKeyRing.parse(TestEnvironment.documentMasterKeys)).register()
-            }
+            coordination = try .coordination(settings: settings)
         } catch { fatalError("intake or coordination did not start in process: \(error)") }
     }
 

@@ -15,10 +15,7 @@ final class CoordinationInProcessTests: XCTestCase {
     override class func setUp() {
         super.setUp()
         do {
-            coordination = try InProcessService("coordination", module: "CoordinationService",
-                                                publishes: [Topics.coordination] + PartnerChannel.all.map(\.outbound)) {
-                CoordinationApp(host: $0, documentKeys: try MasterKeyRing.parse(TestEnvironment.documentMasterKeys)).register()
-            }
+            coordination = try .coordination()
         } catch { fatalError("coordination did not start in process: \(error)") }
     }
 

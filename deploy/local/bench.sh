@@ -38,8 +38,7 @@ PORTAL_PORT="${IAS_BENCH_PORTAL_PORT:-$((PORT_BASE + 8))}"
 BENCH_DIR="$LOCAL/bench"
 OUT="${BENCH_OUT_DIR:-$ROOT/bench-results}"
 export IAS_JWT_SECRET="${IAS_JWT_SECRET:-local-development-secret-change-me-0123456789}"
-use_document_master_keys
-use_case_key_master_keys
+use_master_keys
 # Two members per consumer group in each service (and in the drain instances): the partitions
 # of a backlog are applied in parallel. README "Configuration", IAS_CONSUMER_CONCURRENCY.
 export IAS_CONSUMER_CONCURRENCY="${IAS_CONSUMER_CONCURRENCY:-2}"

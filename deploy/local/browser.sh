@@ -26,8 +26,7 @@ PORT_BASE="${IAS_BROWSER_PORT_BASE:-18081}"
 PORTAL_PORT="${IAS_BROWSER_PORTAL_PORT:-$((PORT_BASE - 1))}"
 DIR="${IAS_BROWSER_DIR:-$LOCAL/browser}"
 export IAS_JWT_SECRET="${IAS_JWT_SECRET:-browser-test-secret-0123456789-abcdefghijklmnop}"
-use_document_master_keys
-use_case_key_master_keys
+use_master_keys
 
 cleanup() {
   trap - EXIT INT TERM

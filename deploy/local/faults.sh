@@ -31,8 +31,7 @@ FAULT_DIR="$LOCAL/faults"
 LOGS="$FAULT_DIR/logs"
 export FAULT_CASES="${FAULT_CASES:-200}"
 export IAS_JWT_SECRET="${IAS_JWT_SECRET:-local-development-secret-change-me-0123456789}"
-use_document_master_keys
-use_case_key_master_keys
+use_master_keys
 RANDOM="${FAULT_SEED:-$$}"
 
 declare -A SVC_PID=()

@@ -9,34 +9,25 @@ export LD_LIBRARY_PATH="$LOCAL/lib${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
 SERVICES=(intake assessment plan costs coordination)
 STARTED_PIDS=()
 
-# The master key that wraps the case keys of documents (IAS_DOCUMENT_MASTER_KEYS), made once
-# per checkout into .local/ and kept there, so that a restarted local stack reads the documents
-# it stored. Never a constant of the repository: whoever holds it reads every document.
-use_document_master_keys() {
-  if [ -z "${IAS_DOCUMENT_MASTER_KEYS:-}" ]; then
-    local file="$LOCAL/document-master-keys"
-    if [ ! -s "$file" ]; then
-      mkdir -p "$LOCAL"
-      ( umask 077; printf 'local-1:%s\n' "$(openssl rand -base64 32)" > "$file" )
+# The master key rings of the local stack, made once per checkout into .local/ and kept there,
+# so that a restarted stack reads what it stored before. Never constants of the repository:
+# whoever holds them reads every document and every event's personal data.
+#   IAS_DOCUMENT_MASTER_KEYS: wraps the case keys of documents (coordination);
+#   IAS_CASE_KEY_MASTER_KEYS: wraps the case keys sealing the personal data of events (all five).
+use_master_keys() {
+  local ring file label
+  for ring in IAS_DOCUMENT_MASTER_KEYS:document-master-keys:local IAS_CASE_KEY_MASTER_KEYS:case-key-master-keys:local-events; do
+    IFS=: read -r ring file label <<<"$ring"
+    if [ -z "${!ring:-}" ]; then
+      file="$LOCAL/$file"
+      if [ ! -s "$file" ]; then
+        mkdir -p "$LOCAL"
+        ( umask 077; printf '%s-1:%s\n' "$label" "$(openssl rand -base64 32)" > "$file" )
+      fi
+      printf -v "$ring" '%s' "$(cat "$file")"
     fi
-    IAS_DOCUMENT_MASTER_KEYS="$(cat "$file")"
-  fi
-  export IAS_DOCUMENT_MASTER_KEYS
-}
-
-# The master key that wraps the case keys sealing the personal data of events
-# (IAS_CASE_KEY_MASTER_KEYS), read by every service; made and kept like the document ring, so
-# that a restarted local stack opens the events it wrote before.
-use_case_key_master_keys() {
-  if [ -z "${IAS_CASE_KEY_MASTER_KEYS:-}" ]; then
-    local file="$LOCAL/case-key-master-keys"
-    if [ ! -s "$file" ]; then
-      mkdir -p "$LOCAL"
-      ( umask 077; printf 'local-events-1:%s\n' "$(openssl rand -base64 32)" > "$file" )
-    fi
-    IAS_CASE_KEY_MASTER_KEYS="$(cat "$file")"
-  fi
-  export IAS_CASE_KEY_MASTER_KEYS
+    export "${ring?}"
+  done
 }
 
 log() { printf '[%s] %s\n' "${STACK_NAME:-stack}" "$*" >&2; }

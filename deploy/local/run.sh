@@ -14,8 +14,7 @@ PORT_BASE="${IAS_PORT_BASE:-8081}"
 RUN_DIR="${IAS_RUN_DIR:-$LOCAL/run}"
 # The documented development secret; set IAS_JWT_SECRET to use your own.
 export IAS_JWT_SECRET="${IAS_JWT_SECRET:-local-development-secret-change-me-0123456789}"
-use_document_master_keys
-use_case_key_master_keys
+use_master_keys
 
 cleanup() {
   trap - EXIT INT TERM
