@@ -1,4 +1,5 @@
 import Foundation
+import IASContracts
 import IASKafka
 import IASPostgres
 import IASRuntime
@@ -143,17 +144,41 @@ final class DossierRebuildEndToEndTests: StackTestCase {
         }
     }
 
-    /// The rebuild reads up to the committed offsets; the test wants its cases below them.
+    /// The rebuild reads up to the dossier consumer's committed offsets; the test wants its
+    /// cases below them, and nothing of them still on its way. The dossier's lag alone does
+    /// not say that: a reaction of plan, costs or assessment to the test's last steps (plan
+    /// consumes coordination's topic too) may still sit in a consumer or an outbox, and would
+    /// reach the dossier after the rebuild's end offsets. So: no unpublished outbox row in any
+    /// service and no lag in any group that feeds the dossier, twice in a row, a second apart.
     private func waitUntilTheDossierConsumerCommittedEverything() throws {
         let admin = try KafkaAdmin(configuration: TestBroker.configuration("e2e-lag"), logger: TestBroker.logger)
         defer { admin.close() }
-        let done = try eventually(within: 30) { () -> Bool? in
-            for topic in ["ias.intake.v1", "ias.assessment.v1", "ias.plan.v1", "ias.costs.v1"] {
-                guard try admin.lag(groupId: "ias-coordination-dossier", topic: topic, timeout: 10) == 0 else { return nil }
+        let groups: [(group: String, topics: [String])] = [
+            ("ias-assessment-cases", [Topics.intake]),
+            ("ias-plan-cases", [Topics.intake, Topics.assessment, Topics.costs, Topics.coordination]),
+            ("ias-costs-cases", [Topics.intake, Topics.plan]),
+            ("ias-coordination-dossier", [Topics.intake, Topics.assessment, Topics.plan, Topics.costs]),
+        ]
+        func quiet() throws -> Bool {
+            for service in TestStack.suite {
+                let unpublished = try TestDatabase.withConnection(to: "ias_\(service)") { c in
+                    try c.query("SELECT count(*) AS n FROM outbox WHERE published_at IS NULL")[0].int("n")
+                }
+                guard unpublished == 0 else { return false }
+            }
+            for (group, topics) in groups {
+                for topic in topics where try admin.lag(groupId: group, topic: topic, timeout: 10) != 0 { return false }
             }
             return true
         }
-        XCTAssertEqual(done, true, "the dossier consumer did not commit everything within 30 s")
+        var quietBefore = false
+        let done = try eventually(within: 30) { () -> Bool? in
+            let now = try quiet()
+            defer { quietBefore = now }
+            guard now && quietBefore else { Thread.sleep(forTimeInterval: 1); return nil }
+            return true
+        }
+        XCTAssertEqual(done, true, "the suite did not come to rest within 30 s (an outbox row unpublished or a consumer group behind)")
     }
 
     func client(_ name: String) throws -> HTTPClient { try Self.stack.client(name) }
