@@ -1,8 +1,9 @@
-import CoordinationService
+@testable import CoordinationService
 import Foundation
 import IASContracts
 import IASCrypto
 import IASRuntime
+import IASServiceKit
 import TestSupport
 import XCTest
 
@@ -57,16 +58,31 @@ final class CoordinationInProcessTests: XCTestCase {
         XCTAssertEqual(try Self.coordination.apply(assignment, topic: Topics.intake), [false])
         XCTAssertEqual(try tasks(caseId, "kind=handover", token: canton).count, 1)
 
-        // Relocation: the open work moves with the case and the new municipality confirms the takeover.
+        // Open work of 4001 that is not a takeover, to see it move with the case.
+        try Self.coordination.host.pool.transaction { c in
+            try TaskStore.open(caseId: caseId, kind: .statusMeeting, assignee: "municipality:4001", subjectRef: "in-process",
+                               cause: Cause(event: assignment), on: c)
+        }
+
+        // Relocation before 4001 confirmed its takeover: that confirmation is done by the handing
+        // on, the open work moves with the case and the new municipality confirms the takeover.
         try Self.coordination.apply(handover(caseId, from: "municipality:4001", to: "municipality:4021", reason: .relocation), subject: caseId.description)
         XCTAssertEqual(try tasks(caseId, "", token: aarau).count, 0, "the previous municipality no longer lists the case's tasks")
         let moved = try tasks(caseId, "org=municipality:4021&status=open", token: baden)
-        XCTAssertEqual(moved.count, 2)
+        XCTAssertEqual(moved.compactMap { $0["kind"]?.stringValue }.sorted(), ["handover", "status_meeting"], "one takeover, not two")
         XCTAssertEqual(Set(moved.compactMap { $0["assigneeOrg"]?.stringValue }), ["municipality:4021"])
-        XCTAssertEqual(try tasks(caseId, "", token: canton).count, 2, "the canton sees every task of the case")
+        XCTAssertEqual(moved.first { $0["kind"]?.stringValue == "handover" }?["subjectRef"]?.stringValue, "municipality:4021@\(CalendarDate.today())")
+        let everything = try tasks(caseId, "", token: canton)
+        XCTAssertEqual(everything.count, 3, "the canton sees every task of the case")
+        let superseded = everything.first { $0["status"]?.stringValue == "done" }
+        XCTAssertEqual(superseded?["kind"]?.stringValue, "handover")
+        XCTAssertEqual(superseded?["assigneeOrg"]?.stringValue, "municipality:4001")
+        XCTAssertEqual(superseded?["outcome"]?.stringValue, "handed_on")
+        XCTAssertEqual(try Self.coordination.published(type: TaskCompleted.eventType).map { try $0.envelope.payload(TaskCompleted.self) }
+            .filter { $0.caseId == caseId }.map(\.outcome), ["handed_on"], "the completion is published like any other")
 
         let opening = try Self.coordination.published(type: TaskOpened.eventType).map { try $0.envelope.payload(TaskOpened.self) }
-            .filter { $0.caseId == caseId }
+            .filter { $0.caseId == caseId && $0.kind == .handover }
         XCTAssertEqual(opening.map(\.assigneeOrg), ["municipality:4001", "municipality:4021"], "one TaskOpened per handover, in order")
         let dossier = try Self.coordination.request("GET", "/cases/\(caseId)/dossier", token: baden)
         XCTAssertEqual(dossier.status, 200)

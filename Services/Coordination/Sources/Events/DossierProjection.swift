@@ -76,6 +76,10 @@ enum DossierProjection {
             VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT DO NOTHING
             """, [e.caseId, envelope.id, e.toOrg, e.effectiveOn, e.reason.rawValue, e.fromOrg, envelope.time])
         try mode.coordinationWork {
+            // An office that hands the case on before confirming its own takeover has acted on
+            // the case: that confirmation is done, not work for the next office (which would
+            // otherwise list two takeovers of one case).
+            try TaskStore.completeOpen(caseId: e.caseId, kind: .handover, outcome: "handed_on", cause: cause, on: c)
             try TaskStore.reassignOpen(caseId: e.caseId, from: e.fromOrg, to: e.toOrg, on: c)
             // The receiving organisation confirms it took the case over: the case is never ownerless.
             try TaskStore.open(caseId: e.caseId, kind: .handover, assignee: e.toOrg, subjectRef: "\(e.toOrg)@\(e.effectiveOn)",
