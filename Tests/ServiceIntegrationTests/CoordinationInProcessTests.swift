@@ -90,6 +90,42 @@ final class CoordinationInProcessTests: XCTestCase {
         XCTAssertEqual(try Self.coordination.request("GET", "/cases/\(caseId)/dossier", token: aarau).status, 403)
     }
 
+    func testTheQueueOrderPutsOverdueTasksFirstAcrossPagesAndUndatedOnesLast() throws {
+        let caseId = Identifier()
+        let registration = try EventPublisher.envelope(PersonRegistered.sample(caseId: caseId, givenName: "Selam", familyName: "Queue"),
+                                                       subject: caseId.description)
+        try Self.coordination.apply(registration, topic: Topics.intake)
+        // An organisation of this test alone, so that the other tests' tasks stay out of the list.
+        let org = "municipality:\(Int.random(in: 6000...6999))"
+        func day(_ offset: Int) -> CalendarDate { CalendarDate(utcDayOf: Date().addingTimeInterval(Double(offset) * 86_400)) }
+        // Opened in this order: the newest-first list would show the overdue ones last.
+        let opened: [(ref: String, due: CalendarDate?)] = [("overdue-first", day(-20)), ("undated", nil), ("in-ten-days", day(10)),
+                                                           ("overdue-second", day(-20)), ("tomorrow", day(1)), ("yesterday", day(-1))]
+        for task in opened {
+            try Self.coordination.host.pool.transaction { c in
+                try TaskStore.open(caseId: caseId, kind: .measureFollowUp, assignee: org, subjectRef: task.ref, dueOn: task.due,
+                                   cause: Cause(event: registration), on: c)
+            }
+        }
+        var refs: [String] = [], cursor: String?
+        repeat {
+            let answer = try Self.coordination.request("GET", "/tasks?status=open&order=due&limit=4&org=\(org)" + (cursor.map { "&cursor=\($0)" } ?? ""),
+                                                       token: canton)
+            XCTAssertEqual(answer.status, 200, String(decoding: answer.body, as: UTF8.self))
+            let page = try JSONParser.parse(answer.body)
+            if case .array(let items)? = page["items"] { refs += items.compactMap { $0["subjectRef"]?.stringValue } }
+            cursor = page["nextCursor"]?.stringValue
+        } while cursor != nil && refs.count < 20
+        XCTAssertEqual(refs, ["overdue-first", "overdue-second", "yesterday", "tomorrow", "in-ten-days", "undated"])
+
+        let newest = try JSONParser.parse(try Self.coordination.request("GET", "/tasks?status=open&limit=10&org=\(org)", token: canton).body)
+        guard case .array(let newestFirst)? = newest["items"] else { return XCTFail("no items: \(newest)") }
+        XCTAssertEqual(newestFirst.first?["subjectRef"]?.stringValue, "yesterday", "the default stays newest first")
+        let wrong = try Self.coordination.request("GET", "/tasks?order=oldest", token: canton)
+        XCTAssertEqual(wrong.status, 400)
+        XCTAssertTrue(String(decoding: wrong.body, as: UTF8.self).contains("\"order\""), String(decoding: wrong.body, as: UTF8.self))
+    }
+
     func testAHandoverOfACaseNeverRegisteredIsRejectedAndLeavesNoTrace() throws {
         let caseId = Identifier()
         let stray = try EventPublisher.envelope(handover(caseId, from: "canton:KSD", to: "municipality:4001", reason: .assignment),

@@ -57,11 +57,13 @@ public final class CaseAPI: @unchecked Sendable {
         try send(service, "POST", path, route: route, body: try JSONValue(encoding: body), token: token)
     }
 
-    /// `done` for `success`, `notYet` for `pending`, else `refused`; `value` reads a done answer.
+    /// `done` for `success`, `notYet` for `pending` and for 503, else `refused`; `value` reads a
+    /// done answer. A 503 (a deadlock or serialisation failure rolled back, the database away,
+    /// the connection limit) changed nothing and says to try again, as a department system would.
     private func step<T>(_ r: HTTPClientResponse, _ success: Set<Int>, pending: Set<Int> = [404],
                          _ value: (HTTPClientResponse) throws -> T) rethrows -> Step<T> {
         if success.contains(r.status) { return .done(try value(r)) }
-        return pending.contains(r.status) ? .notYet(r) : .refused(r)
+        return pending.contains(r.status) || r.status == 503 ? .notYet(r) : .refused(r)
     }
 
     // MARK: Steps

@@ -28,9 +28,11 @@ IAS_TEST_PYTHON="$(bash "$ROOT/deploy/local/test-python.sh")" || { log "installi
 export IAS_TEST_PYTHON
 
 log "building (debug, with tests)"
-swift build --build-tests "${BUILD_FLAGS[@]}" 2>&1 | grep -vE '^\[[0-9]+/[0-9]+\] (Compiling|Emitting|Wrapping|Write|Linking|Merging|Planning)' \
-  || true
-[ "${PIPESTATUS[0]}" -eq 0 ] || { log "build failed"; exit 1; }
+# The build's own status, read at once: after `|| true` PIPESTATUS would be true's, and a
+# failed build would go on to test the binaries of an earlier one.
+swift build --build-tests "${BUILD_FLAGS[@]}" 2>&1 | grep -vE '^\[[0-9]+/[0-9]+\] (Compiling|Emitting|Wrapping|Write|Linking|Merging|Planning)'
+build_status=${PIPESTATUS[0]}
+[ "$build_status" -eq 0 ] || { log "build failed (exit $build_status); nothing was tested"; exit 1; }
 
 rm -rf "$TEST_DIR"; mkdir -p "$TEST_DIR"
 start_postgres "$TEST_DIR/pg" "$PG_PORT" || exit 1

@@ -27,6 +27,11 @@ extension CoordinationApp {
                 errors.append(FieldError(field: "escalated", message: "must be true or false"))
             }
         }
+        if let order = request.query["order"] {
+            if let value = TaskStore.Order(rawValue: order) { filter.order = value } else {
+                errors.append(FieldError(field: "order", message: "must be one of \(TaskStore.Order.allCases.map(\.rawValue).joined(separator: ", "))"))
+            }
+        }
         if let org = request.query["org"] {
             if Organisation(org) != nil { filter.assigneeOrg = org } else {
                 errors.append(FieldError(field: "org", message: "is not an organisation, e.g. municipality:4001"))
@@ -39,7 +44,7 @@ extension CoordinationApp {
             throw Problem.forbidden("your organisation may list only its own tasks")
         }
         context.recordFilter(["org": filter.assigneeOrg, "status": filter.status, "kind": filter.kind, "escalated": request.query["escalated"],
-                              "cursor": page.after?.description, "limit": String(page.limit)])
+                              "order": request.query["order"], "cursor": page.after?.description, "limit": String(page.limit)])
         let listed = page.page(try host.read { try TaskStore.list(filter, on: $0) }) { $0.task.taskId }
         context.disclose(listed.items.map { DisclosedRecord(caseId: $0.task.caseId, personId: nil) })
         return .json(listed)

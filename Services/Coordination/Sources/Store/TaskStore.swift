@@ -132,8 +132,18 @@ enum TaskStore {
         var caseId: Identifier?
         /// true: only escalated tasks; false: only those not escalated.
         var escalated: Bool?
+        var order: Order = .newest
         var after: Identifier?
         var limit: Int
+    }
+
+    /// The order of a task list; its keyset cursor follows the same order.
+    enum Order: String, CaseIterable {
+        /// Newest first: what came in lately.
+        case newest
+        /// A work queue: the earliest due date first (so overdue tasks lead), tasks without a
+        /// date last, then the oldest opened.
+        case due
     }
 
     /// A task of a work list, with the name of the person its case is about: a work list of
@@ -158,7 +168,7 @@ enum TaskStore {
         let familyName: String
     }
 
-    /// Newest first (a work list), keyset-paginated by the last task of the previous page.
+    /// In the filter's order, keyset-paginated by the last task of the previous page.
     static func list(_ f: Filter, on c: PostgresConnection) throws -> [Listed] {
         let statement = listQuery(f)
         return try c.query(statement.sql, statement.parameters).map { row in
@@ -179,6 +189,16 @@ enum TaskStore {
         case .office(let org): office = org
         case .none: nothing = true
         }
+        // Like the newest-first order, a top-N sort of the matching rows (no index gives either order).
+        func due(_ alias: String) -> String { "COALESCE(\(alias).due_on, 'infinity'::date)" }
+        let (keyset, orderBy): (String, String) = switch f.order {
+        case .newest:
+            ("(t.opened_at, t.task_id) < (SELECT p.opened_at, p.task_id FROM tasks p WHERE p.task_id = $7)",
+             "t.opened_at DESC, t.task_id DESC")
+        case .due:
+            ("(\(due("t")), t.opened_at, t.task_id) > (SELECT \(due("p")), p.opened_at, p.task_id FROM tasks p WHERE p.task_id = $7)",
+             "\(due("t")), t.opened_at, t.task_id")
+        }
         return PostgresStatement("""
             SELECT \(TaskRecord.columns),
                    (SELECT n.given_name FROM cases n WHERE n.case_id = t.case_id) AS person_given_name,
@@ -193,9 +213,9 @@ enum TaskStore {
               AND ($4::text IS NULL OR t.status = $4)
               AND ($5::text IS NULL OR t.kind = $5)
               AND ($6::uuid IS NULL OR t.case_id = $6)
-              AND ($7::uuid IS NULL OR (t.opened_at, t.task_id) < (SELECT p.opened_at, p.task_id FROM tasks p WHERE p.task_id = $7))
+              AND ($7::uuid IS NULL OR \(keyset))
               AND ($10::boolean IS NULL OR (t.escalated_at IS NOT NULL) = $10)
-            ORDER BY t.opened_at DESC, t.task_id DESC LIMIT $8
+            ORDER BY \(orderBy) LIMIT $8
             """, [f.assigneeOrg, municipality, office, f.status, f.kind, f.caseId, f.after, f.limit, nothing, f.escalated])
     }
 }

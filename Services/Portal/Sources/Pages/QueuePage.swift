@@ -11,19 +11,14 @@ enum QueuePage {
     static func register(on portal: Portal) {
         portal.page("GET", "/queue") { context in
             let t = context.translator
-            var path = "/tasks?status=open&limit=\(pageSize)"
+            // Overdue first (the earliest due date first), then those without a date: the service
+            // orders the whole queue, so that an overdue task is never behind the first page.
+            var path = "/tasks?status=open&order=due&limit=\(pageSize)"
             if let cursor = context.request.query["cursor"], cursor.count < 200 { path += "&cursor=" + URLEncodedForm.escape(cursor) }
             let listed = try context.get(.coordination, path, awaitEvent: context.awaitedEvent)
             let today = CalendarDate.today().description
-            // Overdue first (oldest due date first), then due ones by date, then those without a date.
-            let items: [JSONValue] = listed["items"]?.arrayValue ?? []
-            var keyed: [(task: JSONValue, due: String, opened: String)] = []
-            keyed.reserveCapacity(items.count)
-            for item in items {
-                keyed.append((item, item["dueOn"]?.stringValue ?? "9999-99-99", item["openedAt"]?.stringValue ?? ""))
-            }
-            keyed.sort { a, b in a.due == b.due ? a.opened < b.opened : a.due < b.due }
-            let tasks: [JSONValue] = keyed.map { $0.task }
+            let tasks: [JSONValue] = listed["items"]?.arrayValue ?? []
+            let next = listed["nextCursor"]?.stringValue
             // A queue names few organisations many times: each label is made once per page.
             var labels: [String: String] = [:]
             func label(_ org: String) -> String {
@@ -35,7 +30,7 @@ enum QueuePage {
             let overdue = tasks.filter { ($0["dueOn"]?.stringValue).map { $0 < today } ?? false }.count
             var byKind: [String: Int] = [:]
             for task in tasks { byKind[task["kind"]?.stringValue ?? "", default: 0] += 1 }
-            var counts: [HTML] = ["<li><strong>\(tasks.count)</strong>\(t("queue.open"))</li>",
+            var counts: [HTML] = ["<li><strong>\(tasks.count)\(next == nil ? "" : "+")</strong>\(t("queue.open"))</li>",
                                   "<li class=\"\(overdue > 0 ? "overdue" : "")\"><strong>\(overdue)</strong>\(t("queue.overdue"))</li>"]
             for kind in byKind.keys.sorted() {
                 counts.append("<li><strong>\(byKind[kind] ?? 0)</strong>\(context.code("task", kind))</li>")
@@ -67,9 +62,10 @@ enum QueuePage {
                   <tbody>\(rows)</tbody>
                   </table>
                   """
-            var more: HTML = .empty
-            if let next = listed["nextCursor"]?.stringValue {
+            var more: HTML = .empty, countedPart: HTML = .empty
+            if let next {
                 more = "<p><a href=\"/queue?cursor=\(URLEncodedForm.escape(next))\">\(t("queue.more"))</a></p>"
+                countedPart = "<p class=\"muted\">\(t("queue.countedPart", ["n": String(tasks.count)]))</p>"
             }
             let escalatedCount = tasks.filter { $0["escalatedAt"]?.stringValue != nil }.count
             if escalatedCount > 0 {
@@ -77,6 +73,7 @@ enum QueuePage {
             }
             return context.page(t("queue.title"), """
                 <ul class="counts" aria-label="\(t("queue.counts"))">\(counts)</ul>
+                \(countedPart)
                 \(table)
                 \(more)
                 \(try overdueByMunicipality(context))
