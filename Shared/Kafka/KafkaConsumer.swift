@@ -9,7 +9,11 @@ internal import CRdKafka
 /// with `enable.auto.offset.store=false` (what is committed every 5 s is only what
 /// `storeOffset` stored), `auto.offset.reset=earliest`, `allow.auto.create.topics=true`,
 /// `topic.metadata.refresh.interval.ms=5000` (topics created later are found quickly), the
-/// default eager assignment strategy. Use it from one polling thread; `close` may come from
+/// default eager assignment strategy, and `queued.max.messages.kbytes=8192`: librdkafka's own
+/// default lets every consumer prefetch 64 MB, and a service runs several (a group per
+/// subscription, members per group), each filling up while a partition waits (a case key not
+/// arrived yet, a database outage); 8 MB is still thousands of events, many batches ahead.
+/// Use it from one polling thread; `close` may come from
 /// another thread and waits for a running `poll`.
 public final class KafkaConsumer: @unchecked Sendable {
     let handle: KafkaHandle
@@ -27,6 +31,7 @@ public final class KafkaConsumer: @unchecked Sendable {
             "auto.offset.reset": "earliest",
             "allow.auto.create.topics": "true",
             "topic.metadata.refresh.interval.ms": "5000",
+            "queued.max.messages.kbytes": "8192",
             "session.timeout.ms": String(configuration.sessionTimeoutMs),
             "heartbeat.interval.ms": String(configuration.heartbeatIntervalMs),
         ])

@@ -13,7 +13,7 @@ extension CoordinationApp {
         var filter = TaskStore.Filter(limit: page.fetchLimit)
         filter.after = page.after
         if let status = request.query["status"] {
-            if ["open", "done"].contains(status) { filter.status = status } else {
+            if let value = TaskStore.Status(rawValue: status) { filter.status = value } else {
                 errors.append(FieldError(field: "status", message: "must be open or done"))
             }
         }
@@ -43,7 +43,7 @@ extension CoordinationApp {
         if let requested = filter.assigneeOrg.flatMap(Organisation.init), !filter.scope.includes(assignee: requested) {
             throw Problem.forbidden("your organisation may list only its own tasks")
         }
-        context.recordFilter(["org": filter.assigneeOrg, "status": filter.status, "kind": filter.kind, "escalated": request.query["escalated"],
+        context.recordFilter(["org": filter.assigneeOrg, "status": filter.status?.rawValue, "kind": filter.kind, "escalated": request.query["escalated"],
                               "order": request.query["order"], "cursor": page.after?.description, "limit": String(page.limit)])
         let listed = page.page(try host.read { try TaskStore.list(filter, on: $0) }) { $0.task.taskId }
         context.disclose(listed.items.map { DisclosedRecord(caseId: $0.task.caseId, personId: nil) })

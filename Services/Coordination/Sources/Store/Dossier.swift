@@ -106,7 +106,7 @@ struct Dossier: Encodable, Sendable {
             DossierSections.planQuery(caseId),
             DossierSections.approvalsQuery(caseId),
             DossierSections.budgetQuery(caseId),
-            TaskStore.listQuery(.init(scope: .every, status: "open", caseId: caseId, limit: 500)),
+            TaskStore.listQuery(.init(scope: .every, status: .open, caseId: caseId, limit: 500)),
             ConsentStore.listQuery(caseId: caseId),
             ReferralStore.listQuery(caseId: caseId),
             DossierSections.finalReportsQuery(caseId),
