@@ -138,33 +138,15 @@ public final class KafkaAdmin: @unchecked Sendable {
     public func lag(groupId: String, topic: String, timeout: Double) throws -> Int64 {
         let deadline = Date(timeIntervalSinceNow: timeout)
         func remainingMs() -> Int32 { Int32(clamping: max(1, Int(deadline.timeIntervalSinceNow * 1000))) }
-        // A consumer-type client of that group reads its committed offsets; it never joins
-        // the group (no subscribe, no commits), so the group's members are not disturbed.
-        let reader = try KafkaHandle(
-            type: RD_KAFKA_CONSUMER, role: "lag reader",
-            properties: configuration.librdkafkaProperties([
-                "group.id": groupId, "enable.auto.commit": "false", "allow.auto.create.topics": "false",
-                "fetch.wait.max.ms": "100",
-            ]),
-            logger: logger)
-        defer {
-            reader.retire { rk in
-                KafkaError.isSuccess(rd_kafka_consumer_close(rk)) ? .normal : .skippingConsumerClose
-            }
-        }
-        return try reader.useExplainingRefusals { rk -> Int64 in
+        return try GroupOffsets.withReader(of: groupId, role: "lag reader", configuration: configuration,
+                                           properties: ["fetch.wait.max.ms": "100"], logger: logger) { rk -> Int64 in
             let partitions = try Self.partitionCount(rk, topic: topic, timeout: timeout)
-            let list = TopicPartitionList.make((0..<partitions).map {
+            let committed = try GroupOffsets.committed(rk, groupId: groupId, (0..<partitions).map {
                 .init(topic: topic, partition: Int32($0), offset: Int64(RD_KAFKA_OFFSET_INVALID))
-            })
-            defer { rd_kafka_topic_partition_list_destroy(list) }
-            let code = rd_kafka_committed(rk, list, remainingMs())
-            guard KafkaError.isSuccess(code) else {
-                throw KafkaError(code, "cannot read the committed offsets of group \(groupId)")
-            }
+            }, timeoutMs: remainingMs())
             var lag: Int64 = 0
             var listed: [Int32: (low: Int64, high: Int64)] = [:]
-            for entry in TopicPartitionList.entries(list) {
+            for entry in committed {
                 var low: Int64 = 0
                 var high: Int64 = 0
                 let code = rd_kafka_query_watermark_offsets(rk, topic, entry.partition, &low, &high, remainingMs())
@@ -174,7 +156,7 @@ public final class KafkaAdmin: @unchecked Sendable {
                 listed[entry.partition] = (low, high)
             }
             let fetched = Self.fetchedEnds(rk, topic: topic, listed: listed, deadline: deadline)
-            for entry in TopicPartitionList.entries(list) {
+            for entry in committed {
                 let (low, listedHigh) = listed[entry.partition] ?? (0, 0)
                 let high = max(listedHigh, fetched[entry.partition] ?? listedHigh)
                 lag += max(0, high - (entry.offset >= 0 ? entry.offset : low))

@@ -86,28 +86,15 @@ public final class KafkaPartitionReader: @unchecked Sendable {
     public static func committedOffsets(configuration: KafkaConfiguration, groupId: String, topics: [String], timeout: Double,
                                         logger: Logger) throws -> [TopicPartition: Int64?] {
         let deadline = Date(timeIntervalSinceNow: timeout)
-        func remainingMs() -> Int32 { Int32(clamping: max(1, Int(deadline.timeIntervalSinceNow * 1000))) }
-        let reader = try KafkaHandle(
-            type: RD_KAFKA_CONSUMER, role: "offset reader",
-            properties: configuration.librdkafkaProperties([
-                "group.id": groupId, "enable.auto.commit": "false", "allow.auto.create.topics": "false",
-            ]),
-            logger: logger)
-        defer {
-            reader.retire { rk in KafkaError.isSuccess(rd_kafka_consumer_close(rk)) ? .normal : .skippingConsumerClose }
-        }
-        return try reader.useExplainingRefusals { rk in
+        return try GroupOffsets.withReader(of: groupId, role: "offset reader", configuration: configuration, logger: logger) { rk in
             var entries: [TopicPartitionList.Entry] = []
             for topic in topics {
                 let count = try KafkaAdmin.partitionCount(rk, topic: topic, timeout: max(1, deadline.timeIntervalSinceNow))
                 entries += (0..<count).map { .init(topic: topic, partition: Int32($0), offset: Int64(RD_KAFKA_OFFSET_INVALID)) }
             }
-            let list = TopicPartitionList.make(entries)
-            defer { rd_kafka_topic_partition_list_destroy(list) }
-            let code = rd_kafka_committed(rk, list, remainingMs())
-            guard KafkaError.isSuccess(code) else { throw KafkaError(code, "cannot read the committed offsets of group \(groupId)") }
+            let remainingMs = Int32(clamping: max(1, Int(deadline.timeIntervalSinceNow * 1000)))
             var result: [TopicPartition: Int64?] = [:]
-            for entry in TopicPartitionList.entries(list) {
+            for entry in try GroupOffsets.committed(rk, groupId: groupId, entries, timeoutMs: remainingMs) {
                 guard KafkaError.isSuccess(entry.error) else {
                     throw KafkaError(entry.error, "cannot read the committed offset of group \(groupId) on \(entry.topic)[\(entry.partition)]")
                 }

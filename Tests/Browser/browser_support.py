@@ -15,7 +15,7 @@ import json
 import os
 import random
 import string
-import subprocess
+import sys
 import time
 import unittest
 import urllib.error
@@ -29,6 +29,8 @@ from selenium.webdriver.support.select import Select
 from selenium.webdriver.support.wait import WebDriverWait
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
+sys.path.insert(0, os.path.join(ROOT, "deploy", "local"))
+import suite_api  # noqa: E402  (the suite's API client, shared with the demo and the fault suite)
 MESSAGES_DIR = os.path.join(ROOT, "Services", "Portal", "Sources", "Messages")
 
 
@@ -41,8 +43,7 @@ def setting(key, default=None):
 
 PORTAL = setting("IAS_BROWSER_PORTAL_URL", "http://127.0.0.1:18080").rstrip("/")
 PORT_BASE = int(setting("IAS_BROWSER_PORT_BASE", "18081"))
-PORTS = {"intake": PORT_BASE, "assessment": PORT_BASE + 1, "plan": PORT_BASE + 2, "costs": PORT_BASE + 3,
-         "coordination": PORT_BASE + 4}
+PORTS = suite_api.ports(PORT_BASE)
 SCREENSHOTS = os.environ.get("IAS_BROWSER_SCREENSHOTS") or os.path.join(ROOT, ".local", "test", "screenshots")
 POLL_SECONDS = float(os.environ.get("IAS_BROWSER_POLL_SECONDS", "20"))
 TODAY = datetime.date.today()
@@ -72,42 +73,15 @@ def swiss(day):
 
 @functools.lru_cache(maxsize=None)
 def token(org, roles="caseworker", sub="browser-test-setup"):
-    return subprocess.check_output([setting("IAS_TOKEN_BIN"), "--org", org, "--role", roles, "--sub", sub],
-                                   text=True).strip()
-
-
-class APIError(RuntimeError):
-    pass
+    return suite_api.token(org, roles, sub, token_bin=setting("IAS_TOKEN_BIN"))
 
 
 def call(service, method, path, body=None, org="canton:KSD", roles="caseworker", expect=(200, 201)):
-    data = json.dumps(body).encode() if body is not None else None
-    request = urllib.request.Request(f"http://127.0.0.1:{PORTS[service]}{path}", data=data, method=method)
-    request.add_header("Authorization", "Bearer " + token(org, roles))
-    if data is not None:
-        request.add_header("Content-Type", "application/json")
-    try:
-        with urllib.request.urlopen(request, timeout=10) as response:
-            status, answer = response.status, response.read().decode()
-    except urllib.error.HTTPError as error:
-        status, answer = error.code, error.read().decode()
-    if expect and status not in expect:
-        raise APIError(f"{method} {service}{path}: {status} {answer[:300]}")
-    return status, (json.loads(answer) if answer else {})
+    return suite_api.call(PORTS[service], method, path, body, token(org, roles), expect, what=service)
 
 
 def eventually(fn, what, seconds=30):
-    deadline = time.time() + seconds
-    last = None
-    while time.time() < deadline:
-        try:
-            value = fn()
-            if value:
-                return value
-        except APIError as error:
-            last = error
-        time.sleep(0.2)
-    raise AssertionError(f"timed out after {seconds} s waiting for {what}" + (f" (last: {last})" if last else ""))
+    return suite_api.eventually(fn, what, seconds)
 
 
 def unique_name(prefix):

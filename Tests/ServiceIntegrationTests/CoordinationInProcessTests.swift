@@ -10,20 +10,7 @@ import XCTest
 /// Coordination's dossier projection and task list in process against PostgreSQL: handovers
 /// applied as intake publishes them open and move tasks, the task list follows the
 /// responsibility, and a redelivered event changes nothing.
-final class CoordinationInProcessTests: XCTestCase {
-    nonisolated(unsafe) static var coordination: InProcessService!
-
-    override class func setUp() {
-        super.setUp()
-        do {
-            coordination = try .coordination()
-        } catch { fatalError("coordination did not start in process: \(error)") }
-    }
-
-    override class func tearDown() {
-        coordination = nil
-        super.tearDown()
-    }
+final class CoordinationInProcessTests: CoordinationInProcessCase {
 
     let (canton, aarau, baden) = (TestEnvironment.token(org: "canton:KSD"), TestEnvironment.token(org: "municipality:4001"),
                                   TestEnvironment.token(org: "municipality:4021"))

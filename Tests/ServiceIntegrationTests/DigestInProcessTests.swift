@@ -10,20 +10,7 @@ import XCTest
 /// The digest job in process against PostgreSQL and a real SMTP server (aiosmtpd): instances
 /// racing for the same digest send it once; a digest whose server was down is sent at a later
 /// run; one whose instance stopped while sending is never sent twice.
-final class DigestInProcessTests: XCTestCase {
-    nonisolated(unsafe) static var coordination: InProcessService!
-
-    override class func setUp() {
-        super.setUp()
-        do {
-            coordination = try .coordination()
-        } catch { fatalError("coordination did not start in process: \(error)") }
-    }
-
-    override class func tearDown() {
-        coordination = nil
-        super.tearDown()
-    }
+final class DigestInProcessTests: CoordinationInProcessCase {
 
     /// An app on the same host and database with the digest of `mailboxes` sent to `port`.
     func app(_ mailboxes: [(org: String, address: String)], port: Int) throws -> CoordinationApp {

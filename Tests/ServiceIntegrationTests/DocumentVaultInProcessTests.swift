@@ -12,24 +12,9 @@ import XCTest
 /// The keys of documents against PostgreSQL, in process: a master key rotation re-wraps every
 /// case key so that the old master key can go; a destroyed case key leaves nothing readable;
 /// the retention job erases the content of a withdrawn document and keeps its description.
-final class DocumentVaultInProcessTests: XCTestCase {
-    nonisolated(unsafe) static var coordination: InProcessService!
+final class DocumentVaultInProcessTests: CoordinationInProcessCase {
     static let first = try! MasterKeyRing.parse("vault-test-1:" + Data(SecureRandom.bytes(32)).base64EncodedString())
-
-    override class func setUp() {
-        super.setUp()
-        do {
-            coordination = try InProcessService("coordination", module: "CoordinationService",
-                                                publishes: [Topics.coordination] + PartnerChannel.all.map(\.outbound)) {
-                CoordinationApp(host: $0, documentKeys: first).register()
-            }
-        } catch { fatalError("coordination did not start in process: \(error)") }
-    }
-
-    override class func tearDown() {
-        coordination = nil
-        super.tearDown()
-    }
+    override class var documentKeys: MasterKeyRing? { first }
 
     let canton = TestEnvironment.token(org: "canton:KSD")
 

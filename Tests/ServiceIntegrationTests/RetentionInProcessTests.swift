@@ -11,12 +11,12 @@ import XCTest
 /// The retention job against PostgreSQL, in process (coordination): the housekeeping kinds
 /// delete what is older than their rule and nothing younger or unpublished; a due case is
 /// erased once; a late event of the erased case creates nothing again.
-final class RetentionInProcessTests: XCTestCase {
-    nonisolated(unsafe) static var coordination: InProcessService!
+final class RetentionInProcessTests: CoordinationInProcessCase {
     nonisolated(unsafe) static var rulesPath = ""
+    override class var settings: [String: String] { ["IAS_RETENTION_RULES_FILE": rulesPath] }
+    override class var documentKeys: MasterKeyRing? { try! MasterKeyRing.parse("retention-1:" + Data(SecureRandom.bytes(32)).base64EncodedString()) }
 
     override class func setUp() {
-        super.setUp()
         // The bundled periods, except that a case is due on the day of its closure.
         var bundled = try! JSONSerialization.jsonObject(with: Data(contentsOf: RetentionRules.bundledFile!)) as! [String: Any]
         bundled["rules"] = (bundled["rules"] as! [[String: Any]]).map { rule in
@@ -26,20 +26,12 @@ final class RetentionInProcessTests: XCTestCase {
         }
         rulesPath = NSTemporaryDirectory() + "retention-in-process-\(UUID().uuidString).json"
         try! JSONSerialization.data(withJSONObject: bundled).write(to: URL(fileURLWithPath: rulesPath))
-        do {
-            let keys = try MasterKeyRing.parse("retention-1:" + Data(SecureRandom.bytes(32)).base64EncodedString())
-            coordination = try InProcessService("coordination", module: "CoordinationService",
-                                                publishes: [Topics.coordination] + PartnerChannel.all.map(\.outbound),
-                                                settings: ["IAS_RETENTION_RULES_FILE": rulesPath]) {
-                CoordinationApp(host: $0, documentKeys: keys).register()
-            }
-        } catch { fatalError("coordination did not start in process: \(error)") }
+        super.setUp()
     }
 
     override class func tearDown() {
-        coordination = nil
-        try? FileManager.default.removeItem(atPath: rulesPath)
         super.tearDown()
+        try? FileManager.default.removeItem(atPath: rulesPath)
     }
 
     private var host: ServiceHost { Self.coordination.host }

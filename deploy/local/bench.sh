@@ -69,27 +69,17 @@ create_service_databases "$PG_PORT" || exit 1
 start_broker "$KAFKA_PORT" "$BENCH_DIR/logs/broker.log" || exit 1
 create_topics "$KAFKA_PORT" "${IAS_KAFKA_TOPIC_PARTITIONS:-6}"
 
-# Where coordination asks the other services for their part of a person's export.
-for peer in intake assessment plan costs; do
-  export "IAS_SUBJECT_ACCESS_${peer^^}_URL=http://127.0.0.1:$(service_port "$peer" "$PORT_BASE")"
-done
+export_subject_access_urls "$PORT_BASE"
 pids=("broker=$BROKER_PID" "postgres=$(head -n 1 "$BENCH_DIR/pg/data/postmaster.pid")")
 for svc in "${SERVICES[@]}"; do
-  port="$(service_port "$svc" "$PORT_BASE")"
-  IAS_HTTP_PORT="$port" \
-  IAS_DATABASE_URL="postgresql://ias_${svc}@127.0.0.1:${PG_PORT}/ias_${svc}" \
-  IAS_DATABASE_MIGRATION_URL="postgresql://ias_${svc}_owner@127.0.0.1:${PG_PORT}/ias_${svc}" \
-  IAS_KAFKA_BROKERS="127.0.0.1:${KAFKA_PORT}" \
-  IAS_INSTANCE_ID="${svc}-bench" \
   IAS_LOG_LEVEL="${IAS_LOG_LEVEL:-warning}" \
-    "$BIN/ias-$svc" >>"$BENCH_DIR/logs/$svc.log" 2>&1 &
-  STARTED_PIDS+=($!)
-  pids+=("$svc=$!")
+    start_service "$svc" "$(service_port "$svc" "$PORT_BASE")" "$BENCH_DIR/logs/$svc.log" "$svc-bench"
+  STARTED_PIDS+=("$STARTED_PID")
+  pids+=("$svc=$STARTED_PID")
 done
-IAS_HTTP_PORT="$((PORT_BASE + 9))" IAS_KAFKA_BROKERS="127.0.0.1:${KAFKA_PORT}" IAS_INSTANCE_ID="partner-simulator-bench" \
-  IAS_LOG_LEVEL=warning "$BIN/ias-partner-simulator" >>"$BENCH_DIR/logs/partner-simulator.log" 2>&1 &
-STARTED_PIDS+=($!)
-pids+=("partner-simulator=$!")
+IAS_LOG_LEVEL=warning start_partner_simulator "$((PORT_BASE + 9))" "$BENCH_DIR/logs/partner-simulator.log" partner-simulator-bench
+STARTED_PIDS+=("$STARTED_PID")
+pids+=("partner-simulator=$STARTED_PID")
 for svc in "${SERVICES[@]}"; do
   wait_for_ready "http://127.0.0.1:$(service_port "$svc" "$PORT_BASE")/readyz" 90 \
     || { log "$svc did not become ready; see $BENCH_DIR/logs/$svc.log"; exit 1; }

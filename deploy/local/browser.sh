@@ -69,23 +69,15 @@ else
 fi
 create_service_databases "$PG_PORT" "$DB_SUFFIX" || exit 1
 
-# Where coordination asks the other services for their part of a person's export.
-for peer in intake assessment plan costs; do
-  export "IAS_SUBJECT_ACCESS_${peer^^}_URL=http://127.0.0.1:$(service_port "$peer" "$PORT_BASE")"
-done
+export_subject_access_urls "$PORT_BASE"
 for svc in "${SERVICES[@]}"; do
-  IAS_HTTP_PORT="$(service_port "$svc" "$PORT_BASE")" IAS_HTTP_HOST=127.0.0.1 \
-  IAS_DATABASE_URL="postgresql://ias_${svc}@127.0.0.1:${PG_PORT}/ias_${svc}${DB_SUFFIX}" \
-  IAS_DATABASE_MIGRATION_URL="postgresql://ias_${svc}_owner@127.0.0.1:${PG_PORT}/ias_${svc}${DB_SUFFIX}" \
-  IAS_KAFKA_BROKERS="127.0.0.1:${KAFKA_PORT}" IAS_INSTANCE_ID="${svc}-browser" \
-    "$BIN/ias-$svc" >>"$DIR/logs/$svc.log" 2>&1 &
-  STARTED_PIDS+=($!)
+  IAS_HTTP_HOST=127.0.0.1 start_service "$svc" "$(service_port "$svc" "$PORT_BASE")" "$DIR/logs/$svc.log" "$svc-browser" "$DB_SUFFIX"
+  STARTED_PIDS+=("$STARTED_PID")
 done
 if [ "$MODE" != test ]; then
   # RAV and the vocational school answer referrals, as in `make run`.
-  IAS_HTTP_PORT="$((PORT_BASE + 9))" IAS_HTTP_HOST=127.0.0.1 IAS_KAFKA_BROKERS="127.0.0.1:${KAFKA_PORT}" \
-  IAS_INSTANCE_ID="partner-simulator-browser" "$BIN/ias-partner-simulator" >>"$DIR/logs/partner-simulator.log" 2>&1 &
-  STARTED_PIDS+=($!)
+  IAS_HTTP_HOST=127.0.0.1 start_partner_simulator "$((PORT_BASE + 9))" "$DIR/logs/partner-simulator.log" partner-simulator-browser
+  STARTED_PIDS+=("$STARTED_PID")
 fi
 for svc in "${SERVICES[@]}"; do
   wait_for_ready "http://127.0.0.1:$(service_port "$svc" "$PORT_BASE")/readyz" 90 \

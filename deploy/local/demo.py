@@ -5,16 +5,17 @@ adult referred to AMIplus, an asylum seeker regularised later, a relocation betw
 municipalities, an interrupted measure with a new cost approval, and a refused overdraft.
 
 Needs: IAS_TOKEN_BIN (ias-token), IAS_JWT_SECRET, IAS_PORT_BASE (intake; the others follow)."""
-import datetime, json, os, subprocess, sys, time, urllib.request, urllib.error, uuid
+import datetime, os, sys, uuid
 
-BASE = int(os.environ.get("IAS_PORT_BASE", "8081"))
-PORTS = {"intake": BASE, "assessment": BASE + 1, "plan": BASE + 2, "costs": BASE + 3, "coordination": BASE + 4}
+import suite_api
+from suite_api import APIError
+
+PORTS = suite_api.ports(int(os.environ.get("IAS_PORT_BASE", "8081")))
 TODAY = datetime.date.today()
 
 
 def token(org, roles="caseworker", sub="demo-loader"):
-    return subprocess.check_output([os.environ["IAS_TOKEN_BIN"], "--org", org, "--role", roles, "--sub", sub],
-                                   text=True).strip()
+    return suite_api.token(org, roles, sub)
 
 
 CANTON = token("canton:KSD")
@@ -22,32 +23,11 @@ APPROVER = token("canton:KSD", "caseworker,approver", "demo-approver")
 
 
 def call(service, method, path, body=None, tok=None, expect=(200, 201)):
-    data = json.dumps(body).encode() if body is not None else None
-    req = urllib.request.Request(f"http://127.0.0.1:{PORTS[service]}{path}", data=data, method=method)
-    req.add_header("Authorization", f"Bearer {tok or CANTON}")
-    if data is not None:
-        req.add_header("Content-Type", "application/json")
-    try:
-        with urllib.request.urlopen(req, timeout=10) as r:
-            status, text = r.status, r.read().decode()
-    except urllib.error.HTTPError as e:
-        status, text = e.code, e.read().decode()
-    if expect and status not in expect:
-        raise RuntimeError(f"{method} {service}{path}: {status} {text[:300]}")
-    return status, (json.loads(text) if text else {})
+    return suite_api.call(PORTS[service], method, path, body, tok or CANTON, expect, what=service)
 
 
 def eventually(fn, what, seconds=20):
-    deadline = time.time() + seconds
-    while time.time() < deadline:
-        try:
-            value = fn()
-            if value:
-                return value
-        except RuntimeError:
-            pass
-        time.sleep(0.2)
-    raise RuntimeError(f"timed out waiting for {what}")
+    return suite_api.eventually(fn, what, seconds, failure=APIError)
 
 
 def born(years):

@@ -23,10 +23,11 @@ Two kinds of case alternate:
 
 Needs: IAS_TOKEN_BIN (ias-token), IAS_JWT_SECRET, IAS_PORT_BASE (intake; the others follow).
 Only the standard library."""
-import collections, datetime, hashlib, http.client, json, os, random, socket, subprocess, sys, threading, time, uuid
+import collections, datetime, hashlib, http.client, json, os, random, socket, sys, threading, time, uuid
 
-BASE = int(os.environ.get("IAS_PORT_BASE", "8081"))
-PORTS = {"intake": BASE, "assessment": BASE + 1, "plan": BASE + 2, "costs": BASE + 3, "coordination": BASE + 4}
+import suite_api
+
+PORTS = suite_api.ports(int(os.environ.get("IAS_PORT_BASE", "8081")))
 CASES = int(os.environ.get("FAULT_CASES", "200"))
 THREADS = int(os.environ.get("FAULT_THREADS", "8"))
 # The cases start evenly spread over this time, so that the faults meet a steady load.
@@ -40,8 +41,7 @@ RETRYABLE = (502, 503, 504)
 
 
 def token(org, roles="caseworker", sub="fault-load"):
-    return subprocess.check_output([os.environ["IAS_TOKEN_BIN"], "--org", org, "--role", roles, "--sub", sub,
-                                    "--ttl", "14400"], text=True).strip()
+    return suite_api.token(org, roles, sub, ttl=14400)
 
 
 TOKENS = {}
@@ -69,26 +69,13 @@ class Failed(Exception):
 
 
 def once(service, method, path, body, token_, key, timeout=10, raw=None):
-    conn = http.client.HTTPConnection("127.0.0.1", PORTS[service], timeout=timeout)
-    try:
-        headers = {"Authorization": f"Bearer {token_}"}
-        data = None
-        if raw is not None:  # (bytes, headers): a document as the body, its description in headers
-            data = raw[0]
-            headers.update(raw[1])
-        elif body is not None:
-            data = json.dumps(body).encode()
-            headers["Content-Type"] = "application/json"
-        if key:
-            headers["Idempotency-Key"] = key
-        conn.request(method, path, body=data, headers=headers)
-        r = conn.getresponse()
-        content = r.read()
-        if not content or "json" in (r.getheader("Content-Type") or ""):
-            return r.status, content.decode(), r.getheader("Idempotent-Replayed")
-        return r.status, content, r.getheader("Idempotent-Replayed")
-    finally:
-        conn.close()
+    """raw: (bytes, headers), a document as the body with its description in headers."""
+    headers = dict(raw[1]) if raw is not None else {}
+    if key:
+        headers["Idempotency-Key"] = key
+    status, content, response = suite_api.request(PORTS[service], method, path, body=body, token=token_, headers=headers,
+                                                  raw=raw[0] if raw is not None else None, timeout=timeout)
+    return status, content, response.getheader("Idempotent-Replayed")
 
 
 def call(service, method, path, body=None, token_=None, expect=(200, 201), key=None, raw=None):
@@ -125,16 +112,7 @@ def call(service, method, path, body=None, token_=None, expect=(200, 201), key=N
 
 
 def eventually(fn, what):
-    deadline = time.time() + PATIENCE
-    while time.time() < deadline:
-        try:
-            value = fn()
-            if value:
-                return value
-        except Failed:
-            pass
-        time.sleep(1.0)
-    raise Failed(f"timed out after {PATIENCE:.0f} s waiting for {what}")
+    return suite_api.eventually(fn, what, PATIENCE, pause=1.0, retry_on=(Failed,), failure=Failed)
 
 
 def born(years, index=0):

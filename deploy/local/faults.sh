@@ -80,15 +80,15 @@ svc_port() { # NAME → HTTP port
 }
 
 start_svc() { # NAME (coordination-2 = a second coordination instance, same database and group)
-  local name="$1" exe="$1" port; port="$(svc_port "$1")"
+  local name="$1" exe="$1"
   [ "$name" = coordination-2 ] && exe=coordination
-  IAS_HTTP_PORT="$port" IAS_HTTP_HOST=127.0.0.1 \
-  IAS_DATABASE_URL="postgresql://ias_${exe}@127.0.0.1:${PG_PORT}/ias_${exe}" \
-  IAS_DATABASE_MIGRATION_URL="postgresql://ias_${exe}_owner@127.0.0.1:${PG_PORT}/ias_${exe}" \
-  IAS_KAFKA_BROKERS="127.0.0.1:${KAFKA_PORT}" IAS_INSTANCE_ID="${name}-faults" \
-  IAS_SIMULATOR_ENROL_AFTER_MS=300 IAS_SIMULATOR_END_AFTER_MS=2000 \
-    "$BIN/ias-$exe" >>"$LOGS/$name.log" 2>&1 &
-  SVC_PID[$name]=$!
+  if [ "$name" = partner-simulator ]; then
+    IAS_HTTP_HOST=127.0.0.1 IAS_SIMULATOR_ENROL_AFTER_MS=300 IAS_SIMULATOR_END_AFTER_MS=2000 \
+      start_partner_simulator "$SIM_PORT" "$LOGS/$name.log" "$name-faults"
+  else
+    IAS_HTTP_HOST=127.0.0.1 start_service "$exe" "$(svc_port "$name")" "$LOGS/$name.log" "$name-faults"
+  fi
+  SVC_PID[$name]=$STARTED_PID
 }
 
 wait_ready() { # NAME [SECONDS]
@@ -256,10 +256,7 @@ start_postgres "$FAULT_DIR/pg" "$PG_PORT" || exit 1
 create_service_databases "$PG_PORT" || exit 1
 start_broker "$KAFKA_PORT" "$LOGS/broker.log" || exit 1
 create_topics "$KAFKA_PORT" 6
-# Where coordination asks the other services for their part of a person's export.
-for peer in intake assessment plan costs; do
-  export "IAS_SUBJECT_ACCESS_${peer^^}_URL=http://127.0.0.1:$(service_port "$peer" "$PORT_BASE")"
-done
+export_subject_access_urls "$PORT_BASE"
 for svc in "${SERVICES[@]}" partner-simulator; do start_svc "$svc"; done
 for svc in "${SERVICES[@]}" partner-simulator; do wait_ready "$svc" 120 || exit 1; done
 log "all services ready; binaries from $BIN"

@@ -152,6 +152,36 @@ service_port() { # NAME BASE
   for i in "${!SERVICES[@]}"; do [ "${SERVICES[$i]}" = "$1" ] && echo $(($2 + i)); done
 }
 
+# start_service EXE PORT LOGFILE INSTANCE_ID [DB_SUFFIX]: one of the five services in the
+# background on PORT, with this stack's PostgreSQL (PG_PORT: runtime role, owner for the
+# migrations) and broker (KAFKA_PORT), binaries from BIN; its pid in STARTED_PID. Settings of
+# the caller's own (IAS_HTTP_HOST, IAS_LOG_LEVEL …) go before the call.
+start_service() {
+  local exe="$1" port="$2" logfile="$3" instance="$4" db="ias_$1${5:-}"
+  IAS_HTTP_PORT="$port" \
+  IAS_DATABASE_URL="postgresql://ias_${exe}@127.0.0.1:${PG_PORT}/${db}" \
+  IAS_DATABASE_MIGRATION_URL="postgresql://ias_${exe}_owner@127.0.0.1:${PG_PORT}/${db}" \
+  IAS_KAFKA_BROKERS="127.0.0.1:${KAFKA_PORT}" IAS_INSTANCE_ID="$instance" \
+    "$BIN/ias-$exe" >>"$logfile" 2>&1 &
+  STARTED_PID=$!
+}
+
+# start_partner_simulator PORT LOGFILE INSTANCE_ID: RAV/AMIplus and the vocational school
+# answering referrals on the partner topics; its pid in STARTED_PID.
+start_partner_simulator() {
+  IAS_HTTP_PORT="$1" IAS_KAFKA_BROKERS="127.0.0.1:${KAFKA_PORT}" IAS_INSTANCE_ID="$3" \
+    "$BIN/ias-partner-simulator" >>"$2" 2>&1 &
+  STARTED_PID=$!
+}
+
+# Where coordination asks the other services for their part of a person's export.
+export_subject_access_urls() { # PORT_BASE
+  local peer
+  for peer in intake assessment plan costs; do
+    export "IAS_SUBJECT_ACCESS_${peer^^}_URL=http://127.0.0.1:$(service_port "$peer" "$1")"
+  done
+}
+
 stop_started() {
   local pid
   for pid in "${STARTED_PIDS[@]}"; do

@@ -38,24 +38,14 @@ create_service_databases "$PG_PORT" || exit 1
 start_broker "$KAFKA_PORT" "$RUN_DIR/logs/broker.log" || exit 1
 create_topics "$KAFKA_PORT" "${IAS_KAFKA_TOPIC_PARTITIONS:-6}"
 
-# Where coordination asks the other services for their part of a person's export.
-for peer in intake assessment plan costs; do
-  export "IAS_SUBJECT_ACCESS_${peer^^}_URL=http://127.0.0.1:$(service_port "$peer" "$PORT_BASE")"
-done
+export_subject_access_urls "$PORT_BASE"
 for svc in "${SERVICES[@]}"; do
-  port="$(service_port "$svc" "$PORT_BASE")"
-  IAS_HTTP_PORT="$port" \
-  IAS_DATABASE_URL="postgresql://ias_${svc}@127.0.0.1:${PG_PORT}/ias_${svc}" \
-  IAS_DATABASE_MIGRATION_URL="postgresql://ias_${svc}_owner@127.0.0.1:${PG_PORT}/ias_${svc}" \
-  IAS_KAFKA_BROKERS="127.0.0.1:${KAFKA_PORT}" \
-  IAS_INSTANCE_ID="${svc}-local" \
-    "$BIN/ias-$svc" >>"$RUN_DIR/logs/$svc.log" 2>&1 &
-  STARTED_PIDS+=($!)
+  start_service "$svc" "$(service_port "$svc" "$PORT_BASE")" "$RUN_DIR/logs/$svc.log" "$svc-local"
+  STARTED_PIDS+=("$STARTED_PID")
 done
 # The partner simulator plays RAV/AMIplus and the vocational school on the partner topics.
-IAS_HTTP_PORT="$((PORT_BASE + 9))" IAS_KAFKA_BROKERS="127.0.0.1:${KAFKA_PORT}" IAS_INSTANCE_ID="partner-simulator-local" \
-  "$BIN/ias-partner-simulator" >>"$RUN_DIR/logs/partner-simulator.log" 2>&1 &
-STARTED_PIDS+=($!)
+start_partner_simulator "$((PORT_BASE + 9))" "$RUN_DIR/logs/partner-simulator.log" partner-simulator-local
+STARTED_PIDS+=("$STARTED_PID")
 for svc in "${SERVICES[@]}"; do
   port="$(service_port "$svc" "$PORT_BASE")"
   wait_for_ready "http://127.0.0.1:$port/readyz" 60 || { log "$svc did not become ready; see $RUN_DIR/logs/$svc.log"; exit 1; }

@@ -28,10 +28,10 @@ extension AssessmentApp {
                                                  languageLevels: body.languageLevels, literate: body.literate, schoolYears: body.schoolYears,
                                                  vocationalYears: body.vocationalYears, healthRestriction: body.healthRestriction,
                                                  childcareDuties: body.childcareDuties), caseId: caseId)
-            let assignment = try AssessmentStore.insertAssignment(.init(
-                targetGroup: decision.targetGroup, pathway: decision.pathway, decidedOn: body.heldOn, ageAtDecision: age,
+            let assignment = try AssessmentStore.insertAssignment(TargetGroupAssigned(
+                caseId: caseId, targetGroup: decision.targetGroup, pathway: decision.pathway, decidedOn: body.heldOn, ageAtDecision: age,
                 assessmentId: record.assessmentId, ruleSetVersion: decision.ruleSetVersion, ruleId: decision.ruleId, overrideReason: nil,
-                potentialAssessmentDue: potentialDue), caseId: caseId, actor: context.actor, on: c)
+                potentialAssessmentDue: potentialDue), actor: context.actor, on: c)
             try emitter.emit(assignment.event, caseId: caseId)
             record.rule.description = decision.ruleDescription
             return .json(record, status: 201, headers: [("Location", "/cases/\(caseId)/assessments")])
@@ -39,13 +39,8 @@ extension AssessmentApp {
     }
 
     func listAssessments(_ context: RequestContext) throws -> HTTPResponse {
-        let caseId = try context.pathId("caseId", "case")
-        let page = try Pagination(context.request)
-        let rows = try host.read { c -> [AssessmentRecord] in
-            try context.access(CaseRegistry.find(caseId, on: c))
-            return try AssessmentStore.assessments(caseId, after: page.after, limit: page.fetchLimit, on: c)
-        }
-        return .json(page.page(rows) { $0.assessmentId })
+        try host.casePage(context, case: { id, c in try CaseRegistry.find(id, on: c) },
+                          records: { id, page, c in try AssessmentStore.assessments(id, after: page.after, limit: page.fetchLimit, on: c) }, key: \.assessmentId)
     }
 
 }

@@ -20,12 +20,7 @@ extension AssessmentApp {
     }
 
     func listStatusMeetings(_ context: RequestContext) throws -> HTTPResponse {
-        let caseId = try context.pathId("caseId", "case")
-        let page = try Pagination(context.request)
-        let rows = try host.read { c -> [StatusMeetingRecord] in
-            try context.access(CaseRegistry.find(caseId, on: c))
-            return try AssessmentStore.meetings(caseId, after: page.after, limit: page.fetchLimit, on: c)
-        }
-        return .json(page.page(rows) { $0.meetingId })
+        try host.casePage(context, case: { id, c in try CaseRegistry.find(id, on: c) },
+                          records: { id, page, c in try AssessmentStore.meetings(id, after: page.after, limit: page.fetchLimit, on: c) }, key: \.meetingId)
     }
 }

@@ -24,11 +24,11 @@ extension AssessmentApp {
             }
             let potentialDue = try rules.isPotentialAssessmentAge(age) && !AssessmentStore.hasPotentialAssessment(caseId, on: c)
             let previous = try AssessmentStore.currentTargetGroup(caseId, on: c)
-            let assignment = try AssessmentStore.insertAssignment(.init(
-                targetGroup: body.targetGroup, pathway: pathway, decidedOn: today, ageAtDecision: age,
+            let assignment = try AssessmentStore.insertAssignment(TargetGroupAssigned(
+                caseId: caseId, targetGroup: body.targetGroup, pathway: pathway, decidedOn: today, ageAtDecision: age,
                 assessmentId: previous?.assessmentId, ruleSetVersion: nil, ruleId: nil,
                 overrideReason: reason.trimmingCharacters(in: .whitespacesAndNewlines), potentialAssessmentDue: potentialDue),
-                caseId: caseId, actor: context.actor, on: c)
+                actor: context.actor, on: c)
             try host.emitter(context.cause, on: c).emit(assignment.event, caseId: caseId)
             return .json(assignment)
         }

@@ -26,19 +26,8 @@ enum AssessmentStore {
         return try AssessmentRecord(row: rows[0])
     }
 
-    struct Assignment {
-        var targetGroup: TargetGroup
-        var pathway: String
-        var decidedOn: CalendarDate
-        var ageAtDecision: Int
-        var assessmentId: Identifier?
-        var ruleSetVersion: String?
-        var ruleId: String?
-        var overrideReason: String?
-        var potentialAssessmentDue: Bool
-    }
-
-    static func insertAssignment(_ a: Assignment, caseId: Identifier, actor: Actor, on c: PostgresConnection) throws -> TargetGroupRecord {
+    /// Stores the assignment that `a` publishes.
+    static func insertAssignment(_ a: TargetGroupAssigned, actor: Actor, on c: PostgresConnection) throws -> TargetGroupRecord {
         let rows = try c.query("""
             INSERT INTO target_group_assignments (assignment_id, case_id, target_group, pathway, decided_on, age_at_decision, assessment_id,
                                                   rule_set_version, rule_id, override_reason, potential_assessment_due,
@@ -46,7 +35,7 @@ enum AssessmentStore {
             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
             RETURNING \(TargetGroupRecord.columns)
             """,
-            [Identifier(), caseId, a.targetGroup.rawValue, a.pathway, a.decidedOn, a.ageAtDecision, a.assessmentId, a.ruleSetVersion,
+            [Identifier(), a.caseId, a.targetGroup.rawValue, a.pathway, a.decidedOn, a.ageAtDecision, a.assessmentId, a.ruleSetVersion,
              a.ruleId, a.overrideReason, a.potentialAssessmentDue, actor.subject, actor.organisation])
         return try TargetGroupRecord(row: rows[0])
     }

@@ -39,13 +39,8 @@ extension CoordinationApp {
     }
 
     func listConsents(_ context: RequestContext) throws -> HTTPResponse {
-        let caseId = try context.pathId("caseId", "case")
-        let page = try Pagination(context.request)
-        let rows = try host.read { c -> [ConsentRecord] in
-            try context.access(CaseSnapshot.find(caseId, on: c))
-            return try ConsentStore.page(caseId: caseId, after: page.after, limit: page.fetchLimit, on: c)
-        }
-        return .json(page.page(rows) { $0.consentId })
+        try host.casePage(context, case: { id, c in try CaseSnapshot.find(id, on: c) },
+                          records: { id, page, c in try ConsentStore.page(caseId: id, after: page.after, limit: page.fetchLimit, on: c) }, key: \.consentId)
     }
 
     /// A withdrawn consent is kept (it covered what was sent before) and marked withdrawn.

@@ -41,13 +41,8 @@ extension CoordinationApp {
     }
 
     func listReferrals(_ context: RequestContext) throws -> HTTPResponse {
-        let caseId = try context.pathId("caseId", "case")
-        let page = try Pagination(context.request)
-        let rows = try host.read { c -> [ReferralRecord] in
-            try context.access(CaseSnapshot.find(caseId, on: c))
-            return try ReferralStore.list(caseId: caseId, after: page.after, limit: page.fetchLimit, on: c)
-        }
-        return .json(page.page(rows) { $0.referralId })
+        try host.casePage(context, case: { id, c in try CaseSnapshot.find(id, on: c) },
+                          records: { id, page, c in try ReferralStore.list(caseId: id, after: page.after, limit: page.fetchLimit, on: c) }, key: \.referralId)
     }
 
     /// `GET /referrals?partner=&status=&caseId=`: the referrals that concern the caller across cases —

@@ -44,7 +44,7 @@ extension IntakeApp {
                     let (rows, registrations) = triage.triage(list.persons, known: known)
                     let result = AllocationListResult(listId: Identifier(), listRef: list.listRef, allocatedOn: list.allocatedOn, rows: rows)
                     try AllocationListStore.insertList(result.listId, list, result: result, actor: actor, on: connection)
-                    let persons = try AllocationListStore.insertAll(registrations, listId: result.listId, on: connection)
+                    let persons = try PersonStore.insert(registrations, listId: result.listId, on: connection)
                     // The event of POST /persons, one per registered row, appended in one statement.
                     try host.emitter(context.cause, on: connection).emit(all: persons.map { ($0.registeredEvent, $0.caseId) })
                     context.disclose(persons.map { DisclosedRecord(caseId: $0.caseId, personId: $0.personId) }

@@ -22,7 +22,8 @@ extension IntakeApp {
             try checkForLikelyDuplicates(body, context: context, on: connection)
             let person: PersonRecord
             do {
-                person = try PersonStore.insert(body, personId: Identifier(), caseId: Identifier(), zemis: zemis, on: connection)
+                let registration = AllocationTriage.Registration(row: 1, request: body, zemis: zemis, personId: Identifier(), caseId: Identifier())
+                person = try PersonStore.insert([registration], listId: nil, on: connection)[0]
             } catch let error as PostgresError where error.isUniqueViolation {
                 // A concurrent registration of the same ZEMIS number committed first.
                 throw Refusal.conflict("a person with this ZEMIS number is already registered")

@@ -10,12 +10,9 @@ extension PlanApp {
     // MARK: Final reports
 
     func listFinalReports(_ context: RequestContext) throws -> HTTPResponse {
-        let id = try context.pathId("caseId", "case")
-        let page = try Pagination(context.request)
-        return try host.read { c in
-            try context.access(CaseRegistry.find(id, on: c))
-            return .json(page.page(try PlanStore.finalReports(caseId: id, after: page.after, limit: page.fetchLimit, on: c)) { $0.reportId })
-        }
+        try host.casePage(context, case: { id, c in try CaseRegistry.find(id, on: c) },
+                          records: { id, page, c in try PlanStore.finalReports(caseId: id, after: page.after, limit: page.fetchLimit, on: c) },
+                          key: \.reportId)
     }
 
     func getFinalReport(_ context: RequestContext) throws -> HTTPResponse {
