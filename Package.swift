@@ -11,7 +11,7 @@ let extraResources: [String: [Resource]] = [
     "Assessment": [.copy("triage-rules.json")],
     "Plan": [.copy("measure-catalog.json"), .copy("pathways.json")],
     "Costs": [],
-    "Coordination": [.copy("task-rules.json")],
+    "Coordination": [.copy("task-rules.json"), .copy("DigestTexts")],
 ]
 
 var targets: [Target] = [
@@ -73,7 +73,7 @@ var targets: [Target] = [
     .testTarget(name: "AssessmentUnitTests", dependencies: ["AssessmentService", "IASContracts", "IASRuntime"], path: "Tests/AssessmentUnitTests"),
     .testTarget(name: "PlanUnitTests", dependencies: ["PlanService", "IASContracts", "IASRuntime"], path: "Tests/PlanUnitTests"),
     .testTarget(name: "CostsUnitTests", dependencies: ["CostsService", "IASContracts", "IASRuntime"], path: "Tests/CostsUnitTests"),
-    .testTarget(name: "CoordinationUnitTests", dependencies: ["CoordinationService", "IASContracts", "IASRuntime", "IASPostgres", "IASHTTP"], path: "Tests/CoordinationUnitTests"),
+    .testTarget(name: "CoordinationUnitTests", dependencies: ["CoordinationService", "IASContracts", "IASRuntime", "IASPostgres", "IASHTTP", "IASHTTPClient"], path: "Tests/CoordinationUnitTests"),
     .testTarget(name: "PostgresIntegrationTests", dependencies: ["IASRuntime", "IASPostgres", "TestSupport"], path: "Tests/PostgresIntegrationTests"),
     .testTarget(name: "KafkaUnitTests", dependencies: ["IASRuntime", "IASKafka"], path: "Tests/KafkaUnitTests"),
     .testTarget(name: "KafkaIntegrationTests", dependencies: ["IASRuntime", "IASKafka", "TestSupport"], path: "Tests/KafkaIntegrationTests"),

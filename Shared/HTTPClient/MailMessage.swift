@@ -8,10 +8,13 @@ public struct MailMessage: Sendable {
     public var subject: String
     public var body: String
     public var date: Date
+    /// The body's language (`Content-Language`, e.g. "de"), when known.
+    public var language: String?
     public var messageId: String
 
-    public init(from: String, to: [String], subject: String, body: String, date: Date = Date(), messageId: String) {
-        self.from = from; self.to = to; self.subject = subject; self.body = body; self.date = date; self.messageId = messageId
+    public init(from: String, to: [String], subject: String, body: String, date: Date = Date(), language: String? = nil, messageId: String) {
+        self.from = from; self.to = to; self.subject = subject; self.body = body; self.date = date; self.language = language
+        self.messageId = messageId
     }
 
     /// The message as SMTP's DATA carries it: CRLF line ends, no line longer than 76 characters
@@ -27,6 +30,7 @@ public struct MailMessage: Sendable {
             "Content-Type: text/plain; charset=utf-8",
             "Content-Transfer-Encoding: quoted-printable",
         ]
+        if let language { headers.append("Content-Language: \(language)") }
         headers.append("")
         return headers.joined(separator: "\r\n") + "\r\n" + Self.quotedPrintable(body)
     }

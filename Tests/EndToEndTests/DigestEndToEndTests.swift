@@ -77,10 +77,12 @@ final class DigestEndToEndTests: StackTestCase {
         let metrics = try HTTPClient.connected(port: coordinationPort).request("GET", "/metrics").text
         XCTAssertTrue(metrics.contains("ias_digest_mails_total{outcome=\"sent\"} 1"), metrics)
 
-        let text = mail.replacingOccurrences(of: "=\n", with: "")
-        XCTAssertTrue(text.contains("Subject: IAS \(today): 2 overdue, 1 due, 6 open tasks"), mail)
-        XCTAssertTrue(text.contains("Open tasks of \(org) on \(today): 6"), mail)
-        XCTAssertTrue(text.range(of: #"handover\s+6\s+1\s+2"#, options: .regularExpression) != nil, mail)
+        // In German (IAS_DIGEST_LANGUAGE's default), as a mail reader shows it.
+        let text = Self.readable(mail)
+        XCTAssertTrue(text.contains("Subject: IAS \(SwissDate.format(today)): 2 überfällig, 1 bald fällig, 6 offene Pendenzen"), text)
+        XCTAssertTrue(text.contains("Offene Pendenzen von \(org) am \(SwissDate.format(today)): 6"), text)
+        XCTAssertTrue(text.range(of: #"Übernahme\s+6\s+1\s+2"#, options: .regularExpression) != nil, text)
+        XCTAssertTrue(mail.contains("Content-Language: de"), mail)
         XCTAssertTrue(text.contains("https://portal.ag.example/queue"), mail)
         for person in seeded {
             XCTAssertFalse(text.contains(person.name), "a name is in the mail")
@@ -93,6 +95,27 @@ final class DigestEndToEndTests: StackTestCase {
 
     static func day(_ day: CalendarDate, plus days: Int) -> CalendarDate {
         CalendarDate(utcDayOf: Date(timeIntervalSince1970: Timestamp.parse("\(day)T12:00:00Z")!.timeIntervalSince1970 + Double(days) * 86_400))
+    }
+
+    /// The mail as a reader sees it: the subject's encoded words decoded, the body's
+    /// quoted-printable undone.
+    static func readable(_ raw: String) -> String {
+        let mail = raw.replacingOccurrences(of: "\r\n", with: "\n")
+        let split = mail.range(of: "\n\n") ?? mail.endIndex..<mail.endIndex
+        var head = String(mail[..<split.lowerBound]).replacingOccurrences(of: "?=\n =?", with: "?==?")
+        while let start = head.range(of: "=?utf-8?B?"), let end = head.range(of: "?=", range: start.upperBound..<head.endIndex) {
+            let word = Data(base64Encoded: String(head[start.upperBound..<end.lowerBound])).map { String(decoding: $0, as: UTF8.self) }
+            head.replaceSubrange(start.lowerBound..<end.upperBound, with: word ?? "")
+        }
+        let body = Array(mail[split.upperBound...].replacingOccurrences(of: "=\n", with: "").utf8)
+        var bytes: [UInt8] = [], i = 0
+        while i < body.count {
+            if body[i] == UInt8(ascii: "="), i + 2 < body.count,
+               let byte = UInt8(String(decoding: body[(i + 1)...(i + 2)], as: UTF8.self), radix: 16) {
+                bytes.append(byte); i += 3
+            } else { bytes.append(body[i]); i += 1 }
+        }
+        return head + "\n\n" + String(decoding: bytes, as: UTF8.self)
     }
 
     private func publish<E: EventPayload>(_ payload: E, _ caseId: Identifier) throws { try Self.events.publish(payload, subject: caseId.description) }

@@ -2,6 +2,7 @@ import Foundation
 @testable import PortalService
 import IASAuth
 import IASHTTP
+import IASRuntime
 import XCTest
 
 /// The portal's pure parts: escaping, languages, texts, sessions, CSRF, redirects, form checks.

@@ -12,10 +12,12 @@ import XCTest
 /// run; one whose instance stopped while sending is never sent twice.
 final class DigestInProcessTests: CoordinationInProcessCase {
 
-    /// An app on the same host and database with the digest of `mailboxes` sent to `port`.
+    /// An app on the same host and database with the digest of `mailboxes` (in English) sent to `port`.
     func app(_ mailboxes: [(org: String, address: String)], port: Int) throws -> CoordinationApp {
-        let digest = DigestSettings(mailboxes: mailboxes, smtp: SMTPSettings(host: "127.0.0.1", port: port, timeoutSeconds: 3),
-                                    from: "ias@ag.example", portalURL: "https://portal.ag.example", sendHourUTC: 0, checkSeconds: 1)
+        let digest = DigestSettings(mailboxes: mailboxes.map { .init(org: $0.org, address: $0.address, language: .en) },
+                                    smtp: SMTPSettings(host: "127.0.0.1", port: port, timeoutSeconds: 3),
+                                    from: "ias@ag.example", portalURL: "https://portal.ag.example", sendHourUTC: 0, checkSeconds: 1,
+                                    texts: try Digest.texts())
         return CoordinationApp(host: Self.coordination.host, documents: DocumentSettings(ring: try MasterKeyRing.parse(TestEnvironment.documentMasterKeys)),
                                subjectAccess: .standard, digest: digest)
     }

@@ -8,6 +8,7 @@ LOCAL="${IAS_LOCAL_DIR:-$ROOT/.local}"
 export LD_LIBRARY_PATH="$LOCAL/lib${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
 SERVICES=(intake assessment plan costs coordination)
 STARTED_PIDS=()
+STARTED_PID=""   # the last process start_service or start_partner_simulator started
 
 # The master key rings of the local stack, made once per checkout into .local/ and kept there,
 # so that a restarted stack reads what it stored before. Never constants of the repository:

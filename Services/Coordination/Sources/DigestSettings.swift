@@ -6,16 +6,24 @@ import IASRuntime
 /// which SMTP server, when. Off while `IAS_SMTP_HOST` or the mailboxes are empty.
 ///
 /// Mailboxes: `IAS_DIGEST_MAILBOXES` ("org=address,org=address") and/or the file named by
-/// `IAS_DIGEST_MAILBOXES_FILE` (one "org=address" a line, # comments). The SMTP password comes
+/// `IAS_DIGEST_MAILBOXES_FILE` (one "org=address" a line, # comments); "org=address;fr" gives a
+/// mailbox its own language, the others get `IAS_DIGEST_LANGUAGE` (de). The SMTP password comes
 /// only from the file named by `IAS_SMTP_PASSWORD_FILE` (a mounted secret), and is sent only
 /// over TLS.
 struct DigestSettings: Sendable {
-    let mailboxes: [(org: String, address: String)]
+    struct Mailbox: Sendable, Equatable {
+        let org: String
+        let address: String
+        let language: Language
+    }
+
+    let mailboxes: [Mailbox]
     let smtp: SMTPSettings?
     let from: String
     let portalURL: String
     let sendHourUTC: Int
     let checkSeconds: Double
+    let texts: TextCatalogue
 
     var enabled: Bool { smtp != nil && !mailboxes.isEmpty }
 
@@ -33,6 +41,11 @@ struct DigestSettings: Sendable {
         let check = reader.double("IAS_DIGEST_CHECK_SECONDS", default: 300, range: 1...86_400)
         let inline = reader.string("IAS_DIGEST_MAILBOXES", default: "")
         let file = reader.string("IAS_DIGEST_MAILBOXES_FILE", default: "")
+        let languageText = reader.string("IAS_DIGEST_LANGUAGE", default: Language.fallback.rawValue)
+        let language = Language(rawValue: languageText) ?? .fallback
+        if Language(rawValue: languageText) == nil { reader.report("IAS_DIGEST_LANGUAGE=\(languageText) must be one of de, fr, it, en") }
+        var texts = TextCatalogue(tables: [:])
+        do { texts = try Digest.texts() } catch { reader.report("\(error)") }
 
         var entries = inline.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
         if !file.isEmpty {
@@ -41,19 +54,20 @@ struct DigestSettings: Sendable {
                     .filter { !$0.isEmpty && !$0.hasPrefix("#") }
             } else { reader.report("IAS_DIGEST_MAILBOXES_FILE=\(file) cannot be read") }
         }
-        var mailboxes: [(org: String, address: String)] = []
+        var mailboxes: [Mailbox] = []
         for entry in entries where !entry.isEmpty {
-            let parts = entry.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
-            if parts.count == 2, Organisation(parts[0]) != nil, (try? SMTPClient.address(parts[1])) != nil {
-                mailboxes.append((parts[0], parts[1]))
+            if let mailbox = Mailbox(entry, language: language) {
+                mailboxes.append(mailbox)
             } else {
-                reader.report("digest mailbox \"\(entry.prefix(100))\" is not org=address (e.g. municipality:4001=tasks@aarau.example)")
+                reader.report("digest mailbox \"\(entry.prefix(100))\" is not org=address or org=address;language "
+                              + "(e.g. municipality:4001=tasks@aarau.example, municipality:2196=taches@fribourg.example;fr)")
             }
         }
 
         guard let security = SMTPSettings.Security(rawValue: securityText) else {
             reader.report("IAS_SMTP_SECURITY=\(securityText) must be one of none, starttls, tls")
-            return DigestSettings(mailboxes: mailboxes, smtp: nil, from: from, portalURL: portalURL, sendHourUTC: sendHour, checkSeconds: check)
+            return DigestSettings(mailboxes: mailboxes, smtp: nil, from: from, portalURL: portalURL, sendHourUTC: sendHour, checkSeconds: check,
+                                  texts: texts)
         }
         var smtp: SMTPSettings?
         if !host.isEmpty {
@@ -70,9 +84,26 @@ struct DigestSettings: Sendable {
                                 caFile: caFile.isEmpty ? nil : caFile, clientName: ProcessInfo.processInfo.hostName, timeoutSeconds: timeout)
         }
         if !from.contains("@") { reader.report("IAS_SMTP_FROM=\(from) is not a mailbox") }
-        return DigestSettings(mailboxes: mailboxes, smtp: smtp, from: from, portalURL: portalURL, sendHourUTC: sendHour, checkSeconds: check)
+        return DigestSettings(mailboxes: mailboxes, smtp: smtp, from: from, portalURL: portalURL, sendHourUTC: sendHour, checkSeconds: check,
+                              texts: texts)
     }
 
     /// Off (tests in process).
     static var standard: DigestSettings { read(from: ConfigurationReader(environment: [:])) }
+}
+
+extension DigestSettings.Mailbox {
+    /// "org=address" or "org=address;language"; nil when it is neither.
+    init?(_ entry: String, language defaultLanguage: Language) {
+        let parts = entry.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
+        guard parts.count == 2, Organisation(parts[0]) != nil else { return nil }
+        let addressAndLanguage = parts[1].split(separator: ";", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
+        var language = defaultLanguage
+        if addressAndLanguage.count == 2 {
+            guard let chosen = Language(rawValue: addressAndLanguage[1]) else { return nil }
+            language = chosen
+        }
+        guard (try? SMTPClient.address(addressAndLanguage[0])) != nil else { return nil }
+        self.init(org: parts[0], address: addressAndLanguage[0], language: language)
+    }
 }

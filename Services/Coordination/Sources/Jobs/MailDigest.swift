@@ -20,14 +20,16 @@ extension CoordinationApp {
             host.logger.warning("digest outcome unknown: the sending instance stopped; not sent again", ["org": org])
         }
         guard Calendar.utc.component(.hour, from: now) >= digest.sendHourUTC else { return }
-        for (org, address) in digest.mailboxes {
+        for mailbox in digest.mailboxes {
+            let org = mailbox.org
             // Claimed and counted in one transaction, committed before the mail leaves.
             let counts = try host.write { c -> [TaskStore.KindCount]? in
                 guard try MailDigests.claim(org: org, day: day, on: c) else { return nil }
                 return try TaskStore.openCounts(assignee: org, today: day, dueWithinDays: Digest.dueWithinDays, on: c)
             }
             guard let counts else { continue }
-            let message = Digest.message(org: org, day: day, counts: counts, portalURL: digest.portalURL, from: digest.from, to: address,
+            let message = Digest.message(org: org, day: day, counts: counts, language: mailbox.language, texts: digest.texts,
+                                         portalURL: digest.portalURL, from: digest.from, to: mailbox.address,
                                          messageId: "\(Identifier())@ias.digest")
             var status = "sent", failure: String?
             do { try SMTPClient.send(message, with: smtp) } catch let error as SMTPError {

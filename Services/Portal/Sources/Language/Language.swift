@@ -1,11 +1,8 @@
 import Foundation
+import IASRuntime
 
-/// The portal's languages: German by default, French, Italian and English.
-public enum Language: String, CaseIterable, Sendable {
-    case de, fr, it, en
-
-    public static let fallback = Language.de
-
+/// The portal's languages (`Language`, the suite's): how a request chooses one, and their names.
+extension Language {
     /// The language a request asks for: `lang` in the query (a link of the language menu),
     /// then the `ias_lang` cookie, then `Accept-Language` by its weights, then German.
     public static func negotiate(query: String?, cookie: String?, acceptLanguage: String?) -> Language {

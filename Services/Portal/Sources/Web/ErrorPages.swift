@@ -1,4 +1,5 @@
 import IASHTTP
+import IASRuntime
 
 /// Pages for what went wrong: a service that refused the page (403 another office's case,
 /// 404 no such case), a service out of reach or busy (503), a form that could not be read.

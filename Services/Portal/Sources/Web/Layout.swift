@@ -1,4 +1,5 @@
 import IASHTTP
+import IASRuntime
 
 /// The frame of every page: a skip link, the header with the navigation and the language
 /// menu, the page's content in `<main>`, a footer. No script; one stylesheet of our own.

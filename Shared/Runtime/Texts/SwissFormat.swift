@@ -1,5 +1,4 @@
 import Foundation
-import IASRuntime
 
 /// Dates and amounts as they are written in Switzerland, whatever the language:
 /// 02.03.1994, CHF 1’234.50 (the apostrophe groups thousands, the point separates the Rappen).

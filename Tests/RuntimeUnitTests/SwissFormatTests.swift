@@ -1,4 +1,4 @@
-import PortalService
+import IASRuntime
 import XCTest
 
 final class SwissFormatTests: XCTestCase {
