@@ -40,9 +40,27 @@ public enum CaseEventKeys {
     /// `schema`: where the table is, for a reader whose search path leads elsewhere (the dossier rebuild).
     public static func stored(_ caseId: Identifier, schema: String? = nil, on c: PostgresConnection) throws -> Stored {
         let table = schema.map { "\($0).case_event_keys" } ?? "case_event_keys"
-        guard let row = try c.query("SELECT key_id, master_key_id, wrapped_key FROM \(table) WHERE case_id = $1", [caseId]).first else {
-            return .missing
-        }
+        return try stored(c.query("SELECT true AS known, key_id, master_key_id, wrapped_key FROM \(table) WHERE case_id = $1", [caseId]).first)
+    }
+
+    /// What a consumer must know of an event's case before its handler runs, in one round trip
+    /// (a pipeline): it waits for an erasure of the case under way (`ErasedCases`' shared lock),
+    /// then reads whether the case is erased here and what this service holds of its key. The
+    /// consumer's transaction is READ COMMITTED, so the read's snapshot is taken after the lock
+    /// and sees the erasure's commit.
+    static func lockAndRead(_ caseId: Identifier, on c: PostgresConnection) throws -> (erased: Bool, key: Stored) {
+        let results = try c.query([ErasedCases.sharedLock(caseId), PostgresStatement("""
+            SELECT EXISTS (SELECT 1 FROM erased_cases WHERE case_id = $1) AS erased,
+                   k.case_id IS NOT NULL AS known, k.key_id, k.master_key_id, k.wrapped_key
+            FROM (SELECT 1) AS one LEFT JOIN case_event_keys k ON k.case_id = $1
+            """, [caseId])])
+        guard let row = results.last?.first else { throw PostgresError(kind: .query, message: "the case's state returned no row") }
+        return (try row.bool("erased"), try stored(row))
+    }
+
+    /// A row of `case_event_keys` (nil, or `known` false: none).
+    private static func stored(_ row: PostgresRow?) throws -> Stored {
+        guard let row, try row.bool("known") else { return .missing }
         guard let masterKeyId = try row.optionalString("master_key_id"), let keyId = try row.optionalUUID("key_id") else { return .destroyed }
         return .key(keyId: Identifier(keyId), wrapped: try WrappedKey(masterKeyId: masterKeyId, sealed: try row.bytes("wrapped_key")))
     }
@@ -82,7 +100,11 @@ public enum CaseEventKeys {
     public static func open(_ envelope: EventEnvelope, ring: MasterKeyRing, schema: String? = nil,
                             on c: PostgresConnection) throws -> EventEnvelope? {
         guard let caseId = Identifier(envelope.subject) else { return envelope }
-        let stored = try stored(caseId, schema: schema, on: c)
+        return try open(envelope, caseId: caseId, stored: stored(caseId, schema: schema, on: c), ring: ring)
+    }
+
+    /// `open` with what this service holds of the case's key read already.
+    static func open(_ envelope: EventEnvelope, caseId: Identifier, stored: Stored, ring: MasterKeyRing) throws -> EventEnvelope? {
         if stored == .destroyed { return nil }
         guard PersonalDataSeal.isSealed(envelope) else { return envelope }
         guard case .key(let keyId, let wrapped) = stored else { throw KeyPending(caseId: caseId) }

@@ -36,7 +36,8 @@ extension ServiceHost {
     /// The event as the handlers read it (`CaseEventKeys.open`); nil when it is to be skipped:
     /// its case was erased here, or its key destroyed by intake's erasure.
     func openPersonalData(_ envelope: EventEnvelope, on c: PostgresConnection) throws -> EventEnvelope? {
-        if let caseId = Identifier(envelope.subject), try ErasedCases.lockShared(caseId, on: c) { return nil }
-        return try CaseEventKeys.open(envelope, ring: caseKeyRing, on: c)
+        guard let caseId = Identifier(envelope.subject) else { return envelope }
+        let (erased, key) = try CaseEventKeys.lockAndRead(caseId, on: c)
+        return erased ? nil : try CaseEventKeys.open(envelope, caseId: caseId, stored: key, ring: caseKeyRing)
     }
 }

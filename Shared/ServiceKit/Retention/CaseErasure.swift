@@ -40,8 +40,14 @@ public enum ErasedCases {
     /// Waits for an erasure of the case under way, then says whether the case is erased.
     static func lockShared(_ caseId: Identifier, on c: PostgresConnection) throws -> Bool {
         // Two statements: the second one's snapshot is taken after the lock, so it sees the erasure's commit.
-        try c.execute("SELECT pg_advisory_xact_lock_shared(hashtextextended('ias-erasure:' || $1, 0))", [caseId.description])
+        let lock = sharedLock(caseId)
+        try c.execute(lock.sql, lock.parameters)
         return try contains(caseId, on: c)
+    }
+
+    /// The consumer's side of the lock, held until its transaction ends.
+    static func sharedLock(_ caseId: Identifier) -> PostgresStatement {
+        PostgresStatement("SELECT pg_advisory_xact_lock_shared(hashtextextended('ias-erasure:' || $1, 0))", [caseId.description])
     }
 
     /// The exclusive lock of the erasure, or false when a consumer holds the case right now.
