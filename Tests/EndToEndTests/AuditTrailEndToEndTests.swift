@@ -77,6 +77,9 @@ final class AuditTrailEndToEndTests: StackTestCase {
         XCTAssertGreaterThan(try runtime.withConnection { try $0.query("SELECT count(*) AS n FROM audit.audit_log")[0].int("n") }, 0)
         struct RolledBack: Error {}
         XCTAssertThrowsError(try runtime.transaction { c in
+            // Coordination appends concurrently (the reads above are audited): take its append lock
+            // (AuditChain.lockKey), as every append does, so that seq max + 1 is still free.
+            try c.execute("SELECT pg_advisory_xact_lock($1)", [Int64(0x1A5_A0D1_7C4A)])
             let inserted = try c.execute("""
                 INSERT INTO audit.audit_log (audit_id, service, subject, org, roles, action, method, route, status, request_id, at,
                                              seq, prev_hash, hash)
