@@ -77,6 +77,9 @@ func kafkaRebalanceCallback(
     let listed = changed.map(\.description).joined(separator: ",")
     switch code {
     case RD_KAFKA_RESP_ERR__ASSIGN_PARTITIONS:
+        if let starts = context.newPartitionStarts.current, let partitions {
+            anchorUncommittedPartitions(rk, partitions, at: starts, context: context)
+        }
         let failure: String?
         if cooperative {
             failure = rd_kafka_incremental_assign(rk, partitions).map { KafkaError(consuming: $0, "assign").description }

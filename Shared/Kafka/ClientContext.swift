@@ -16,6 +16,9 @@ final class ClientContext: Sendable {
     let positions = Locked<[TopicPartition: Int64]>([:])
     /// Set by the first assignment, even an empty one: the member has joined its group.
     let joinedGroup = Locked(false)
+    /// Where partitions the group never committed begin, for a group that begins at the end
+    /// (`NewGroupStart.end`): their ends read before subscribing. Nil: at the beginning.
+    let newPartitionStarts = Locked<[TopicPartition: Int64]?>(nil)
     /// The first fatal error raised on this client; every later operation fails with it.
     let fatalError = Locked<KafkaError?>(nil)
     /// The password to keep out of log lines, and the brokers' last refusal of this client.

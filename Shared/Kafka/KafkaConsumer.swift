@@ -7,7 +7,8 @@ internal import CRdKafka
 ///
 /// Defaults (override through `KafkaConfiguration.properties`): `enable.auto.commit=true`
 /// with `enable.auto.offset.store=false` (what is committed every 5 s is only what
-/// `storeOffset` stored), `auto.offset.reset=earliest`, `allow.auto.create.topics=true`,
+/// `storeOffset` stored), `auto.offset.reset=earliest` (a group may begin at the end
+/// instead, `NewGroupStart`), `allow.auto.create.topics=true`,
 /// `topic.metadata.refresh.interval.ms=5000` (topics created later are found quickly), the
 /// default eager assignment strategy, and `queued.max.messages.kbytes=8192`: librdkafka's own
 /// default lets every consumer prefetch 64 MB, and a service runs several (a group per
@@ -20,7 +21,9 @@ public final class KafkaConsumer: @unchecked Sendable {
     private let logger: Logger
     private let groupId: String
 
-    public init(configuration: KafkaConfiguration, groupId: String, topics: [String], logger: Logger) throws {
+    /// `newGroupStart`: where partitions the group never committed begin (`NewGroupStart`).
+    public init(configuration: KafkaConfiguration, groupId: String, topics: [String], logger: Logger,
+                newGroupStart: NewGroupStart = .beginning) throws {
         let logger = logger.with(["group": groupId])
         self.logger = logger
         self.groupId = groupId
@@ -37,6 +40,10 @@ public final class KafkaConsumer: @unchecked Sendable {
         ])
         handle = try KafkaHandle(type: RD_KAFKA_CONSUMER, role: "consumer", properties: properties, logger: logger) {
             rd_kafka_conf_set_rebalance_cb($0, kafkaRebalanceCallback)
+        }
+        if newGroupStart == .end {
+            let ends = try KafkaPartitionReader.ends(configuration: configuration, topics: topics, timeout: 30, logger: logger)
+            handle.context.newPartitionStarts.withLock { $0 = ends }
         }
         try handle.use { rk in
             // Client errors and rebalances are then served by rd_kafka_consumer_poll.

@@ -33,6 +33,11 @@ public struct ServiceConfiguration: Sendable {
     /// Appended to every consumer group id (`IAS_CONSUMER_GROUP_SUFFIX`): an instance with a
     /// suffix of its own reads every subscribed topic from the beginning, beside the live groups.
     public var consumerGroupSuffix: String = ""
+    /// Where the suffixed groups begin when they have committed nothing yet
+    /// (`IAS_CONSUMER_NEW_GROUP_START`): at the beginning of each topic (the rule), or at its
+    /// end, for a stack on databases of its own beside the live groups (`NewGroupStart`). The
+    /// service's own groups (no suffix) always begin at the beginning.
+    public var consumerNewGroupStart: NewGroupStart = .beginning
     /// How long a request naming events in `IAS-Await-Event` waits for them at most
     /// (`IAS_AWAIT_EVENT_SECONDS`; 0: look once).
     public var awaitEventSeconds: Double = 2
@@ -54,6 +59,13 @@ public struct ServiceConfiguration: Sendable {
             return "IAS_CONSUMER_GROUP_SUFFIX=\(suffix) must be at most 100 letters, digits, '.', '_' or '-'"
         }
         return nil
+    }
+
+    /// Why a start at the end is not allowed, or nil: the service's own groups must see every
+    /// event, so only groups of their own (a suffix) may skip what was published before them.
+    static func newGroupStartProblem(_ start: String, suffix: String) -> String? {
+        guard start == NewGroupStart.end.rawValue, suffix.isEmpty else { return nil }
+        return "IAS_CONSUMER_NEW_GROUP_START=end needs IAS_CONSUMER_GROUP_SUFFIX: the service's own groups always begin at the beginning"
     }
 
     /// Reads the common keys; `extra` lets a service read its own keys with the same reader so
@@ -101,9 +113,11 @@ public struct ServiceConfiguration: Sendable {
         let consumerBatch = reader.int("IAS_CONSUMER_MAX_BATCH", default: 256, range: 1...10_000)
         let relay = reader.bool("IAS_OUTBOX_RELAY", default: true)
         let groupSuffix = reader.string("IAS_CONSUMER_GROUP_SUFFIX", default: "")
+        let newGroupStart = reader.choice("IAS_CONSUMER_NEW_GROUP_START", default: "beginning",
+                                          allowed: NewGroupStart.allCases.map(\.rawValue))
         let awaitEvent = reader.double("IAS_AWAIT_EVENT_SECONDS", default: 2, range: 0...10)
         extra(reader)
-        let problems = reader.problems + [groupSuffixProblem(groupSuffix)].compactMap { $0 }
+        let problems = reader.problems + [groupSuffixProblem(groupSuffix), newGroupStartProblem(newGroupStart, suffix: groupSuffix)].compactMap { $0 }
         guard problems.isEmpty else { throw ConfigurationError(problems: problems) }
         var configuration = ServiceConfiguration(
             serviceName: service, instanceId: instance, logLevel: Logger.Level(name: level) ?? .info, http: http,
@@ -113,6 +127,7 @@ public struct ServiceConfiguration: Sendable {
         configuration.outboxRelay = relay
         configuration.consumerConcurrency = concurrency
         configuration.consumerGroupSuffix = groupSuffix
+        configuration.consumerNewGroupStart = NewGroupStart(rawValue: newGroupStart) ?? .beginning
         configuration.awaitEventSeconds = awaitEvent
         return configuration
     }

@@ -100,7 +100,7 @@ extension ServiceHost {
         let processor = Locked<EventProcessor?>(nil)
         return AnyWorker("consumer \(subscription.name)", prepare: { [self] _ in
             let consumer = try KafkaConsumer(configuration: configuration.kafka, groupId: configuration.consumerGroup(for: subscription.name),
-                                             topics: subscription.topics, logger: logger)
+                                             topics: subscription.topics, logger: logger, newGroupStart: configuration.consumerNewGroupStart)
             var processing = EventProcessor.Configuration()
             processing.batching.maxBatch = configuration.consumerMaxBatch
             processing.publishesDeadLetters = configuration.outboxRelay

@@ -14,9 +14,14 @@ import XCTest
 /// first with the bundled rules (ten years after closure), where the case is lived and closed;
 /// then with a canton's rules file that makes every closed case due at once and the job run
 /// every second — the retention date set by configuration.
+///
+/// Its consumer groups are its own too (a suffix, starting at the end of each topic): the
+/// other classes' groups keep reading into their databases, so no event of theirs lands here,
+/// and none of this class's case keys is taken here while their groups take the case's events.
 final class RetentionEndToEndTests: XCTestCase {
     let canton = TestEnvironment.token(org: "canton:KSD")
     nonisolated(unsafe) static var databases: [String: String] = [:]
+    static let groupSuffix = TestBroker.unique("retention")
 
     override class func setUp() {
         super.setUp()
@@ -37,7 +42,8 @@ final class RetentionEndToEndTests: XCTestCase {
         let port = try TestEnvironment.postgresPort
         return Dictionary(uniqueKeysWithValues: TestStack.suite.map { service in
             (service, ["IAS_DATABASE_URL": "postgresql://ias_\(service)@127.0.0.1:\(port)/\(Self.databases[service]!)",
-                       "IAS_DATABASE_MIGRATION_URL": "postgresql://ias_\(service)_owner@127.0.0.1:\(port)/\(Self.databases[service]!)"]
+                       "IAS_DATABASE_MIGRATION_URL": "postgresql://ias_\(service)_owner@127.0.0.1:\(port)/\(Self.databases[service]!)",
+                       "IAS_CONSUMER_GROUP_SUFFIX": Self.groupSuffix, "IAS_CONSUMER_NEW_GROUP_START": "end"]
                 .merging(extra) { $1 })
         })
     }

@@ -33,6 +33,32 @@ final class KafkaConsumerOffsetTests: XCTestCase {
         XCTAssertEqual(thirdRound.map(\.offset), [10], "only the new message, nothing already stored")
     }
 
+    /// A stack on databases of its own starts its groups at the end: what was published before
+    /// it came is not taken, and a restart before anything was consumed continues at that start
+    /// (it is committed at once), so nothing published in between is skipped either.
+    func testANewGroupStartingAtTheEndSkipsWhatWasThereAndKeepsItsStartAcrossARestart() throws {
+        let topic = try Support.makeTopic("group-end", partitions: 2)
+        let group = Support.unique("group")
+        try Support.produce(Support.records(topic: topic, count: 6))
+
+        var consumer = try Support.consumer(group: group, topic: topic, newGroupStart: .end)
+        let joined = try eventually(within: 30) { () -> Bool? in
+            _ = try consumer.poll(timeoutMs: 100)
+            return consumer.hasJoinedGroup && consumer.assignedPartitions.count == 2 ? true : nil
+        }
+        XCTAssertNotNil(joined, "the consumer did not get both partitions")
+        XCTAssertEqual(try Support.poll(consumer, count: 1, within: 2).compactMap(Support.index), [],
+                       "what was published before the group came is skipped")
+        consumer.close()
+
+        try Support.produce(Support.records(topic: topic, count: 4, from: 6))
+        consumer = try Support.consumer(group: group, topic: topic, newGroupStart: .end)
+        defer { consumer.close() }
+        let later = try Support.poll(consumer, count: 4, within: 30)
+        XCTAssertEqual(later.compactMap(Support.index).sorted(), Array(6..<10),
+                       "after a restart the group continues at its committed start, not at the end of that moment")
+    }
+
     func testSeekDeliversAMessageAgain() throws {
         let topic = try Support.makeTopic("seek", partitions: 1)
         try Support.produce(Support.records(topic: topic, count: 5))

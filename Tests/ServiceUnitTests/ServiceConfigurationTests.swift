@@ -26,6 +26,17 @@ final class ServiceConfigurationTests: XCTestCase {
         XCTAssertEqual(configuration.consumerGroup(for: "cases"), "ias-plan-cases-drain-1a2b")
     }
 
+    func testOnlySuffixedGroupsMayStartAtTheEnd() throws {
+        XCTAssertEqual(try load([:]).consumerNewGroupStart, .beginning)
+        let trial = try load(["IAS_CONSUMER_GROUP_SUFFIX": "browser-1", "IAS_CONSUMER_NEW_GROUP_START": "end"])
+        XCTAssertEqual(trial.consumerNewGroupStart, .end)
+        XCTAssertThrowsError(try load(["IAS_CONSUMER_NEW_GROUP_START": "end"])) { error in
+            let problems = (error as? ConfigurationError)?.problems ?? []
+            XCTAssertEqual(problems, ["IAS_CONSUMER_NEW_GROUP_START=end needs IAS_CONSUMER_GROUP_SUFFIX: the service's own groups always begin at the beginning"])
+        }
+        XCTAssertThrowsError(try load(["IAS_CONSUMER_GROUP_SUFFIX": "x", "IAS_CONSUMER_NEW_GROUP_START": "latest"]))
+    }
+
     func testTheMigrationURLNamesAnOwnerOnlyWhenItDiffersFromTheRuntimeURL() throws {
         let runtime = "postgresql://ias_plan@db:5432/ias_plan"
         XCTAssertNil(try load(["IAS_DATABASE_URL": runtime]).migrationDatabase, "no key: the runtime role migrates")

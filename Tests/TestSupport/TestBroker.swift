@@ -45,7 +45,7 @@ public enum TestBroker {
             }
             switch try reader.poll(timeoutMs: 200) {
             case .message(let message): messages.append(message)
-            case .partitionEnd(let partition): remaining.remove(partition)
+            case .partitionEnd(let partition, _): remaining.remove(partition)
             case .nothing: break
             }
         }
@@ -65,8 +65,9 @@ public enum TestBroker {
         }
     }
 
-    public static func consumer(group: String, topic: String, clientId: String = "tests-consumer") throws -> KafkaConsumer {
-        try KafkaConsumer(configuration: configuration(clientId), groupId: group, topics: [topic], logger: logger)
+    public static func consumer(group: String, topic: String, clientId: String = "tests-consumer",
+                                newGroupStart: NewGroupStart = .beginning) throws -> KafkaConsumer {
+        try KafkaConsumer(configuration: configuration(clientId), groupId: group, topics: [topic], logger: logger, newGroupStart: newGroupStart)
     }
 
     /// Polls until `count` messages arrived or `seconds` passed; stores offsets when asked.

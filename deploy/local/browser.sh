@@ -4,7 +4,8 @@
 #
 #   browser.sh test          the browser tests (Tests/Browser); `make test` runs this phase
 #                            against its own PostgreSQL and broker (IAS_BROWSER_PG_PORT,
-#                            IAS_BROWSER_KAFKA_PORT), in databases of their own (ias_<service>_browser)
+#                            IAS_BROWSER_KAFKA_PORT), in databases and consumer groups of their own
+#                            (ias_<service>_browser, ias-<service>-<consumer>-browser-<run>)
 #   browser.sh screenshots   the demo data of `make run`, then docs/screenshots/*.png (`make screenshots`)
 #   browser.sh serve         the test stack, kept running until Ctrl-C (for running single tests:
 #                            it prints how)
@@ -58,7 +59,11 @@ mkdir -p "$DIR/logs"
 if [ -n "${IAS_BROWSER_PG_PORT:-}" ] && [ -n "${IAS_BROWSER_KAFKA_PORT:-}" ]; then
   PG_PORT="$IAS_BROWSER_PG_PORT"; KAFKA_PORT="$IAS_BROWSER_KAFKA_PORT"
   DB_SUFFIX="_browser"
-  log "using PostgreSQL 127.0.0.1:$PG_PORT and the broker 127.0.0.1:$KAFKA_PORT; databases ias_<service>$DB_SUFFIX"
+  # Consumer groups of this run's own, starting at the end of each topic: the groups of the
+  # tests before keep their events (and their cases' keys) to themselves, and none of their
+  # events lands in these new databases.
+  export IAS_CONSUMER_GROUP_SUFFIX="browser-$(date +%s)-$$" IAS_CONSUMER_NEW_GROUP_START=end
+  log "using PostgreSQL 127.0.0.1:$PG_PORT and the broker 127.0.0.1:$KAFKA_PORT; databases ias_<service>$DB_SUFFIX, consumer groups ias-<service>-<consumer>-$IAS_CONSUMER_GROUP_SUFFIX"
   for svc in "${SERVICES[@]}"; do psql_admin "$PG_PORT" "DROP DATABASE IF EXISTS ias_${svc}${DB_SUFFIX}" || exit 1; done
 else
   PG_PORT="${IAS_BROWSER_OWN_PG_PORT:-55437}"; KAFKA_PORT="${IAS_BROWSER_OWN_KAFKA_PORT:-19097}"

@@ -81,7 +81,7 @@ run_phase "integration tests" 'IntegrationTests\.'
 run_phase "end-to-end tests" 'EndToEndTests\.'
 
 # The portal in headless Chromium (Tests/Browser, Selenium and axe-core): the five services and
-# the portal on their own ports and databases (ias_<service>_browser) over this PostgreSQL and
+# the portal on their own ports, databases (ias_<service>_browser) and consumer groups over this PostgreSQL and
 # broker, so that the CloudEvents check below reads what the portal's forms produced too.
 log "== browser tests =="
 IAS_BROWSER_PG_PORT="$PG_PORT" IAS_BROWSER_KAFKA_PORT="$KAFKA_PORT" IAS_BIN_DIR="$IAS_TEST_BIN_DIR" \
