@@ -144,51 +144,14 @@ public final class KafkaAdmin: @unchecked Sendable {
             let committed = try GroupOffsets.committed(rk, groupId: groupId, (0..<partitions).map {
                 .init(topic: topic, partition: Int32($0), offset: Int64(RD_KAFKA_OFFSET_INVALID))
             }, timeoutMs: remainingMs())
+            let bounds = try PartitionEnds.read(rk, committed.map { TopicPartition(topic: topic, partition: $0.partition) }, deadline: deadline)
             var lag: Int64 = 0
-            var listed: [Int32: (low: Int64, high: Int64)] = [:]
             for entry in committed {
-                var low: Int64 = 0
-                var high: Int64 = 0
-                let code = rd_kafka_query_watermark_offsets(rk, topic, entry.partition, &low, &high, remainingMs())
-                guard KafkaError.isSuccess(code) else {
-                    throw KafkaError(code, "cannot read the offsets of \(topic)[\(entry.partition)]")
-                }
-                listed[entry.partition] = (low, high)
-            }
-            let fetched = Self.fetchedEnds(rk, topic: topic, listed: listed, deadline: deadline)
-            for entry in committed {
-                let (low, listedHigh) = listed[entry.partition] ?? (0, 0)
-                let high = max(listedHigh, fetched[entry.partition] ?? listedHigh)
-                lag += max(0, high - (entry.offset >= 0 ? entry.offset : low))
+                guard let end = bounds[TopicPartition(topic: topic, partition: entry.partition)] else { continue }
+                lag += max(0, end.high - (entry.offset >= 0 ? entry.offset : end.low))
             }
             return lag
         }
-    }
-
-    /// End offsets as fetch responses report them, for the partitions that are not empty.
-    /// The listed end (ListOffsets) alone is not trusted: some Kafka-compatible brokers
-    /// answer it with the start of the last record batch rather than the log end, which
-    /// would under-report lag. Fetching from the last listed record costs one small fetch.
-    private static func fetchedEnds(
-        _ rk: OpaquePointer, topic: String, listed: [Int32: (low: Int64, high: Int64)], deadline: Date
-    ) -> [Int32: Int64] {
-        let starts = listed.filter { $0.value.high > $0.value.low }.map { ($0.key, $0.value.high - 1) }
-        guard !starts.isEmpty else { return [:] }
-        let list = TopicPartitionList.make(starts.map { .init(topic: topic, partition: $0.0, offset: $0.1) })
-        defer { rd_kafka_topic_partition_list_destroy(list) }
-        guard KafkaError.isSuccess(rd_kafka_assign(rk, list)) else { return [:] }
-        defer { rd_kafka_assign(rk, nil) }
-        var ends: [Int32: Int64] = [:]
-        while ends.count < starts.count && Date() < deadline {
-            if let message = rd_kafka_consumer_poll(rk, 50) { rd_kafka_message_destroy(message) }
-            for (partition, _) in starts where ends[partition] == nil {
-                var low: Int64 = 0
-                var high: Int64 = -1
-                let code = rd_kafka_get_watermark_offsets(rk, topic, partition, &low, &high)
-                if KafkaError.isSuccess(code) && high >= 0 { ends[partition] = high }
-            }
-        }
-        return ends
     }
 
     static func partitionCount(_ rk: OpaquePointer, topic: String, timeout: Double) throws -> Int {

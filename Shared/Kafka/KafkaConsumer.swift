@@ -42,8 +42,8 @@ public final class KafkaConsumer: @unchecked Sendable {
             rd_kafka_conf_set_rebalance_cb($0, kafkaRebalanceCallback)
         }
         if newGroupStart == .end {
-            let ends = try KafkaPartitionReader.ends(configuration: configuration, topics: topics, timeout: 30, logger: logger)
-            handle.context.newPartitionStarts.withLock { $0 = ends }
+            let bounds = try PartitionEnds.read(topics: topics, groupId: groupId, configuration: configuration, timeout: 30, logger: logger)
+            handle.context.newPartitionStarts.withLock { $0 = bounds.mapValues(\.high) }
         }
         try handle.use { rk in
             // Client errors and rebalances are then served by rd_kafka_consumer_poll.

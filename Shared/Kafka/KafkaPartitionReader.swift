@@ -10,27 +10,16 @@ public final class KafkaPartitionReader: @unchecked Sendable {
     /// What one poll returned.
     public enum Read: Sendable {
         case message(KafkaMessage)
-        /// The reader is at the current end of this partition (nothing more there now);
-        /// `next` is the offset the next record there will get.
-        case partitionEnd(TopicPartition, next: Int64)
+        /// The reader is at the current end of this partition (nothing more there now).
+        case partitionEnd(TopicPartition)
         /// Nothing within the timeout.
         case nothing
     }
 
     private let handle: KafkaHandle
 
-    /// Where the reader begins in each partition.
-    public enum Start: Sendable {
-        /// The earliest retained record.
-        case beginning
-        /// The end the broker reports when asked (librdkafka's `OFFSET_END`). Tansu reports the
-        /// offset after the first record of the last batch there, so the rest of that batch may
-        /// still come before `partitionEnd`; Kafka reports the end itself.
-        case end
-    }
-
-    /// Starts reading `partitions` at `start` (their earliest retained offset by default).
-    public init(configuration: KafkaConfiguration, partitions: [TopicPartition], start: Start = .beginning, logger: Logger) throws {
+    /// Starts reading `partitions` at their earliest retained offset.
+    public init(configuration: KafkaConfiguration, partitions: [TopicPartition], logger: Logger) throws {
         handle = try KafkaHandle(
             type: RD_KAFKA_CONSUMER, role: "partition reader",
             properties: configuration.librdkafkaProperties([
@@ -44,7 +33,7 @@ public final class KafkaPartitionReader: @unchecked Sendable {
         try handle.use { rk in
             rd_kafka_poll_set_consumer(rk)
             let list = TopicPartitionList.make(partitions.map {
-                .init(topic: $0.topic, partition: $0.partition, offset: Int64(start == .end ? RD_KAFKA_OFFSET_END : RD_KAFKA_OFFSET_BEGINNING))
+                .init(topic: $0.topic, partition: $0.partition, offset: Int64(RD_KAFKA_OFFSET_BEGINNING))
             })
             defer { rd_kafka_topic_partition_list_destroy(list) }
             let code = rd_kafka_assign(rk, list)
@@ -69,7 +58,7 @@ public final class KafkaPartitionReader: @unchecked Sendable {
             case RD_KAFKA_RESP_ERR_NO_ERROR:
                 return .message(KafkaMessage(copying: message))
             case RD_KAFKA_RESP_ERR__PARTITION_EOF:
-                return .partitionEnd(TopicPartition(topic: topic, partition: m.partition), next: m.offset)
+                return .partitionEnd(TopicPartition(topic: topic, partition: m.partition))
             case RD_KAFKA_RESP_ERR__FATAL:
                 throw handle.context.recordFatalError(rk)
             default:
@@ -88,34 +77,6 @@ public final class KafkaPartitionReader: @unchecked Sendable {
             rd_kafka_assign(rk, nil)
             return KafkaError.isSuccess(rd_kafka_consumer_close(rk)) ? .normal : .skippingConsumerClose
         }
-    }
-
-    /// The offset the next record will get on each partition of `topics` that exist, read to
-    /// the end rather than asked of the broker (whose answer Tansu gets wrong, `Start.end`).
-    /// Throws when that takes longer than `timeout`.
-    public static func ends(configuration: KafkaConfiguration, topics: [String], timeout: Double,
-                            logger: Logger) throws -> [TopicPartition: Int64] {
-        let deadline = Date(timeIntervalSinceNow: timeout)
-        let admin = try KafkaAdmin(configuration: configuration, logger: logger)
-        var partitions: [TopicPartition] = []
-        defer { admin.close() }
-        let existing = try admin.topicNames(timeout: max(1, deadline.timeIntervalSinceNow))
-        for topic in topics where existing.contains(topic) {
-            let count = try admin.partitionCount(topic: topic, timeout: max(1, deadline.timeIntervalSinceNow))
-            partitions += (0..<count).map { TopicPartition(topic: topic, partition: Int32($0)) }
-        }
-        guard !partitions.isEmpty else { return [:] }
-        let reader = try KafkaPartitionReader(configuration: configuration, partitions: partitions, start: .end, logger: logger)
-        defer { reader.close() }
-        var ends: [TopicPartition: Int64] = [:]
-        while ends.count < partitions.count {
-            guard Date() < deadline else {
-                throw KafkaError(code: RD_KAFKA_RESP_ERR__TIMED_OUT.rawValue,
-                                 message: "the ends of \(partitions.count - ends.count) partitions were not read within \(Int(timeout)) s")
-            }
-            if case .partitionEnd(let partition, let next) = try reader.poll(timeoutMs: 200) { ends[partition] = next }
-        }
-        return ends
     }
 
     /// The offsets `groupId` has committed on every partition of `topics`: the position up to

@@ -45,7 +45,7 @@ public enum TestBroker {
             }
             switch try reader.poll(timeoutMs: 200) {
             case .message(let message): messages.append(message)
-            case .partitionEnd(let partition, _): remaining.remove(partition)
+            case .partitionEnd(let partition): remaining.remove(partition)
             case .nothing: break
             }
         }

@@ -89,7 +89,7 @@ final class DossierRebuilder {
                     try apply(batch, &counts)
                     batch.removeAll(keepingCapacity: true)
                 }
-            case .partitionEnd(let partition, _):
+            case .partitionEnd(let partition):
                 progress.reachedEnd(partition)
             case .nothing:
                 guard Date().timeIntervalSince(lastMessage) < idleLimitSeconds else {
