@@ -41,9 +41,8 @@ struct DigestSettings: Sendable {
         let check = reader.double("IAS_DIGEST_CHECK_SECONDS", default: 300, range: 1...86_400)
         let inline = reader.string("IAS_DIGEST_MAILBOXES", default: "")
         let file = reader.string("IAS_DIGEST_MAILBOXES_FILE", default: "")
-        let languageText = reader.string("IAS_DIGEST_LANGUAGE", default: Language.fallback.rawValue)
-        let language = Language(rawValue: languageText) ?? .fallback
-        if Language(rawValue: languageText) == nil { reader.report("IAS_DIGEST_LANGUAGE=\(languageText) must be one of de, fr, it, en") }
+        let language = Language(rawValue: reader.choice("IAS_DIGEST_LANGUAGE", default: Language.fallback.rawValue,
+                                                        allowed: Language.allCases.map(\.rawValue))) ?? .fallback
         var texts = TextCatalogue(tables: [:])
         do { texts = try Digest.texts() } catch { reader.report("\(error)") }
 
