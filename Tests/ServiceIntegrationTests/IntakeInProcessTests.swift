@@ -106,6 +106,52 @@ final class IntakeInProcessTests: XCTestCase {
         XCTAssertEqual(record.record.query?["limit"], "50")
     }
 
+    /// A single registration and the rows of an allocation list are stored by one statement
+    /// from the event they publish: names and reasons trimmed, the canton responsible for
+    /// cantonal accommodation, each row's person under its own id.
+    func testWhatIsStoredIsTheRegistrationAsPublished() throws {
+        let family = "Stored-\(UUID().uuidString.prefix(8))"
+        var single = NewPerson.sample(givenName: "  Selam ", familyName: " \(family)  ")
+        single.duplicateOverride = .init(reason: "  checked by telephone\n")
+        let answer = try Self.intake.request("POST", "/persons", token: canton, body: single)
+        XCTAssertEqual(answer.status, 201, String(decoding: answer.body, as: UTF8.self))
+        let singleId = try XCTUnwrap(Identifier(try XCTUnwrap(try JSONParser.parse(answer.body)["personId"]?.stringValue)))
+
+        var first = NewPerson.sample(givenName: "Abeba ", familyName: family, accommodation: "municipal", responsibleOrg: "municipality:4001")
+        first.dateOfBirth = "1971-02-03"
+        var second = NewPerson.sample(givenName: "Dawit", familyName: " \(family)", accommodation: "municipal", responsibleOrg: "municipality:4021")
+        second.dateOfBirth = "1982-05-06"
+        let list = try Self.intake.request("POST", "/allocation-lists", token: canton, json: .object([
+            "listRef": .string("SEM-\(family)"), "allocatedOn": .string("2026-11-20"),
+            "persons": .array([try JSONParser.parse(JSONCoding.encode(first)), try JSONParser.parse(JSONCoding.encode(second))]),
+        ]), headers: [("Idempotency-Key", "list-\(family)")])
+        XCTAssertEqual(list.status, 200, String(decoding: list.body, as: UTF8.self))
+        guard case .array(let rows)? = try JSONParser.parse(list.body)["rows"] else { return XCTFail("no rows in the answer") }
+        let listIds = try rows.map { try XCTUnwrap(Identifier(try XCTUnwrap($0["personId"]?.stringValue)), "row \($0)") }
+        XCTAssertEqual(rows.map { $0["outcome"]?.stringValue }, ["registered", "registered"])
+
+        struct Stored: Equatable { let given, family, org: String; let reason: String?; let fromList: Bool }
+        let stored = try Self.intake.host.pool.withConnection { c in
+            try ([singleId] + listIds).map { id in
+                let row = try c.query("""
+                    SELECT given_name, family_name, responsible_org, duplicate_override_reason, allocation_list_id IS NOT NULL AS from_list
+                    FROM persons WHERE person_id = $1
+                    """, [id])[0]
+                return Stored(given: try row.string("given_name"), family: try row.string("family_name"), org: try row.string("responsible_org"),
+                              reason: try row.optionalString("duplicate_override_reason"), fromList: try row.bool("from_list"))
+            }
+        }
+        XCTAssertEqual(stored, [
+            Stored(given: "Selam", family: family, org: "canton:KSD", reason: "checked by telephone", fromList: false),
+            Stored(given: "Abeba", family: family, org: "municipality:4001", reason: nil, fromList: true),
+            Stored(given: "Dawit", family: family, org: "municipality:4021", reason: nil, fromList: true),
+        ])
+        let read = try Self.intake.request("GET", "/persons/\(singleId)", token: canton)
+        XCTAssertEqual(read.status, 200)
+        XCTAssertEqual(try JSONParser.parse(read.body)["givenName"]?.stringValue, "Selam")
+        XCTAssertEqual(try JSONParser.parse(read.body)["duplicateOverrideReason"]?.stringValue, "checked by telephone")
+    }
+
     func testASearchByGivenNameAndDateOfBirthIgnoresCaseAndKeepsItsPages() throws {
         let suffix = UUID().uuidString.prefix(6).lowercased()
         let (family, lina, mara) = ("Portal-\(suffix)", "Lina\(suffix)", "Mara\(suffix)")

@@ -29,7 +29,7 @@ public final class SMTPSink: @unchecked Sendable {
         if let user, let password { arguments += ["--user", user, "--password", password] }
         process.arguments = arguments
         let log = directory.appendingPathComponent("server.log")
-        FileManager.default.createFile(atPath: log.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: log.path, contents: nil)
         let logHandle = try FileHandle(forWritingTo: log)
         process.standardOutput = logHandle
         process.standardError = logHandle

@@ -53,6 +53,17 @@ struct AllocationTriage {
         var zemis: String?
         var personId: Identifier
         var caseId: Identifier
+
+        /// The registration as it is stored and published.
+        var event: PersonRegistered {
+            PersonRegistered(
+                personId: personId, caseId: caseId, zemisNumber: zemis, givenName: request.storedGivenName,
+                familyName: request.storedFamilyName, dateOfBirth: request.dateOfBirth, sex: request.sex,
+                nationality: request.nationality, languages: request.languages, status: request.status,
+                enteredCantonOn: request.enteredCantonOn, statusDecidedOn: request.statusDecidedOn, householdId: request.householdId,
+                accommodation: request.accommodation, responsibleOrg: request.effectiveResponsibleOrg,
+                duplicateOverrideReason: request.storedOverrideReason)
+        }
     }
 
     let today: CalendarDate

@@ -7,7 +7,8 @@ import IASRuntime
 /// SQL for persons; every statement is parameterised.
 enum PersonStore {
     /// Stores registrations with one statement, a single one and a whole allocation list alike
-    /// (`listId`); returns the stored persons in the order of `registrations`.
+    /// (`listId`): each row is the registration's event, so what is stored is what is published.
+    /// Returns the stored persons in the order of `registrations`.
     static func insert(_ registrations: [AllocationTriage.Registration], listId: Identifier?,
                        on c: PostgresConnection) throws -> [PersonRecord] {
         guard !registrations.isEmpty else { return [] }
@@ -15,61 +16,21 @@ enum PersonStore {
             INSERT INTO persons (person_id, case_id, zemis_number, given_name, family_name, date_of_birth, sex, nationality,
                                  languages, status, entered_canton_on, status_decided_on, household_id, accommodation, responsible_org,
                                  duplicate_override_reason, allocation_list_id)
-            SELECT person_id, case_id, zemis_number, given_name, family_name, date_of_birth, sex, nationality,
-                   languages, status, entered_canton_on, status_decided_on, household_id, accommodation, responsible_org,
-                   duplicate_override_reason, $2::uuid
+            SELECT "personId", "caseId", "zemisNumber", "givenName", "familyName", "dateOfBirth", sex, nationality,
+                   languages, status, "enteredCantonOn", "statusDecidedOn", "householdId", accommodation, "responsibleOrg",
+                   "duplicateOverrideReason", $2::uuid
             FROM jsonb_to_recordset($1::jsonb) AS r (
-                person_id uuid, case_id uuid, zemis_number text, given_name text, family_name text, date_of_birth date, sex text,
-                nationality text, languages jsonb, status text, entered_canton_on date, status_decided_on date, household_id uuid,
-                accommodation text, responsible_org text, duplicate_override_reason text)
+                "personId" uuid, "caseId" uuid, "zemisNumber" text, "givenName" text, "familyName" text, "dateOfBirth" date,
+                sex text, nationality text, languages jsonb, status text, "enteredCantonOn" date, "statusDecidedOn" date,
+                "householdId" uuid, accommodation text, "responsibleOrg" text, "duplicateOverrideReason" text)
             RETURNING \(PersonRecord.columns)
-            """, [try PostgresJSON(registrations.map(StoredPerson.init)), listId])
+            """, [try PostgresJSON(registrations.map(\.event)), listId])
         let stored = Dictionary(try rows.map { row in let p = try PersonRecord(row: row); return (p.personId, p) }) { first, _ in first }
         return try registrations.map { registration in
             guard let person = stored[registration.personId] else {
                 throw PostgresError(kind: .query, message: "the insert of row \(registration.row) returned no person; nothing was committed")
             }
             return person
-        }
-    }
-
-    /// One row of the insert, named like the columns.
-    private struct StoredPerson: Encodable {
-        let person_id: Identifier
-        let case_id: Identifier
-        let zemis_number: String?
-        let given_name: String
-        let family_name: String
-        let date_of_birth: CalendarDate
-        let sex: String
-        let nationality: String
-        let languages: [String]
-        let status: String
-        let entered_canton_on: CalendarDate
-        let status_decided_on: CalendarDate?
-        let household_id: Identifier?
-        let accommodation: String
-        let responsible_org: String
-        let duplicate_override_reason: String?
-
-        init(_ registration: AllocationTriage.Registration) {
-            let p = registration.request
-            person_id = registration.personId
-            case_id = registration.caseId
-            zemis_number = registration.zemis
-            given_name = p.storedGivenName
-            family_name = p.storedFamilyName
-            date_of_birth = p.dateOfBirth
-            sex = p.sex.rawValue
-            nationality = p.nationality
-            languages = p.languages
-            status = p.status.rawValue
-            entered_canton_on = p.enteredCantonOn
-            status_decided_on = p.statusDecidedOn
-            household_id = p.householdId
-            accommodation = p.accommodation.rawValue
-            responsible_org = p.effectiveResponsibleOrg
-            duplicate_override_reason = p.storedOverrideReason
         }
     }
 
