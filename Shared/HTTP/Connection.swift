@@ -8,7 +8,7 @@ struct ServerContext: Sendable {
     let logger: Logger
     let metrics: MetricsRegistry
     /// Around every request that was read, the first outermost.
-    let middleware: [any HTTPMiddleware]
+    let middleware: [any Middleware<HTTPRequest>]
     let registry: ConnectionRegistry
 
     /// Requests that could not be read are counted and logged like the others.

@@ -14,7 +14,7 @@ public final class HTTPServer: Worker, @unchecked Sendable {
     /// Serves the routes of `router` (frozen here: none can be added afterwards) through
     /// `middleware`, the first outermost; by default `standardMiddleware` with `errorMapper`.
     public init(configuration: HTTPServerConfiguration, router: Router, logger: Logger, metrics: MetricsRegistry,
-                errorMapper: (@Sendable (Error) -> Problem?)? = nil, middleware: [any HTTPMiddleware]? = nil) {
+                errorMapper: (@Sendable (Error) -> Problem?)? = nil, middleware: [any Middleware<HTTPRequest>]? = nil) {
         context = ServerContext(configuration: configuration, routes: router.freeze(), logger: logger, metrics: metrics,
                                 middleware: middleware ?? Self.standardMiddleware(metrics: metrics, errorMapper: errorMapper),
                                 registry: ConnectionRegistry(limit: max(1, configuration.maxConnections)))
@@ -36,7 +36,7 @@ public final class HTTPServer: Worker, @unchecked Sendable {
     /// Every request counted and logged with its final status (`RequestLog`), then whatever a
     /// handler throws turned into problem+json (`ProblemResponses`): `errorMapper` maps errors
     /// other than `Problem` (an unavailable database into 503); the rest become a logged 500.
-    public static func standardMiddleware(metrics: MetricsRegistry, errorMapper: (@Sendable (Error) -> Problem?)? = nil) -> [any HTTPMiddleware] {
+    public static func standardMiddleware(metrics: MetricsRegistry, errorMapper: (@Sendable (Error) -> Problem?)? = nil) -> [any Middleware<HTTPRequest>] {
         [RequestLog(metrics: metrics), ProblemResponses(mapper: errorMapper)]
     }
 

@@ -173,7 +173,7 @@ extension RouteTable {
     /// route's handler or the 404/405 answer. The one path of the server's connections and of
     /// a caller in the same process; `match` when the route was resolved already (before the
     /// body was read, for its body policy). What escapes the middleware still becomes an answer.
-    public func respond(to request: HTTPRequest, match: Router.Match? = nil, through middleware: [any HTTPMiddleware]) -> HTTPResponse {
+    public func respond(to request: HTTPRequest, match: Router.Match? = nil, through middleware: [any Middleware<HTTPRequest>]) -> HTTPResponse {
         var request = request
         let handler: HTTPHandler
         switch match ?? self.match(method: request.method, path: request.path) {

@@ -23,19 +23,14 @@ struct RouteCall {
 }
 
 /// One step of the pipeline of authenticated routes.
-protocol RouteMiddleware: Sendable {
-    func respond(to call: RouteCall, next: (RouteCall) throws -> HTTPResponse) throws -> HTTPResponse
-}
+protocol RouteMiddleware: Middleware where Input == RouteCall {}
 
-extension Array where Element == any RouteMiddleware {
+extension Array where Element == any Middleware<RouteCall> {
+    /// The chain, then the handler with the authenticated context.
     func respond(to call: RouteCall, handler: (RequestContext) throws -> HTTPResponse) throws -> HTTPResponse {
-        func step(_ index: Int, _ call: RouteCall) throws -> HTTPResponse {
-            guard index < count else {
-                // The edge: a business rule's refusal becomes its problem here, inside the audit step.
-                do { return try handler(call.authenticated) } catch let refusal as Refusal { throw refusal.problem }
-            }
-            return try self[index].respond(to: call) { try step(index + 1, $0) }
+        // The edge: a business rule's refusal becomes its problem here, inside the audit step.
+        try respond(to: call) { (call: RouteCall) in
+            do { return try handler(call.authenticated) } catch let refusal as Refusal { throw refusal.problem }
         }
-        return try step(0, call)
     }
 }

@@ -17,7 +17,7 @@ extension ServiceHost {
     ///    after `IAS_AWAIT_EVENT_SECONDS`, 400 for a malformed value);
     /// 5. the handler, which narrows to the cases the caller reaches and declares what it
     ///    disclosed (`RequestContext.requireCaseAccess`, `disclose`, `recordFilter`).
-    var routePipeline: [any RouteMiddleware] {
+    var routePipeline: [any Middleware<RouteCall>] {
         [Authentication(verifier: verifier), AuditRecording(host: self), AccessControl(), AwaitedEvents(host: self)]
     }
 
