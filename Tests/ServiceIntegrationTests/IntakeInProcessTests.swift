@@ -1,5 +1,6 @@
 import Foundation
 import IASContracts
+import IASHTTP
 import IASRuntime
 import IASServiceKit
 import IntakeService
@@ -150,6 +151,50 @@ final class IntakeInProcessTests: XCTestCase {
         XCTAssertEqual(read.status, 200)
         XCTAssertEqual(try JSONParser.parse(read.body)["givenName"]?.stringValue, "Selam")
         XCTAssertEqual(try JSONParser.parse(read.body)["duplicateOverrideReason"]?.stringValue, "checked by telephone")
+    }
+
+    /// Every write of a person that answers an ETag honours `If-Match`: a stale version is 409
+    /// with the current ETag and changes nothing; without the header only the correction is
+    /// refused (428), as the contract has it.
+    func testTheWritesOfAPersonRefuseAStaleIfMatchAndChangeNothing() throws {
+        let answer = try Self.intake.request("POST", "/persons", token: canton, body: NewPerson.sample(status: "N"))
+        XCTAssertEqual(answer.status, 201, String(decoding: answer.body, as: UTF8.self))
+        let personId = try XCTUnwrap(try JSONParser.parse(answer.body)["personId"]?.stringValue)
+        func read() throws -> (etag: String, person: JSONValue) {
+            let r = try Self.intake.request("GET", "/persons/\(personId)", token: canton)
+            XCTAssertEqual(r.status, 200)
+            return (try XCTUnwrap(r.headers["ETag"]), try JSONParser.parse(r.body))
+        }
+        func write(_ path: String, _ body: JSONValue, ifMatch: String?) throws -> HTTPResponse {
+            try Self.intake.request("POST", "/persons/\(personId)/\(path)", token: canton, json: body,
+                                    headers: ifMatch.map { [("If-Match", $0)] } ?? [])
+        }
+        let regularisation: JSONValue = .object(["status": .string("VA"), "decidedOn": .string("2026-10-01")])
+        let handover: JSONValue = .object(["toOrg": .string("municipality:4001"), "effectiveOn": .string("2026-10-02"), "reason": .string("assignment")])
+        let closure: JSONValue = .object(["reason": .string("left_canton"), "closedOn": .string("2026-10-03")])
+
+        for (path, body) in [("regularization", regularisation), ("responsibility", handover), ("closure", closure)] {
+            let before = try read()
+            let stale = try write(path, body, ifMatch: "\"999\"")
+            XCTAssertEqual(stale.status, 409, "\(path): \(String(decoding: stale.body, as: UTF8.self))")
+            XCTAssertEqual(try JSONParser.parse(stale.body)["currentETag"]?.stringValue, before.etag, path)
+            XCTAssertEqual(try read().person, before.person, "\(path): a stale version changed the person")
+            let fresh = try write(path, body, ifMatch: before.etag)
+            XCTAssertEqual(fresh.status, 200, "\(path): \(String(decoding: fresh.body, as: UTF8.self))")
+            XCTAssertNotEqual(try read().etag, before.etag, path)
+        }
+        let after = try read()
+        XCTAssertEqual(after.person["status"]?.stringValue, "VA")
+        XCTAssertEqual(after.person["responsibleOrg"]?.stringValue, "municipality:4001")
+        XCTAssertEqual(after.person["closedOn"]?.stringValue, "2026-10-03")
+
+        // Without If-Match: the other writes go ahead (tested above by their use everywhere); the correction is refused.
+        let correction = try Self.intake.request("PATCH", "/persons/\(personId)", token: canton, json: .object(["givenName": .string("Amira")]))
+        XCTAssertEqual(correction.status, 409, "the case is closed: that answer comes before the version")
+        let open = try JSONParser.parse(try Self.intake.request("POST", "/persons", token: canton, body: NewPerson.sample()).body)
+        let unversioned = try Self.intake.request("PATCH", "/persons/\(try XCTUnwrap(open["personId"]?.stringValue))", token: canton,
+                                                  json: .object(["givenName": .string("Amira")]))
+        XCTAssertEqual(unversioned.status, 428, String(decoding: unversioned.body, as: UTF8.self))
     }
 
     func testASearchByGivenNameAndDateOfBirthIgnoresCaseAndKeepsItsPages() throws {

@@ -31,3 +31,16 @@ extension RequestContext {
 extension CaseRegistry.Entry: CaseRecord {
     public var knownPersonId: Identifier? { nil }
 }
+
+extension RequestContext {
+    /// The one way a list narrows to the cases the caller reaches: nil for every case (the
+    /// canton's offices that see all), the municipality whose cases (directly or through a
+    /// delegate) it may list, or 403 with `refusal` for an organisation that lists none.
+    public func listedMunicipality(refusal: String) throws -> Int? {
+        switch AccessPolicy.caseScope(organisation) {
+        case .every: return nil
+        case .municipality(let own): return own
+        case .none: throw Refusal.forbidden(refusal)
+        }
+    }
+}

@@ -23,7 +23,7 @@ extension RequestContext {
     public func checkIfMatch(current etag: String, required: Bool = false) throws {
         guard let sent = request.header("If-Match") else {
             if required {
-                throw Problem.status(428, "send If-Match with the ETag you read, so that no change overwrites another")
+                throw Refusal.versionRequired("send If-Match with the ETag you read, so that no change overwrites another")
             }
             return
         }

@@ -2,8 +2,9 @@ import IASHTTP
 import IASRuntime
 
 /// What a business rule answers when it refuses, in the domain's words; the request pipeline
-/// turns it into a problem at the edge (404, 403, 409, 422). Stores, writers and handlers throw
-/// it inside their transactions; only request decoding and validation speak HTTP (`Problem`).
+/// turns it into a problem at the edge (400, 403, 404, 409, 410, 422, 428). Stores, writers and handlers throw
+/// it inside their transactions; only request decoding and validation before the transaction
+/// speak HTTP (`Problem`).
 public enum Refusal: Error, Sendable {
     /// The thing named does not exist (for this caller).
     case notFound(String)
@@ -15,6 +16,16 @@ public enum Refusal: Error, Sendable {
     case gone(String)
     /// Well-formed but against a rule; `fields` name the fields concerned.
     case breaksRule(String, fields: [FieldError] = [], details: [String: JSONValue] = [:])
+    /// Fields found invalid only against what is stored (a date before the stored birth date):
+    /// the same answer as the request's own validation (400), given inside the transaction.
+    case invalid([FieldError])
+    /// The change needs the version the caller read (`If-Match`) and the request names none (428).
+    case versionRequired(String)
+
+    /// `invalid` when `errors` names any field.
+    public static func throwIfInvalid(_ errors: [FieldError]) throws {
+        guard errors.isEmpty else { throw Refusal.invalid(errors) }
+    }
 
     /// The problem document the caller gets.
     public var problem: Problem {
@@ -27,6 +38,8 @@ public enum Refusal: Error, Sendable {
             var problem = Problem.unprocessable(detail, errors: fields)
             problem.extensions = details
             return problem
+        case .invalid(let fields): return Problem.validation(fields)
+        case .versionRequired(let detail): return Problem.status(428, detail)
         }
     }
 }

@@ -16,7 +16,7 @@ extension AssessmentApp {
         return try host.write(context) { c in
             let entry = try context.access(CaseRegistry.find(caseId, lock: true, on: c), forChange: true)
             let dateErrors = body.validate(today: CalendarDate.today(), dateOfBirth: entry.dateOfBirth)
-            guard dateErrors.isEmpty else { throw Problem.validation(dateErrors) }
+            try Refusal.throwIfInvalid(dateErrors)
             let age = entry.dateOfBirth.years(until: body.heldOn)
             let decision = rules.triage(body.facts(ageAtAssessment: age))
             let potentialDone = try body.kind == .potential || AssessmentStore.hasPotentialAssessment(caseId, on: c)

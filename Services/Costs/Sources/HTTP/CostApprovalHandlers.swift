@@ -78,7 +78,7 @@ extension CostsApp {
             guard approval.status == .requested else {
                 throw Refusal.conflict("this cost approval is already decided (\(approval.status.rawValue))")
             }
-            try Problem.throwIfInvalid(body.validate(requested: approval.requestedRappen))
+            try Refusal.throwIfInvalid(body.validate(requested: approval.requestedRappen))
             let granted = BudgetRules.grantedAmount(decision: body.decision, requested: approval.requestedRappen, named: body.amountRappen)!
             let funding: FundingSource = body.fundingSource == .other ? .other : .lumpSum
             var threshold: BudgetThresholdReached?
@@ -167,12 +167,7 @@ extension CostsApp {
             if caseId == nil { errors.append(FieldError(field: "caseId", message: "must be a case id")) }
         }
         try Problem.throwIfInvalid(errors)
-        var municipality: Int?
-        switch AccessPolicy.caseScope(context.organisation) {
-        case .every: break
-        case .municipality(let own): municipality = own
-        case .none: throw Problem.forbidden("your organisation has no access to cost approvals")
-        }
+        let municipality = try context.listedMunicipality(refusal: "your organisation has no access to cost approvals")
         context.recordFilter(["status": status?.rawValue, "caseId": caseId?.description, "cursor": page.after?.description,
                               "limit": String(page.limit)])
         let rows = try host.read { c in

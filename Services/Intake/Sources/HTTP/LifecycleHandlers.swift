@@ -17,9 +17,8 @@ extension IntakeApp {
         let personId = try context.pathId("personId", "person")
         let body = try request.decode(CorrectPersonRequest.self)
         return try host.write(context) { connection in
-            let person = try lockAccessibleOpenCase(personId, context: context, on: connection)
-            try context.checkIfMatch(current: person.etag, required: true)
-            try Problem.throwIfInvalid(body.validate(today: CalendarDate.today(), current: person))
+            let person = try lockAccessibleOpenCase(personId, context: context, versionRequired: true, on: connection)
+            try Refusal.throwIfInvalid(body.validate(today: CalendarDate.today(), current: person))
             let changes = try body.changes(comparedWith: person)
             guard !changes.isEmpty else { return .json(person, headers: [("ETag", person.etag)]) }
             if let zemis = changes["zemisNumber"]?.stringValue, let other = try PersonStore.findByZemis(zemis, on: connection),
@@ -71,6 +70,7 @@ extension IntakeApp {
             }
             guard !person.isClosed else { throw Refusal.conflict("the case is closed; it cannot change hands") }
             guard target != current else { throw Refusal.conflict("the case is already with \(current)") }
+            try context.checkIfMatch(current: person.etag)
             if let violation = TransferRules.violation(from: current, to: target, reason: body.reason) {
                 throw Refusal.breaksRule(violation, fields: [FieldError(field: "reason", message: violation)])
             }
@@ -100,7 +100,7 @@ extension IntakeApp {
         let body = try context.request.decode(ClosureRequest.self)
         return try host.write(context) { connection in
             let person = try lockAccessibleOpenCase(personId, context: context, on: connection)
-            try Problem.throwIfInvalid(body.validate(today: CalendarDate.today(), enteredCantonOn: person.enteredCantonOn))
+            try Refusal.throwIfInvalid(body.validate(today: CalendarDate.today(), enteredCantonOn: person.enteredCantonOn))
             let closed = try PersonLifecycleStore.close(personId, reason: body.reason, on: body.closedOn, outcome: body.outcome, on: connection)
             try host.emitter(context.cause, on: connection)
                 .emit(CaseClosed(personId: personId, caseId: person.caseId, reason: body.reason, closedOn: body.closedOn, outcome: body.outcome),
@@ -114,12 +114,7 @@ extension IntakeApp {
     func household(_ context: RequestContext) throws -> HTTPResponse {
         let householdId = try context.pathId("householdId", "household")
         let page = try Pagination(context.request)
-        var municipality: Int?
-        switch AccessPolicy.caseScope(context.organisation) {
-        case .every: break
-        case .municipality(let own): municipality = own
-        case .none: throw Problem.forbidden("your organisation has no access to persons")
-        }
+        let municipality = try context.listedMunicipality(refusal: "your organisation has no access to persons")
         context.recordFilter(["householdId": householdId.description, "cursor": page.after?.description, "limit": String(page.limit)])
         let rows = try host.read {
             try PersonLifecycleStore.household(householdId, municipality: municipality, after: page.after, limit: page.fetchLimit, on: $0)
@@ -139,9 +134,13 @@ extension IntakeApp {
 
     // MARK: Shared steps
 
-    /// Locks the person, then answers 404 / 403 / 409 (closed) before anything changes.
-    func lockAccessibleOpenCase(_ personId: Identifier, context: RequestContext, on connection: PostgresConnection) throws -> PersonRecord {
-        try context.access(PersonLifecycleStore.lock(personId, on: connection), forChange: true, unknown: "no person with this id")
+    /// Locks the person, then answers 404 / 403 / 409 (closed), and 409 for a stale `If-Match`
+    /// (428 without one where `versionRequired`), before anything changes.
+    func lockAccessibleOpenCase(_ personId: Identifier, context: RequestContext, versionRequired: Bool = false,
+                                on connection: PostgresConnection) throws -> PersonRecord {
+        let person = try context.access(PersonLifecycleStore.lock(personId, on: connection), forChange: true, unknown: "no person with this id")
+        try context.checkIfMatch(current: person.etag, required: versionRequired)
+        return person
     }
 
 }

@@ -60,11 +60,7 @@ extension IntakeApp {
         try Problem.throwIfInvalid(errors)
         filter.responsibleOrg = request.query["responsibleOrg"]
         filter.after = page.after
-        switch AccessPolicy.caseScope(context.organisation) {
-        case .every: break
-        case .municipality(let own): filter.municipality = own
-        case .none: throw Problem.forbidden("your organisation has no access to persons")
-        }
+        filter.municipality = try context.listedMunicipality(refusal: "your organisation has no access to persons")
         context.recordFilter(["zemisNumber": filter.zemisNumber, "familyName": filter.familyName, "givenName": filter.givenName,
                               "dateOfBirth": filter.dateOfBirth?.description, "responsibleOrg": filter.responsibleOrg, "cursor": page.after?.description, "limit": String(page.limit)],
                              personal: ["zemisNumber", "familyName", "givenName", "dateOfBirth"])
