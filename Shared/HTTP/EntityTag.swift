@@ -39,6 +39,18 @@ public struct EntityTag: Sendable, Equatable {
         return list(value)?.contains { $0.weakMatches(current) } ?? false
     }
 
+    /// True when an If-Match value names `current`: `*`, or a tag with the same opaque part.
+    /// Versions are compared weakly and may come bare (`"3"`, `W/"3"` and `3` name the same
+    /// version): clients copy them in all three forms, and a version names one state either way.
+    public static func matchNames(_ header: String, current: EntityTag) -> Bool {
+        header.split(separator: ",").contains { member in
+            let value = member.trimmingSpaces()
+            if value == "*" { return true }
+            let tag = EntityTag(parsing: value) ?? (value.contains("\"") ? nil : EntityTag(parsing: "\"\(value)\""))
+            return tag?.weakMatches(current) ?? false
+        }
+    }
+
     /// The tags of a comma-separated list; commas may occur inside the quotes.
     static func list(_ text: String) -> [EntityTag]? {
         var tags: [EntityTag] = []

@@ -71,6 +71,11 @@ final class TransferRulesTests: XCTestCase {
         XCTAssertTrue(IfMatch.matches("*", current: "\"7\""))
         XCTAssertFalse(IfMatch.matches("\"abc\"", current: "\"3\""))
         XCTAssertFalse(IfMatch.matches("\"2\"", current: "\"3\""))
+        XCTAssertTrue(IfMatch.matches(" \"2\" , W/\"3\"", current: "\"3\""), "a list, spaces and a weak tag")
+        XCTAssertTrue(IfMatch.matches("\"2\", *", current: "\"3\""))
+        XCTAssertFalse(IfMatch.matches("", current: "\"3\""))
+        XCTAssertFalse(IfMatch.matches("\"3", current: "\"3\""), "an unclosed quote names nothing")
+        XCTAssertFalse(IfMatch.matches("33", current: "\"3\""))
     }
 
     func testClosureAndRegularizationRequestsNameTheirFields() throws {

@@ -150,6 +150,9 @@ final class PortalServerTests: XCTestCase {
         XCTAssertEqual(first.header("Content-Type"), "text/css; charset=utf-8")
         let tag = try XCTUnwrap(first.header("ETag"))
         XCTAssertEqual(try client().request("GET", "/static/portal.css", headers: [("If-None-Match", tag)]).status, 304)
+        XCTAssertEqual(try client().request("GET", "/static/portal.css", headers: [("If-None-Match", "\"old\", W/\(tag)")]).status, 304,
+                       "a list, and the weak form of the tag (as a proxy may send it)")
+        XCTAssertEqual(try client().request("GET", "/static/portal.css", headers: [("If-None-Match", "\"old\"")]).status, 200)
     }
 
     func testProductionRefusesTheDevelopmentSignIn() {

@@ -1,18 +1,11 @@
 import IASHTTP
 
 /// The one `If-Match` rule (RFC 9110 §13.1.1): a request that names versions must name the
-/// current one; `*` matches any; `"3"`, `W/"3"` and `3` name the same version.
+/// current one (`EntityTag.matchNames`).
 public enum IfMatch {
     public static func matches(_ sent: String, current etag: String) -> Bool {
-        let accepted = sent.split(separator: ",").map(opaqueTag)
-        return accepted.contains("*") || accepted.contains(opaqueTag(Substring(etag)))
-    }
-
-    static func opaqueTag(_ text: Substring) -> String {
-        var value = text.trimmingCharacters(in: .whitespaces)
-        if value.hasPrefix("W/") { value.removeFirst(2) }
-        if value.count >= 2, value.hasPrefix("\""), value.hasSuffix("\"") { value = String(value.dropFirst().dropLast()) }
-        return value
+        guard let current = EntityTag(parsing: etag) else { return false }
+        return EntityTag.matchNames(sent, current: current)
     }
 }
 

@@ -6,10 +6,10 @@ import IASRuntime
 enum StaticRoutes {
     static func register(on router: Router, metrics: MetricsRegistry) {
         let css = Array((Stylesheet.css + "\n" + Stylesheet.utilities).utf8)
-        let tag = "\"" + SHA256Hasher.hexDigest(css).prefix(16) + "\""
+        let tag = EntityTag(String(SHA256Hasher.hexDigest(css).prefix(16)))
         router.get("/static/portal.css") { request in
-            var headers = HTTPHeaders([("ETag", tag), ("Cache-Control", "public, max-age=3600"), ("X-Content-Type-Options", "nosniff")])
-            if request.header("If-None-Match") == tag { return HTTPResponse(status: 304, headers: headers) }
+            var headers = HTTPHeaders([("ETag", tag.headerValue), ("Cache-Control", "public, max-age=3600"), ("X-Content-Type-Options", "nosniff")])
+            if let sent = request.header("If-None-Match"), EntityTag.noneMatchNames(sent, current: tag) { return HTTPResponse(status: 304, headers: headers) }
             headers.add("Content-Type", "text/css; charset=utf-8")
             return HTTPResponse(status: 200, headers: headers, body: css)
         }
