@@ -28,6 +28,9 @@ public enum TestEnvironment {
     public static var brokers: String { get throws { try value("IAS_TEST_KAFKA_BROKERS") } }
     /// The superuser's URL of the scratch database `ias_test`; other databases are made beside it.
     public static var databaseURL: String { get throws { try value("IAS_TEST_DATABASE_URL") } }
+    /// The Python of the reference implementations the tests compare against (PyJWT,
+    /// cryptography, aiosmtpd, zipfile), installed by deploy/local/test-python.sh.
+    public static var python: String { get throws { try value("IAS_TEST_PYTHON") } }
     /// Where the services started by the tests write their logs (the temporary folder outside `make test`).
     public static var logDirectory: String { ProcessInfo.processInfo.environment["IAS_TEST_LOG_DIR"] ?? NSTemporaryDirectory() }
     /// The broker's process, for tests that pause it (SIGSTOP) to simulate an outage.
