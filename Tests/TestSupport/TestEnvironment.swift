@@ -125,3 +125,8 @@ public func eventually<T>(within seconds: Double, every interval: Double = 0.05,
     } while Date() < deadline
     return nil
 }
+
+/// Polls `condition` until it holds or `seconds` have passed: whether it came to hold.
+public func eventually(within seconds: Double, every interval: Double = 0.05, _ condition: () throws -> Bool) rethrows -> Bool {
+    try eventually(within: seconds, every: interval) { () throws -> Bool? in try condition() ? true : nil } ?? false
+}
