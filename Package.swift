@@ -50,7 +50,7 @@ var targets: [Target] = [
         path: "Shared/ServiceKit", resources: [.copy("Migrations"), .copy("RetentionMigrations"), .copy("retention-rules.json")]),
 
     // MARK: Tests — unit (pure logic), integration (real PostgreSQL and broker), end to end (running services)
-    .testTarget(name: "RuntimeUnitTests", dependencies: ["IASRuntime"], path: "Tests/RuntimeUnitTests"),
+    .testTarget(name: "RuntimeUnitTests", dependencies: ["IASRuntime", "TestSupport"], path: "Tests/RuntimeUnitTests"),
     .testTarget(name: "CryptoUnitTests", dependencies: ["IASCrypto", "IASRuntime"], path: "Tests/CryptoUnitTests"),
     // What the tests share, and the load generator with them: the environment of `make test`,
     // fresh databases, the broker, tokens, the identity provider (idp.py: PyJWT and cryptography

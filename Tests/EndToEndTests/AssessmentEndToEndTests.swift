@@ -18,10 +18,8 @@ final class AssessmentEndToEndTests: StackTestCase {
     }
 
     func register(yearsOld: Int, status: String = "VA") throws -> CaseAPI.Registered {
-        var person = NewPerson.sample(status: status)
+        var person = NewPerson.sample(status: status).enteredToday()
         person.dateOfBirth = born(yearsAgo: yearsOld)
-        person.enteredCantonOn = Self.today
-        if status != "N" { person.statusDecidedOn = Self.today }
         return try CaseWorker(stack: Self.stack, caseworker: canton).register(person)
     }
 

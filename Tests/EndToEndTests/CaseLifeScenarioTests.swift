@@ -259,10 +259,8 @@ final class CaseLifeScenarioTests: StackTestCase {
 
     /// Registers `person`, born on `dateOfBirth`, entered (and decided) today.
     func register(_ person: NewPerson, dateOfBirth: String, household: String? = nil) throws -> CaseAPI.Registered {
-        var person = person
+        var person = person.enteredToday()
         person.dateOfBirth = dateOfBirth
-        person.enteredCantonOn = Self.today
-        if person.statusDecidedOn != nil { person.statusDecidedOn = Self.today }
         person.householdId = household
         return try worker.register(person)
     }

@@ -44,10 +44,8 @@ struct CaseWorld {
 
         let familyName = "Matrix-\(UUID().uuidString.prefix(8))"
         let householdId = UUID().uuidString.lowercased()
-        var person = NewPerson.sample(givenName: "Farid", familyName: familyName, status: "VA")
+        var person = NewPerson.sample(givenName: "Farid", familyName: familyName, status: "VA").enteredToday()
         person.dateOfBirth = "1990-05-14"
-        person.enteredCantonOn = today
-        person.statusDecidedOn = today
         person.householdId = householdId
         let registered = try worker.register(person)
         let (personId, caseId) = (registered.personId, registered.caseId)

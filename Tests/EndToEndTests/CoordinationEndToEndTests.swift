@@ -312,10 +312,8 @@ final class CoordinationEndToEndTests: StackTestCase {
         let year = Int.random(in: 1950...2015)
         func person(_ born: Int, _ status: ResidenceStatus) throws -> Identifier {
             let caseId = Identifier()
-            try publish(PersonRegistered(personId: Identifier(), caseId: caseId, zemisNumber: nil, givenName: "Cohort", familyName: "Member",
-                                         dateOfBirth: day(born, 1, 1), sex: .female, nationality: "AF", languages: ["prs"], status: status,
-                                         enteredCantonOn: day(year, 3, 1), statusDecidedOn: nil, householdId: nil, accommodation: .cantonal,
-                                         responsibleOrg: "canton:KSD"))
+            try publish(PersonRegistered.sample(caseId: caseId, givenName: "Cohort", familyName: "Member", dateOfBirth: day(born, 1, 1),
+                                                status: status, enteredCantonOn: day(year, 3, 1)))
             return caseId
         }
         func assessed(_ caseId: Identifier, on heldOn: CalendarDate, _ levels: LanguageLevels) -> AssessmentCompleted {

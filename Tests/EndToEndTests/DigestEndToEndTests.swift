@@ -43,10 +43,8 @@ final class DigestEndToEndTests: StackTestCase {
         var seeded: [(caseId: Identifier, name: String, born: CalendarDate)] = []
         for (i, on) in effective.enumerated() {
             let caseId = Identifier(), name = "Zuleika\(bfs)x\(i)", born = CalendarDate(year: 1971 + i, month: 2, day: 17)!
-            try publish(PersonRegistered(personId: Identifier(), caseId: caseId, zemisNumber: nil, givenName: name, familyName: "Quartermaine",
-                                         dateOfBirth: born, sex: .female, nationality: "ER", languages: ["ti"], status: .VA,
-                                         enteredCantonOn: Self.day(today, plus: -400), statusDecidedOn: nil, householdId: nil,
-                                         accommodation: .cantonal, responsibleOrg: "canton:KSD"), caseId)
+            try publish(PersonRegistered.sample(caseId: caseId, givenName: name, familyName: "Quartermaine", dateOfBirth: born, status: .VA,
+                                                enteredCantonOn: Self.day(today, plus: -400)), caseId)
             try publish(ResponsibilityTransferred(personId: Identifier(), caseId: caseId, fromOrg: "canton:KSD", toOrg: org, effectiveOn: on,
                                                   reason: .assignment), caseId)
             seeded.append((caseId, name, born))

@@ -186,9 +186,7 @@ final class DossierRebuildEndToEndTests: StackTestCase {
     func client(_ name: String) throws -> HTTPClient { try Self.stack.client(name) }
 
     func register(status: String) throws -> CaseAPI.Registered {
-        var person = NewPerson.sample(givenName: "Amina", familyName: "Rebuild-\(UUID().uuidString.prefix(8))", status: status)
-        person.enteredCantonOn = Self.today
-        if person.statusDecidedOn != nil { person.statusDecidedOn = Self.today }
-        return try caseWorker.register(person)
+        try caseWorker.register(NewPerson.sample(givenName: "Amina", familyName: "Rebuild-\(UUID().uuidString.prefix(8))", status: status)
+            .enteredToday())
     }
 }

@@ -26,24 +26,18 @@ final class RetentionEndToEndTests: XCTestCase {
     override class func setUp() {
         super.setUp()
         do {
-            let admin = try TestDatabase.pool(poolSize: 1)
-            defer { admin.close() }
             for service in TestStack.suite {
-                let name = TestDatabase.uniqueName("ias_retention_\(service)")
                 // Owned by the service's owner role, as deploy/postgres makes the service databases;
                 // the service runs as its runtime role, granted by the owner after the migrations.
-                try admin.withConnection { try $0.execute("CREATE DATABASE \(name) OWNER ias_\(service)_owner") }
-                databases[service] = name
+                databases[service] = try TestDatabase.create("ias_retention_\(service)", owner: "ias_\(service)_owner")
             }
         } catch { fatalError("the databases of the retention test were not made: \(error)") }
     }
 
     private func environment(_ extra: [String: String]) throws -> [String: [String: String]] {
-        let port = try TestEnvironment.postgresPort
-        return Dictionary(uniqueKeysWithValues: TestStack.suite.map { service in
-            (service, ["IAS_DATABASE_URL": "postgresql://ias_\(service)@127.0.0.1:\(port)/\(Self.databases[service]!)",
-                       "IAS_DATABASE_MIGRATION_URL": "postgresql://ias_\(service)_owner@127.0.0.1:\(port)/\(Self.databases[service]!)",
-                       "IAS_CONSUMER_GROUP_SUFFIX": Self.groupSuffix, "IAS_CONSUMER_NEW_GROUP_START": "end"]
+        Dictionary(uniqueKeysWithValues: try TestStack.suite.map { service in
+            (service, try TestEnvironment.databaseEnvironment(service, database: Self.databases[service]!)
+                .merging(["IAS_CONSUMER_GROUP_SUFFIX": Self.groupSuffix, "IAS_CONSUMER_NEW_GROUP_START": "end"]) { $1 }
                 .merging(extra) { $1 })
         })
     }

@@ -225,10 +225,8 @@ final class TaskPromptsEndToEndTests: StackTestCase {
     func register(org: String, enteredCantonOn: CalendarDate? = nil) throws -> Identifier {
         let caseId = Identifier()
         let entered = enteredCantonOn ?? today.plusDays(-200)
-        try publish(PersonRegistered(personId: Identifier(), caseId: caseId, zemisNumber: nil, givenName: "Test", familyName: "Prompt",
-                                     dateOfBirth: CalendarDate("1994-02-11")!, sex: .female, nationality: "ER", languages: ["ti"],
-                                     status: .N, enteredCantonOn: entered, statusDecidedOn: nil, householdId: nil, accommodation: .cantonal,
-                                     responsibleOrg: org))
+        try publish(PersonRegistered.sample(caseId: caseId, givenName: "Test", familyName: "Prompt", dateOfBirth: CalendarDate("1994-02-11")!,
+                                            status: .N, enteredCantonOn: entered, responsibleOrg: org))
         let known = try eventually(within: 30) { () -> Bool? in
             try self.coordination().json("GET", "/cases/\(caseId)/dossier", token: self.canton, body: nil).status == 200 ? true : nil
         }

@@ -19,11 +19,9 @@ final class UpstreamEvents {
     private func day(_ text: String) -> CalendarDate { CalendarDate(text)! }
 
     func registered(_ caseId: String, status: String, dateOfBirth: String = "1990-05-14", org: String = "canton:KSD") throws {
-        try publish(PersonRegistered(personId: Identifier(), caseId: id(caseId), zemisNumber: nil, givenName: "Test", familyName: "Person",
-                                     dateOfBirth: day(dateOfBirth), sex: .female, nationality: "ER", languages: ["ti"],
-                                     status: ResidenceStatus(rawValue: status)!, enteredCantonOn: day("2026-03-02"),
-                                     statusDecidedOn: status == "N" ? nil : day("2026-02-20"), householdId: nil, accommodation: .cantonal,
-                                     responsibleOrg: org), caseId)
+        try publish(PersonRegistered.sample(caseId: id(caseId), givenName: "Test", familyName: "Person", dateOfBirth: day(dateOfBirth),
+                                            status: ResidenceStatus(rawValue: status)!, enteredCantonOn: day("2026-03-02"),
+                                            statusDecidedOn: status == "N" ? nil : day("2026-02-20"), responsibleOrg: org), caseId)
     }
 
     func regularized(_ caseId: String, to status: String = "VA", on date: String = "2026-06-01") throws {

@@ -1,5 +1,6 @@
 import Foundation
 @testable import IASHTTP
+import TestSupport
 import XCTest
 
 /// Formats by content. Office documents are real packages written at test time by Python's
@@ -94,10 +95,9 @@ open(os.path.join(out, "docx-truncated"), "wb").write(docx[:-10])
 open(os.path.join(out, "docx-without-directory"), "wb").write(docx[:docx.rfind(b"PK\x01\x02")])
 """#
         let process = Process()
-        let python = ProcessInfo.processInfo.environment["IAS_TEST_PYTHON"].flatMap { $0.isEmpty ? nil : $0 }
-        process.executableURL = URL(fileURLWithPath: python ?? "/usr/bin/env")
-        process.arguments = (python == nil ? ["python3"] : []) + ["-c", script, directory.path]
-        do { try process.run() } catch { throw XCTSkip("python3 is not available to write the office packages: \(error)") }
+        process.executableURL = URL(fileURLWithPath: try TestEnvironment.python)
+        process.arguments = ["-c", script, directory.path]
+        try process.run()
         process.waitUntilExit()
         XCTAssertEqual(process.terminationStatus, 0, "the fixture script failed")
         var packages: [String: [UInt8]] = [:]

@@ -3,6 +3,7 @@ import Glibc
 @testable import IASHTTP
 import IASHTTPClient
 import IASRuntime
+import TestSupport
 import XCTest
 
 /// The one HTTP client against the project's own server, and against a scripted one for the
@@ -65,7 +66,7 @@ final class HTTPClientTests: XCTestCase {
         }
         XCTAssertLessThan(Date().timeIntervalSince(started), 2)
 
-        let unused = try ScriptedServer.unusedPort()
+        let unused = TestEnvironment.freePort()
         XCTAssertThrowsError(try HTTPClient(port: unused).request("GET", "/healthz")) { error in
             guard case .cannotConnect(_, let port, let reason)? = error as? HTTPClientError else { return XCTFail("\(error)") }
             XCTAssertEqual(port, unused)
@@ -148,13 +149,6 @@ final class ScriptedServer: @unchecked Sendable {
             _ = Array(answer.utf8).withUnsafeBytes { send(connection, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
             close(connection)
         }.start()
-    }
-
-    /// A port nothing listens on (bound, then released).
-    static func unusedPort() throws -> Int {
-        let (fd, port) = try Listener.open(host: "127.0.0.1", port: 0)
-        close(fd)
-        return port
     }
 
     deinit { close(fd) }

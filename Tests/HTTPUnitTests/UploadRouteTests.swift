@@ -2,6 +2,7 @@ import Foundation
 import IASHTTP
 import IASHTTPClient
 import IASRuntime
+import TestSupport
 import XCTest
 
 /// Routes with a `BodyPolicy`: upload slots taken before the body is read and given back after
@@ -64,17 +65,8 @@ final class UploadRouteTests: XCTestCase {
     private func holdingSlot(_ path: String, _ slots: UploadSlots) throws -> HTTPClient {
         let holder = try client()
         try holder.send(raw: "POST \(path) HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n" + String(repeating: "a", count: 50))
-        XCTAssertTrue(eventually { slots.inUse == 1 }, "the slot is taken once the head is read")
+        XCTAssertTrue(eventually(within: 3) { slots.inUse == 1 }, "the slot is taken once the head is read")
         return holder
-    }
-
-    private func eventually(within seconds: Double = 3, _ condition: () -> Bool) -> Bool {
-        let deadline = Date().addingTimeInterval(seconds)
-        while Date() < deadline {
-            if condition() { return true }
-            Thread.sleep(forTimeInterval: 0.01)
-        }
-        return condition()
     }
 
     // MARK: Slots
@@ -82,7 +74,7 @@ final class UploadRouteTests: XCTestCase {
     func testARequestRefusedOnItsHeadNeitherWaitsForNorTakesASlot() throws {
         let holder = try client()
         try holder.send(raw: "POST /admitted HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ok\r\nContent-Length: 100\r\n\r\n" + String(repeating: "a", count: 50))
-        XCTAssertTrue(eventually { slots.inUse == 1 }, "an admitted upload takes the slot")
+        XCTAssertTrue(eventually(within: 3) { slots.inUse == 1 }, "an admitted upload takes the slot")
         let started = Date()
         let anonymous = try post("/admitted", bytes: 10)
         XCTAssertEqual(anonymous.status, 401, "refused on its head, not queued for the slot")
@@ -90,7 +82,7 @@ final class UploadRouteTests: XCTestCase {
         XCTAssertEqual(slots.inUse, 1)
         XCTAssertEqual(try post("/admitted", bytes: 10, headers: [("Authorization", "Bearer ok")]).status, 503, "an admitted one waits, then 503")
         holder.close()
-        XCTAssertTrue(eventually { slots.inUse == 0 })
+        XCTAssertTrue(eventually(within: 3) { slots.inUse == 0 })
         XCTAssertEqual(try post("/admitted", bytes: 10, headers: [("Authorization", "Bearer ok")]).status, 200)
     }
 
@@ -107,7 +99,7 @@ final class UploadRouteTests: XCTestCase {
 
         try first.send(raw: String(repeating: "a", count: 50))
         XCTAssertEqual(try first.readResponse().text, "100")
-        XCTAssertTrue(eventually { slots.inUse == 0 })
+        XCTAssertTrue(eventually(within: 3) { slots.inUse == 0 })
         XCTAssertEqual(try post("/upload", bytes: 100).status, 200, "a new upload succeeds once the first is done")
         XCTAssertEqual(try first.request("POST", "/upload", body: [1, 2, 3]).text, "3", "and on the kept-alive connection")
 
@@ -115,7 +107,7 @@ final class UploadRouteTests: XCTestCase {
         XCTAssertEqual(metrics.counterValue("http_requests_total", labels: ["method": "POST", "route": "/upload", "status": "503"]), 1)
         XCTAssertEqual(slots.refusals, 1)
         // Given back just after the answer is written, so a moment after the client has it.
-        XCTAssertTrue(eventually { slots.inUse == 0 })
+        XCTAssertTrue(eventually(within: 3) { slots.inUse == 0 })
         let exposition = metrics.render()
         XCTAssertTrue(exposition.contains(#"http_upload_slots_in_use{slots="documents"} 0"#), exposition)
         XCTAssertTrue(exposition.contains(#"http_upload_slots_capacity{slots="patient"} 1"#), exposition)
@@ -134,22 +126,22 @@ final class UploadRouteTests: XCTestCase {
         XCTAssertNil(answer.current, "the second waits while the first holds the slot")
         try first.send(raw: String(repeating: "a", count: 50))
         XCTAssertEqual(try first.readResponse().status, 200)
-        XCTAssertTrue(eventually { answer.current == 200 }, "then it is served")
+        XCTAssertTrue(eventually(within: 3) { answer.current == 200 }, "then it is served")
     }
 
     func testTheSlotIsGivenBackOnEveryWayOut() throws {
         // A handler that fails.
         XCTAssertEqual(try post("/upload", bytes: 10, headers: [("X-Fail", "yes")]).status, 500)
-        XCTAssertTrue(eventually { slots.inUse == 0 }, "after a handler error")
+        XCTAssertTrue(eventually(within: 3) { slots.inUse == 0 }, "after a handler error")
         // A client that goes away in the middle of its body.
         let vanishing = try holdingSlot("/upload", slots)
         vanishing.close()
-        XCTAssertTrue(eventually { slots.inUse == 0 }, "after the client left")
+        XCTAssertTrue(eventually(within: 3) { slots.inUse == 0 }, "after the client left")
         // A malformed chunked body, answered 400 after the slot was taken.
         let malformed = try client()
         try malformed.send(raw: "POST /upload HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n")
         XCTAssertEqual(try malformed.readResponse().status, 400)
-        XCTAssertTrue(eventually { slots.inUse == 0 }, "after a framing error")
+        XCTAssertTrue(eventually(within: 3) { slots.inUse == 0 }, "after a framing error")
         XCTAssertEqual(try post("/upload", bytes: 100).status, 200)
     }
 
@@ -172,7 +164,7 @@ final class UploadRouteTests: XCTestCase {
         XCTAssertEqual(try post("/echo", bytes: 1000).status, 200)
         XCTAssertEqual(try post("/echo", bytes: 1001).status, 413)
         XCTAssertEqual(try post("/patient", bytes: 1001).status, 413, "slots alone keep the server's limit")
-        XCTAssertTrue(eventually { slots.inUse == 0 })
+        XCTAssertTrue(eventually(within: 3) { slots.inUse == 0 })
     }
 
     func testTheUploadRouteGivesItsBodyLongerThanTheReadTimeout() throws {

@@ -1,5 +1,6 @@
 import Foundation
 @testable import IASHTTP
+import TestSupport
 import XCTest
 
 /// The archive of a person's access request: written here, read by Python's `zipfile` (which
@@ -25,8 +26,7 @@ final class ZIPWriterTests: XCTestCase {
     }
 
     func testPythonsZipfileReadsEveryEntryWithItsChecksum() throws {
-        let python = ["/usr/bin/python3", "/usr/local/bin/python3"].first { FileManager.default.isExecutableFile(atPath: $0) }
-        guard let python else { throw XCTSkip("python3 is not installed") }
+        let python = try TestEnvironment.python
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("zip-writer-\(UUID()).zip")
         defer { try? FileManager.default.removeItem(at: file) }
         try Data(try archive()).write(to: file)

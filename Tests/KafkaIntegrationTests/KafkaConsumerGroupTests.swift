@@ -50,17 +50,19 @@ final class KafkaConsumerGroupTests: XCTestCase {
         defer { if !stopped { first.stop(); second.stop() } }
 
         // Both members joined and the four partitions are split between them.
-        try waitUntil("both members own partitions", within: 40) {
+        guard eventually(within: 40, {
             let a = first.consumer.assignedPartitions.count
             let b = second.consumer.assignedPartitions.count
             return a > 0 && b > 0 && a + b == 4
+        }) else {
+            throw TestFailure("timed out after 40 s waiting until both members own partitions")
         }
         let owned = (first.consumer.assignedPartitions + second.consumer.assignedPartitions).map(\.partition)
         XCTAssertEqual(owned.sorted(), [0, 1, 2, 3])
 
         try Support.produce(Support.records(topic: topic, count: 40))
-        try waitUntil("all 40 messages received", within: 30) {
-            first.received.current.count + second.received.current.count >= 40
+        guard eventually(within: 30, { first.received.current.count + second.received.current.count >= 40 }) else {
+            throw TestFailure("timed out after 30 s waiting until all 40 messages received")
         }
         // Give possible duplicates a moment to show up.
         Thread.sleep(forTimeInterval: 1)
@@ -71,12 +73,12 @@ final class KafkaConsumerGroupTests: XCTestCase {
 
         // The second member leaves; the first takes over everything and sees only new messages.
         second.stop()
-        try waitUntil("the remaining member owns all partitions", within: 30) {
-            first.consumer.assignedPartitions.count == 4
+        guard eventually(within: 30, { first.consumer.assignedPartitions.count == 4 }) else {
+            throw TestFailure("timed out after 30 s waiting until the remaining member owns all partitions")
         }
         try Support.produce(Support.records(topic: topic, count: 20, from: 40))
-        try waitUntil("the 20 new messages received", within: 30) {
-            first.received.current.count + second.received.current.count >= 60
+        guard eventually(within: 30, { first.received.current.count + second.received.current.count >= 60 }) else {
+            throw TestFailure("timed out after 30 s waiting until the 20 new messages received")
         }
         Thread.sleep(forTimeInterval: 1)
         first.stop()
@@ -85,13 +87,5 @@ final class KafkaConsumerGroupTests: XCTestCase {
         XCTAssertEqual(everything.compactMap(Support.index).sorted(), Array(0..<60), "no redelivery after the hand-over")
         XCTAssertNil(first.failure.current)
         XCTAssertNil(second.failure.current)
-    }
-
-    private func waitUntil(_ what: String, within seconds: Double, _ condition: () -> Bool) throws {
-        let deadline = Date(timeIntervalSinceNow: seconds)
-        while !condition() {
-            guard Date() < deadline else { throw TestFailure("timed out after \(seconds) s waiting until \(what)") }
-            Thread.sleep(forTimeInterval: 0.1)
-        }
     }
 }

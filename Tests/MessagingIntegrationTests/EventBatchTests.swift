@@ -80,15 +80,6 @@ final class EventBatchTests: XCTestCase {
         }
     }
 
-    private func waitUntil(_ seconds: Double, _ condition: () throws -> Bool) rethrows -> Bool {
-        let deadline = Date().addingTimeInterval(seconds)
-        while Date() < deadline {
-            if try condition() { return true }
-            Thread.sleep(forTimeInterval: 0.1)
-        }
-        return try condition()
-    }
-
     private func count(_ pool: PostgresPool, _ sql: String) throws -> Int {
         try pool.withConnection { try $0.query(sql).first!.int("n") }
     }
@@ -219,7 +210,7 @@ final class EventBatchTests: XCTestCase {
         }
         defer { producer.close(timeout: 2) }
         let running = try WorkerThread.start(processor)
-        XCTAssertTrue(try waitUntil(30) { try count(pool, "SELECT count(*) AS n FROM effects") >= 300 })
+        XCTAssertTrue(try eventually(within: 30) { try count(pool, "SELECT count(*) AS n FROM effects") >= 300 })
         running.stop()
         try assertAppliedOnceInOrder(pool, events)
         let transactions = try count(pool, "SELECT count(DISTINCT tx) AS n FROM effects")
@@ -233,7 +224,7 @@ final class EventBatchTests: XCTestCase {
         defer { secondProducer.close(timeout: 2) }
         let runningAgain = try WorkerThread.start(again)
         let duplicates = { metrics.counterValue("ias_events_consumed_total", labels: ["consumer": "test", "topic": topic, "outcome": "duplicate"]) }
-        XCTAssertTrue(waitUntil(30) { duplicates() >= 300 })
+        XCTAssertTrue(eventually(within: 30) { duplicates() >= 300 })
         runningAgain.stop()
         XCTAssertEqual(duplicates(), 300)
         try assertAppliedOnceInOrder(pool, events)
@@ -268,7 +259,7 @@ final class EventBatchTests: XCTestCase {
         }
         defer { producer.close(timeout: 2) }
         let running = try WorkerThread.start(processor)
-        XCTAssertTrue(waitUntil(40) { (try? count(pool, "SELECT count(*) AS n FROM effects")) ?? 0 >= 180 })
+        XCTAssertTrue(eventually(within: 40) { (try? count(pool, "SELECT count(*) AS n FROM effects")) ?? 0 >= 180 })
         running.stop()
         XCTAssertTrue(outage.current, "the outage happened")
         XCTAssertGreaterThan(metrics.counterValue("ias_events_retried_total", labels: ["consumer": "test"]), 0)
@@ -303,12 +294,12 @@ final class EventBatchTests: XCTestCase {
         // The consumer is stuck in its first event; the rest arrive meanwhile.
         try produce(Array(events.envelopes[1...]), to: topic)
         let total = { processor.lag.reduce(0) { $0 + $1.lag } }
-        XCTAssertTrue(waitUntil(15) { total() == 10 }, "lag \(processor.lag)")
+        XCTAssertTrue(eventually(within: 15) { total() == 10 }, "lag \(processor.lag)")
         XCTAssertTrue(metrics.render().contains("ias_consumer_lag{consumer=\"test\",partition=\"0\",topic=\"\(topic)\"} 10"))
 
         release.signal()
-        XCTAssertTrue(try waitUntil(30) { try count(pool, "SELECT count(*) AS n FROM effects") >= 10 })
-        XCTAssertTrue(waitUntil(15) { total() == 0 }, "lag \(processor.lag)")
+        XCTAssertTrue(try eventually(within: 30) { try count(pool, "SELECT count(*) AS n FROM effects") >= 10 })
+        XCTAssertTrue(eventually(within: 15) { total() == 0 }, "lag \(processor.lag)")
         XCTAssertEqual(processor.lag.count, 1)
         running.stop()
         XCTAssertTrue(processor.lag.isEmpty, "a stopped consumer reports no lag")

@@ -1,5 +1,6 @@
 import Foundation
 @testable import IASRuntime
+import TestSupport
 import XCTest
 
 /// A worker that writes down what happens to it, and fails or ignores a stop when told to.
@@ -42,12 +43,6 @@ final class WorkerGroupTests: XCTestCase {
 
     private func workers(_ names: String...) -> [any Worker] { names.map { FakeWorker(name: $0, journal: journal) } }
 
-    private func eventually(_ condition: () -> Bool) -> Bool {
-        let deadline = Date(timeIntervalSinceNow: 5)
-        while !condition() && Date() < deadline { Thread.sleep(forTimeInterval: 0.01) }
-        return condition()
-    }
-
     func testStartsInOrderAndStopsInReverse() throws {
         let group = WorkerGroup("all", workers("pool", "relay", "server"), logger: logger)
         let running = try start(group)
@@ -85,7 +80,7 @@ final class WorkerGroupTests: XCTestCase {
         let group = WorkerGroup("all", workers("pool") + [WorkerGroup("workers", inner, logger: logger)] + workers("server"),
                                 logger: logger)
         let running = try start(group)
-        XCTAssertTrue(eventually { !running.isRunning })
+        XCTAssertTrue(eventually(within: 5) { !running.isRunning })
         XCTAssertEqual((failure.current as? WorkerFailure)?.worker, "consumer")
         // The failing worker's own group stops first, then the group above it, in reverse.
         XCTAssertEqual(journal.current.suffix(3), ["stop relay", "stop server", "stop pool"])
@@ -129,7 +124,7 @@ final class WorkerGroupTests: XCTestCase {
         let running = try WorkerThread.start(group)
         XCTAssertTrue(journal.current.contains("prepare server"))
         XCTAssertFalse(slow.isStarted, "still preparing")
-        XCTAssertTrue(eventually { slow.isStarted })
+        XCTAssertTrue(eventually(within: 5) { slow.isStarted })
         running.stop()
         XCTAssertEqual(journal.current.suffix(4), ["stop server", "stop relay", "stop migrations", "stop pool"])
     }

@@ -60,11 +60,15 @@ public final class EventPublisher: @unchecked Sendable {
 }
 
 extension PersonRegistered {
-    /// A registration by the canton: a Syrian man born 1990-01-01, entered 2026-01-05, a recognised refugee.
-    public static func sample(caseId: Identifier = Identifier(), givenName: String, familyName: String) -> PersonRegistered {
+    /// A registration by the canton: a Syrian man born 1990-01-01, entered 2026-01-05, a recognised
+    /// refugee; birth, status, its dates and the responsible organisation as a test needs them.
+    public static func sample(caseId: Identifier = Identifier(), givenName: String, familyName: String,
+                              dateOfBirth: CalendarDate = CalendarDate(year: 1990, month: 1, day: 1)!, status: ResidenceStatus = .FL,
+                              enteredCantonOn: CalendarDate = CalendarDate(year: 2026, month: 1, day: 5)!, statusDecidedOn: CalendarDate? = nil,
+                              responsibleOrg: String = "canton:KSD") -> PersonRegistered {
         PersonRegistered(personId: Identifier(), caseId: caseId, zemisNumber: nil, givenName: givenName, familyName: familyName,
-                         dateOfBirth: CalendarDate(year: 1990, month: 1, day: 1)!, sex: .male, nationality: "SY", languages: ["ar"], status: .FL,
-                         enteredCantonOn: CalendarDate(year: 2026, month: 1, day: 5)!, statusDecidedOn: nil, householdId: nil,
-                         accommodation: .cantonal, responsibleOrg: "canton:KSD")
+                         dateOfBirth: dateOfBirth, sex: .male, nationality: "SY", languages: ["ar"], status: status,
+                         enteredCantonOn: enteredCantonOn, statusDecidedOn: statusDecidedOn, householdId: nil,
+                         accommodation: .cantonal, responsibleOrg: responsibleOrg)
     }
 }

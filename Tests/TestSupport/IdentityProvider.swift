@@ -13,10 +13,7 @@ public final class TestIdentityProvider: @unchecked Sendable {
     /// A provider with a fresh directory under the temporary folder. Throws when
     /// `IAS_TEST_PYTHON` is not set: these tests never skip silently.
     public init(name: String = "idp") throws {
-        guard let python = ProcessInfo.processInfo.environment["IAS_TEST_PYTHON"], !python.isEmpty else {
-            throw ProviderError("IAS_TEST_PYTHON is not set: run the tests with `make test`, which installs PyJWT into .local/test-venv (deploy/local/test-python.sh) and exports it; or export IAS_TEST_PYTHON=<repository>/.local/test-venv/bin/python after running deploy/local/test-python.sh")
-        }
-        self.python = python
+        python = try TestEnvironment.python
         directory = URL(fileURLWithPath: NSTemporaryDirectory())
             .appendingPathComponent("ias-\(name)-\(UUID().uuidString.prefix(8))", isDirectory: true)
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)

@@ -45,6 +45,16 @@ public struct NewPerson: Codable, Sendable {
                   statusDecidedOn: status == "N" ? nil : "2026-08-20", accommodation: accommodation, responsibleOrg: responsibleOrg)
     }
 
+    /// The same person entered today (UTC, as the API writes its dates) and, unless an asylum
+    /// seeker, decided today.
+    public func enteredToday() -> NewPerson {
+        var person = self
+        let today = PersonFactory.isoDate(Date())
+        person.enteredCantonOn = today
+        if person.statusDecidedOn != nil { person.statusDecidedOn = today }
+        return person
+    }
+
     /// A day of 1994 (the 1st to the 28th of a month, so every one exists).
     public static func randomBirthDay() -> String {
         String(format: "1994-%02d-%02d", Int.random(in: 1...12), Int.random(in: 1...28))

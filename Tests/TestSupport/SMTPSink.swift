@@ -18,9 +18,7 @@ public final class SMTPSink: @unchecked Sendable {
 
     /// `security`: none, starttls or tls.
     public init(port: Int? = nil, security: String = "none", user: String? = nil, password: String? = nil) throws {
-        guard let python = ProcessInfo.processInfo.environment["IAS_TEST_PYTHON"], !python.isEmpty else {
-            throw SinkError("IAS_TEST_PYTHON is not set: run the tests with `make test`, which installs aiosmtpd into .local/test-venv")
-        }
+        let python = try TestEnvironment.python
         self.port = port ?? Self.port()
         directory = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("ias-smtp-\(UUID().uuidString.prefix(8))")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)

@@ -31,12 +31,14 @@ public enum TestDatabase {
         return try pool.withConnection(body)
     }
 
-    /// Creates an empty database named `prefix_<random>` and returns its name.
-    public static func create(_ prefix: String) throws -> String {
+    /// Creates an empty database named `prefix_<random>`, owned by the role `owner` when given
+    /// (as deploy/postgres makes a service database for its owner role), and returns its name.
+    public static func create(_ prefix: String, owner: String? = nil) throws -> String {
         let name = uniqueName(prefix)
         let admin = try pool(poolSize: 1)
         defer { admin.close() }
-        try admin.withConnection { try $0.execute("CREATE DATABASE \(name)") }   // the name is made here, not input
+        // The name is made here and the owner is a role name of the tests, neither is input.
+        try admin.withConnection { try $0.execute("CREATE DATABASE \(name)" + (owner.map { " OWNER \($0)" } ?? "")) }
         return name
     }
 

@@ -28,6 +28,9 @@ public enum TestEnvironment {
     public static var brokers: String { get throws { try value("IAS_TEST_KAFKA_BROKERS") } }
     /// The superuser's URL of the scratch database `ias_test`; other databases are made beside it.
     public static var databaseURL: String { get throws { try value("IAS_TEST_DATABASE_URL") } }
+    /// The Python of the reference implementations the tests compare against (PyJWT,
+    /// cryptography, aiosmtpd, zipfile), installed by deploy/local/test-python.sh.
+    public static var python: String { get throws { try value("IAS_TEST_PYTHON") } }
     /// Where the services started by the tests write their logs (the temporary folder outside `make test`).
     public static var logDirectory: String { ProcessInfo.processInfo.environment["IAS_TEST_LOG_DIR"] ?? NSTemporaryDirectory() }
     /// The broker's process, for tests that pause it (SIGSTOP) to simulate an outage.
@@ -73,10 +76,7 @@ public enum TestEnvironment {
         var env = ProcessInfo.processInfo.environment
         env["IAS_HTTP_PORT"] = String(port)
         env["IAS_HTTP_HOST"] = "127.0.0.1"
-        env["IAS_DATABASE_URL"] = "postgresql://ias_\(name)@127.0.0.1:\(try postgresPort)/ias_\(name)"
-        // The owner runs the migrations; the service's own role may only what it is granted
-        // (deploy/local/lib.sh, create_service_databases).
-        env["IAS_DATABASE_MIGRATION_URL"] = "postgresql://ias_\(name)_owner@127.0.0.1:\(try postgresPort)/ias_\(name)"
+        env.merge(try databaseEnvironment(name)) { $1 }
         env["IAS_KAFKA_BROKERS"] = try brokers
         env["IAS_JWT_SECRET"] = jwtSecret
         env["IAS_DOCUMENT_MASTER_KEYS"] = env["IAS_DOCUMENT_MASTER_KEYS"] ?? documentMasterKeys
@@ -85,6 +85,16 @@ public enum TestEnvironment {
         env["IAS_SHUTDOWN_SECONDS"] = "10"
         env["IAS_HTTP_READ_TIMEOUT_SECONDS"] = "2"
         return env
+    }
+
+    /// The database URLs of service `name` on the test server: its database `ias_<name>`
+    /// (deploy/local/lib.sh, create_service_databases) or `database`, made beside it for one test class.
+    /// The owner runs the migrations; the service's own role may only what it is granted.
+    public static func databaseEnvironment(_ name: String, database: String? = nil) throws -> [String: String] {
+        let database = database ?? "ias_\(name)"
+        let server = "127.0.0.1:\(try postgresPort)"
+        return ["IAS_DATABASE_URL": "postgresql://ias_\(name)@\(server)/\(database)",
+                "IAS_DATABASE_MIGRATION_URL": "postgresql://ias_\(name)_owner@\(server)/\(database)"]
     }
 
     /// A free TCP port on 127.0.0.1 (bound and released; good enough for tests).
@@ -121,4 +131,9 @@ public func eventually<T>(within seconds: Double, every interval: Double = 0.05,
         Thread.sleep(forTimeInterval: interval)
     } while Date() < deadline
     return nil
+}
+
+/// Polls `condition` until it holds or `seconds` have passed: whether it came to hold.
+public func eventually(within seconds: Double, every interval: Double = 0.05, _ condition: () throws -> Bool) rethrows -> Bool {
+    try eventually(within: seconds, every: interval) { () throws -> Bool? in try condition() ? true : nil } ?? false
 }
