@@ -7,26 +7,21 @@ import TestSupport
 // beside its ceiling and target. Started by deploy/local/bench.sh (`make bench`), which starts
 // the suite, measures the PostgreSQL and HTTP ceilings and passes them in.
 
-func fail(_ message: String) -> Never {
-    FileHandle.standardError.write(Data("ias-bench: \(message)\n".utf8))
-    exit(2)
-}
-
 let options: BenchOptions
-do { options = try BenchOptions() } catch { fail("\(error)") }
+do { options = try BenchOptions() } catch { CommandLineOptions.fail("ias-bench: \(error)") }
 let bench: Bench
-do { bench = try Bench(options: options, logger: Logger(label: "bench", minimumLevel: .warning)) } catch { fail("\(error)") }
+do { bench = try Bench(options: options, logger: Logger(label: "bench", minimumLevel: .warning)) } catch { CommandLineOptions.fail("ias-bench: \(error)") }
 
 var ceilings: [String: Any] = [:]
 if let file = options.ceilingsFile {
     guard let data = FileManager.default.contents(atPath: file), let json = try? JSONParser.parse(Array(data)),
-          let parsed = TestJSON.foundation(json) as? [String: Any] else { fail("cannot read the ceilings in \(file)") }
+          let parsed = TestJSON.foundation(json) as? [String: Any] else { CommandLineOptions.fail("ias-bench: cannot read the ceilings in \(file)") }
     ceilings = parsed
 }
 
 bench.sampler.start()
 let broker: BrokerCeiling
-do { broker = try bench.measureBroker() } catch { fail("broker ceiling: \(error)") }
+do { broker = try bench.measureBroker() } catch { CommandLineOptions.fail("ias-bench: broker ceiling: \(error)") }
 ceilings["broker"] = ["messages": broker.messages, "message_bytes": broker.messageBytes,
                       "produce_per_s": BenchReport.number(broker.produce_per_s), "consume_per_s": BenchReport.number(broker.consume_per_s)]
 bench.settle()
@@ -264,19 +259,19 @@ do {
     print(report.table())
     print("\nwritten: \(path), \(options.outputDirectory)/latest.svg")
 } catch {
-    fail("cannot write the results: \(error)")
+    CommandLineOptions.fail("ias-bench: cannot write the results: \(error)")
 }
 // A run in which cases were lost or refused measured a broken suite, not a slow one.
 let brokenJourneys: Int = pipeline.failed + e2eLow.failed + e2e.failed + writes.failed + reads.failed
 let broken: Int = brokenJourneys + pipeline.notRegistered + bench.seedingRefused + documents.failed + portal.broken
 if broken > 0 || pipeline.completed == 0 {
-    FileHandle.standardError.write(Data("ias-bench: \(broken) journeys or document transfers failed or were refused; the figures are not valid\n".utf8))
+    CommandLineOptions.printError("ias-bench: \(broken) journeys or document transfers failed or were refused; the figures are not valid")
     exit(1)
 }
 // A drain that did not replay exactly what the topics hold measured something else.
 let drainProblems = drains.flatMap { d in d.problems.map { "\(d.service.name): \($0)" } }
 if !drainProblems.isEmpty {
-    FileHandle.standardError.write(Data(("ias-bench: the drain phase failed; its event-handling figures are not valid:\n"
-        + drainProblems.map { "  - " + $0 }.joined(separator: "\n") + "\n").utf8))
+    CommandLineOptions.printError("ias-bench: the drain phase failed; its event-handling figures are not valid:\n"
+        + drainProblems.map { "  - " + $0 }.joined(separator: "\n"))
     exit(1)
 }
