@@ -19,7 +19,7 @@ if let file = options.ceilingsFile {
     ceilings = parsed
 }
 
-bench.sampler.start()
+do { try bench.sampler.start() } catch { CommandLineOptions.fail("ias-bench: sampler: \(error)") }
 let broker: BrokerCeiling
 do { broker = try bench.measureBroker() } catch { CommandLineOptions.fail("ias-bench: broker ceiling: \(error)") }
 ceilings["broker"] = ["messages": broker.messages, "message_bytes": broker.messageBytes,
