@@ -292,32 +292,6 @@ extension Bench {
         }
     }
 
-    /// Runs `body(worker, item)` for every item on `workers` threads, each taking the next item
-    /// when it is done with one; the wall time from the start to the last item's end.
-    static func onWorkers(_ workers: Int, items: Int, _ body: @escaping @Sendable (Int, Int) -> Void) -> Double {
-        guard items > 0 else { return 0 }
-        let next = Locked(0)
-        let group = DispatchGroup()
-        let timer = RunClock()
-        for worker in 0..<min(workers, items) {
-            group.enter()
-            let thread = Thread {
-                while let item = next.withLock({ n -> Int? in
-                    guard n < items else { return nil }
-                    n += 1
-                    return n - 1
-                }) {
-                    body(worker, item)
-                }
-                group.leave()
-            }
-            thread.name = "bench-documents-\(worker)"
-            thread.start()
-        }
-        group.wait()
-        return timer.now
-    }
-
     /// Resets the kernel's peak resident set (VmHWM) of `pid` to its current one: "5" written to
     /// /proc/<pid>/clear_refs (Linux; a process of the same user). False when that failed.
     static func resetPeakMemory(_ pid: Int32) -> Bool {

@@ -115,7 +115,7 @@ extension Bench {
         let kept = Locked([(personId: String, caseId: String)]())
         let keep = options.portalQueueTasks
         let today = PersonFactory.isoDate(Date())
-        runConcurrently(options.portalListWorkers) { [self] _ in
+        Self.onThreads(options.portalListWorkers, name: "bench-portal") { [self] _ in
             let client = api(readTimeout: 120)
             while true {
                 lists.lock()
@@ -168,7 +168,7 @@ extension Bench {
         let handed = cases
         let refused = Locked(0)
         let workers = min(options.portalListWorkers * 2, cases.count)
-        runConcurrently(workers) { [self] w in
+        Self.onThreads(workers, name: "bench-portal") { [self] w in
             let client = api()
             for i in stride(from: w, to: handed.count, by: workers) {
                 var done = false
@@ -208,7 +208,7 @@ extension Bench {
         let failures = Locked([String: Int]())
         let start = clock.now
         let deadline = start + seconds
-        runConcurrently(browsers.count) { [self] b in
+        Self.onThreads(browsers.count, name: "bench-portal") { [self] b in
             let browser = browsers[b]
             var i = b
             while clock.now < deadline {
@@ -269,7 +269,7 @@ extension Bench {
         let failures = Locked([String: Int]())
         let counts = Locked((withEvent: 0, polls: 0))
         let n = browsers.count
-        runConcurrently(n) { [self] b in
+        Self.onThreads(n, name: "bench-portal") { [self] b in
             let browser = browsers[b]
             // Browser b takes submissions b, b + n, b + 2n …, each on its own case while there are enough.
             for j in stride(from: b, to: options.portalSubmits, by: n) {
@@ -346,21 +346,6 @@ extension Bench {
             Thread.sleep(forTimeInterval: delay)
             delay = min(0.2, delay * 1.5)
         }
-    }
-
-    // MARK: Threads
-
-    /// Runs `body(0..<n)` on n threads of their own (not the dispatch pool, which runs only as
-    /// many at once as there are cores) and returns when all have.
-    func runConcurrently(_ n: Int, _ body: @escaping @Sendable (Int) -> Void) {
-        let group = DispatchGroup()
-        for i in 0..<n {
-            group.enter()
-            let thread = Thread { body(i); group.leave() }
-            thread.stackSize = 1 << 20
-            thread.start()
-        }
-        group.wait()
     }
 }
 
