@@ -122,7 +122,7 @@ targets.append(.testTarget(
 // Operator commands (dead-letter replay, consistency check); in the image, so it mints nothing.
 targets.append(.executableTarget(name: "ias-admin", dependencies: ["IntakeService", "PlanService", "CostsService", "CoordinationService", "IASServiceKit", "IASRuntime", "IASPostgres", "IASKafka", "IASMessaging", "IASContracts", "IASHTTPClient"], path: "Services/Tools/Admin"))
 // HS256 tokens for the local stack (`make token`); never in the image.
-targets.append(.executableTarget(name: "ias-token", dependencies: ["IASAuth", "IASTokenSigning"], path: "Services/Tools/Token"))
+targets.append(.executableTarget(name: "ias-token", dependencies: ["IASAuth", "IASTokenSigning", "IASRuntime"], path: "Services/Tools/Token"))
 // The load generator of `make bench`: drives cases through the HTTP API and measures them; never in the image.
 // Its cases go through the same typed journey as the end-to-end tests (TestSupport).
 targets.append(.executableTarget(

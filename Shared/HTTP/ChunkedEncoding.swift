@@ -1,3 +1,5 @@
+import IASRuntime
+
 /// The chunk-size line of the chunked transfer coding (RFC 9112 §7.1).
 package enum ChunkedEncoding {
     static let malformedChunk = Problem.badRequest("The chunked request body is malformed.")
@@ -7,7 +9,7 @@ package enum ChunkedEncoding {
     package static func parseSizeLine(_ line: UnsafeBufferPointer<UInt8>) throws -> Int {
         var index = 0
         var size = 0
-        while index < line.count, let digit = ASCII.hexValue(line[index]) {
+        while index < line.count, let digit = HexDigit.value(line[index]) {
             size = size > (Int.max - 15) / 16 ? Int.max : size * 16 + Int(digit)
             index += 1
         }

@@ -1,3 +1,5 @@
+import IASRuntime
+
 /// Percent-decoding of path segments and query components (RFC 3986 §2.1).
 enum PercentDecoding {
     enum Outcome: Equatable {
@@ -32,7 +34,7 @@ enum PercentDecoding {
                 guard first != utf8.endIndex else { return .invalidEscape }
                 let second = utf8.index(after: first)
                 guard second != utf8.endIndex,
-                      let high = ASCII.hexValue(utf8[first]), let low = ASCII.hexValue(utf8[second]) else { return .invalidEscape }
+                      let high = HexDigit.value(utf8[first]), let low = HexDigit.value(utf8[second]) else { return .invalidEscape }
                 bytes.append(high << 4 | low)
                 index = utf8.index(after: second)
             } else {

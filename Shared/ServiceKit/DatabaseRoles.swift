@@ -23,9 +23,9 @@ public enum DatabaseRoles {
                OR (pg_has_role(current_user, nspowner, 'USAGE') AND nspname NOT LIKE 'pg\\_%' AND nspname <> 'information_schema')
             ORDER BY nspname
             """).map { try $0.string("nspname") }
-        let role = quoted(runtimeRole)
+        let role = PostgresConnection.quotedIdentifier(runtimeRole)
         for name in schemas {
-            let schema = quoted(name)
+            let schema = PostgresConnection.quotedIdentifier(name)
             try c.execute("GRANT USAGE ON SCHEMA \(schema) TO \(role)")
             if appendOnlySchemas.contains(name) {
                 try c.execute("REVOKE UPDATE, DELETE, TRUNCATE, REFERENCES, TRIGGER ON ALL TABLES IN SCHEMA \(schema) FROM \(role)")
@@ -41,10 +41,5 @@ public enum DatabaseRoles {
     /// The role a connection acts as.
     public static func currentRole(on c: PostgresConnection) throws -> String {
         try c.query("SELECT current_user::text AS role")[0].string("role")
-    }
-
-    /// An identifier in double quotes (role and schema names come from the server, not input).
-    static func quoted(_ name: String) -> String {
-        "\"" + name.replacingOccurrences(of: "\"", with: "\"\"") + "\""
     }
 }

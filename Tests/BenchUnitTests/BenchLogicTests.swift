@@ -86,4 +86,29 @@ final class BenchLogicTests: XCTestCase {
         XCTAssertGreaterThan(count.values.max() ?? 0, 10, "the test covers busy birth dates")
         for (born, names) in byBirth { XCTAssertEqual(names.count, count[born], born) }
     }
+
+    func testTheReportIsOneMemberPerLineWithFiguresRoundedAndCountsAsTheyAre() throws {
+        var report = BenchReport()
+        report.json = [
+            "b_ratio": BenchReport.ratio(0.123456), "a_figure": BenchReport.number(12.3456), "c_none": BenchReport.number(nil),
+            "d_counts": try BenchReport.value(["x": 3, "y": 40]), "e_rate": try BenchReport.value(2.5),
+            "f_latency": BenchReport.summary(LatencySummary([1, 2])),
+        ]
+        let directory = NSTemporaryDirectory() + "bench-report-\(UUID().uuidString)"
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let text = try String(contentsOfFile: try report.write(to: directory), encoding: .utf8)
+        XCTAssertEqual(text, """
+            {
+            "a_figure":12.35,
+            "b_ratio":0.1235,
+            "c_none":null,
+            "d_counts":{"x":3,"y":40},
+            "e_rate":2.5,
+            "f_latency":{"count":2,"max_ms":2,"p50_ms":1,"p90_ms":2,"p95_ms":2,"p99_ms":2}
+            }
+
+            """)
+        XCTAssertEqual(BenchReport.double(report.json["e_rate"]), 2.5)
+        XCTAssertNil(BenchReport.double(report.json["c_none"]))
+    }
 }

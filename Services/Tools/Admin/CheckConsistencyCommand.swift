@@ -1,4 +1,5 @@
 import Foundation
+import IASRuntime
 import IASServiceKit
 
 /// `ias-admin check-consistency`: compares the services' stores, read only, and prints one
@@ -16,7 +17,7 @@ enum CheckConsistencyCommand {
         do {
             snapshot = try ConsistencySnapshot.read(ServiceDatabases.fromEnvironment(), scope)
         } catch {
-            FileHandle.standardError.write(Data("check-consistency: \(error)\n".utf8))
+            CommandLineOptions.printError("check-consistency: \(error)")
             return 2
         }
         let findings = ConsistencyChecks(s: snapshot, scope: scope).all()

@@ -37,7 +37,7 @@ enum ExportPersonCommand {
                                               headers: [("Authorization", "Bearer \(token)"), ("Accept", "application/zip")])
             guard response.status == 200 else {
                 let detail = (try? response.json())?["detail"]?.stringValue ?? response.text
-                FileHandle.standardError.write(Data("export-person: coordination answered \(response.status): \(detail)\n".utf8))
+                CommandLineOptions.printError("export-person: coordination answered \(response.status): \(detail)")
                 return 1
             }
             // Written beside the target and moved into place: a reader never sees half an archive.
@@ -50,7 +50,7 @@ enum ExportPersonCommand {
             print("export-person: \(out) written (\(response.body.count) bytes); its manifest.json lists every file with its SHA-256")
             return 0
         } catch {
-            FileHandle.standardError.write(Data("export-person: \(error)\n".utf8))
+            CommandLineOptions.printError("export-person: \(error)")
             return 1
         }
     }

@@ -42,7 +42,7 @@ enum ReplayDeadLettersCommand {
         do {
             return try DeadLetterReplay(settings: settings).run()
         } catch {
-            FileHandle.standardError.write(Data("replay-dlq: \(error)\n".utf8))
+            CommandLineOptions.printError("replay-dlq: \(error)")
             return 2
         }
     }

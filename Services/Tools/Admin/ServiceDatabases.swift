@@ -10,11 +10,10 @@ struct ServiceDatabases {
     let urls: [String: String]
 
     /// IAS_<SERVICE>_DATABASE_URL, defaulting to the local stack's databases.
-    static func fromEnvironment(_ environment: [String: String] = ProcessInfo.processInfo.environment) -> ServiceDatabases {
+    static func fromEnvironment(_ reader: ConfigurationReader = ConfigurationReader()) -> ServiceDatabases {
         var urls: [String: String] = [:]
         for service in services {
-            let key = "IAS_\(service.uppercased())_DATABASE_URL"
-            urls[service] = environment[key].flatMap { $0.isEmpty ? nil : $0 } ?? "postgresql://ias_\(service)@127.0.0.1:55432/ias_\(service)"
+            urls[service] = reader.string("IAS_\(service.uppercased())_DATABASE_URL", default: "postgresql://ias_\(service)@127.0.0.1:55432/ias_\(service)")
         }
         return ServiceDatabases(urls: urls)
     }

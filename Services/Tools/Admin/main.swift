@@ -1,5 +1,6 @@
 import CoordinationService
 import Foundation
+import IASRuntime
 
 // `ias-admin`: operator commands that need the project's own code. It ships in the image
 // and therefore mints no tokens: `ias-token` (not in the image) does that for the local stack.

@@ -292,32 +292,6 @@ extension Bench {
         }
     }
 
-    /// Runs `body(worker, item)` for every item on `workers` threads, each taking the next item
-    /// when it is done with one; the wall time from the start to the last item's end.
-    static func onWorkers(_ workers: Int, items: Int, _ body: @escaping @Sendable (Int, Int) -> Void) -> Double {
-        guard items > 0 else { return 0 }
-        let next = Locked(0)
-        let group = DispatchGroup()
-        let timer = RunClock()
-        for worker in 0..<min(workers, items) {
-            group.enter()
-            let thread = Thread {
-                while let item = next.withLock({ n -> Int? in
-                    guard n < items else { return nil }
-                    n += 1
-                    return n - 1
-                }) {
-                    body(worker, item)
-                }
-                group.leave()
-            }
-            thread.name = "bench-documents-\(worker)"
-            thread.start()
-        }
-        group.wait()
-        return timer.now
-    }
-
     /// Resets the kernel's peak resident set (VmHWM) of `pid` to its current one: "5" written to
     /// /proc/<pid>/clear_refs (Linux; a process of the same user). False when that failed.
     static func resetPeakMemory(_ pid: Int32) -> Bool {
@@ -335,49 +309,52 @@ extension Bench {
 
 extension Bench.DocumentsResult {
     /// The `documents` member of latest.json.
-    func json(postgresMegabytesPerSecond ceiling: Double?) -> [String: Any] {
-        func direction(_ d: Bench.DocumentDirection) -> [String: Any] {
-            var entry: [String: Any] = [
-                "requests": d.requests, "ok": d.ok, "failed": d.failed, "answered_503": d.answered503, "bytes": d.bytes,
+    func json(postgresMegabytesPerSecond ceiling: Double?) throws -> JSONValue {
+        func direction(_ d: Bench.DocumentDirection) throws -> JSONValue {
+            var entry: [String: JSONValue] = [
+                "requests": try BenchReport.value(d.requests), "ok": try BenchReport.value(d.ok), "failed": try BenchReport.value(d.failed),
+                "answered_503": try BenchReport.value(d.answered503), "bytes": try BenchReport.value(d.bytes),
                 "seconds": BenchReport.number(d.seconds), "mb_per_s": BenchReport.number(d.megabytesPerSecond),
                 "vs_postgres_ceiling": BenchReport.ratio(d.megabytesPerSecond.flatMap { m in ceiling.map { m / $0 } }),
                 "latency": BenchReport.summary(d.latency)]
-            if !d.failures.isEmpty { entry["failures"] = d.failures }
-            return entry
+            if !d.failures.isEmpty { entry["failures"] = try BenchReport.value(d.failures) }
+            return .object(entry)
         }
-        var json: [String: Any] = [
-            "basis": "payload bytes (10^6 to the MB) over the wall time of each batch; each worker its own case and kept-alive connection; "
-                + "every download's SHA-256 compared with the upload's",
-            "cases": cases,
+        var json: [String: JSONValue] = [
+            "basis": .string("payload bytes (10^6 to the MB) over the wall time of each batch; each worker its own case and kept-alive connection; "
+                + "every download's SHA-256 compared with the upload's"),
+            "cases": try BenchReport.value(cases),
             "postgres_ceiling_mb_per_s": BenchReport.number(ceiling),
-            "batches": batches.map { b -> [String: Any] in
-                ["size": b.label, "size_bytes": b.sizeBytes, "uploads": direction(b.uploads), "downloads": direction(b.downloads)]
-            },
+            "batches": .array(try batches.map { b in
+                .object(["size": .string(b.label), "size_bytes": try BenchReport.value(b.sizeBytes),
+                         "uploads": try direction(b.uploads), "downloads": try direction(b.downloads)])
+            }),
         ]
-        if let problem { json["problem"] = problem }
+        if let problem { json["problem"] = .string(problem) }
         if let p = peak {
-            var entry: [String: Any] = [
-                "uploads": p.uploads, "size_bytes": p.sizeBytes, "created": p.created, "answered_503": p.answered503,
-                "failed": p.failed, "seconds": BenchReport.number(p.seconds), "latency_to_created": BenchReport.summary(p.latency),
+            var entry: [String: JSONValue] = [
+                "uploads": try BenchReport.value(p.uploads), "size_bytes": try BenchReport.value(p.sizeBytes),
+                "created": try BenchReport.value(p.created), "answered_503": try BenchReport.value(p.answered503),
+                "failed": try BenchReport.value(p.failed), "seconds": BenchReport.number(p.seconds), "latency_to_created": BenchReport.summary(p.latency),
                 "coordination_rss_before_mb": BenchReport.number(p.baselineMB),
-                "coordination_peak_rss_mb": BenchReport.number(p.peakMB), "peak_method": p.peakMethod,
-                "sampler_peak_rss_mb": BenchReport.number(p.samplerPeakMB), "target_mb": 150,
-                "met": p.peakMB.map { $0 < 150 } ?? NSNull()]
-            if !p.failures.isEmpty { entry["failures"] = p.failures }
-            json["concurrent_uploads"] = entry
+                "coordination_peak_rss_mb": BenchReport.number(p.peakMB), "peak_method": .string(p.peakMethod),
+                "sampler_peak_rss_mb": BenchReport.number(p.samplerPeakMB), "target_mb": .number(150),
+                "met": p.peakMB.map { .bool($0 < 150) } ?? .null]
+            if !p.failures.isEmpty { entry["failures"] = try BenchReport.value(p.failures) }
+            json["concurrent_uploads"] = .object(entry)
         }
-        return json
+        return .object(json)
     }
 
     /// Upload and download MB/s per size against PostgreSQL's chunk-write ceiling.
-    func ratios(postgresMegabytesPerSecond ceiling: Double?) -> [String: Any] {
-        var ratios: [String: Any] = [:]
+    func ratios(postgresMegabytesPerSecond ceiling: Double?) -> JSONValue {
+        var ratios: [String: JSONValue] = [:]
         for b in batches {
             let size = b.label.replacingOccurrences(of: " ", with: "").lowercased()
             ratios["upload_\(size)"] = BenchReport.ratio(b.uploads.megabytesPerSecond.flatMap { m in ceiling.map { m / $0 } })
             ratios["download_\(size)"] = BenchReport.ratio(b.downloads.megabytesPerSecond.flatMap { m in ceiling.map { m / $0 } })
         }
-        return ratios
+        return .object(ratios)
     }
 }
 

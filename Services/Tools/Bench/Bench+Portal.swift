@@ -115,7 +115,7 @@ extension Bench {
         let kept = Locked([(personId: String, caseId: String)]())
         let keep = options.portalQueueTasks
         let today = PersonFactory.isoDate(Date())
-        runConcurrently(options.portalListWorkers) { [self] _ in
+        Self.onThreads(options.portalListWorkers, name: "bench-portal") { [self] _ in
             let client = api(readTimeout: 120)
             while true {
                 lists.lock()
@@ -168,7 +168,7 @@ extension Bench {
         let handed = cases
         let refused = Locked(0)
         let workers = min(options.portalListWorkers * 2, cases.count)
-        runConcurrently(workers) { [self] w in
+        Self.onThreads(workers, name: "bench-portal") { [self] w in
             let client = api()
             for i in stride(from: w, to: handed.count, by: workers) {
                 var done = false
@@ -208,7 +208,7 @@ extension Bench {
         let failures = Locked([String: Int]())
         let start = clock.now
         let deadline = start + seconds
-        runConcurrently(browsers.count) { [self] b in
+        Self.onThreads(browsers.count, name: "bench-portal") { [self] b in
             let browser = browsers[b]
             var i = b
             while clock.now < deadline {
@@ -269,7 +269,7 @@ extension Bench {
         let failures = Locked([String: Int]())
         let counts = Locked((withEvent: 0, polls: 0))
         let n = browsers.count
-        runConcurrently(n) { [self] b in
+        Self.onThreads(n, name: "bench-portal") { [self] b in
             let browser = browsers[b]
             // Browser b takes submissions b, b + n, b + 2n …, each on its own case while there are enough.
             for j in stride(from: b, to: options.portalSubmits, by: n) {
@@ -347,21 +347,6 @@ extension Bench {
             delay = min(0.2, delay * 1.5)
         }
     }
-
-    // MARK: Threads
-
-    /// Runs `body(0..<n)` on n threads of their own (not the dispatch pool, which runs only as
-    /// many at once as there are cores) and returns when all have.
-    func runConcurrently(_ n: Int, _ body: @escaping @Sendable (Int) -> Void) {
-        let group = DispatchGroup()
-        for i in 0..<n {
-            group.enter()
-            let thread = Thread { body(i); group.leave() }
-            thread.stackSize = 1 << 20
-            thread.start()
-        }
-        group.wait()
-    }
 }
 
 extension PortalBrowser {
@@ -374,30 +359,31 @@ extension PortalBrowser {
 
 extension Bench.PortalResult {
     /// The `portal` member of bench-results/latest.json.
-    func json() -> [String: Any] {
-        if let skipped, load.pages.count == 0 { return ["skipped": skipped] }
+    func json() throws -> JSONValue {
+        if let skipped, load.pages.count == 0 { return .object(["skipped": .string(skipped)]) }
         let n = BenchReport.number
-        return [
-            "cases_stored": storedAfter,
-            "storing": [
-                "how": "allocation lists to intake (POST /allocation-lists, \(listSize) rows each, \(listWorkers) at a time); intake registers each row and publishes PersonRegistered, every consuming service stores the case through its own projection",
-                "target_cases": target, "stored_before": storedBefore, "registered": added, "refused": refused,
+        let v = BenchReport.value
+        return .object([
+            "cases_stored": try v(storedAfter),
+            "storing": .object([
+                "how": .string("allocation lists to intake (POST /allocation-lists, \(listSize) rows each, \(listWorkers) at a time); intake registers each row and publishes PersonRegistered, every consuming service stores the case through its own projection"),
+                "target_cases": try v(target), "stored_before": try v(storedBefore), "registered": try v(added), "refused": try v(refused),
                 "import_seconds": n(importSeconds), "import_rows_per_s": n(importSeconds > 0 ? Double(added) / importSeconds : nil),
                 "until_in_coordination_seconds": n(storedSeconds), "until_settled_seconds": n(settledSeconds),
                 "stored_per_s": n(storedSeconds.map { Double(added) / max(0.001, $0) }),
-            ] as [String: Any],
-            "queue_open_tasks": openTasks, "queue_handovers": handovers, "queue_handovers_refused": handoversRefused,
-            "pages": load.json(),
-            "pages_one_browser": single.map { $0.json() } ?? NSNull(),
-            "submit_to_visible": [
-                "form": "review (POST /cases/{id}/review, CSRF token and Idempotency-Key from the form page)",
-                "submits": submits, "visible": visible.count, "failed": submitsFailed, "failures": submitFailures,
-                "redirects_naming_event": withEvent, "case_pages_per_submit_mean": n(pollsMean),
+            ]),
+            "queue_open_tasks": try v(openTasks), "queue_handovers": try v(handovers), "queue_handovers_refused": try v(handoversRefused),
+            "pages": try load.json(),
+            "pages_one_browser": try single.map { try $0.json() } ?? .null,
+            "submit_to_visible": .object([
+                "form": .string("review (POST /cases/{id}/review, CSRF token and Idempotency-Key from the form page)"),
+                "submits": try v(submits), "visible": try v(visible.count), "failed": try v(submitsFailed), "failures": try v(submitFailures),
+                "redirects_naming_event": try v(withEvent), "case_pages_per_submit_mean": n(pollsMean),
                 "latency": BenchReport.summary(visible), "post": BenchReport.summary(post),
                 "first_page_after_redirect": BenchReport.summary(firstPage),
-                "polling": "case page again after 20 ms, then 1.5 times longer each time up to 200 ms",
-            ] as [String: Any],
-        ]
+                "polling": .string("case page again after 20 ms, then 1.5 times longer each time up to 200 ms"),
+            ]),
+        ])
     }
 
     /// The rows of the terminal table.
@@ -424,15 +410,16 @@ extension Bench.PortalResult {
 }
 
 extension Bench.PageLoad {
-    func json() -> [String: Any] {
+    func json() throws -> JSONValue {
         let n = BenchReport.number
-        return [
-            "browsers": browsers, "seconds": n(seconds), "requests": pages.count, "failed": failed,
-            "requests_per_s": n(requestsPerSecond), "failures": failures,
+        let v = BenchReport.value
+        return .object([
+            "browsers": try v(browsers), "seconds": n(seconds), "requests": try v(pages.count), "failed": try v(failed),
+            "requests_per_s": n(requestsPerSecond), "failures": try v(failures),
             "queue": BenchReport.summary(queue), "case_page": BenchReport.summary(casePage), "all": BenchReport.summary(pages),
-            "queue_bytes_mean": Int(queueBytes), "case_page_bytes_mean": Int(caseBytes),
-            "cpu_percent": cpuPercent.mapValues { n($0) },
-            "target_p99_ms": 100,
-        ]
+            "queue_bytes_mean": try v(Int(queueBytes)), "case_page_bytes_mean": try v(Int(caseBytes)),
+            "cpu_percent": .object(cpuPercent.mapValues { n($0) }),
+            "target_p99_ms": .number(100),
+        ])
     }
 }

@@ -1,6 +1,5 @@
 import Foundation
 import IASRuntime
-import TestSupport
 
 /// Everything one run measured, as written to bench-results/latest.json and printed as a table.
 struct BenchReport {
@@ -12,15 +11,25 @@ struct BenchReport {
         let met: Bool?
     }
 
-    var json: [String: Any] = [:]
+    var json: [String: JSONValue] = [:]
     var targets: [Target] = []
 
-    static func number(_ x: Double?) -> Any { x.map { ($0 * 100).rounded() / 100 } ?? NSNull() }
+    /// Figures keep two decimals; null when there is none.
+    static func number(_ x: Double?) -> JSONValue { x.map { .number(($0 * 100).rounded() / 100) } ?? .null }
     /// Ratios keep four decimals (a share of a few per cent must not round to a whole one).
-    static func ratio(_ x: Double?) -> Any { x.map { ($0 * 10_000).rounded() / 10_000 } ?? NSNull() }
+    static func ratio(_ x: Double?) -> JSONValue { x.map { .number(($0 * 10_000).rounded() / 10_000) } ?? .null }
+    /// Counts, settings, texts and lists or maps of them, as they are.
+    static func value(_ x: any Encodable) throws -> JSONValue { try JSONValue(encoding: x) }
 
-    static func summary(_ s: LatencySummary) -> [String: Any] {
-        ["count": s.count, "p50_ms": number(s.p50), "p90_ms": number(s.p90), "p95_ms": number(s.p95), "p99_ms": number(s.p99), "max_ms": number(s.max)]
+    /// A number read back (a ceiling, a ratio); nil for anything else.
+    static func double(_ value: JSONValue?) -> Double? {
+        if case .number(let n)? = value { return n }
+        return nil
+    }
+
+    static func summary(_ s: LatencySummary) -> JSONValue {
+        .object(["count": .number(Double(s.count)), "p50_ms": number(s.p50), "p90_ms": number(s.p90), "p95_ms": number(s.p95),
+                 "p99_ms": number(s.p99), "max_ms": number(s.max)])
     }
 
     /// The terminal table: figures, their ceilings and targets.
@@ -41,7 +50,7 @@ struct BenchReport {
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         // One top-level member per line, so that two runs' files compare line by line.
         let members = try json.keys.sorted().map { key in
-            String(decoding: try JSONCoding.encode(JSONValue.object([key: try TestJSON.value(json[key]!)])).dropFirst().dropLast(), as: UTF8.self)
+            JSONString.quote(key) + ":" + String(decoding: try JSONCoding.encode(json[key]!), as: UTF8.self)
         }
         let path = directory + "/latest.json"
         try Data(("{\n" + members.joined(separator: ",\n") + "\n}\n").utf8).write(to: URL(fileURLWithPath: path))

@@ -13,9 +13,6 @@ struct DrainDatabase {
 
     init(address: String, live: String) { self.address = address; self.live = live }
 
-    /// Database names come from the benchmark itself; quoted all the same.
-    private static func quoted(_ identifier: String) -> String { "\"" + identifier.replacingOccurrences(of: "\"", with: "\"\"") + "\"" }
-
     func url(database: String, user: String = "postgres") -> String { "postgresql://\(user)@\(address)/\(database)" }
 
     private func admin<T>(_ body: (PostgresConnection) throws -> T) throws -> T {
@@ -31,15 +28,15 @@ struct DrainDatabase {
                 .first?.string("owner") else {
                 throw BenchError("the live database \(live) does not exist on \(address); the drain copies its owner from it")
             }
-            try c.execute("DROP DATABASE IF EXISTS \(Self.quoted(name)) WITH (FORCE)")
-            try c.execute("CREATE DATABASE \(Self.quoted(name)) OWNER \(Self.quoted(owner))")
-            try c.execute("REVOKE CONNECT ON DATABASE \(Self.quoted(name)) FROM PUBLIC")
+            try c.execute("DROP DATABASE IF EXISTS \(PostgresConnection.quotedIdentifier(name)) WITH (FORCE)")
+            try c.execute("CREATE DATABASE \(PostgresConnection.quotedIdentifier(name)) OWNER \(PostgresConnection.quotedIdentifier(owner))")
+            try c.execute("REVOKE CONNECT ON DATABASE \(PostgresConnection.quotedIdentifier(name)) FROM PUBLIC")
             return owner
         }
     }
 
     func drop() throws {
-        try admin { c in _ = try c.execute("DROP DATABASE IF EXISTS \(Self.quoted(name)) WITH (FORCE)") }
+        try admin { c in _ = try c.execute("DROP DATABASE IF EXISTS \(PostgresConnection.quotedIdentifier(name)) WITH (FORCE)") }
     }
 
     /// `SELECT count(*)` of `table` in `database`, grouped by `column` when given.
@@ -47,9 +44,9 @@ struct DrainDatabase {
         let pool = PostgresPool(configuration: PostgresConfiguration(url: url(database: database)), logger: logger)
         defer { pool.close() }
         return try pool.withConnection { c in
-            let key = column.map { "\(Self.quoted($0))::text" } ?? "''"
+            let key = column.map { "\(PostgresConnection.quotedIdentifier($0))::text" } ?? "''"
             var counts: [String: Int] = [:]
-            for row in try c.query("SELECT \(key) AS k, count(*) AS n FROM \(Self.quoted(table)) GROUP BY 1") {
+            for row in try c.query("SELECT \(key) AS k, count(*) AS n FROM \(PostgresConnection.quotedIdentifier(table)) GROUP BY 1") {
                 counts[try row.string("k")] = try row.int("n")
             }
             return counts

@@ -28,50 +28,49 @@ final class ProcessSampler: @unchecked Sendable {
     private let clock: RunClock
     private let samples = Locked([Sample]())
     private let peakRSS = Locked([String: Double]())
-    private let running = Locked(false)
-    private let finished = DispatchSemaphore(value: 0)
+    private let worker = Locked<WorkerThread?>(nil)
     private let ticksPerSecond = Double(sysconf(Int32(_SC_CLK_TCK)))
 
     init(pids: [String: Int32], portBase: Int, clock: RunClock) {
         self.pids = pids; self.portBase = portBase; self.clock = clock
     }
 
-    func start() {
-        running.withLock { $0 = true }
-        let thread = Thread { [self] in
-            var previous: [String: (cpu: Double, at: Double)] = [:]
-            let connections = BenchService.allCases.map { HTTPClient(port: portBase + $0.rawValue, readTimeout: 2) }
-            while running.current {
-                let t = clock.now
-                var sample = Sample(t: t, processes: [:], consumerLag: [:], eventsApplied: [:], eventsProduced: [:], outboxBacklog: [:])
-                for (name, pid) in pids {
-                    guard let usage = usage(of: pid, includingChildren: name == "postgres") else { continue }
-                    let cpu = previous[name].map { (usage.cpuSeconds - $0.cpu) / max(0.001, t - $0.at) * 100 } ?? 0
-                    previous[name] = (usage.cpuSeconds, t)
-                    sample.processes[name] = ProcessSample(cpuPercent: cpu, rssMB: usage.rssMB)
-                    peakRSS.withLock { $0[name] = max($0[name] ?? 0, usage.peakMB) }
-                }
-                for service in BenchService.allCases {
-                    guard let text = try? connections[service.rawValue].request("GET", "/metrics"),
-                          text.status == 200 else { continue }
-                    let metrics = MetricsText(String(decoding: text.body, as: UTF8.self))
-                    sample.consumerLag[service.name] = metrics.sum("ias_consumer_lag")
-                    sample.eventsApplied[service.name] = metrics.sum("ias_events_consumed_total", where: "outcome=\"applied\"")
-                    sample.eventsProduced[service.name] = metrics.sum("ias_events_produced_total")
-                    sample.outboxBacklog[service.name] = metrics.sum("ias_outbox_backlog")
-                }
-                samples.withLock { $0.append(sample) }
-                Thread.sleep(forTimeInterval: max(0, 1 - (clock.now - t)))
-            }
-            finished.signal()
-        }
-        thread.name = "bench-sampler"
-        thread.start()
+    /// Samples on a thread of its own until stopped; stopping ends the pause between samples at once.
+    func start() throws {
+        let thread = WorkerThread(AnyWorker("bench-sampler", run: { [self] stop in sample(until: stop) }))
+        try thread.start()
+        worker.withLock { $0 = thread }
     }
 
     func stop() {
-        running.withLock { $0 = false }
-        finished.wait()
+        worker.current?.stop()
+    }
+
+    private func sample(until stop: StopSignal) {
+        var previous: [String: (cpu: Double, at: Double)] = [:]
+        let connections = BenchService.allCases.map { HTTPClient(port: portBase + $0.rawValue, readTimeout: 2) }
+        while !stop.isStopped {
+            let t = clock.now
+            var sample = Sample(t: t, processes: [:], consumerLag: [:], eventsApplied: [:], eventsProduced: [:], outboxBacklog: [:])
+            for (name, pid) in pids {
+                guard let usage = usage(of: pid, includingChildren: name == "postgres") else { continue }
+                let cpu = previous[name].map { (usage.cpuSeconds - $0.cpu) / max(0.001, t - $0.at) * 100 } ?? 0
+                previous[name] = (usage.cpuSeconds, t)
+                sample.processes[name] = ProcessSample(cpuPercent: cpu, rssMB: usage.rssMB)
+                peakRSS.withLock { $0[name] = max($0[name] ?? 0, usage.peakMB) }
+            }
+            for service in BenchService.allCases {
+                guard let text = try? connections[service.rawValue].request("GET", "/metrics"),
+                      text.status == 200 else { continue }
+                let metrics = MetricsText(String(decoding: text.body, as: UTF8.self))
+                sample.consumerLag[service.name] = metrics.sum("ias_consumer_lag")
+                sample.eventsApplied[service.name] = metrics.sum("ias_events_consumed_total", where: "outcome=\"applied\"")
+                sample.eventsProduced[service.name] = metrics.sum("ias_events_produced_total")
+                sample.outboxBacklog[service.name] = metrics.sum("ias_outbox_backlog")
+            }
+            samples.withLock { $0.append(sample) }
+            stop.wait(seconds: max(0, 1 - (clock.now - t)))
+        }
     }
 
     var series: [Sample] { samples.current }

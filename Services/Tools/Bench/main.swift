@@ -1,34 +1,29 @@
 import Foundation
 import IASRuntime
-import TestSupport
 
 // `ias-bench`: drives the running suite through its phases (see Bench.swift), writes
 // bench-results/latest.json and bench-results/latest.svg and prints a table of every figure
 // beside its ceiling and target. Started by deploy/local/bench.sh (`make bench`), which starts
 // the suite, measures the PostgreSQL and HTTP ceilings and passes them in.
 
-func fail(_ message: String) -> Never {
-    FileHandle.standardError.write(Data("ias-bench: \(message)\n".utf8))
-    exit(2)
-}
-
 let options: BenchOptions
-do { options = try BenchOptions() } catch { fail("\(error)") }
+do { options = try BenchOptions() } catch { CommandLineOptions.fail("ias-bench: \(error)") }
 let bench: Bench
-do { bench = try Bench(options: options, logger: Logger(label: "bench", minimumLevel: .warning)) } catch { fail("\(error)") }
+do { bench = try Bench(options: options, logger: Logger(label: "bench", minimumLevel: .warning)) } catch { CommandLineOptions.fail("ias-bench: \(error)") }
 
-var ceilings: [String: Any] = [:]
+var ceilings: [String: JSONValue] = [:]
 if let file = options.ceilingsFile {
-    guard let data = FileManager.default.contents(atPath: file), let json = try? JSONParser.parse(Array(data)),
-          let parsed = TestJSON.foundation(json) as? [String: Any] else { fail("cannot read the ceilings in \(file)") }
+    guard let data = FileManager.default.contents(atPath: file), case .object(let parsed)? = try? JSONParser.parse(Array(data)) else {
+        CommandLineOptions.fail("ias-bench: cannot read the ceilings in \(file)")
+    }
     ceilings = parsed
 }
 
-bench.sampler.start()
+do { try bench.sampler.start() } catch { CommandLineOptions.fail("ias-bench: sampler: \(error)") }
 let broker: BrokerCeiling
-do { broker = try bench.measureBroker() } catch { fail("broker ceiling: \(error)") }
-ceilings["broker"] = ["messages": broker.messages, "message_bytes": broker.messageBytes,
-                      "produce_per_s": BenchReport.number(broker.produce_per_s), "consume_per_s": BenchReport.number(broker.consume_per_s)]
+do { broker = try bench.measureBroker() } catch { CommandLineOptions.fail("ias-bench: broker ceiling: \(error)") }
+ceilings["broker"] = .object(["messages": .number(Double(broker.messages)), "message_bytes": .number(Double(broker.messageBytes)),
+                              "produce_per_s": BenchReport.number(broker.produce_per_s), "consume_per_s": BenchReport.number(broker.consume_per_s)])
 bench.settle()
 let pipeline = bench.pipeline()
 bench.settle()
@@ -77,45 +72,44 @@ func eventHandlingRate(_ service: String) -> (rate: Double, basis: String) {
     return (best, "best 5 s during the pipeline (the service never fell behind)")
 }
 
-let postgres = ceilings["postgres"] as? [String: Any] ?? [:]
-let http = ceilings["http"] as? [String: Any] ?? [:]
-let pgEvents = postgres["batched_events_per_s"] as? Double
+let pgEvents = BenchReport.double(ceilings["postgres"]?["batched_events_per_s"])
 /// PostgreSQL's ceiling for document content: 512 KiB chunks inserted by pgbench, in MB/s.
-let pgDocuments = postgres["document_chunk_mb_per_s"] as? Double
-let healthz = http["healthz_rps"] as? Double, reference = http["reference_rps"] as? Double
-var underLoad: [String: Any] = [:], underLoadRatios: [String: Any] = [:]
+let pgDocuments = BenchReport.double(ceilings["postgres"]?["document_chunk_mb_per_s"])
+let healthz = BenchReport.double(ceilings["http"]?["healthz_rps"]), reference = BenchReport.double(ceilings["http"]?["reference_rps"])
+var underLoad: [String: JSONValue] = [:], underLoadRatios: [String: JSONValue] = [:]
 var report = BenchReport()
 for service in services {
     // A service that consumes nothing (intake) has no event-handling figure.
-    guard series.contains(where: { ($0.eventsApplied[service] ?? 0) > 0 }) else { underLoadRatios[service] = NSNull(); continue }
+    guard series.contains(where: { ($0.eventsApplied[service] ?? 0) > 0 }) else { underLoadRatios[service] = .null; continue }
     let (rate, basis) = eventHandlingRate(service)
-    underLoad[service] = ["events_per_s": BenchReport.number(rate), "basis": basis]
+    underLoad[service] = .object(["events_per_s": BenchReport.number(rate), "basis": .string(basis)])
     underLoadRatios[service] = BenchReport.ratio(pgEvents.map { rate / $0 })
 }
-var handling: [String: Any] = [:], handlingRatios: [String: Any] = [:]
-for service in services { handlingRatios[service] = NSNull() }
+var handling: [String: JSONValue] = [:], handlingRatios: [String: JSONValue] = [:]
+for service in services { handlingRatios[service] = .null }
 for drain in drains {
     let service = drain.service.name
-    var entry: [String: Any] = ["basis": "drain of the run's topics by a second instance alone, empty database, relay off",
-                                "topics": drain.topics, "outcomes": drain.outcomes.mapValues { BenchReport.number($0) },
-                                "topic_messages": drain.topicMessages ?? NSNull(),
-                                "checks": drain.checks.map { ["name": $0.name, "live": $0.live, "drain": $0.drain] }]
+    var entry: [String: JSONValue] = [
+        "basis": .string("drain of the run's topics by a second instance alone, empty database, relay off"),
+        "topics": .array(drain.topics.map(JSONValue.string)), "outcomes": .object(drain.outcomes.mapValues { BenchReport.number($0) }),
+        "topic_messages": drain.topicMessages.map { .number(Double($0)) } ?? .null,
+        "checks": .array(drain.checks.map { .object(["name": .string($0.name), "live": .number(Double($0.live)), "drain": .number(Double($0.drain))]) })]
     if let f = drain.figures {
-        entry["events"] = Int(f.applied)
+        entry["events"] = .number(Double(Int(f.applied)))
         entry["seconds"] = BenchReport.number(f.seconds)
         entry["events_per_s"] = BenchReport.number(f.appliedPerSecond)
         entry["startup_seconds"] = BenchReport.number(f.startupSeconds)
-        entry["cpu_percent"] = ["service": BenchReport.number(f.serviceCPUPercent), "postgres": BenchReport.number(f.postgresCPUPercent)]
+        entry["cpu_percent"] = .object(["service": BenchReport.number(f.serviceCPUPercent), "postgres": BenchReport.number(f.postgresCPUPercent)])
     }
     entry["batches_split"] = BenchReport.number(drain.batchesSplit)
-    if let note = drain.note { entry["note"] = note }
-    if !drain.problems.isEmpty { entry["problems"] = drain.problems }
-    handling[service] = entry
+    if let note = drain.note { entry["note"] = .string(note) }
+    if !drain.problems.isEmpty { entry["problems"] = .array(drain.problems.map(JSONValue.string)) }
+    handling[service] = .object(entry)
     // A drain that failed a check measured something else: no ratio from it.
-    handlingRatios[service] = drain.problems.isEmpty ? BenchReport.ratio(drain.figures.flatMap { f in pgEvents.map { f.appliedPerSecond / $0 } }) : NSNull()
+    handlingRatios[service] = drain.problems.isEmpty ? BenchReport.ratio(drain.figures.flatMap { f in pgEvents.map { f.appliedPerSecond / $0 } }) : .null
 }
 let peak = bench.sampler.peakResidentMB
-var cpu: [String: Any] = [:]
+var cpu: [String: JSONValue] = [:]
 for name in Set(series.flatMap { $0.processes.keys }).sorted() {
     let inPipeline = series.filter { pipelineWindow.contains($0.t) }.compactMap { $0.processes[name]?.cpuPercent }
     cpu[name] = BenchReport.number(inPipeline.isEmpty ? nil : inPipeline.reduce(0, +) / Double(inPipeline.count))
@@ -124,61 +118,68 @@ for name in Set(series.flatMap { $0.processes.keys }).sorted() {
 // MARK: Report
 
 let info = ProcessInfo.processInfo
-report.json = [
-    "run": ["finished_at": ISO8601DateFormatter().string(from: Date()), "cores": info.activeProcessorCount,
-            "memory_gb": BenchReport.number(Double(info.physicalMemory) / 1_073_741_824),
-            "cases": options.cases, "list_size": options.listSize, "workers": options.workers,
-            "open_rate": options.openRate, "open_seconds": options.openSeconds, "write_rate": options.writeRate,
-            "write_seconds": options.writeSeconds, "read_rate": options.readRate, "read_seconds": options.readSeconds,
-            "documents_1mb": options.documentUploadsSmall, "documents_10mb": options.documentUploadsLarge,
-            "document_workers": options.documentWorkers, "document_concurrent_uploads": options.documentConcurrentUploads,
-            "phases": bench.phases.map { ["name": $0.name, "start_s": BenchReport.number($0.start), "end_s": BenchReport.number($0.end)] }],
-    "pipeline_cases_per_s": BenchReport.number(pipeline.casesPerSecond),
-    "pipeline_steady_cases_per_s": BenchReport.number(pipeline.steadyCasesPerSecond),
-    "pipeline_events_per_s": BenchReport.number(pipeline.eventsPerSecond),
-    "pipeline": ["cases": pipeline.cases, "registered": pipeline.registered, "not_registered": pipeline.notRegistered,
-                 "completed": pipeline.completed, "failed": pipeline.failed, "seconds": BenchReport.number(pipeline.seconds),
-                 "failures": pipeline.failures],
-    "e2e_p99_ms": BenchReport.number(e2e.latency.p99),
-    "e2e": ["offered_cases_per_s": e2e.offered, "started": e2e.started, "completed": e2e.completed, "failed": e2e.failed,
-            "latency": BenchReport.summary(e2e.latency)],
-    "e2e_below_capacity": ["offered_cases_per_s": e2eLow.offered, "started": e2eLow.started, "completed": e2eLow.completed,
-                           "failed": e2eLow.failed, "latency": BenchReport.summary(e2eLow.latency)],
-    "http_write_p99_ms": BenchReport.number(writes.latency.p99),
-    "http_write": ["offered_per_s": writes.offered, "completed": writes.completed, "failed": writes.failed,
-                   "latency": BenchReport.summary(writes.latency)],
-    "dossier_read_p99_ms": BenchReport.number(reads.latency.p99),
-    "dossier_read": ["offered_per_s": reads.offered, "completed": reads.completed, "failed": reads.failed,
-                     "cases_stored": storedCases, "latency": BenchReport.summary(reads.latency)],
-    "documents": documents.json(postgresMegabytesPerSecond: pgDocuments),
-    "portal_page_p99_ms": portal.load.pages.count > 0 ? BenchReport.number(portal.load.pages.p99) : NSNull(),
-    "portal_submit_visible_p99_ms": portal.visible.count > 0 ? BenchReport.number(portal.visible.p99) : NSNull(),
-    "portal": portal.json(),
-    "http_endpoints": Dictionary(uniqueKeysWithValues: ["pipeline", "open-loop-low", "open-loop", "writes", "reads", "portal-storing", "portal-one-browser", "portal",
-                                                        "portal-submit", "documents"].map { phase in
-        (phase, bench.latencies(in: phase).mapValues(BenchReport.summary))
-    }),
-    "event_handling": handling,
-    "event_handling_under_load": underLoad,
-    "peak_rss_mb": peak.mapValues { BenchReport.number($0) },
-    "peak_rss_mb_before_documents": peakBeforeDocuments.mapValues { BenchReport.number($0) },
-    "cpu_percent_during_pipeline": cpu,
-    "ceilings": ceilings,
-    "ratios": [
-        "event_handling_vs_postgres": handlingRatios,
-        "event_handling_under_load_vs_postgres": underLoadRatios,
-        "http_healthz_vs_reference": BenchReport.ratio(healthz.flatMap { h in reference.map { h / $0 } }),
-        "pipeline_events_vs_broker_produce": BenchReport.ratio(pipeline.eventsPerSecond / broker.produce_per_s),
-        "pipeline_cases_vs_target_1000": BenchReport.ratio(pipeline.casesPerSecond / 1000),
-        "document_transfer_vs_postgres": documents.ratios(postgresMegabytesPerSecond: pgDocuments),
-    ],
-    "series": series.map { s -> [String: Any] in
-        ["t": BenchReport.number(s.t), "consumer_lag": s.consumerLag, "events_applied": s.eventsApplied,
-         "events_produced": s.eventsProduced, "outbox_backlog": s.outboxBacklog,
-         "cpu_percent": s.processes.mapValues { BenchReport.number($0.cpuPercent) },
-         "rss_mb": s.processes.mapValues { BenchReport.number($0.rssMB) }]
-    },
-]
+do {
+    let v = BenchReport.value
+    report.json = try [
+        "run": .object(["finished_at": .string(ISO8601DateFormatter().string(from: Date())), "cores": v(info.activeProcessorCount),
+                        "memory_gb": BenchReport.number(Double(info.physicalMemory) / 1_073_741_824),
+                        "cases": v(options.cases), "list_size": v(options.listSize), "workers": v(options.workers),
+                        "open_rate": v(options.openRate), "open_seconds": v(options.openSeconds), "write_rate": v(options.writeRate),
+                        "write_seconds": v(options.writeSeconds), "read_rate": v(options.readRate), "read_seconds": v(options.readSeconds),
+                        "documents_1mb": v(options.documentUploadsSmall), "documents_10mb": v(options.documentUploadsLarge),
+                        "document_workers": v(options.documentWorkers), "document_concurrent_uploads": v(options.documentConcurrentUploads),
+                        "phases": .array(bench.phases.map {
+                            .object(["name": .string($0.name), "start_s": BenchReport.number($0.start), "end_s": BenchReport.number($0.end)])
+                        })]),
+        "pipeline_cases_per_s": BenchReport.number(pipeline.casesPerSecond),
+        "pipeline_steady_cases_per_s": BenchReport.number(pipeline.steadyCasesPerSecond),
+        "pipeline_events_per_s": BenchReport.number(pipeline.eventsPerSecond),
+        "pipeline": .object(["cases": v(pipeline.cases), "registered": v(pipeline.registered), "not_registered": v(pipeline.notRegistered),
+                             "completed": v(pipeline.completed), "failed": v(pipeline.failed), "seconds": BenchReport.number(pipeline.seconds),
+                             "failures": v(pipeline.failures)]),
+        "e2e_p99_ms": BenchReport.number(e2e.latency.p99),
+        "e2e": .object(["offered_cases_per_s": v(e2e.offered), "started": v(e2e.started), "completed": v(e2e.completed), "failed": v(e2e.failed),
+                        "latency": BenchReport.summary(e2e.latency)]),
+        "e2e_below_capacity": .object(["offered_cases_per_s": v(e2eLow.offered), "started": v(e2eLow.started), "completed": v(e2eLow.completed),
+                                       "failed": v(e2eLow.failed), "latency": BenchReport.summary(e2eLow.latency)]),
+        "http_write_p99_ms": BenchReport.number(writes.latency.p99),
+        "http_write": .object(["offered_per_s": v(writes.offered), "completed": v(writes.completed), "failed": v(writes.failed),
+                               "latency": BenchReport.summary(writes.latency)]),
+        "dossier_read_p99_ms": BenchReport.number(reads.latency.p99),
+        "dossier_read": .object(["offered_per_s": v(reads.offered), "completed": v(reads.completed), "failed": v(reads.failed),
+                                 "cases_stored": v(storedCases), "latency": BenchReport.summary(reads.latency)]),
+        "documents": documents.json(postgresMegabytesPerSecond: pgDocuments),
+        "portal_page_p99_ms": portal.load.pages.count > 0 ? BenchReport.number(portal.load.pages.p99) : .null,
+        "portal_submit_visible_p99_ms": portal.visible.count > 0 ? BenchReport.number(portal.visible.p99) : .null,
+        "portal": portal.json(),
+        "http_endpoints": .object(Dictionary(uniqueKeysWithValues: ["pipeline", "open-loop-low", "open-loop", "writes", "reads", "portal-storing",
+                                                                    "portal-one-browser", "portal", "portal-submit", "documents"].map { phase in
+            (phase, JSONValue.object(bench.latencies(in: phase).mapValues(BenchReport.summary)))
+        })),
+        "event_handling": .object(handling),
+        "event_handling_under_load": .object(underLoad),
+        "peak_rss_mb": .object(peak.mapValues { BenchReport.number($0) }),
+        "peak_rss_mb_before_documents": .object(peakBeforeDocuments.mapValues { BenchReport.number($0) }),
+        "cpu_percent_during_pipeline": .object(cpu),
+        "ceilings": .object(ceilings),
+        "ratios": .object([
+            "event_handling_vs_postgres": .object(handlingRatios),
+            "event_handling_under_load_vs_postgres": .object(underLoadRatios),
+            "http_healthz_vs_reference": BenchReport.ratio(healthz.flatMap { h in reference.map { h / $0 } }),
+            "pipeline_events_vs_broker_produce": BenchReport.ratio(pipeline.eventsPerSecond / broker.produce_per_s),
+            "pipeline_cases_vs_target_1000": BenchReport.ratio(pipeline.casesPerSecond / 1000),
+            "document_transfer_vs_postgres": documents.ratios(postgresMegabytesPerSecond: pgDocuments),
+        ]),
+        "series": .array(series.map { s in
+            try .object(["t": BenchReport.number(s.t), "consumer_lag": v(s.consumerLag), "events_applied": v(s.eventsApplied),
+                     "events_produced": v(s.eventsProduced), "outbox_backlog": v(s.outboxBacklog),
+                     "cpu_percent": .object(s.processes.mapValues { BenchReport.number($0.cpuPercent) }),
+                     "rss_mb": .object(s.processes.mapValues { BenchReport.number($0.rssMB) })])
+        }),
+    ]
+} catch {
+    CommandLineOptions.fail("ias-bench: cannot write the results: \(error)")
+}
 
 func target(_ name: String, _ goal: String, _ value: Double?, _ unit: String, _ ok: (Double) -> Bool) -> BenchReport.Target {
     BenchReport.Target(name: name, target: goal, measured: value, unit: unit, met: value.map(ok))
@@ -197,11 +198,11 @@ report.targets += portal.targets()
 for drain in drains {
     let rate = drain.problems.isEmpty ? drain.figures?.appliedPerSecond : nil
     report.targets.append(target("\(drain.service.name) events/s, drain alone", "-", rate, "/s") { _ in true })
-    let ratio = handlingRatios[drain.service.name] as? Double
+    let ratio = BenchReport.double(handlingRatios[drain.service.name])
     report.targets.append(target("  vs PostgreSQL ceiling", "≥ 50 %", ratio.map { $0 * 100 }, "%") { $0 >= 50 })
 }
 for service in services {
-    guard let ratio = underLoadRatios[service] as? Double else { continue }
+    guard let ratio = BenchReport.double(underLoadRatios[service]) else { continue }
     report.targets.append(target("\(service) under load vs PostgreSQL", "-", ratio * 100, "%") { _ in true })
 }
 for service in services {
@@ -264,19 +265,19 @@ do {
     print(report.table())
     print("\nwritten: \(path), \(options.outputDirectory)/latest.svg")
 } catch {
-    fail("cannot write the results: \(error)")
+    CommandLineOptions.fail("ias-bench: cannot write the results: \(error)")
 }
 // A run in which cases were lost or refused measured a broken suite, not a slow one.
 let brokenJourneys: Int = pipeline.failed + e2eLow.failed + e2e.failed + writes.failed + reads.failed
 let broken: Int = brokenJourneys + pipeline.notRegistered + bench.seedingRefused + documents.failed + portal.broken
 if broken > 0 || pipeline.completed == 0 {
-    FileHandle.standardError.write(Data("ias-bench: \(broken) journeys or document transfers failed or were refused; the figures are not valid\n".utf8))
+    CommandLineOptions.printError("ias-bench: \(broken) journeys or document transfers failed or were refused; the figures are not valid")
     exit(1)
 }
 // A drain that did not replay exactly what the topics hold measured something else.
 let drainProblems = drains.flatMap { d in d.problems.map { "\(d.service.name): \($0)" } }
 if !drainProblems.isEmpty {
-    FileHandle.standardError.write(Data(("ias-bench: the drain phase failed; its event-handling figures are not valid:\n"
-        + drainProblems.map { "  - " + $0 }.joined(separator: "\n") + "\n").utf8))
+    CommandLineOptions.printError("ias-bench: the drain phase failed; its event-handling figures are not valid:\n"
+        + drainProblems.map { "  - " + $0 }.joined(separator: "\n"))
     exit(1)
 }

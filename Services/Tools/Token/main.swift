@@ -1,5 +1,6 @@
 import Foundation
 import IASAuth
+import IASRuntime
 import IASTokenSigning
 
 // `ias-token`: an HS256 bearer token for the local stack and tests, signed with
@@ -16,35 +17,30 @@ let usage = """
       --iss, --aud        claims for services that check them (default IAS_JWT_ISSUER, IAS_JWT_AUDIENCE)
     """
 
-func fail(_ message: String) -> Never {
-    FileHandle.standardError.write(Data((message + "\n").utf8))
-    exit(2)
+let options: CommandLineOptions
+do {
+    options = try CommandLineOptions.parsing(CommandLine.arguments.dropFirst(), flags: [], known: ["org", "role", "sub", "ttl", "iss", "aud"], help: true)
+} catch {
+    CommandLineOptions.fail("\(error)\n" + usage)
+}
+if options.helpRequested {
+    print(usage)
+    exit(0)
 }
 
-var options: [String: String] = [:]
-var arguments = CommandLine.arguments.dropFirst().makeIterator()
-while let argument = arguments.next() {
-    if ["-h", "--help", "help"].contains(argument) {
-        print(usage)
-        exit(0)
-    }
-    let known = ["--org", "--role", "--sub", "--ttl", "--iss", "--aud"]
-    guard known.contains(argument) else { fail("unknown argument \(argument)\n" + usage) }
-    guard let value = arguments.next() else { fail("\(argument) needs a value") }
-    options[String(argument.dropFirst(2))] = value
+guard let organisation = options["org"], let roles = options["role"] else { CommandLineOptions.fail("--org and --role are required\n" + usage) }
+let reader = ConfigurationReader()
+let secret = reader.required("IAS_JWT_SECRET", hint: "the HS256 secret of the services this token is for (make token sets the local stack's)")
+if reader.string("IAS_ENVIRONMENT", default: "development") == "production" {
+    reader.report("IAS_ENVIRONMENT=production: services there accept no HS256 token; tokens come from the identity provider")
 }
-
-let environment = ProcessInfo.processInfo.environment
-guard let organisation = options["org"], let roles = options["role"] else { fail("--org and --role are required\n" + usage) }
-guard let secret = environment["IAS_JWT_SECRET"], !secret.isEmpty else {
-    fail("IAS_JWT_SECRET is not set: the HS256 secret of the services this token is for (make token sets the local stack's)")
-}
-if environment["IAS_ENVIRONMENT"] == "production" {
-    fail("IAS_ENVIRONMENT=production: services there accept no HS256 token; tokens come from the identity provider")
-}
+// Each problem on a line of its own, as when they were checked one at a time.
+guard reader.problems.isEmpty else { CommandLineOptions.fail(reader.problems.joined(separator: "\n")) }
 guard let ttl = Int(options["ttl"] ?? "3600"), (1...604_800).contains(ttl) else {
-    fail("--ttl must be a whole number of seconds in 1...604800")
+    CommandLineOptions.fail("--ttl must be a whole number of seconds in 1...604800")
 }
+// Empty counts as unset, as for the services.
+let issuer = reader.string("IAS_JWT_ISSUER", default: ""), audience = reader.string("IAS_JWT_AUDIENCE", default: "")
 let nonEmpty: (String?) -> String? = { $0.flatMap { $0.isEmpty ? nil : $0 } }
 do {
     let signer = JWTSigner(keys: try JWTKeySet.parse(secret))
@@ -52,8 +48,8 @@ do {
         subject: options["sub"] ?? "local-user", organisation: organisation,
         roles: roles.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) },
         expiresIn: TimeInterval(ttl),
-        issuer: nonEmpty(options["iss"]) ?? nonEmpty(environment["IAS_JWT_ISSUER"]),
-        audience: nonEmpty(options["aud"]) ?? nonEmpty(environment["IAS_JWT_AUDIENCE"])))
+        issuer: nonEmpty(options["iss"]) ?? nonEmpty(issuer),
+        audience: nonEmpty(options["aud"]) ?? nonEmpty(audience)))
 } catch {
-    fail("cannot mint a token: \(error)")
+    CommandLineOptions.fail("cannot mint a token: \(error)")
 }

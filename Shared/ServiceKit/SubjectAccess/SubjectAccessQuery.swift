@@ -43,7 +43,7 @@ public enum SubjectAccessQuery {
             guard let predicate = predicate(relation.name, relations: relations, keys: keys, depth: 0) else { continue }
             let rows = try c.query("""
                 SELECT coalesce(json_agg(to_jsonb(r) - $3::text[] ORDER BY to_jsonb(r)::text), '[]')::text AS rows
-                FROM \(quote(relation.name)) r WHERE \(predicate)
+                FROM \(PostgresConnection.quotedIdentifier(relation.name)) r WHERE \(predicate)
                   AND $1::text[] IS NOT NULL AND $2::text IS NOT NULL   -- typed even where the predicate uses one of them only
                 """, [caseArray, personId.description, "{" + relation.binaryColumns.joined(separator: ",") + "}"])
             let list = try array(try rows[0].string("rows"))
@@ -63,7 +63,7 @@ public enum SubjectAccessQuery {
     static func cases(of personId: Identifier, relations: [Relation], on c: PostgresConnection) throws -> [Identifier] {
         guard !relations.isEmpty else { return [] }
         let union = relations.sorted { $0.name < $1.name }
-            .map { "SELECT case_id::text AS case_id FROM \(quote($0.name)) WHERE person_id::text = $1" }
+            .map { "SELECT case_id::text AS case_id FROM \(PostgresConnection.quotedIdentifier($0.name)) WHERE person_id::text = $1" }
             .joined(separator: " UNION ")
         return try c.query("SELECT DISTINCT case_id FROM (\(union)) u ORDER BY case_id", [personId.description])
             .compactMap { Identifier(try $0.string("case_id")) }
@@ -79,7 +79,7 @@ public enum SubjectAccessQuery {
         if terms.isEmpty && depth < maximumDepth {
             for key in keys where key.child == table && key.parent != table {
                 guard let inner = predicate(key.parent, relations: relations, keys: keys, depth: depth + 1) else { continue }
-                terms.append("(\(key.childColumns)) IN (SELECT \(key.parentColumns) FROM \(quote(key.parent)) WHERE \(inner))")
+                terms.append("(\(key.childColumns)) IN (SELECT \(key.parentColumns) FROM \(PostgresConnection.quotedIdentifier(key.parent)) WHERE \(inner))")
             }
         }
         return terms.isEmpty ? nil : "(" + terms.joined(separator: " OR ") + ")"
@@ -153,9 +153,5 @@ public enum SubjectAccessQuery {
     static func array(_ text: String) throws -> [JSONValue] {
         guard case .array(let list) = try JSONParser.parse(text) else { return [] }
         return list
-    }
-
-    static func quote(_ identifier: String) -> String {
-        "\"" + identifier.replacingOccurrences(of: "\"", with: "\"\"") + "\""
     }
 }

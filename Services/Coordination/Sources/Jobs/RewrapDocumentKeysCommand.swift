@@ -15,14 +15,13 @@ public enum RewrapDocumentKeysCommand {
     static let usage = "usage: ias-admin rewrap-document-keys [--batch N]   (N case keys per transaction, default 200)"
 
     public static func run(_ arguments: [String]) -> Int32 {
-        var batch = 200
-        var rest = arguments[...]
-        while let argument = rest.popFirst() {
-            guard argument == "--batch", let text = rest.popFirst(), let n = Int(text), (1...10_000).contains(n) else {
-                printError("\(name): unknown or incomplete argument \(argument)\n\(usage)")
-                return 2
-            }
-            batch = n
+        let batch: Int
+        do {
+            let options = try CommandLineOptions.parsing(arguments, flags: [], known: ["batch"])
+            batch = try options.integer("batch", default: 200, minimum: 1, maximum: 10_000)!
+        } catch {
+            CommandLineOptions.printError("\(name): \(error)\n\(usage)")
+            return 2
         }
         do {
             var documents: DocumentSettings?
@@ -52,12 +51,8 @@ public enum RewrapDocumentKeysCommand {
             }
             return 0
         } catch {
-            printError("\(name): \(error)")
+            CommandLineOptions.printError("\(name): \(error)")
             return 2
         }
-    }
-
-    private static func printError(_ text: String) {
-        FileHandle.standardError.write(Data((text + "\n").utf8))
     }
 }

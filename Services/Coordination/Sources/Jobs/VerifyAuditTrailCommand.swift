@@ -14,8 +14,10 @@ public enum VerifyAuditTrailCommand {
     static let usage = "usage: ias-admin verify-audit-trail"
 
     public static func run(_ arguments: [String]) -> Int32 {
-        guard arguments.isEmpty else {
-            printError("\(name): unknown argument \(arguments[0])\n\(usage)")
+        do {
+            _ = try CommandLineOptions.parsing(arguments, flags: [], known: [])
+        } catch {
+            CommandLineOptions.printError("\(name): \(error)\n\(usage)")
             return 2
         }
         let report: AuditChainVerification.Report
@@ -33,7 +35,7 @@ public enum VerifyAuditTrailCommand {
                 return try AuditChainVerification.verify(on: c)
             }
         } catch {
-            printError("\(name): \(error)")
+            CommandLineOptions.printError("\(name): \(error)")
             return 2
         }
         let counts = "\(report.records) records (seq \(report.startSeq + 1) to \(report.lastSeq)), \(report.anchorsChecked) anchors checked"
@@ -45,9 +47,5 @@ public enum VerifyAuditTrailCommand {
         }
         print("\(name): intact: \(counts)")
         return 0
-    }
-
-    private static func printError(_ text: String) {
-        FileHandle.standardError.write(Data((text + "\n").utf8))
     }
 }

@@ -52,16 +52,16 @@ enum DossierComparison {
     private static func compare(_ table: DossierTable, live: String, leftOut: String, samplesPerKind: Int,
                                 on c: PostgresConnection) throws -> DossierComparisonReport.Table {
         let columns = try columns(of: table, live: live, on: c)
-        let list = columns.map { "t.\(quoted($0))" }.joined(separator: ", ")
+        let list = columns.map { "t.\(PostgresConnection.quotedIdentifier($0))" }.joined(separator: ", ")
         let notLeftOut = "NOT EXISTS (SELECT 1 FROM left_out o WHERE o.case_id = t.\(table.caseColumn)::text)"
         let own = table.ownRows.map { " AND NOT (\($0))" } ?? ""
-        let k0 = quoted(table.key[0])
-        let keyJoin = table.key.map { "l.\(quoted($0)) = r.\(quoted($0))" }.joined(separator: " AND ")
-        let keyText = "concat_ws('/', " + table.key.map { "COALESCE(l.\(quoted($0)), r.\(quoted($0)))::text" }.joined(separator: ", ") + ")"
-        let changed = "ARRAY[" + columns.map { "CASE WHEN l.\(quoted($0)) IS DISTINCT FROM r.\(quoted($0)) THEN '\($0)' END" }
+        let k0 = PostgresConnection.quotedIdentifier(table.key[0])
+        let keyJoin = table.key.map { "l.\(PostgresConnection.quotedIdentifier($0)) = r.\(PostgresConnection.quotedIdentifier($0))" }.joined(separator: " AND ")
+        let keyText = "concat_ws('/', " + table.key.map { "COALESCE(l.\(PostgresConnection.quotedIdentifier($0)), r.\(PostgresConnection.quotedIdentifier($0)))::text" }.joined(separator: ", ") + ")"
+        let changed = "ARRAY[" + columns.map { "CASE WHEN l.\(PostgresConnection.quotedIdentifier($0)) IS DISTINCT FROM r.\(PostgresConnection.quotedIdentifier($0)) THEN '\($0)' END" }
             .joined(separator: ", ") + "]::text[]"
-        let rowL = "ROW(" + columns.map { "l.\(quoted($0))" }.joined(separator: ", ") + ")"
-        let rowR = "ROW(" + columns.map { "r.\(quoted($0))" }.joined(separator: ", ") + ")"
+        let rowL = "ROW(" + columns.map { "l.\(PostgresConnection.quotedIdentifier($0))" }.joined(separator: ", ") + ")"
+        let rowR = "ROW(" + columns.map { "r.\(PostgresConnection.quotedIdentifier($0))" }.joined(separator: ", ") + ")"
         let sets = """
             WITH left_out AS (\(leftOut)),
                  l AS (SELECT \(list) FROM \(live).\(table.name) t WHERE \(notLeftOut)\(own)),
@@ -93,6 +93,4 @@ enum DossierComparison {
         return result
     }
 
-    /// Column names come from the catalogue; quoted all the same.
-    static func quoted(_ identifier: String) -> String { "\"" + identifier.replacingOccurrences(of: "\"", with: "\"\"") + "\"" }
 }

@@ -49,7 +49,7 @@ enum DossierSwap {
             for table in DossierTables.all {
                 let columns = try c.query("""
                     SELECT column_name FROM information_schema.columns WHERE table_schema = $1 AND table_name = $2 ORDER BY ordinal_position
-                    """, [live, table.name]).map { DossierComparison.quoted(try $0.string("column_name")) }.joined(separator: ", ")
+                    """, [live, table.name]).map { PostgresConnection.quotedIdentifier(try $0.string("column_name")) }.joined(separator: ", ")
                 try c.execute("DELETE FROM \(live).\(table.name)" + (table.ownRows.map { " WHERE NOT (\($0))" } ?? ""))
                 let rows = try c.execute("INSERT INTO \(live).\(table.name) (\(columns)) SELECT \(columns) FROM \(rebuild).\(table.name)")
                 written.append((table.name, rows))

@@ -30,23 +30,15 @@ public enum RebuildDossierCommand {
     }
 
     static func parse(_ arguments: [String]) -> Result<Options, RebuildError> {
-        var options = Options()
-        var compareOnly = false
-        var rest = arguments[...]
-        while let argument = rest.popFirst() {
-            switch argument {
-            case "--compare-only": compareOnly = true
-            case "--swap": options.swap = true
-            case "--samples":
-                guard let text = rest.popFirst(), let n = Int(text), n >= 0 else {
-                    return .failure(RebuildError("--samples needs a whole number of at least 0"))
-                }
-                options.samples = n
-            default: return .failure(RebuildError("unknown argument \(argument)"))
-            }
+        do {
+            let parsed = try CommandLineOptions.parsing(arguments, flags: ["compare-only", "swap"], known: ["samples"])
+            if parsed.flag("compare-only") && parsed.flag("swap") { throw RebuildError("--compare-only and --swap exclude each other") }
+            return .success(Options(swap: parsed.flag("swap"), samples: try parsed.integer("samples", default: 5, minimum: 0)!))
+        } catch let error as RebuildError {
+            return .failure(error)
+        } catch {
+            return .failure(RebuildError("\(error)"))
         }
-        if compareOnly && options.swap { return .failure(RebuildError("--compare-only and --swap exclude each other")) }
-        return .success(options)
     }
 
     public static func run(_ arguments: [String]) -> Int32 {
@@ -54,13 +46,13 @@ public enum RebuildDossierCommand {
         switch parse(arguments) {
         case .success(let parsed): options = parsed
         case .failure(let error):
-            printError("\(error)\n\(usage)")
+            CommandLineOptions.printError("\(error)\n\(usage)")
             return 2
         }
         do {
             return try execute(options)
         } catch {
-            printError("rebuild-dossier: \(error)")
+            CommandLineOptions.printError("rebuild-dossier: \(error)")
             return 2
         }
     }
@@ -121,9 +113,5 @@ public enum RebuildDossierCommand {
         try rebuilder.dropSchema()
         print("after the swap: identical")
         return 0
-    }
-
-    private static func printError(_ text: String) {
-        FileHandle.standardError.write(Data((text + "\n").utf8))
     }
 }
