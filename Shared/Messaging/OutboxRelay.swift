@@ -86,12 +86,12 @@ public final class OutboxRelay: Worker, @unchecked Sendable {
             if !delivered.isEmpty {
                 try connection.execute(
                     "UPDATE outbox SET published_at = now(), attempts = attempts + 1 WHERE id = ANY($1::bigint[])",
-                    [Self.arrayLiteral(delivered)])
+                    [PostgresArray(delivered)])
             }
             if !failed.isEmpty {
                 try connection.execute(
                     "UPDATE outbox SET attempts = attempts + 1, last_error = $2 WHERE id = ANY($1::bigint[])",
-                    [Self.arrayLiteral(failed), firstError ?? "not confirmed"])
+                    [PostgresArray(failed), firstError ?? "not confirmed"])
                 metrics.increment("ias_outbox_publish_failures_total", help: "Outbox rows whose delivery was not confirmed.", by: Double(failed.count))
                 logger.warning("some events were not confirmed by the broker; they stay in the outbox",
                                ["failed": String(failed.count), "error": firstError ?? "not confirmed"])
@@ -99,6 +99,4 @@ public final class OutboxRelay: Worker, @unchecked Sendable {
             return delivered.count
         }
     }
-
-    static func arrayLiteral(_ ids: [Int]) -> String { "{" + ids.map(String.init).joined(separator: ",") + "}" }
 }

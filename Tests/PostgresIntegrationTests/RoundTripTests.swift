@@ -89,6 +89,29 @@ final class RoundTripTests: XCTestCase {
         }
     }
 
+    /// A list is one array parameter: every element arrives as it was, whatever it holds, in
+    /// its order, with NULL for nil, and an empty list is an empty array.
+    func testListsArriveAsArraysElementByElement() throws {
+        let pool = try TestDatabase.pool()
+        defer { pool.close() }
+        let values = ["", "'", "\"", "\\", "a,b", "{x}", "NULL", "null", " padded ", "a'b\"c\\d", "Grüezi 👋🏽", "line\nbreak"]
+        try pool.withConnection { connection in
+            let rows = try connection.query("SELECT v, v IS NULL AS isnull FROM unnest($1::text[]) WITH ORDINALITY AS a (v, n) ORDER BY n",
+                                            [PostgresArray(values.map(Optional.some) + [nil])])
+            XCTAssertEqual(try rows.dropLast().map { try $0.string("v") }, values)
+            XCTAssertEqual(try rows.map { try $0.bool("isnull") }, Array(repeating: false, count: values.count) + [true], "\"NULL\" is text, nil is NULL")
+            let ids = [UUID(), UUID()]
+            let found = try connection.query("SELECT count(*) AS n FROM unnest($1::uuid[]) AS id WHERE id = ANY($2::uuid[])",
+                                             [PostgresArray(ids), PostgresArray(ids.prefix(1))])
+            XCTAssertEqual(try found[0].int("n"), 1)
+            let empty = try connection.query("SELECT cardinality($1::bigint[]) AS n", [PostgresArray([Int]())])
+            XCTAssertEqual(try empty[0].int("n"), 0)
+            let dates = try connection.query("SELECT max(d)::text AS d FROM unnest($1::date[]) AS d",
+                                             [PostgresArray([CalendarDate("2026-01-02")!, CalendarDate("2025-12-31")!])])
+            XCTAssertEqual(try dates[0].string("d"), "2026-01-02")
+        }
+    }
+
     func testNumbersAndSpecialValues() throws {
         let pool = try TestDatabase.pool()
         defer { pool.close() }

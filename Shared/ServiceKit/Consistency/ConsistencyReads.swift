@@ -35,7 +35,7 @@ public enum ConsistencyReads {
                    coalesce(published_at < now() - make_interval(secs => $2::float8), false) AS settled,
                    ($1::timestamptz IS NULL OR created_at >= $1::timestamptz) AS in_scope
             FROM outbox WHERE topic = ANY($3::text[])
-            """, [scope.since, scope.graceSeconds, "{" + topics.joined(separator: ",") + "}"]).map {
+            """, [scope.since, scope.graceSeconds, PostgresArray(topics)]).map {
             OutboxEvent(eventId: try $0.string("event_id"), topic: try $0.string("topic"), caseId: try $0.string("partition_key"),
                         settled: try $0.bool("settled"), inScope: try $0.bool("in_scope"))
         }

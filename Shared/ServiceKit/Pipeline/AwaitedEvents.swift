@@ -113,8 +113,7 @@ extension ServiceHost {
             SELECT event_id, topic, NULL::text AS consumer FROM outbox WHERE event_id = ANY($1::uuid[])
             UNION ALL
             SELECT event_id, topic, consumer FROM inbox WHERE consumer = ANY($2::text[]) AND event_id = ANY($1::uuid[])
-            """, ["{" + ids.map(\.description).joined(separator: ",") + "}",
-                  "{" + consumers.sorted().map { "\"\($0)\"" }.joined(separator: ",") + "}"])
+            """, [PostgresArray(ids), PostgresArray(consumers.sorted())])
         var produced = Set<Identifier>()
         var appliedBy: [Identifier: (topic: String, consumers: Set<String>)] = [:]
         for row in rows {

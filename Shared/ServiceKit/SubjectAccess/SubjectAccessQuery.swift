@@ -36,7 +36,7 @@ public enum SubjectAccessQuery {
         let keys = try foreignKeys(on: c)
         let skipped = Set(withheld.filter { $0.columns == nil }.map(\.table))
         let caseIds = try cases(of: personId, relations: relations.values.filter { $0.hasCase && $0.hasPerson && !skipped.contains($0.name) }, on: c)
-        let caseArray = "{" + caseIds.map(\.description).joined(separator: ",") + "}"
+        let caseArray = PostgresArray(caseIds)
         var tables: [SubjectAccessReport.Table] = []
         var withheldColumns: [SubjectAccessReport.Withheld] = []
         for relation in relations.values.sorted(by: { $0.name < $1.name }) where !skipped.contains(relation.name) {
@@ -45,7 +45,7 @@ public enum SubjectAccessQuery {
                 SELECT coalesce(json_agg(to_jsonb(r) - $3::text[] ORDER BY to_jsonb(r)::text), '[]')::text AS rows
                 FROM \(PostgresConnection.quotedIdentifier(relation.name)) r WHERE \(predicate)
                   AND $1::text[] IS NOT NULL AND $2::text IS NOT NULL   -- typed even where the predicate uses one of them only
-                """, [caseArray, personId.description, "{" + relation.binaryColumns.joined(separator: ",") + "}"])
+                """, [caseArray, personId.description, PostgresArray(relation.binaryColumns)])
             let list = try array(try rows[0].string("rows"))
             tables.append(.init(table: relation.name, count: list.count, rows: list))
             if !relation.binaryColumns.isEmpty {
@@ -124,7 +124,7 @@ public enum SubjectAccessQuery {
 
     /// Events about the cases not yet purged from the outbox (published or waiting); the
     /// audit records are the trail's, exported with the accesses.
-    static func outbox(_ caseArray: String, on c: PostgresConnection) throws -> SubjectAccessReport.Table {
+    static func outbox(_ caseArray: PostgresArray, on c: PostgresConnection) throws -> SubjectAccessReport.Table {
         let rows = try c.query("""
             SELECT coalesce(json_agg(json_build_object('eventId', event_id, 'topic', topic, 'eventType', event_type,
                                                        'createdAt', created_at, 'publishedAt', published_at, 'event', payload::jsonb)
@@ -137,7 +137,7 @@ public enum SubjectAccessQuery {
 
     /// The answers kept for repeated writes (`Idempotency-Key`) that named the person or one of
     /// their cases: they repeat what the write answered, personal data included.
-    static func storedAnswers(_ caseArray: String, _ personId: Identifier, on c: PostgresConnection) throws -> SubjectAccessReport.Table {
+    static func storedAnswers(_ caseArray: PostgresArray, _ personId: Identifier, on c: PostgresConnection) throws -> SubjectAccessReport.Table {
         let rows = try c.query("""
             SELECT coalesce(json_agg(json_build_object('scope', scope, 'createdAt', created_at, 'status', status, 'answer', body)
                                      ORDER BY created_at, scope), '[]')::text AS rows

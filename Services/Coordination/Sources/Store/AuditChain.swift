@@ -118,11 +118,11 @@ enum AuditChain {
             INSERT INTO audit.audit_log (seq, audit_id, service, subject, org, roles, action, method, route, case_id, person_id,
                                          status, request_id, at, disclosed_case_ids, disclosed_person_ids, query, prev_hash, hash)
             VALUES ($1, $2::uuid, $3, $4, $5, $6::jsonb, $7, $8, $9, $10::uuid, $11::uuid, $12, $13, $14::timestamptz,
-                    ARRAY(SELECT jsonb_array_elements_text($15::jsonb)::uuid), ARRAY(SELECT jsonb_array_elements_text($16::jsonb)::uuid),
+                    $15::uuid[], $16::uuid[],
                     $17::jsonb, $18, $19)
             """, [link.seq, link.auditId, link.service, link.subject, link.org, try PostgresJSON(link.roles), link.action, link.method,
                   link.route, link.caseId, link.personId, link.status, link.requestId, link.at,
-                  try PostgresJSON(Set(link.disclosedCaseIds).sorted()), try PostgresJSON(Set(link.disclosedPersonIds).sorted()),
+                  PostgresArray(Set(link.disclosedCaseIds).sorted()), PostgresArray(Set(link.disclosedPersonIds).sorted()),
                   try link.query.map { try PostgresJSON($0) }, link.prevHash, hash(link)])
         return true
     }

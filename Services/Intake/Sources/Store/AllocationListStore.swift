@@ -15,9 +15,9 @@ enum AllocationListStore {
         guard !dates.isEmpty else { return }
         _ = try c.query("""
             SELECT pg_advisory_xact_lock(lock) FROM (
-                SELECT DISTINCT hashtext(key) AS lock FROM jsonb_array_elements_text($1::jsonb) AS key ORDER BY 1
+                SELECT DISTINCT hashtext(key) AS lock FROM unnest($1::text[]) AS key ORDER BY 1
             ) AS locks
-            """, [try PostgresJSON(dates.map(PersonLifecycleStore.birthDateLockKey))])
+            """, [PostgresArray(dates.map(PersonLifecycleStore.birthDateLockKey))])
     }
 
     /// Registered persons holding one of these (normalised) ZEMIS numbers.
@@ -25,8 +25,8 @@ enum AllocationListStore {
         guard !numbers.isEmpty else { return [] }
         return try c.query("""
             SELECT \(PersonRecord.columns) FROM persons
-            WHERE zemis_number IN (SELECT jsonb_array_elements_text($1::jsonb))
-            """, [try PostgresJSON(numbers.sorted())]).map(PersonRecord.init)
+            WHERE zemis_number = ANY($1::text[])
+            """, [PostgresArray(numbers.sorted())]).map(PersonRecord.init)
     }
 
     /// Registered persons born on one of these days; per day the same 2000 that
@@ -36,11 +36,11 @@ enum AllocationListStore {
         return try c.query("""
             SELECT \(PersonRecord.columns) FROM (
                 SELECT p.*, row_number() OVER (PARTITION BY date_of_birth ORDER BY created_at) AS rank FROM persons p
-                WHERE date_of_birth IN (SELECT (jsonb_array_elements_text($1::jsonb))::date)
+                WHERE date_of_birth = ANY($1::date[])
             ) AS ranked
             WHERE rank <= 2000
             ORDER BY created_at
-            """, [try PostgresJSON(dates.map(\.description).sorted())]).map(PersonRecord.init)
+            """, [PostgresArray(dates.sorted())]).map(PersonRecord.init)
     }
 
     static func insertList(_ listId: Identifier, _ list: AllocationListRequest, result: AllocationListResult, actor: Actor,
