@@ -31,13 +31,13 @@ public final class JWKSFile: VerificationKeySource, @unchecked Sendable {
     }
 
     public let path: String
-    private let checkInterval: UInt64
+    private let checkInterval: Double
     private let notify: @Sendable (Notice) -> Void
     private let state: Locked<State>
 
     private struct State {
         var snapshot: Snapshot
-        var nextCheck: UInt64
+        var nextCheck: Double
         var checking = false
         /// The version the last failure was reported for (`nil`: the last read succeeded).
         var failedVersion: FileVersion?
@@ -56,14 +56,13 @@ public final class JWKSFile: VerificationKeySource, @unchecked Sendable {
     public init(path: String, initial: Snapshot, checkInterval: Double = 1,
                 notify: @escaping @Sendable (Notice) -> Void = { _ in }) {
         self.path = path
-        let interval = UInt64(max(0, checkInterval) * 1_000_000_000)
-        self.checkInterval = interval
+        self.checkInterval = max(0, checkInterval)
         self.notify = notify
-        state = Locked(State(snapshot: initial, nextCheck: Self.monotonicNow() &+ interval))
+        state = Locked(State(snapshot: initial, nextCheck: MonotonicClock.now() + self.checkInterval))
     }
 
     public func currentKeys() -> JSONWebKeySet {
-        let now = Self.monotonicNow()
+        let now = MonotonicClock.now()
         let (snapshot, due) = state.withLock { state -> (Snapshot, Bool) in
             guard now >= state.nextCheck, !state.checking else { return (state.snapshot, false) }
             state.checking = true
@@ -74,7 +73,7 @@ public final class JWKSFile: VerificationKeySource, @unchecked Sendable {
         let keys = refresh(current: snapshot)
         state.withLock { state in
             state.checking = false
-            state.nextCheck = Self.monotonicNow() &+ checkInterval
+            state.nextCheck = MonotonicClock.now() + checkInterval
         }
         return keys
     }
@@ -135,10 +134,6 @@ public final class JWKSFile: VerificationKeySource, @unchecked Sendable {
             }
         }
         return Snapshot(keys: try JSONWebKeySet.parse(bytes), version: FileVersion(info))
-    }
-
-    private static func monotonicNow() -> UInt64 {
-        DispatchTime.now().uptimeNanoseconds
     }
 }
 

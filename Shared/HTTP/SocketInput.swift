@@ -1,4 +1,5 @@
 import Glibc
+import IASRuntime
 
 /// The receiving side of one connection: a reusable buffer filled by recv(2), where every
 /// wait is bounded by poll(2) so that a silent client never holds a thread beyond its deadline.

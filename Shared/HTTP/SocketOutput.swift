@@ -1,4 +1,5 @@
 import Glibc
+import IASRuntime
 
 /// Writes to a connected socket without ever blocking indefinitely: a client that stops
 /// reading is given `timeout` seconds per stalled write, then dropped.

@@ -1,4 +1,5 @@
 import Foundation
+import IASRuntime
 
 /// A counting semaphore shared by the requests of the routes that name it (`BodyPolicy.slots`):
 /// at most `capacity` of them have their body read and handled at once. A large body is held

@@ -1,4 +1,5 @@
 import IASHTTP
+import IASRuntime
 
 /// Reads one response from a connection's input: the head within `maxHeaderBytes`, then the
 /// body as the head frames it (RFC 9112 §6.3) within `maxBodyBytes`: none for an answer to

@@ -1,5 +1,6 @@
 import Glibc
 import IASHTTP
+import IASRuntime
 
 /// Opens a TCP connection within a bounded time: a non-blocking connect(2) per address of the
 /// host, waited for with poll(2). The socket stays non-blocking; every later read and write

@@ -138,11 +138,10 @@ public final class ConsumerLoop: Worker, @unchecked Sendable {
         guard let first = try consumer.poll(timeoutMs: 200) else { return [] }
         var batch = [first]
         guard batching.maxBatch > 1 else { return batch }
-        let deadline = DispatchTime.now().uptimeNanoseconds + UInt64(batching.lingerMs) * 1_000_000
+        let deadline = MonotonicClock.now() + Double(batching.lingerMs) / 1000
         while batch.count < batching.maxBatch {
-            let now = DispatchTime.now().uptimeNanoseconds
             // Poll at least once without waiting: prefetched messages are there at once.
-            let remainingMs = now >= deadline ? 0 : Int((deadline - now + 999_999) / 1_000_000)
+            let remainingMs = Int(MonotonicClock.pollTimeout(until: deadline))
             let message: KafkaMessage?
             do { message = try consumer.poll(timeoutMs: remainingMs) } catch { break }
             if let message { batch.append(message) } else if remainingMs == 0 { break }

@@ -1,6 +1,7 @@
 import Foundation
 import IASHTTP
 import IASHTTPClient
+import IASRuntime
 import TestSupport
 import XCTest
 #if canImport(Glibc)

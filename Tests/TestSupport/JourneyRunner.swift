@@ -1,5 +1,6 @@
 import Foundation
 import IASHTTP
+import IASRuntime
 
 /// Runs case journeys on a fixed set of worker threads (the load generator's many, a test's few). A journey waiting for an event to
 /// travel does not hold a thread: it goes back into a queue ordered by the time of its next
