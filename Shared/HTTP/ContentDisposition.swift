@@ -48,16 +48,6 @@ public enum ContentDisposition {
     /// attr-char kept, every other UTF-8 byte as %XX (RFC 8187 §3.2.1).
     static func percentEncoded(_ text: String) -> String {
         let kept = Set("!#$&+-.^_`|~".utf8)
-        let hex = Array("0123456789ABCDEF".utf8)
-        var out: [UInt8] = []
-        for byte in text.utf8 {
-            let alphanumeric = (byte >= 0x30 && byte <= 0x39) || (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x61 && byte <= 0x7A)
-            if alphanumeric || kept.contains(byte) {
-                out.append(byte)
-            } else {
-                out += [UInt8(ascii: "%"), hex[Int(byte >> 4)], hex[Int(byte & 0x0F)]]
-            }
-        }
-        return String(decoding: out, as: UTF8.self)
+        return PercentDecoding.encode(text) { PercentDecoding.isAlphanumeric($0) || kept.contains($0) }
     }
 }

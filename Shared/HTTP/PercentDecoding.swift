@@ -1,7 +1,9 @@
 import IASRuntime
 
-/// Percent-decoding of path segments and query components (RFC 3986 §2.1).
-enum PercentDecoding {
+/// Percent-encoding (RFC 3986 §2.1): the one decoder of path segments, query components,
+/// forms and header values, and the one encoder of what a URL, a form or a header parameter
+/// carries.
+public enum PercentDecoding {
     enum Outcome: Equatable {
         case text(String)
         /// A `%` not followed by two hex digits.
@@ -12,7 +14,7 @@ enum PercentDecoding {
 
     /// The decoded text, or nil when a `%` is not followed by two hex digits or the decoded
     /// bytes are not UTF-8.
-    static func decode(_ text: Substring, plusAsSpace: Bool) -> String? {
+    public static func decode(_ text: Substring, plusAsSpace: Bool) -> String? {
         if case .text(let decoded) = decoding(text, plusAsSpace: plusAsSpace) { return decoded }
         return nil
     }
@@ -43,5 +45,27 @@ enum PercentDecoding {
             }
         }
         return String(validating: bytes, as: UTF8.self).map { .text($0) } ?? .notUTF8
+    }
+}
+
+extension PercentDecoding {
+    /// Every UTF-8 byte that `keeps` refuses as `%XX` (upper-case hex), the others as they are.
+    public static func encode(_ text: String, keeping keeps: (UInt8) -> Bool) -> String {
+        let hex = Array("0123456789ABCDEF".utf8)
+        var out: [UInt8] = []
+        out.reserveCapacity(text.utf8.count)
+        for byte in text.utf8 {
+            if keeps(byte) { out.append(byte) } else { out += [UInt8(ascii: "%"), hex[Int(byte >> 4)], hex[Int(byte & 0x0F)]] }
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// RFC 3986's unreserved characters: letters, digits, `-`, `.`, `_`, `~`.
+    public static func isUnreserved(_ byte: UInt8) -> Bool {
+        isAlphanumeric(byte) || byte == UInt8(ascii: "-") || byte == UInt8(ascii: ".") || byte == UInt8(ascii: "_") || byte == UInt8(ascii: "~")
+    }
+
+    static func isAlphanumeric(_ byte: UInt8) -> Bool {
+        (byte >= 0x30 && byte <= 0x39) || (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x61 && byte <= 0x7A)
     }
 }

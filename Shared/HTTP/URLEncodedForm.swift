@@ -71,17 +71,7 @@ public struct URLEncodedForm: Sendable, Equatable {
     }
 
     public static func escape(_ text: String) -> String {
-        var out = ""
-        for byte in text.utf8 {
-            switch byte {
-            case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
-                 UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: "~"):
-                out.unicodeScalars.append(Unicode.Scalar(byte))
-            default:
-                out += "%" + String(byte, radix: 16, uppercase: true).leftPadded(to: 2)
-            }
-        }
-        return out
+        PercentDecoding.encode(text, keeping: PercentDecoding.isUnreserved)
     }
 
     private static func problem(_ failure: PercentDecoding.Outcome, parameter: String?, source: String) -> Problem {
@@ -98,8 +88,4 @@ public struct URLEncodedForm: Sendable, Equatable {
         let noun = source == "query string" ? "query parameter" : "form field"
         return Problem.badRequest("The \(noun) \(name) \(reason).", errors: [FieldError(field: name, message: reason)])
     }
-}
-
-private extension String {
-    func leftPadded(to width: Int) -> String { String(repeating: "0", count: max(0, width - count)) + self }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import IASHTTP
 @testable import ias_bench
 import XCTest
 
@@ -43,10 +44,11 @@ final class PortalBrowserTests: XCTestCase {
         XCTAssertNil(PortalBrowser.rows(inSection: "reviews", of: "<main>sign in</main>"), "not a case page")
     }
 
-    func testFormsAreEncodedAsABrowserDoes() {
-        XCTAssertEqual(PortalBrowser.formEscape("bench review 7"), "bench+review+7")
-        XCTAssertEqual(PortalBrowser.formEscape("02.03.2026"), "02.03.2026")
-        XCTAssertEqual(PortalBrowser.formEscape("a&b=c/ü"), "a%26b%3Dc%2F%C3%BC")
-        XCTAssertEqual(PortalBrowser.formEscape("tok-A_1"), "tok-A_1")
+    func testFormsAreEncodedAsTheServerReadsThem() throws {
+        let pairs = [("note", "bench review 7"), ("on", "02.03.2026"), ("text", "a&b=c/ü"), ("_csrf", "tok-A_1")]
+        let form = URLEncodedForm(pairs: pairs.map { (name: $0.0, value: $0.1) })
+        XCTAssertEqual(form.encoded, "note=bench%20review%207&on=02.03.2026&text=a%26b%3Dc%2F%C3%BC&_csrf=tok-A_1")
+        let read = try URLEncodedForm.parse(body: Array(form.encoded.utf8), contentType: "application/x-www-form-urlencoded")
+        XCTAssertEqual(read, form)
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import IASHTTP
 import IASHTTPClient
 
 /// Documents for the tests: bytes that carry the real signature of their type, then filler
@@ -36,7 +37,7 @@ extension CaseAPI {
     public func uploadDocument(_ caseId: String, _ bytes: [UInt8], contentType: String = "application/pdf", category: String = "cv",
                                title: String = "Lebenslauf", extra: [(String, String)] = [], token: String? = nil) throws -> HTTPClientResponse {
         var headers: [(String, String)] = [("Content-Type", contentType), ("IAS-Document-Category", category),
-                                           ("IAS-Document-Title", title.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? title)]
+                                           ("IAS-Document-Title", URLEncodedForm.escape(title))]
         headers += extra
         return try raw("coordination", "POST", "/cases/\(caseId)/documents", route: "POST /cases/{id}/documents", headers: headers,
                        body: bytes, token: token)

@@ -1,4 +1,5 @@
 import Foundation
+import IASHTTP
 import IASHTTPClient
 import IASRuntime
 import TestSupport
@@ -32,7 +33,7 @@ final class PortalBrowser: @unchecked Sendable {
         var fields = headers(navigation: true)
         fields.append(("Content-Type", "application/x-www-form-urlencoded"))
         fields.append(("Origin", origin))
-        let body = form.map { Self.formEscape($0.0) + "=" + Self.formEscape($0.1) }.joined(separator: "&")
+        let body = URLEncodedForm(pairs: form.map { (name: $0.0, value: $0.1) }).encoded
         let response = try client.request("POST", path, headers: fields, body: Array(body.utf8))
         keepCookies(response)
         return response
@@ -106,15 +107,5 @@ final class PortalBrowser: @unchecked Sendable {
     static func rows(inSection id: String, of html: String) -> Int? {
         guard let section = section(id, in: html) else { return nil }
         return section.components(separatedBy: "<tr><td>").count - 1
-    }
-
-    private static let formSafe: CharacterSet = {
-        var set = CharacterSet.alphanumerics.intersection(CharacterSet(charactersIn: Unicode.Scalar(0)..<Unicode.Scalar(128)))
-        set.insert(charactersIn: "-._*")
-        return set
-    }()
-
-    static func formEscape(_ text: String) -> String {
-        (text.addingPercentEncoding(withAllowedCharacters: formSafe) ?? "").replacingOccurrences(of: "%20", with: "+")
     }
 }

@@ -108,7 +108,7 @@ struct DocumentUpload {
 
     /// A header value: percent-encoded UTF-8 (titles carry umlauts and accents).
     private static func decodedHeader(_ value: String, _ header: String) throws -> String {
-        guard let decoded = value.removingPercentEncoding else {
+        guard let decoded = PercentDecoding.decode(Substring(value), plusAsSpace: false) else {
             throw Problem.validation([FieldError(field: header, message: "must be percent-encoded UTF-8")])
         }
         return decoded
