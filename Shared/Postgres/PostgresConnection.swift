@@ -224,11 +224,6 @@ public final class PostgresConnection {
 
     // MARK: - Session state (used by the pool)
 
-    var isIdle: Bool {
-        guard let handle, !isBroken else { return false }
-        return PQtransactionStatus(handle) == PQTRANS_IDLE
-    }
-
     /// Reads, without blocking, whatever the server sent while the connection sat in the pool;
     /// a session the server has terminated shows up here as a closed connection.
     func checkAlive() -> Bool {

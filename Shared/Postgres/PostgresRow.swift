@@ -32,14 +32,8 @@ public struct PostgresRow: Sendable {
     }
 
     public func bool(_ column: String) throws -> Bool { try convert(try required(column, "a boolean"), column, "a boolean", Self.parseBool) }
-    public func optionalBool(_ column: String) throws -> Bool? {
-        try optional(column).map { try convert($0, column, "a boolean", Self.parseBool) }
-    }
 
     public func double(_ column: String) throws -> Double { try convert(try required(column, "a number"), column, "a number", Self.parseDouble) }
-    public func optionalDouble(_ column: String) throws -> Double? {
-        try optional(column).map { try convert($0, column, "a number", Self.parseDouble) }
-    }
 
     public func uuid(_ column: String) throws -> UUID { try convert(try required(column, "a uuid"), column, "a uuid", UUID.init(uuidString:)) }
     public func optionalUUID(_ column: String) throws -> UUID? {

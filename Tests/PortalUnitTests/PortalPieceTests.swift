@@ -110,6 +110,19 @@ final class PortalPieceTests: XCTestCase {
         XCTAssertEqual(SignInPages.safeNext(nil), "/queue")
     }
 
+    func testOrganisationsAreNamedAsPeopleKnowThem() throws {
+        let messages = try Messages.bundled()
+        func label(_ org: String) -> String { Organisations.label(org) { messages.text($0, .de, $1) } }
+        XCTAssertEqual(label("municipality:4001"), messages.text("org.municipality", .de, ["bfs": "4001"]))
+        XCTAssertTrue(label("municipality:4001").contains("4001"))
+        XCTAssertTrue(label("canton:KSD").contains("KSD"))
+        XCTAssertTrue(label("delegate:caritas:4001").contains("caritas") && label("delegate:caritas:4001").contains("4001"))
+        XCTAssertEqual(label("system"), messages.text("org.system", .de, [:]))
+        XCTAssertNotEqual(label("system"), "system")
+        XCTAssertEqual(label("municipality:04001"), "municipality:04001", "what is no organisation is shown as stored")
+        XCTAssertEqual(label("canton:XYZ"), "canton:XYZ")
+    }
+
     func testFormsAreCheckedInTheUsersLanguageBeforeAnyServiceIsAsked() throws {
         let t = Translator(messages: try Messages.bundled(), language: .fr)
         var input = FormInput(fields: URLEncodedForm(pairs: [("heldOn", "31.02.2026"), ("outcome", "on_track"), ("notes", "  ")]), files: [:])

@@ -29,7 +29,6 @@ public struct PortalSettings: Sendable {
     public let shutdownSeconds: Double
 
     public static let defaultPort = 8080
-    static let defaultPorts: [Service: Int] = [.intake: 8081, .assessment: 8082, .plan: 8083, .costs: 8084, .coordination: 8085]
 
     public static func load(environment: [String: String] = ProcessInfo.processInfo.environment) throws -> PortalSettings {
         let reader = ConfigurationReader(environment: environment)

@@ -15,8 +15,6 @@ struct SubjectAccessSettings: Sendable {
     let timeoutSeconds: Double
     let maxBytes: Int
 
-    static let defaultMaxBytes = 268_435_456
-
     static func read(from reader: ConfigurationReader) -> SubjectAccessSettings {
         let urls = [
             ("intake", reader.string("IAS_SUBJECT_ACCESS_INTAKE_URL", default: "http://127.0.0.1:8081")),

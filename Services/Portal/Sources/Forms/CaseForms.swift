@@ -8,7 +8,6 @@ import IASRuntime
 enum CaseForms {
     static let caseworker: @Sendable (CallerView) -> Bool = { $0.isCaseworker }
     static let approver: @Sendable (CallerView) -> Bool = { $0.isApprover }
-    static let cantonCaseworker: @Sendable (CallerView) -> Bool = { $0.isCaseworker && $0.isCanton }
 
     static func values<T: RawRepresentable & CaseIterable>(_ type: T.Type) -> [String] where T.RawValue == String {
         type.allCases.map(\.rawValue)

@@ -69,15 +69,18 @@ enum Layout {
 /// Organisations as people know them: "Canton · KSD", "Municipality 4001".
 enum Organisations {
     static func label(_ org: String, _ context: PageContext) -> String {
-        let parts = org.split(separator: ":").map(String.init)
-        guard let kind = parts.first else { return org }
-        switch kind {
-        case "canton": return context.t("org.canton", ["office": parts.dropFirst().joined(separator: ":")])
-        case "municipality": return context.t("org.municipality", ["bfs": parts.dropFirst().joined()])
-        case "delegate": return context.t("org.delegate", ["name": parts.count > 1 ? parts[1] : "", "bfs": parts.count > 2 ? parts[2] : ""])
-        case "partner": return context.t("org.partner", ["name": parts.dropFirst().joined(separator: ":")])
-        case "system": return context.t("org.system")
-        default: return org
+        label(org) { context.t($0, $1) }
+    }
+
+    /// `org` read by `Organisation`, its words from `text` (a catalogue key and its values).
+    static func label(_ org: String, text: (String, [String: String]) -> String) -> String {
+        switch Organisation(org) {
+        case .canton(let office)?: return text("org.canton", ["office": office])
+        case .municipality(let bfs)?: return text("org.municipality", ["bfs": String(bfs)])
+        case .delegate(let name, let bfs)?: return text("org.delegate", ["name": name, "bfs": String(bfs)])
+        case .partner(let name)?: return text("org.partner", ["name": name])
+        // The services' own jobs act as "system"; anything else is shown as it was stored.
+        case nil: return org == "system" ? text("org.system", [:]) : org
         }
     }
 }

@@ -58,7 +58,6 @@ public struct CallerView: Sendable {
     public var isCanton: Bool { organisation.hasPrefix("canton:") }
     public var isApprover: Bool { session.principal.hasRole("approver") }
     public var isCaseworker: Bool { session.principal.hasRole("caseworker") }
-    public var isAuditor: Bool { session.principal.hasRole("auditor") }
 }
 
 /// A redirect after a form (303: the browser asks for the next page with GET).
