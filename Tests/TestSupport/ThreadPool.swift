@@ -17,8 +17,11 @@ public final class ThreadPool: Sendable {
         let pool = ThreadPool()
         for i in 0..<n {
             pool.ended.enter()
-            let thread = Thread { [ended = pool.ended] in body(i); ended.leave() }
-            thread.name = "\(name)-\(i)"
+            let thread = Thread { [ended = pool.ended] in
+                Thread.current.name = "\(name)-\(i)"   // as WorkerThread: a name given before start() is lost on Linux
+                body(i)
+                ended.leave()
+            }
             thread.stackSize = stackSize
             thread.start()
         }
