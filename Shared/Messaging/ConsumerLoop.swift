@@ -83,7 +83,7 @@ public final class ConsumerLoop: Worker, @unchecked Sendable {
     public var hasJoinedGroup: Bool { consumer.hasJoinedGroup }
 
     public func run(until stop: StopSignal) {
-        var backoff = 0.1
+        var backoff = Backoff(first: 0.1)
         while !stop.isStopped {
             let batch: [KafkaMessage]
             do { batch = try nextBatch() } catch {
@@ -116,16 +116,14 @@ public final class ConsumerLoop: Worker, @unchecked Sendable {
             }
             if let failure, let first = unapplied.first {
                 let progressed = unapplied.count < batch.count
-                onRetry(batch[first], failure, progressed ? 0 : backoff)
+                // Others went on: no pause, the held partitions are tried with the next batch.
+                if progressed { backoff.reset() }
+                let pause = progressed ? 0 : backoff.next()
+                onRetry(batch[first], failure, pause)
                 try? consumer.rewind(to: unapplied.map { batch[$0] })
-                if progressed {
-                    backoff = 0.1   // others went on; the held partitions are tried with the next batch
-                } else {
-                    stop.wait(seconds: backoff)
-                    backoff = min(backoff * 2, 5)
-                }
+                if !progressed { stop.wait(seconds: pause) }
             } else {
-                backoff = 0.1
+                backoff.reset()
             }
         }
         consumer.close()

@@ -35,11 +35,13 @@ public final class StopSignal: @unchecked Sendable {
     /// 5, between tries; `failed` hears each failure and the pause, and may rethrow to give up.
     public func retry<T, E: Error>(from first: Double = 0.5, _ attempt: () throws -> T,
                                    failed: (any Error, Double) throws(E) -> Void) throws(E) -> T? {
-        var pause = first
+        var backoff = Backoff(first: first)
         while !isStopped {
-            do { return try attempt() } catch { try failed(error, pause) }
-            wait(seconds: pause)
-            pause = min(pause * 2, 5)
+            do { return try attempt() } catch {
+                let pause = backoff.next()
+                try failed(error, pause)
+                wait(seconds: pause)
+            }
         }
         return nil
     }

@@ -20,10 +20,11 @@ public final class WorkerThread: @unchecked Sendable {
         try worker.prepare(until: interrupt ?? signal)
         ended.enter()
         let thread = Thread { [self] in
+            // Named from inside: on Linux a name given before start() never reaches the thread.
+            Thread.current.name = worker.name
             do { try worker.run(until: signal) } catch { onFailure(error) }
             ended.leave()
         }
-        thread.name = worker.name
         thread.start()
     }
 

@@ -23,10 +23,9 @@ extension ServiceHost {
         case .missing:
             // The registration, or a case registered before events were sealed: its key now.
             let (key, issued) = try CaseEventKeys.issue(caseId, ring: caseKeyRing, on: c)
-            let keyEvent = try EventEnvelope(issued, subject: caseId.description,
-                                             actor: Actor(subject: envelope.actorsub, organisation: envelope.actororg),
-                                             correlationid: envelope.correlationid, causationid: envelope.causationid)
-            try Outbox.append(keyEvent, to: Topics.caseKeys, on: c)
+            let sameCause = Cause(actor: Actor(subject: envelope.actorsub, organisation: envelope.actororg),
+                                  correlationId: envelope.correlationid, causationId: envelope.causationid)
+            try Emitter(topic: Topics.caseKeys, cause: sameCause, connection: c).emit(issued, caseId: caseId)
             return try PersonalDataSeal.seal(envelope, key: key, keyId: issued.keyId)
         case .destroyed:
             throw Refusal.gone("the case \(caseId) was erased at the end of its retention")

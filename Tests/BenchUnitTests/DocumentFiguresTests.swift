@@ -5,7 +5,7 @@ import IASRuntime
 import XCTest
 
 /// The documents phase's arithmetic and parsing: MB/s, PostgreSQL's chunk ceiling, the kernel's
-/// memory figures, Retry-After, the documents and the worker pool it uses.
+/// memory figures, Retry-After, the documents.
 final class DocumentFiguresTests: XCTestCase {
     func testThroughputIsPayloadMegabytesOverWallTime() throws {
         XCTAssertEqual(try XCTUnwrap(DocumentFigures.megabytesPerSecond(bytes: 12 * 10_000_000, seconds: 4)), 30, accuracy: 1e-9)
@@ -69,21 +69,5 @@ final class DocumentFiguresTests: XCTestCase {
             XCTAssertEqual(Array(document.bytes.suffix(7)), Array("\n%%EOF\n".utf8))
             XCTAssertEqual(document.sha256, SHA256Hasher.hexDigest(document.bytes))
         }
-    }
-
-    func testWorkersTakeEveryItemOnceAndNoMoreAtOnceThanThereAreWorkers() {
-        let done = Locked([Int]()), running = Locked((now: 0, most: 0)), workersSeen = Locked(Set<Int>())
-        let seconds = Bench.onWorkers(3, items: 20) { worker, item in
-            running.withLock { $0.now += 1; $0.most = max($0.most, $0.now) }
-            Thread.sleep(forTimeInterval: 0.005)
-            done.withLock { $0.append(item) }
-            workersSeen.withLock { _ = $0.insert(worker) }
-            running.withLock { $0.now -= 1 }
-        }
-        XCTAssertEqual(done.current.sorted(), Array(0..<20))
-        XCTAssertLessThanOrEqual(running.current.most, 3)
-        XCTAssertTrue(workersSeen.current.isSubset(of: [0, 1, 2]))
-        XCTAssertGreaterThan(seconds, 0)
-        XCTAssertEqual(Bench.onWorkers(4, items: 0) { _, _ in XCTFail("no item") }, 0)
     }
 }

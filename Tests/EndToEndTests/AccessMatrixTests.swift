@@ -189,8 +189,6 @@ enum AccessMatrix {
 
     static let operational: Set<String> = ["/healthz", "/readyz", "/metrics", "/openapi.json"]
 
-    static var today: String { String(ISO8601DateFormatter().string(from: Date()).prefix(10)) }
-
     /// Every route, in the order they are called; the destructive ones (consent withdrawal,
     /// closure) come last so that the others meet the case as the set-up left it.
     static var routes: [Route] { [
@@ -199,19 +197,19 @@ enum AccessMatrix {
             NewPerson.sample(familyName: "Matrix-new", accommodation: "municipal", responsibleOrg: "municipality:4001") }),
         Route(service: "intake", method: "GET", path: "/persons", rule: .search, query: "familyName={familyName}"),
         Route(service: "intake", method: "POST", path: "/allocation-lists", rule: .allocationList, body: { _ in
-            ["listRef": "MATRIX-\(UUID().uuidString.prefix(8))", "allocatedOn": today,
+            ["listRef": "MATRIX-\(UUID().uuidString.prefix(8))", "allocatedOn": PersonFactory.today,
              "persons": [NewPerson.sample(familyName: "Matrix-list", accommodation: "municipal", responsibleOrg: "municipality:4001")]] }),
         Route(service: "intake", method: "GET", path: "/persons/{personId}", rule: .readCase),
         Route(service: "intake", method: "PATCH", path: "/persons/{personId}", rule: .writeCase, body: { _ in ["givenName": "Changed"] }),
         Route(service: "intake", method: "POST", path: "/persons/{personId}/regularization", rule: .writeCase, body: { _ in
-            ["status": "FL", "decidedOn": today] }),
+            ["status": "FL", "decidedOn": PersonFactory.today] }),
         Route(service: "intake", method: "POST", path: "/persons/{personId}/responsibility", rule: .handOver, body: { _ in
-            ["toOrg": "municipality:4001", "effectiveOn": today, "reason": "relocation"] }),
+            ["toOrg": "municipality:4001", "effectiveOn": PersonFactory.today, "reason": "relocation"] }),
         Route(service: "intake", method: "GET", path: "/persons/{personId}/responsibility", rule: .readCase),
         Route(service: "intake", method: "GET", path: "/households/{householdId}", rule: .search),
         // assessment
         Route(service: "assessment", method: "POST", path: "/cases/{caseId}/status-meetings", rule: .writeCase, body: { _ in
-            ["heldOn": today, "participants": ["case worker"], "notes": "matrix"] }),
+            ["heldOn": PersonFactory.today, "participants": ["case worker"], "notes": "matrix"] }),
         Route(service: "assessment", method: "GET", path: "/cases/{caseId}/status-meetings", rule: .readCase),
         Route(service: "assessment", method: "POST", path: "/cases/{caseId}/assessments", rule: .writeCase, body: { _ in CaseWorld.assessment }),
         Route(service: "assessment", method: "GET", path: "/cases/{caseId}/assessments", rule: .readCase),
@@ -224,13 +222,13 @@ enum AccessMatrix {
         Route(service: "plan", method: "GET", path: "/catalog/pathways", rule: .reference),
         Route(service: "plan", method: "GET", path: "/cases/{caseId}/plan", rule: .readCase),
         Route(service: "plan", method: "POST", path: "/cases/{caseId}/plan/measures", rule: .writeCase, body: { _ in
-            ["catalogCode": "EMPLOYMENT_PROGRAMME", "startsOn": today, "estimatedCostRappen": 1000] }),
+            ["catalogCode": "EMPLOYMENT_PROGRAMME", "startsOn": PersonFactory.today, "estimatedCostRappen": 1000] }),
         Route(service: "plan", method: "POST", path: "/cases/{caseId}/plan/measures/{measureId}/status", rule: .writeCase, body: { _ in
-            ["status": "enrolled", "on": today] }),
+            ["status": "enrolled", "on": PersonFactory.today] }),
         Route(service: "plan", method: "POST", path: "/cases/{caseId}/plan/agreement", rule: .writeCase, body: { _ in
-            ["signedOn": today, "goals": [["text": "work"]], "reviewEveryMonths": 6] }),
+            ["signedOn": PersonFactory.today, "goals": [["text": "work"]], "reviewEveryMonths": 6] }),
         Route(service: "plan", method: "POST", path: "/cases/{caseId}/plan/reviews", rule: .writeCase, body: { _ in
-            ["heldOn": today, "outcome": "on_track", "notes": "matrix"] }),
+            ["heldOn": PersonFactory.today, "outcome": "on_track", "notes": "matrix"] }),
         Route(service: "plan", method: "GET", path: "/cases/{caseId}/plan/final-reports", rule: .readCase),
         Route(service: "plan", method: "GET", path: "/cases/{caseId}/plan/final-reports/{reportId}", rule: .readCase),
         // costs
@@ -241,14 +239,14 @@ enum AccessMatrix {
         Route(service: "costs", method: "POST", path: "/cost-approvals/{approvalId}/decision", rule: .decideCosts, body: { _ in
             ["decision": "granted", "reason": "matrix"] }),
         Route(service: "costs", method: "POST", path: "/cost-approvals/{approvalId}/charges", rule: .writeCase, body: { _ in
-            ["amountRappen": 100, "invoiceRef": "INV-\(UUID().uuidString.prefix(8))", "bookedOn": today] }),
+            ["amountRappen": 100, "invoiceRef": "INV-\(UUID().uuidString.prefix(8))", "bookedOn": PersonFactory.today] }),
         Route(service: "costs", method: "GET", path: "/cases/{caseId}/budget", rule: .readCase),
         // coordination
         Route(service: "coordination", method: "GET", path: "/cases/{caseId}/dossier", rule: .readCase),
         Route(service: "coordination", method: "GET", path: "/tasks", rule: .taskList, query: "kind=handover&status=open&limit=200"),
         Route(service: "coordination", method: "GET", path: "/tasks/overdue-summary", rule: .overdueSummary),
         Route(service: "coordination", method: "POST", path: "/cases/{caseId}/consents", rule: .writeCase, body: { _ in
-            ["partner": "canton:BKS", "givenOn": today, "documentRef": "DMS-matrix"] }),
+            ["partner": "canton:BKS", "givenOn": PersonFactory.today, "documentRef": "DMS-matrix"] }),
         Route(service: "coordination", method: "GET", path: "/cases/{caseId}/consents", rule: .readCase),
         Route(service: "coordination", method: "POST", path: "/cases/{caseId}/referrals", rule: .writeCase, body: { world in
             ["measureId": world.measureId] }),
@@ -274,6 +272,6 @@ enum AccessMatrix {
         Route(service: "coordination", method: "DELETE", path: "/cases/{caseId}/consents/{consentId}", rule: .writeCase),
         Route(service: "coordination", method: "DELETE", path: "/cases/{caseId}/documents/{documentId}", rule: .writeCase),
         Route(service: "intake", method: "POST", path: "/persons/{personId}/closure", rule: .writeCase, body: { _ in
-            ["reason": "left_canton", "closedOn": today] }),
+            ["reason": "left_canton", "closedOn": PersonFactory.today] }),
     ] }
 }

@@ -10,11 +10,9 @@ final class AssessmentEndToEndTests: StackTestCase {
 
     override class func startStack() -> TestStack { .running(["intake", "assessment"], warmUp: false) }
 
-    static var today: String { String(ISO8601DateFormatter().string(from: Date()).prefix(10)) }
-
     func born(yearsAgo: Int) -> String {
         let date = Calendar(identifier: .gregorian).date(byAdding: .year, value: -yearsAgo, to: Date())!.addingTimeInterval(-86_400 * 30)
-        return String(ISO8601DateFormatter().string(from: date).prefix(10))
+        return PersonFactory.isoDate(date)
     }
 
     func register(yearsOld: Int, status: String = "VA") throws -> CaseAPI.Registered {
@@ -25,7 +23,7 @@ final class AssessmentEndToEndTests: StackTestCase {
 
     func assessment(kind: String = "short", level: String = "A1", schoolYears: Int = 9, vocationalYears: Int = 0,
                     health: String = "none") -> Assessment {
-        Assessment(kind: kind, heldOn: Self.today, level: level, schoolYears: schoolYears, vocationalYears: vocationalYears, health: health,
+        Assessment(kind: kind, heldOn: PersonFactory.today, level: level, schoolYears: schoolYears, vocationalYears: vocationalYears, health: health,
                    goals: ["German A2", "apprenticeship"])
     }
 
@@ -115,7 +113,7 @@ final class AssessmentEndToEndTests: StackTestCase {
         XCTAssertEqual(invalid.status, 400)
         let fields = Set((try invalid.object()["errors"] as? [[String: Any]] ?? []).compactMap { $0["field"] as? String })
         XCTAssertEqual(fields, ["heldOn", "participants"])
-        let recorded = try post(meetings, ["heldOn": Self.today, "participants": ["case worker", "interpreter", "client"], "notes": "first meeting"])
+        let recorded = try post(meetings, ["heldOn": PersonFactory.today, "participants": ["case worker", "interpreter", "client"], "notes": "first meeting"])
         XCTAssertEqual(recorded.status, 201, recorded.text)
         let client = try Self.stack.client("assessment")
         let list = try client.json("GET", meetings, token: canton).object()
@@ -127,7 +125,7 @@ final class AssessmentEndToEndTests: StackTestCase {
         XCTAssertEqual(try client.json("GET", "/cases/\(UUID().uuidString.lowercased())/assessments", token: canton).status, 404)
 
         let closed = try Self.stack.client("intake").json("POST", "/persons/\(person.personId)/closure", token: canton,
-                                                          body: ["reason": "left_canton", "closedOn": Self.today])
+                                                          body: ["reason": "left_canton", "closedOn": PersonFactory.today])
         XCTAssertEqual(closed.status, 200, closed.text)
         let refused = try eventually(within: 15) { () -> Bool? in
             try client.json("POST", "/cases/\(person.caseId)/assessments", token: self.canton, body: self.assessment()).status == 409 ? true : nil

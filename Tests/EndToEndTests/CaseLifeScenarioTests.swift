@@ -20,7 +20,6 @@ final class CaseLifeScenarioTests: StackTestCase {
 
     func testAFamilyOfFourWithAPreschoolChildAndASeventeenYearOld() throws {
         let household = UUID().uuidString.lowercased()
-        let today = Self.today
         let father = try register(NewPerson.sample(givenName: "Tesfaye", familyName: "Family-\(Self.tag)", status: "FL"),
                                   dateOfBirth: years(ago: 38), household: household)
         let mother = try register(NewPerson.sample(givenName: "Selam", familyName: "Family-\(Self.tag)", status: "FL"),
@@ -74,7 +73,6 @@ final class CaseLifeScenarioTests: StackTestCase {
         let budget = try get("costs", "/cases/\(teen.caseId)/budget")
         XCTAssertEqual(budget["committedRappen"] as? Int, 800_000)
         XCTAssertEqual(budget["remainingRappen"] as? Int, 1_000_000)
-        _ = today
     }
 
     func testAJobReadyAdultIsReferredToAMIplusWithConsentAndEnrolledByTheJobCentre() throws {
@@ -104,7 +102,7 @@ final class CaseLifeScenarioTests: StackTestCase {
         XCTAssertEqual(before["lumpSumRappen"] as? Int, 0)
 
         let regularised = try client("intake").json("POST", "/persons/\(seeker.personId)/regularization", token: canton,
-                                                    body: ["status": "VA", "decidedOn": Self.today])
+                                                    body: ["status": "VA", "decidedOn": PersonFactory.today])
         XCTAssertEqual(regularised.status, 200, regularised.text)
         let opened = try eventually(within: 15) { () -> Bool? in
             try self.fetch("costs", "/cases/\(seeker.caseId)/budget")?["lumpSumRappen"] as? Int == 1_800_000 ? true : nil
@@ -171,7 +169,7 @@ final class CaseLifeScenarioTests: StackTestCase {
 
         // The next step: a new measure with a new cost approval.
         let added = try client("plan").json("POST", "/cases/\(person.caseId)/plan/measures", token: canton, body: [
-            "catalogCode": "EMPLOYMENT_PROGRAMME", "startsOn": Self.today, "estimatedCostRappen": 250_000,
+            "catalogCode": "EMPLOYMENT_PROGRAMME", "startsOn": PersonFactory.today, "estimatedCostRappen": 250_000,
         ])
         XCTAssertEqual(added.status, 201, added.text)
         let newMeasure = try XCTUnwrap(try added.object()["measureId"] as? String)
@@ -248,11 +246,10 @@ final class CaseLifeScenarioTests: StackTestCase {
     // MARK: Steps
 
     static let tag = String(UUID().uuidString.prefix(6))
-    static var today: String { String(ISO8601DateFormatter().string(from: Date()).prefix(10)) }
 
     func years(ago: Int) -> String {
         let date = Calendar(identifier: .gregorian).date(byAdding: .year, value: -ago, to: Date())!
-        return String(ISO8601DateFormatter().string(from: date.addingTimeInterval(-86_400 * 40)).prefix(10))
+        return PersonFactory.isoDate(date.addingTimeInterval(-86_400 * 40))
     }
 
     func client(_ name: String) throws -> HTTPClient { try Self.stack.client(name) }

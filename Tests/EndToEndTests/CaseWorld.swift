@@ -23,7 +23,6 @@ struct CaseWorld {
     static let canton = TestEnvironment.token(org: "canton:KSD", subject: "world-builder")
     static let approver = TestEnvironment.token(org: "canton:KSD", roles: ["approver"], subject: "world-approver")
     static let responsible = TestEnvironment.token(org: "municipality:4001", subject: "world-4001")
-    static var today: String { String(ISO8601DateFormatter().string(from: Date()).prefix(10)) }
 
     static var assessment: Assessment { Assessment(level: "A2", schoolYears: 10, vocationalYears: 3) }
 
@@ -62,7 +61,7 @@ struct CaseWorld {
 
         let documentId = try worker.addDocument(caseId, SampleDocuments.pdf(), category: "cv", title: "Lebenslauf Matrix")
 
-        try worker.transfer(personId, to: "municipality:4001", reason: "assignment", on: today)
+        try worker.transfer(personId, to: "municipality:4001", reason: "assignment", on: PersonFactory.today)
         // Every service has learnt of the handover, the task is open and the final report written.
         for (service, path) in [("intake", "/persons/\(personId)"), ("assessment", "/cases/\(caseId)/assessments"),
                                 ("plan", "/cases/\(caseId)/plan"), ("costs", "/cases/\(caseId)/budget"),

@@ -55,7 +55,7 @@ final class CoordinationEndToEndTests: StackTestCase {
         XCTAssertNil(try openTask(caseId, kind: "cost_decision", org: "canton:KSD", token: canton), "the decision did not complete the task")
 
         let consent = try coordination().json("POST", "/cases/\(caseId)/consents", token: canton,
-                                              body: ["partner": "partner:RAV", "givenOn": Self.today, "documentRef": "DMS-2026-0042"])
+                                              body: ["partner": "partner:RAV", "givenOn": PersonFactory.today, "documentRef": "DMS-2026-0042"])
         XCTAssertEqual(consent.status, 201, consent.text)
         XCTAssertEqual((try consent.object()["referralsSent"] as? [String])?.count, 1, "the waiting referral did not leave with the consent")
         XCTAssertEqual(try consent.object()["state"] as? String, "valid")
@@ -144,7 +144,7 @@ final class CoordinationEndToEndTests: StackTestCase {
         XCTAssertEqual(expired.status, 201, expired.text)
         XCTAssertEqual(try expired.object()["state"] as? String, "expired")
         let given = try client.json("POST", "/cases/\(caseId)/consents", token: canton,
-                                    body: ["partner": "partner:RAV", "givenOn": Self.today, "documentRef": "DMS-NEW"])
+                                    body: ["partner": "partner:RAV", "givenOn": PersonFactory.today, "documentRef": "DMS-NEW"])
         let consentId = try XCTUnwrap(try given.object()["consentId"] as? String)
         let withdrawn = try client.json("DELETE", "/cases/\(caseId)/consents/\(consentId)", token: canton)
         XCTAssertEqual(withdrawn.status, 200, withdrawn.text)
@@ -360,8 +360,6 @@ final class CoordinationEndToEndTests: StackTestCase {
     }
 
     // MARK: Steps
-
-    static var today: String { String(ISO8601DateFormatter().string(from: Date()).prefix(10)) }
 
     func coordination() throws -> HTTPClient { try Self.stack.client("coordination") }
 

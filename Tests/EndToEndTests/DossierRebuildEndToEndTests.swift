@@ -15,7 +15,6 @@ final class DossierRebuildEndToEndTests: StackTestCase {
     let approver = TestEnvironment.token(org: "canton:KSD", roles: ["caseworker", "approver"], subject: "approver-1")
     var caseWorker: CaseWorker { CaseWorker(stack: Self.stack, caseworker: canton, approver: approver) }
     static let tag = String(UUID().uuidString.prefix(6))
-    static var today: String { String(ISO8601DateFormatter().string(from: Date()).prefix(10)) }
 
     override class func startStack() -> TestStack { .running(TestStack.suite) }
 
@@ -30,7 +29,7 @@ final class DossierRebuildEndToEndTests: StackTestCase {
         let adultApproval = try caseWorker.requestApproval(adult.caseId, measureId: amiplus, amount: 600_000)
         try caseWorker.decide(adultApproval)
         let charged = try client("costs").json("POST", "/cost-approvals/\(adultApproval)/charges", token: canton,
-                                               body: ["amountRappen": 100_000, "invoiceRef": "INV-\(Self.tag)", "bookedOn": Self.today])
+                                               body: ["amountRappen": 100_000, "invoiceRef": "INV-\(Self.tag)", "bookedOn": PersonFactory.today])
         XCTAssertEqual(charged.status, 201, charged.text)
         try caseWorker.transfer(adult.personId, to: "municipality:4001")
 
@@ -46,10 +45,10 @@ final class DossierRebuildEndToEndTests: StackTestCase {
         // An asylum seeker regularised, then the case closed.
         let seeker = try register(status: "N")
         let regularised = try client("intake").json("POST", "/persons/\(seeker.personId)/regularization", token: canton,
-                                                    body: ["status": "VA", "decidedOn": Self.today])
+                                                    body: ["status": "VA", "decidedOn": PersonFactory.today])
         XCTAssertEqual(regularised.status, 200, regularised.text)
         let closed = try client("intake").json("POST", "/persons/\(seeker.personId)/closure", token: canton,
-                                               body: ["reason": "left_canton", "closedOn": Self.today])
+                                               body: ["reason": "left_canton", "closedOn": PersonFactory.today])
         XCTAssertEqual(closed.status, 200, closed.text)
 
         // Wait for the dossiers, then until the live consumer has committed everything.

@@ -25,7 +25,7 @@ final class SubjectAccessEndToEndTests: StackTestCase {
         XCTAssertEqual(added.status, 201, added.text)
         // A write with an Idempotency-Key: its kept answer is the person's data too.
         let consent = try stack.client("coordination").json("POST", "/cases/\(world.caseId)/consents", token: CaseWorld.canton,
-            body: ["partner": "canton:BKS", "givenOn": CaseWorld.today, "documentRef": "DMS-export"],
+            body: ["partner": "canton:BKS", "givenOn": PersonFactory.today, "documentRef": "DMS-export"],
             headers: ["Idempotency-Key": "export-\(UUID().uuidString)"])
         XCTAssertEqual(consent.status, 201, consent.text)
         let keptConsentId = try XCTUnwrap(try consent.object()["consentId"] as? String)

@@ -54,6 +54,17 @@ final class WorkerGroupTests: XCTestCase {
         XCTAssertNil(failure.current)
     }
 
+    /// Operators see a process's threads by name (`top -H`, `/proc/<pid>/task/*/comm`).
+    func testAWorkersThreadCarriesItsNameAsTheSystemSeesIt() throws {
+        let seen = Locked<String?>(nil)
+        let thread = WorkerThread(AnyWorker("outbox-relay", run: { _ in
+            seen.withLock { $0 = try? String(contentsOfFile: "/proc/thread-self/comm", encoding: .utf8) }
+        }))
+        try thread.start()
+        XCTAssertTrue(thread.join(within: 5))
+        XCTAssertEqual(seen.current?.trimmingCharacters(in: .newlines), "outbox-relay")
+    }
+
     func testAWorkerThatCannotStartStopsThoseStartedBeforeItAndNoneAfterIt() {
         var members = workers("pool", "relay")
         members.append(FakeWorker(name: "server", journal: journal, behaviour: .failsToPrepare))

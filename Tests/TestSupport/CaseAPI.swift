@@ -23,7 +23,7 @@ public final class CaseAPI: @unchecked Sendable {
     public let caseworker: String
     public let approver: String
     /// Today in UTC, as the API's dates are written.
-    public let today = PersonFactory.isoDate(Date())
+    public let today = PersonFactory.today
     private let clients: [String: HTTPClient]
     private let observe: Observer?
 
@@ -165,7 +165,7 @@ public struct Assessment: Encodable, Sendable {
     public var childcareDuties = false
     public var goals: [String]
 
-    public init(kind: String = "short", heldOn: String = PersonFactory.isoDate(Date()), level: String, literate: Bool = true,
+    public init(kind: String = "short", heldOn: String = PersonFactory.today, level: String, literate: Bool = true,
                 schoolYears: Int, vocationalYears: Int = 0, health: String = "none", goals: [String] = ["work"]) {
         self.kind = kind; self.heldOn = heldOn; self.literate = literate; self.schoolYears = schoolYears
         self.vocationalYears = vocationalYears; healthRestriction = health; self.goals = goals

@@ -17,7 +17,6 @@ public final class JourneyRunner: @unchecked Sendable {
     private var outstanding = 0
     private var stopping = false
     private var finished: [Finished] = []
-    private var threads: [Thread] = []
     private let clock: RunClock
     private let onFinish: @Sendable (CaseJourney, Double) -> Void
 
@@ -25,13 +24,7 @@ public final class JourneyRunner: @unchecked Sendable {
     public init(workers: Int, clock: RunClock, makeAPI: @escaping @Sendable () -> CaseAPI,
          onFinish: @escaping @Sendable (CaseJourney, Double) -> Void = { _, _ in }) {
         self.clock = clock; self.onFinish = onFinish
-        for i in 0..<workers {
-            let thread = Thread { [self] in work(makeAPI()) }
-            thread.name = "bench-worker-\(i)"
-            thread.stackSize = 512 * 1024
-            threads.append(thread)
-        }
-        threads.forEach { $0.start() }
+        ThreadPool.start(workers, name: "bench-worker", stackSize: 512 * 1024) { [self] _ in work(makeAPI()) }
     }
 
     /// Queues a new journey whose first step is due at `at` (run seconds).

@@ -49,7 +49,7 @@ public struct NewPerson: Codable, Sendable {
     /// seeker, decided today.
     public func enteredToday() -> NewPerson {
         var person = self
-        let today = PersonFactory.isoDate(Date())
+        let today = PersonFactory.today
         person.enteredCantonOn = today
         if person.statusDecidedOn != nil { person.statusDecidedOn = today }
         return person

@@ -16,14 +16,15 @@ public struct PersonFactory: Sendable {
     /// Tells this run's family names and list references apart from earlier runs'.
     public let run: String
     let zemisBase: Int
-    let today: Date
+    /// When the factory was made: a run's persons all entered on that day.
+    let madeAt: Date
 
     public init() {
         run = String(UUID().uuidString.prefix(6)).lowercased()
         // Nine-digit ZEMIS numbers; a random block of a million per run, so that runs on one
         // database don't collide.
         zemisBase = 100_000_000 + Int.random(in: 0..<899) * 1_000_000
-        today = Date()
+        madeAt = Date()
     }
 
     public func person(_ index: Int, status: String = "N") -> NewPerson {
@@ -34,10 +35,14 @@ public struct PersonFactory: Sendable {
         // shifting by the cohort gives them different given names for the first 24 cohorts
         // (165,600 persons), so that similar family names never make them look like one person.
         return NewPerson(zemisNumber: String(zemisBase + index), givenName: Self.givenNames[(index + cohort) % Self.givenNames.count],
-                         familyName: family, dateOfBirth: Self.isoDate(today.addingTimeInterval(-Double(dayOffset) * 86_400)),
+                         familyName: family, dateOfBirth: Self.isoDate(madeAt.addingTimeInterval(-Double(dayOffset) * 86_400)),
                          sex: index % 2 == 0 ? "female" : "male", nationality: "ER", languages: ["ti"], status: status,
-                         enteredCantonOn: Self.isoDate(today), statusDecidedOn: status == "N" ? nil : Self.isoDate(today))
+                         enteredCantonOn: Self.isoDate(madeAt), statusDecidedOn: status == "N" ? nil : Self.isoDate(madeAt))
     }
+
+    /// Today in UTC, as the API writes its dates; read afresh each time, since a run may pass
+    /// midnight.
+    public static var today: String { isoDate(Date()) }
 
     /// `yyyy-MM-dd` in UTC; plain arithmetic, since a formatter per person was the load
     /// generator's largest cost in building a list.

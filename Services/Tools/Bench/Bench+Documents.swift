@@ -123,7 +123,7 @@ extension Bench {
         let uploads = Locked(DocumentDirection())
         uploads.withLock { $0.requests = count }
         let uploadLatencies = Locked([Double]())
-        let uploadSeconds = Self.onWorkers(workers, items: count) { [self] worker, item in
+        let uploadSeconds = ThreadPool.run(workers, name: "bench-documents", items: count) { [self] worker, item in
             let caseId = cases[worker % cases.count]
             let outcome = upload(apis[worker], caseId: caseId, documents[item], index: item)
             uploads.withLock { d in
@@ -145,7 +145,7 @@ extension Bench {
         let downloads = Locked(DocumentDirection())
         downloads.withLock { $0.requests = toRead.count }
         let downloadLatencies = Locked([Double]())
-        let downloadSeconds = Self.onWorkers(workers, items: toRead.count) { [clock] worker, item in
+        let downloadSeconds = ThreadPool.run(workers, name: "bench-documents", items: toRead.count) { [clock] worker, item in
             let document = toRead[item]
             let path = "/cases/\(document.caseId)/documents/\(document.documentId)/content"
             let started = clock.now
@@ -184,7 +184,7 @@ extension Bench {
         let latencies = Locked([Double]())
         let outcome = Locked(DocumentPeak(uploads: count, sizeBytes: size))
         let start = clock.now
-        let seconds = Self.onWorkers(count, items: count) { [self] worker, item in
+        let seconds = ThreadPool.run(count, name: "bench-documents", items: count) { [self] worker, item in
             let begun = clock.now
             let result = upload(apis[worker], caseId: cases[worker % cases.count], documents[item], index: 1_000_000 + item,
                                 retryUntil: clock.now + 120)

@@ -115,7 +115,7 @@ extension Bench {
         let kept = Locked([(personId: String, caseId: String)]())
         let keep = options.portalQueueTasks
         let today = PersonFactory.isoDate(Date())
-        Self.onThreads(options.portalListWorkers, name: "bench-portal") { [self] _ in
+        ThreadPool.run(options.portalListWorkers, name: "bench-portal") { [self] _ in
             let client = api(readTimeout: 120)
             while true {
                 lists.lock()
@@ -168,7 +168,7 @@ extension Bench {
         let handed = cases
         let refused = Locked(0)
         let workers = min(options.portalListWorkers * 2, cases.count)
-        Self.onThreads(workers, name: "bench-portal") { [self] w in
+        ThreadPool.run(workers, name: "bench-portal") { [self] w in
             let client = api()
             for i in stride(from: w, to: handed.count, by: workers) {
                 var done = false
@@ -208,7 +208,7 @@ extension Bench {
         let failures = Locked([String: Int]())
         let start = clock.now
         let deadline = start + seconds
-        Self.onThreads(browsers.count, name: "bench-portal") { [self] b in
+        ThreadPool.run(browsers.count, name: "bench-portal") { [self] b in
             let browser = browsers[b]
             var i = b
             while clock.now < deadline {
@@ -269,7 +269,7 @@ extension Bench {
         let failures = Locked([String: Int]())
         let counts = Locked((withEvent: 0, polls: 0))
         let n = browsers.count
-        Self.onThreads(n, name: "bench-portal") { [self] b in
+        ThreadPool.run(n, name: "bench-portal") { [self] b in
             let browser = browsers[b]
             // Browser b takes submissions b, b + n, b + 2n …, each on its own case while there are enough.
             for j in stride(from: b, to: options.portalSubmits, by: n) {

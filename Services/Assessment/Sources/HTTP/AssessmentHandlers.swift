@@ -21,18 +21,16 @@ extension AssessmentApp {
             let decision = rules.triage(body.facts(ageAtAssessment: age))
             let potentialDone = try body.kind == .potential || AssessmentStore.hasPotentialAssessment(caseId, on: c)
             let potentialDue = rules.isPotentialAssessmentAge(age) && !potentialDone
-            var record = try AssessmentStore.insertAssessment(body, id: Identifier(), caseId: caseId, age: age, decision: decision,
+            var record = try AssessmentStore.insertAssessment(body.completed(caseId: caseId, assessmentId: Identifier()),
+                                                              goals: body.goals ?? [], age: age, decision: decision,
                                                               potentialDue: potentialDue, actor: context.actor, on: c)
             let emitter = host.emitter(context.cause, on: c)
-            try emitter.emit(AssessmentCompleted(caseId: caseId, assessmentId: record.assessmentId, kind: body.kind, heldOn: body.heldOn,
-                                                 languageLevels: body.languageLevels, literate: body.literate, schoolYears: body.schoolYears,
-                                                 vocationalYears: body.vocationalYears, healthRestriction: body.healthRestriction,
-                                                 childcareDuties: body.childcareDuties), caseId: caseId)
+            try emitter.emit(record.published, caseId: caseId)
             let assignment = try AssessmentStore.insertAssignment(TargetGroupAssigned(
                 caseId: caseId, targetGroup: decision.targetGroup, pathway: decision.pathway, decidedOn: body.heldOn, ageAtDecision: age,
                 assessmentId: record.assessmentId, ruleSetVersion: decision.ruleSetVersion, ruleId: decision.ruleId, overrideReason: nil,
                 potentialAssessmentDue: potentialDue), actor: context.actor, on: c)
-            try emitter.emit(assignment.event, caseId: caseId)
+            try emitter.emit(assignment.published, caseId: caseId)
             record.rule.description = decision.ruleDescription
             return .json(record, status: 201, headers: [("Location", "/cases/\(caseId)/assessments")])
         }

@@ -15,6 +15,13 @@ struct AssessmentRequest: Decodable {
     var childcareDuties: Bool
     var goals: [String]?
 
+    /// The assessment as it is stored and published.
+    func completed(caseId: Identifier, assessmentId: Identifier) -> AssessmentCompleted {
+        AssessmentCompleted(caseId: caseId, assessmentId: assessmentId, kind: kind, heldOn: heldOn, languageLevels: languageLevels,
+                            literate: literate, schoolYears: schoolYears, vocationalYears: vocationalYears,
+                            healthRestriction: healthRestriction, childcareDuties: childcareDuties)
+    }
+
     func validate(today: CalendarDate, dateOfBirth: CalendarDate?) -> [FieldError] {
         var errors: [FieldError] = []
         func check(_ ok: Bool, _ field: String, _ message: String) { if !ok { errors.append(FieldError(field: field, message: message)) } }

@@ -29,7 +29,7 @@ extension AssessmentApp {
                 assessmentId: previous?.assessmentId, ruleSetVersion: nil, ruleId: nil,
                 overrideReason: reason.trimmingCharacters(in: .whitespacesAndNewlines), potentialAssessmentDue: potentialDue),
                 actor: context.actor, on: c)
-            try host.emitter(context.cause, on: c).emit(assignment.event, caseId: caseId)
+            try host.emitter(context.cause, on: c).emit(assignment.published, caseId: caseId)
             return .json(assignment)
         }
     }

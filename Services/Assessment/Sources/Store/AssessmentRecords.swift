@@ -4,26 +4,22 @@ import IASPostgres
 import IASRuntime
 import IASServiceKit
 
-/// An assessment as stored and returned, with the triage it led to.
-struct AssessmentRecord: Codable, Sendable, RowDecodable {
-    var assessmentId: Identifier
-    var caseId: Identifier
-    var kind: AssessmentKind
-    var heldOn: CalendarDate
-    var languageLevels: LanguageLevels
-    var literate: Bool
-    var schoolYears: Int
-    var vocationalYears: Int
-    var healthRestriction: HealthRestriction
-    var childcareDuties: Bool
-    var goals: [String]
-    var ageAtAssessment: Int
-    var targetGroup: TargetGroup
-    var pathway: String
-    var rule: RuleReference
-    var potentialAssessmentDue: Bool
-    var recordedBy: String
-    var recordedAt: Date
+/// An assessment as stored and returned: the assessment as published (`AssessmentCompleted`),
+/// and beside it the goals and the triage it led to.
+struct AssessmentRecord: PublishedRecord, Sendable, RowDecodable {
+    var published: AssessmentCompleted
+    var kept: Triage
+
+    struct Triage: Codable, Sendable {
+        var goals: [String]
+        var ageAtAssessment: Int
+        var targetGroup: TargetGroup
+        var pathway: String
+        var rule: RuleReference
+        var potentialAssessmentDue: Bool
+        var recordedBy: String
+        var recordedAt: Date
+    }
 
     struct RuleReference: Codable, Sendable {
         var ruleSetVersion: String
@@ -52,29 +48,19 @@ struct StatusMeetingRecord: Codable, Sendable, RowDecodable {
     static let columns = "meeting_id, case_id, held_on, participants, notes, recorded_by_org AS recorded_by, recorded_at"
 }
 
-/// The target group a case has, by a rule or by a manual override.
-struct TargetGroupRecord: Codable, Sendable, RowDecodable {
-    var caseId: Identifier
-    var targetGroup: TargetGroup
-    var pathway: String
-    var decidedOn: CalendarDate
-    var ageAtDecision: Int
-    var assessmentId: Identifier?
-    var ruleSetVersion: String?
-    var ruleId: String?
-    var overrideReason: String?
-    var potentialAssessmentDue: Bool
-    var decidedBy: String
-    var decidedAt: Date
+/// The target group a case has, by a rule or by a manual override: the assignment as
+/// published (`TargetGroupAssigned`), and who decided it when.
+struct TargetGroupRecord: PublishedRecord, Sendable, RowDecodable {
+    var published: TargetGroupAssigned
+    var kept: Decision
+
+    struct Decision: Codable, Sendable {
+        var decidedBy: String
+        var decidedAt: Date
+    }
 
     static let columns = """
         case_id, target_group, pathway, decided_on, age_at_decision, assessment_id, rule_set_version, rule_id, override_reason,
         potential_assessment_due, decided_by_org AS decided_by, decided_at
         """
-
-    var event: TargetGroupAssigned {
-        TargetGroupAssigned(caseId: caseId, targetGroup: targetGroup, pathway: pathway, decidedOn: decidedOn, ageAtDecision: ageAtDecision,
-                            assessmentId: assessmentId, ruleSetVersion: ruleSetVersion, ruleId: ruleId, overrideReason: overrideReason,
-                            potentialAssessmentDue: potentialAssessmentDue)
-    }
 }

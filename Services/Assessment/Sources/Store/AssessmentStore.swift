@@ -11,7 +11,8 @@ enum AssessmentStore {
         try !c.query("SELECT 1 FROM assessments WHERE case_id = $1 AND kind = 'potential' LIMIT 1", [caseId]).isEmpty
     }
 
-    static func insertAssessment(_ r: AssessmentRequest, id: Identifier, caseId: Identifier, age: Int, decision: TriageDecision,
+    /// Stores the assessment that `a` publishes, with its goals and its triage.
+    static func insertAssessment(_ a: AssessmentCompleted, goals: [String], age: Int, decision: TriageDecision,
                                  potentialDue: Bool, actor: Actor, on c: PostgresConnection) throws -> AssessmentRecord {
         let rows = try c.query("""
             INSERT INTO assessments (assessment_id, case_id, kind, held_on, language_levels, literate, school_years, vocational_years,
@@ -20,8 +21,8 @@ enum AssessmentStore {
             VALUES ($1, $2, $3, $4, $5::jsonb, $6, $7, $8, $9, $10, $11::jsonb, $12, $13, $14, $15, $16, $17, $18, $19)
             RETURNING \(AssessmentRecord.columns)
             """,
-            [id, caseId, r.kind.rawValue, r.heldOn, try PostgresJSON(r.languageLevels), r.literate, r.schoolYears, r.vocationalYears,
-             r.healthRestriction.rawValue, r.childcareDuties, try PostgresJSON(r.goals ?? []), age, decision.targetGroup.rawValue,
+            [a.assessmentId, a.caseId, a.kind.rawValue, a.heldOn, try PostgresJSON(a.languageLevels), a.literate, a.schoolYears,
+             a.vocationalYears, a.healthRestriction.rawValue, a.childcareDuties, try PostgresJSON(goals), age, decision.targetGroup.rawValue,
              decision.pathway, decision.ruleSetVersion, decision.ruleId, potentialDue, actor.subject, actor.organisation])
         return try AssessmentRecord(row: rows[0])
     }

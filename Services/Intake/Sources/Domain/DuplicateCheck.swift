@@ -30,8 +30,8 @@ struct RegisteredIdentity: Sendable, Equatable {
 
 extension PersonRecord {
     var identity: RegisteredIdentity {
-        RegisteredIdentity(personId: personId, caseId: caseId, givenName: givenName, familyName: familyName,
-                           dateOfBirth: dateOfBirth, responsibleOrg: responsibleOrg)
+        RegisteredIdentity(personId: published.personId, caseId: caseId, givenName: published.givenName,
+                           familyName: published.familyName, dateOfBirth: published.dateOfBirth, responsibleOrg: responsibleOrg)
     }
 }
 

@@ -46,7 +46,7 @@ extension IntakeApp {
                     try AllocationListStore.insertList(result.listId, list, result: result, actor: actor, on: connection)
                     let persons = try PersonStore.insert(registrations, listId: result.listId, on: connection)
                     // The event of POST /persons, one per registered row, appended in one statement.
-                    try host.emitter(context.cause, on: connection).emit(all: persons.map { ($0.registeredEvent, $0.caseId) })
+                    try host.emitter(context.cause, on: connection).emit(all: persons.map { ($0.published, $0.caseId) })
                     context.disclose(persons.map { DisclosedRecord(caseId: $0.caseId, personId: $0.personId) }
                         + rows.flatMap(\.matched).map { DisclosedRecord(caseId: $0.caseId, personId: $0.personId) })
                     return .json(result)

@@ -28,7 +28,7 @@ extension IntakeApp {
                 // A concurrent registration of the same ZEMIS number committed first.
                 throw Refusal.conflict("a person with this ZEMIS number is already registered")
             }
-            try host.emitter(context.cause, on: connection).emit(person.registeredEvent, caseId: person.caseId)
+            try host.emitter(context.cause, on: connection).emit(person.published, caseId: person.caseId)
             context.disclose(caseId: person.caseId, personId: person.personId)
             return .json(person, status: 201, headers: [("Location", "/persons/\(person.personId)"), ("ETag", person.etag)])
         }

@@ -5,31 +5,20 @@ import IASPostgres
 import IASRuntime
 import IASServiceKit
 
-/// A registered person as stored and as returned by the API.
-struct PersonRecord: Codable, Sendable, RowDecodable {
-    var personId: Identifier
-    var caseId: Identifier
-    var zemisNumber: String?
-    var givenName: String
-    var familyName: String
-    var dateOfBirth: CalendarDate
-    var sex: Sex
-    var nationality: String
-    var languages: [String]
-    var status: ResidenceStatus
-    var enteredCantonOn: CalendarDate
-    var statusDecidedOn: CalendarDate?
-    var householdId: Identifier?
-    var accommodation: Accommodation
-    var responsibleOrg: String
-    /// Why the registration went ahead although a likely duplicate existed.
-    var duplicateOverrideReason: String?
-    var closedOn: CalendarDate?
-    var closureReason: ClosureReason?
-    var closureOutcome: IntegrationOutcome?
-    var version: Int
-    var createdAt: Date
-    var updatedAt: Date
+/// A registered person as stored and as returned by the API: the registration as published
+/// (`PersonRegistered`), and what intake keeps beside it.
+struct PersonRecord: PublishedRecord, Sendable, RowDecodable {
+    var published: PersonRegistered
+    var kept: Lifecycle
+
+    struct Lifecycle: Codable, Sendable {
+        var closedOn: CalendarDate?
+        var closureReason: ClosureReason?
+        var closureOutcome: IntegrationOutcome?
+        var version: Int
+        var createdAt: Date
+        var updatedAt: Date
+    }
 
     static let columns = """
         person_id, case_id, zemis_number, given_name, family_name, date_of_birth, sex, nationality, languages, status,
@@ -37,20 +26,14 @@ struct PersonRecord: Codable, Sendable, RowDecodable {
         version, created_at, updated_at
         """
 
-    var etag: String { "\"\(version)\"" }
+    var etag: String { "\"\(kept.version)\"" }
 
-    var isClosed: Bool { closedOn != nil }
-
-    /// The registration event of this person, as published and as rebuilt for corrections.
-    var registeredEvent: PersonRegistered {
-        PersonRegistered(
-            personId: personId, caseId: caseId, zemisNumber: zemisNumber, givenName: givenName, familyName: familyName,
-            dateOfBirth: dateOfBirth, sex: sex, nationality: nationality, languages: languages, status: status,
-            enteredCantonOn: enteredCantonOn, statusDecidedOn: statusDecidedOn, householdId: householdId,
-            accommodation: accommodation, responsibleOrg: responsibleOrg, duplicateOverrideReason: duplicateOverrideReason)
-    }
+    var isClosed: Bool { kept.closedOn != nil }
 }
 
 extension PersonRecord: CaseRecord {
-    var knownPersonId: Identifier? { personId }
+    var caseId: Identifier { published.caseId }
+    var knownPersonId: Identifier? { published.personId }
+    var responsibleOrg: String { published.responsibleOrg }
+    var closedOn: CalendarDate? { kept.closedOn }
 }

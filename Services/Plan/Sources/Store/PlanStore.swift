@@ -42,21 +42,16 @@ enum PlanStore {
 
     // MARK: Measures
 
-    struct MeasureRow: Sendable, RowDecodable {
-        var measureId: Identifier
-        var planId: Identifier
-        var caseId: Identifier
-        var catalogCode: String
-        var fieldOfAction: String
-        var fundingSource: FundingSource
-        var partner: String?
-        var provider: String?
-        var startsOn: CalendarDate
-        var endsOn: CalendarDate?
-        var estimatedCostRappen: Int
-        var grantedRappen: Int?
-        var status: MeasureStatus
-        var origin: String
+    /// A measure as planned and published (`MeasurePlanned`), and where it stands now.
+    struct MeasureRow: PublishedRecord, Sendable, RowDecodable {
+        var published: MeasurePlanned
+        var kept: Progress
+
+        struct Progress: Codable, Sendable {
+            var grantedRappen: Int?
+            var status: MeasureStatus
+            var origin: String
+        }
     }
 
     static func insertMeasure(_ e: MeasurePlanned, origin: String, on c: PostgresConnection) throws {
