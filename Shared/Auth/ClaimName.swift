@@ -9,7 +9,6 @@ import IASRuntime
 public struct ClaimName: Sendable, Equatable, CustomStringConvertible {
     static let maximumLength = 256
 
-    public static let subject = ClaimName(unchecked: "sub")
     public static let organisation = ClaimName(unchecked: "org")
     public static let roles = ClaimName(unchecked: "roles")
 

@@ -23,8 +23,6 @@ public struct JWTVerifier: Sendable {
     public let policy: TokenPolicy
     private let now: @Sendable () -> Date
 
-    public var clockSkew: TimeInterval { policy.clockSkew }
-
     /// HS256 only, with the default claim rules (`org`, `roles`, at most 12 hours between
     /// `iat` and `exp`). `clockSkew` is the tolerance applied to `exp`, `nbf` and `iat`; a
     /// negative value counts as 0.

@@ -18,8 +18,6 @@ public struct HTTPHeaders: Sendable {
         storage.filter { ASCII.caseInsensitiveEquals($0.name, name) }.map(\.value)
     }
 
-    public func contains(_ name: String) -> Bool { self[name] != nil }
-
     public mutating func add(_ name: String, _ value: String) {
         storage.append((name: name, value: value))
     }

@@ -50,8 +50,6 @@ public final class Router: @unchecked Sendable {
 
     public func get(_ pattern: String, name: String? = nil, _ handler: @escaping HTTPHandler) { add("GET", pattern, name: name, handler) }
     public func post(_ pattern: String, name: String? = nil, _ handler: @escaping HTTPHandler) { add("POST", pattern, name: name, handler) }
-    public func put(_ pattern: String, name: String? = nil, _ handler: @escaping HTTPHandler) { add("PUT", pattern, name: name, handler) }
-    public func patch(_ pattern: String, name: String? = nil, _ handler: @escaping HTTPHandler) { add("PATCH", pattern, name: name, handler) }
     public func delete(_ pattern: String, name: String? = nil, _ handler: @escaping HTTPHandler) { add("DELETE", pattern, name: name, handler) }
 
     /// Every route in registration order (the OpenAPI consistency test compares them).

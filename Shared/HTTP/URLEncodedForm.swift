@@ -10,8 +10,6 @@ public struct URLEncodedForm: Sendable, Equatable {
     /// The first value of `name`: repeated names in a query string take the first, as headers do.
     public subscript(_ name: String) -> String? { pairs.first { $0.name == name }?.value }
 
-    public func values(_ name: String) -> [String] { pairs.filter { $0.name == name }.map(\.value) }
-
     /// Every name once, the first value each.
     public var firstValues: [String: String] {
         var result: [String: String] = [:]

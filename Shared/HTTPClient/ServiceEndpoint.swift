@@ -4,11 +4,6 @@ public struct ServiceEndpoint: Sendable, Equatable {
     public let host: String
     public let port: Int
 
-    public init(host: String, port: Int) {
-        self.host = host
-        self.port = port
-    }
-
     /// Plain http only: the services talk to each other inside the cluster; TLS ends at the ingress.
     public init?(url: String) {
         guard url.hasPrefix("http://") else { return nil }

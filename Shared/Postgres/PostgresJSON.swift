@@ -9,10 +9,5 @@ public struct PostgresJSON: PostgresBindable, Sendable {
         text = String(decoding: try JSONCoding.encode(value), as: UTF8.self)
     }
 
-    /// JSON text that is already encoded; PostgreSQL validates it when the statement runs.
-    public init(rawJSON: String) {
-        text = rawJSON
-    }
-
     public var postgresText: String? { text }
 }

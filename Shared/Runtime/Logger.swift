@@ -36,7 +36,6 @@ public struct Logger: Sendable {
         Logger(label: label, minimumLevel: minimumLevel, fields: base.merging(fields) { $1 })
     }
 
-    public func debug(_ message: String, _ fields: [String: String] = [:]) { log(.debug, message, fields) }
     public func info(_ message: String, _ fields: [String: String] = [:]) { log(.info, message, fields) }
     public func warning(_ message: String, _ fields: [String: String] = [:]) { log(.warning, message, fields) }
     public func error(_ message: String, _ fields: [String: String] = [:]) { log(.error, message, fields) }

@@ -19,7 +19,6 @@ public final class ServiceHost: @unchecked Sendable {
     public let pool: PostgresPool
     public let producer: KafkaProducer
     public let router = Router()
-    public let source: String
     let verifier: JWTVerifier
 
     let relay: OutboxRelay
@@ -84,7 +83,6 @@ public final class ServiceHost: @unchecked Sendable {
         verifier = try identity.verifier(logger: logger)
         try KafkaLibrary.requireSupportedVersion()
         try KafkaLibrary.requireFeatures(for: configuration.kafka.security)
-        source = "/ias/\(service)"
         pool = PostgresPool(configuration: configuration.database, logger: logger)
         var producerConfiguration = configuration.kafka
         // Every message gets a definitive delivery report before the relay stops waiting for it.

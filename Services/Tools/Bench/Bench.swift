@@ -27,7 +27,6 @@ final class Bench: @unchecked Sendable {
     let recorder = LatencyRecorder()
     let tokens: TestTokens
     let factory = PersonFactory()
-    let logger: Logger
     let sampler: ProcessSampler
     private(set) var phases: [Phase] = []
     private var nextIndex = 0
@@ -37,8 +36,8 @@ final class Bench: @unchecked Sendable {
     private(set) var seedingRefused = 0
     private let completions = Locked([Double]())
 
-    init(options: BenchOptions, logger: Logger) throws {
-        self.options = options; self.logger = logger
+    init(options: BenchOptions) throws {
+        self.options = options
         tokens = try TestTokens(secret: options.jwtSecret)
         sampler = ProcessSampler(pids: options.pids, portBase: options.portBase, clock: clock)
     }

@@ -4,7 +4,6 @@ import Foundation
 /// HTTP port and consumer groups, and its outbox relay off, so that it reads every topic it
 /// subscribes to from the start and publishes nothing into the live system.
 final class DrainInstance {
-    let service: BenchService
     let port: Int
     private let process = Process()
     private let pidFile: String?
@@ -13,7 +12,7 @@ final class DrainInstance {
     ///   - groupSuffix: unique per run, so that the groups have no committed offsets.
     init(service: BenchService, binDirectory: String, databaseURL: String, brokers: String, port: Int,
          groupSuffix: String, logFile: String, pidFile: String?) throws {
-        self.service = service; self.port = port; self.pidFile = pidFile
+        self.port = port; self.pidFile = pidFile
         let binary = binDirectory + "/ias-\(service.name)"
         guard FileManager.default.isExecutableFile(atPath: binary) else {
             throw BenchError("\(binary) is not an executable; build the release binaries first (swift build -c release)")

@@ -9,7 +9,7 @@ import IASRuntime
 let options: BenchOptions
 do { options = try BenchOptions() } catch { CommandLineOptions.fail("ias-bench: \(error)") }
 let bench: Bench
-do { bench = try Bench(options: options, logger: Logger(label: "bench", minimumLevel: .warning)) } catch { CommandLineOptions.fail("ias-bench: \(error)") }
+do { bench = try Bench(options: options) } catch { CommandLineOptions.fail("ias-bench: \(error)") }
 
 var ceilings: [String: JSONValue] = [:]
 if let file = options.ceilingsFile {

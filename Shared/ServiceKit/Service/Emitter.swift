@@ -44,11 +44,6 @@ public struct Emitter {
         if let last = envelopes.last { Self.emitted?.add(last.id) }
     }
 
-    /// The same cause, another topic (a partner's).
-    public func on(topic: String) -> Emitter {
-        Emitter(topic: topic, cause: cause, connection: connection, alsoRecord: nil)
-    }
-
     private func envelope<E: EventPayload>(_ event: E, subject: String) throws -> EventEnvelope {
         let envelope = try EventEnvelope(event, subject: subject, actor: cause.actor, correlationid: cause.correlationId,
                                          causationid: cause.causationId)

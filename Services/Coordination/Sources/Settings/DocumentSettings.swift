@@ -15,9 +15,6 @@ import IASRuntime
 struct DocumentSettings: Sendable {
     let vault: DocumentVault
     let maxBytes: Int
-    let uploadSlots: Int
-    let uploadWaitSeconds: Double
-    let uploadTimeoutSeconds: Double
     /// The body policy of both upload routes (one set of slots for the two): their own size
     /// limit, slots and read timeout. The multipart envelope of a browser form adds a little
     /// to the document itself; the document's own size is checked against `maxBytes`.
@@ -27,9 +24,6 @@ struct DocumentSettings: Sendable {
          uploadTimeoutSeconds: Double = 120, chunkSize: Int = 512 * 1024) {
         vault = DocumentVault(ring: ring, chunkSize: chunkSize)
         self.maxBytes = maxBytes
-        self.uploadSlots = uploadSlots
-        self.uploadWaitSeconds = uploadWaitSeconds
-        self.uploadTimeoutSeconds = uploadTimeoutSeconds
         uploadPolicy = BodyPolicy(maxBytes: maxBytes + 64 * 1024,
                                   slots: UploadSlots(name: "document-upload", capacity: uploadSlots, maxWait: uploadWaitSeconds),
                                   bodyTimeout: uploadTimeoutSeconds)

@@ -34,8 +34,6 @@ enum AuditChainVerification {
         /// Anchors of a part of the chain that retention deleted (not checkable any more).
         var anchorsPurged = 0
         var firstBreak: Break?
-
-        var intact: Bool { firstBreak == nil }
     }
 
     /// Reads the chain in pages of `pageSize` records, in the caller's transaction (one snapshot).

@@ -59,11 +59,6 @@ enum ConsentStore {
         return try ConsentRecord(row: rows[0])
     }
 
-    static func list(caseId: Identifier, on c: PostgresConnection) throws -> [ConsentRecord] {
-        let statement = listQuery(caseId: caseId)
-        return try c.query(statement.sql, statement.parameters).map { try ConsentRecord(row: $0) }
-    }
-
     static func listQuery(caseId: Identifier) -> PostgresStatement {
         PostgresStatement("SELECT \(ConsentRecord.columns) FROM consents WHERE case_id = $1 ORDER BY recorded_at, consent_id", [caseId])
     }

@@ -22,8 +22,6 @@ public enum BackendError: Error, CustomStringConvertible {
 public struct ServiceProblem: Sendable {
     public let service: Service
     public let status: Int
-    public let type: String
-    public let title: String
     public let detail: String
     public let errors: [FieldError]
     public let retryAfter: String?
@@ -36,8 +34,6 @@ public struct ServiceProblem: Sendable {
         self.retryAfter = retryAfter
         let json = try? JSONParser.parse(body)
         document = json
-        type = json?["type"]?.stringValue ?? "about:blank"
-        title = json?["title"]?.stringValue ?? ""
         detail = json?["detail"]?.stringValue ?? ""
         var errors: [FieldError] = []
         if case .array(let items)? = json?["errors"] {

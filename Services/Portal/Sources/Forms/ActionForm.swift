@@ -15,8 +15,6 @@ struct FormField: Sendable {
         case integer
         /// One of `values`; each shown as the text of "<group>.<value>".
         case choice(values: [String], group: String)
-        /// Any of `values`, sent as a list.
-        case several(values: [String], group: String)
         /// Yes or no, sent as a boolean.
         case yesNo
         /// One of the case's measures (from its dossier).
@@ -79,52 +77,40 @@ struct CheckedForm {
         var result = CheckedForm()
         for field in form.fields {
             if let shownWhen = field.shownWhen, !shownWhen(input) { continue }
-            let value: JSONValue?
-            switch field.kind {
-            case .several(let values, _):
-                let chosen = input.values(field.name).filter(values.contains)
-                if chosen.isEmpty {
-                    if field.required { result.errors[field.name] = "\(t("invalid.required"))" }
-                    continue
-                }
-                value = .array(chosen.map(JSONValue.string))
-            default:
-                guard let text = input.text(field.name) else {
-                    if field.required { result.errors[field.name] = "\(t("invalid.required"))" }
-                    continue
-                }
-                switch field.kind {
-                case .date:
-                    guard let iso = SwissFormat.isoDate(fromInput: text) else { result.errors[field.name] = "\(t("invalid.date"))"; continue }
-                    value = .string(iso)
-                case .money:
-                    guard let rappen = SwissFormat.rappen(fromFrancs: text) else { result.errors[field.name] = "\(t("invalid.money"))"; continue }
-                    value = .number(Double(rappen))
-                case .integer:
-                    guard let number = Int(text), number >= 0, number < 1000 else { result.errors[field.name] = "\(t("invalid.integer"))"; continue }
-                    value = .number(Double(number))
-                case .choice(let values, _):
-                    guard values.contains(text) else { result.errors[field.name] = "\(t("invalid.choice"))"; continue }
-                    value = .string(text)
-                case .yesNo:
-                    guard text == "yes" || text == "no" else { result.errors[field.name] = "\(t("invalid.choice"))"; continue }
-                    value = .bool(text == "yes")
-                case .commaList, .lines:
-                    let separator: Character = { if case .lines = field.kind { return "\n" } else { return "," } }()
-                    let items = text.split(separator: separator).map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }.filter { !$0.isEmpty }
-                    value = .array(items.map(JSONValue.string))
-                case .catalogMeasure:
-                    value = .string(text)
-                case .measure:
-                    guard UUID(uuidString: text) != nil else { result.errors[field.name] = "\(t("invalid.choice"))"; continue }
-                    value = .string(text.lowercased())
-                case .text, .textarea:
-                    value = .string(text)
-                case .several:
-                    value = nil
-                }
+            guard let text = input.text(field.name) else {
+                if field.required { result.errors[field.name] = "\(t("invalid.required"))" }
+                continue
             }
-            if let value { result.body.set(path: field.name.split(separator: ".").map(String.init), value) }
+            let value: JSONValue
+            switch field.kind {
+            case .date:
+                guard let iso = SwissFormat.isoDate(fromInput: text) else { result.errors[field.name] = "\(t("invalid.date"))"; continue }
+                value = .string(iso)
+            case .money:
+                guard let rappen = SwissFormat.rappen(fromFrancs: text) else { result.errors[field.name] = "\(t("invalid.money"))"; continue }
+                value = .number(Double(rappen))
+            case .integer:
+                guard let number = Int(text), number >= 0, number < 1000 else { result.errors[field.name] = "\(t("invalid.integer"))"; continue }
+                value = .number(Double(number))
+            case .choice(let values, _):
+                guard values.contains(text) else { result.errors[field.name] = "\(t("invalid.choice"))"; continue }
+                value = .string(text)
+            case .yesNo:
+                guard text == "yes" || text == "no" else { result.errors[field.name] = "\(t("invalid.choice"))"; continue }
+                value = .bool(text == "yes")
+            case .commaList, .lines:
+                let separator: Character = { if case .lines = field.kind { return "\n" } else { return "," } }()
+                let items = text.split(separator: separator).map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }.filter { !$0.isEmpty }
+                value = .array(items.map(JSONValue.string))
+            case .catalogMeasure:
+                value = .string(text)
+            case .measure:
+                guard UUID(uuidString: text) != nil else { result.errors[field.name] = "\(t("invalid.choice"))"; continue }
+                value = .string(text.lowercased())
+            case .text, .textarea:
+                value = .string(text)
+            }
+            result.body.set(path: field.name.split(separator: ".").map(String.init), value)
         }
         return result
     }

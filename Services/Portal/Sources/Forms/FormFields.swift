@@ -37,20 +37,6 @@ enum FormFields {
             """
     }
 
-    static func checkboxes(_ name: String, legend: String, options: [(value: String, label: String)], values: [String], error: HTML?,
-                           hint: String? = nil) -> HTML {
-        let items: [HTML] = options.enumerated().map { index, option in
-            "<div><input type=\"checkbox\" id=\"f-\(name)-\(index)\" name=\"\(name)\" value=\"\(option.value)\"\(values.contains(option.value) ? " checked" : "")> <label for=\"f-\(name)-\(index)\">\(option.label)</label></div>"
-        }
-        return """
-            <fieldset class="field\(error == nil ? "" : " invalid")" id="f-\(name)"\(describedBy(name, hint: hint, error: error))>
-            <legend>\(legend)</legend>
-            \(hintAndError(name, hint: hint, error: error))
-            \(items)
-            </fieldset>
-            """
-    }
-
     static func file(_ name: String, label: String, error: HTML?, hint: String? = nil, required: Bool = false) -> HTML {
         """
         <div class="field\(error == nil ? "" : " invalid")">

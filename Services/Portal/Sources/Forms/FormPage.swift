@@ -131,9 +131,6 @@ enum FormPage {
         case .choice(let options, let group):
             return FormFields.select(field.name, label: label, options: options.map { ($0, context.code(group, $0)) }, value: value, error: error,
                                      hint: hint, required: field.required)
-        case .several(let options, let group):
-            return FormFields.checkboxes(field.name, legend: label, options: options.map { ($0, context.code(group, $0)) },
-                                         values: values.values(field.name), error: error, hint: hint)
         case .yesNo:
             return FormFields.select(field.name, label: label, options: [("yes", t("answer.yes")), ("no", t("answer.no"))], value: value,
                                      error: error, hint: hint, required: field.required)

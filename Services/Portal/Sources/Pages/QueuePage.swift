@@ -115,9 +115,4 @@ extension JSONValue {
         if case .number(let n) = self, n == n.rounded(), abs(n) < 9e15 { return Int(n) }
         return nil
     }
-
-    var boolValue: Bool? {
-        if case .bool(let b) = self { return b }
-        return nil
-    }
 }

@@ -23,8 +23,6 @@ public struct FormInput: Sendable {
         return value
     }
 
-    public func values(_ name: String) -> [String] { fields.values(name).filter { !$0.isEmpty } }
-
     static func read(_ request: HTTPRequest, maxParts: Int = 64) throws -> FormInput {
         guard !request.body.isEmpty else { return .none }
         let contentType = request.header("Content-Type") ?? ""

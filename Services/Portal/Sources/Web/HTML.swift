@@ -48,7 +48,3 @@ public struct HTML: Sendable, ExpressibleByStringInterpolation, CustomStringConv
         public mutating func appendInterpolation(_ values: [HTML]) { for value in values { text += value.text } }
     }
 }
-
-extension Array where Element == HTML {
-    public func joined() -> HTML { HTML(raw: map(\.text).joined()) }
-}
