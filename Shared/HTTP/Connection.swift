@@ -190,70 +190,21 @@ final class Connection: @unchecked Sendable {
         SocketOutput.sendAll(fd, ResponseSerializer.continueResponse, timeout: configuration.writeTimeout)
     }
 
-    /// `maxBodyBytes`: the route's own limit, else the server's.
+    /// `maxBodyBytes`: the route's own limit, else the server's; the head limit bounds the trailers.
     private func readBody(_ framing: BodyFraming, maxBodyBytes: Int, deadline: Double) throws -> [UInt8] {
         switch framing {
         case .none:
             return []
         case .length(let length):
-            // Within the limit already: reserved once, so that a large body is not copied
-            // while it grows (twice its size in memory for a moment).
-            var body: [UInt8] = []
-            body.reserveCapacity(length)
-            try readExactly(length, into: &body, deadline: deadline)
-            return body
+            // Within the limit already.
+            return try input.read(exactly: length) { try input.fill(deadline: deadline) }
         case .chunked:
-            return try readChunkedBody(maxBody: maxBodyBytes, deadline: deadline)
-        }
-    }
-
-    private func readExactly(_ count: Int, into body: inout [UInt8], deadline: Double) throws {
-        let target = body.count + count
-        while body.count < target {
-            if input.count == 0 { try input.fill(deadline: deadline) }
-            input.move(upTo: target - body.count, into: &body)
-        }
-    }
-
-    /// Chunks until the last (size 0), then trailer fields, which are read and discarded.
-    private func readChunkedBody(maxBody: Int, deadline: Double) throws -> [UInt8] {
-        var body: [UInt8] = []
-        while true {
-            let size = try readLine(maxBytes: 4096, deadline: deadline) { try ChunkedEncoding.parseSizeLine($0) }
-            guard size <= maxBody - body.count else { throw BodyFraming.tooLarge(maxBody) }
-            if size == 0 { break }
-            try readExactly(size, into: &body, deadline: deadline)
-            guard try readLine(maxBytes: 2, deadline: deadline, { $0.isEmpty }) else { throw ChunkedEncoding.malformedChunk }
-        }
-        var trailerBytes = 0
-        while true {
-            let (length, hasColon) = try readLine(maxBytes: configuration.maxHeaderBytes, deadline: deadline) {
-                ($0.count, $0.contains(ASCII.colon))
+            do {
+                return try ChunkedBodyReader(maxBodyBytes: maxBodyBytes, maxTrailerBytes: configuration.maxHeaderBytes)
+                    .read(from: input) { try input.fill(deadline: deadline) }
+            } catch let failure as ChunkedEncoding.Failure {
+                throw failure.problem(maxBodyBytes: maxBodyBytes)
             }
-            if length == 0 { return body }
-            trailerBytes += length
-            guard trailerBytes <= configuration.maxHeaderBytes else { throw RequestHeadParser.headersTooLarge }
-            guard hasColon else { throw ChunkedEncoding.malformedChunk }
         }
     }
-
-    /// Hands the next line (without CRLF or LF) to `parse`; a line longer than `maxBytes`
-    /// or containing a bare CR is malformed.
-    private func readLine<R>(maxBytes: Int, deadline: Double, _ parse: (UnsafeBufferPointer<UInt8>) throws -> R) throws -> R {
-        while true {
-            if let lf = input.withUnread({ $0.firstIndex(of: ASCII.lf) }) {
-                let result = try input.withUnread { bytes in
-                    let end = lf > 0 && bytes[lf - 1] == ASCII.cr ? lf - 1 : lf
-                    let line = UnsafeBufferPointer(rebasing: bytes[0..<end])
-                    guard end <= maxBytes, !line.contains(ASCII.cr) else { throw ChunkedEncoding.malformedChunk }
-                    return try parse(line)
-                }
-                input.consume(lf + 1)
-                return result
-            }
-            guard input.count <= maxBytes + 1 else { throw ChunkedEncoding.malformedChunk }
-            try input.fill(deadline: deadline)
-        }
-    }
-
 }

@@ -6,7 +6,8 @@ public struct HTTPServerConfiguration: Sendable {
     public var port: Int
     /// Longest request line; longer is answered 414. Default 8 KiB.
     public var maxRequestLineBytes = 8192
-    /// Largest header block (all fields after the request line); larger is 431. Default 16 KiB.
+    /// Largest header block (all fields after the request line), and the largest trailer fields
+    /// of a chunked body; larger is 431. Default 16 KiB.
     public var maxHeaderBytes = 16_384
     /// Most header fields in one request; more is 431. Default 100.
     public var maxHeaderCount = 100

@@ -41,6 +41,24 @@ package final class SocketInput {
         consume(n)
     }
 
+    /// Moves exactly `count` bytes to the end of `target`; `fill` waits whenever none are unread.
+    package func move(exactly count: Int, into target: inout [UInt8], fill: () throws -> Void) rethrows {
+        let end = target.count + count
+        while target.count < end {
+            if self.count == 0 { try fill() }
+            move(upTo: end - target.count, into: &target)
+        }
+    }
+
+    /// The next `count` bytes, reserved once so that a large body is not copied while it grows
+    /// (twice its size in memory for a moment).
+    package func read(exactly count: Int, fill: () throws -> Void) rethrows -> [UInt8] {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(count)
+        try move(exactly: count, into: &bytes, fill: fill)
+        return bytes
+    }
+
     /// Waits until more bytes arrive (or `deadline` passes) and appends them.
     package func fill(deadline: Double) throws {
         makeRoom()

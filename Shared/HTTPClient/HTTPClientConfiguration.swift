@@ -8,7 +8,8 @@ public struct HTTPClientConfiguration: Sendable {
     public var connectTimeout: Double = 5
     /// Seconds to wait for the next bytes of an answer, and for a write the server does not take.
     public var readTimeout: Double
-    /// The largest response head (status line and header fields) accepted.
+    /// The largest response head (status line and header fields) accepted, and the largest
+    /// trailer fields of a chunked body.
     public var maxHeaderBytes = 64 << 10
     /// The largest response body accepted.
     public var maxBodyBytes = 64 << 20

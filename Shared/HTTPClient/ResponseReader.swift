@@ -23,7 +23,7 @@ struct ResponseReader {
         } else if let field = headers["Content-Length"] {
             guard let length = Int(field.trimmingSpaces()), length >= 0 else { throw malformed("Content-Length: \(field)") }
             guard length <= limits.maxBodyBytes else { throw tooLarge(length) }
-            body = try readExactly(length)
+            body = try input.read(exactly: length) { try fill(answered: true) }
         } else {
             body = try readUntilClose()
             closes = true
@@ -63,34 +63,19 @@ struct ResponseReader {
 
     // MARK: Body
 
-    private func readExactly(_ length: Int, into body: inout [UInt8]) throws {
-        let end = body.count + length
-        while body.count < end {
-            if input.count == 0 { try fill(answered: true) }
-            input.move(upTo: end - body.count, into: &body)
-        }
-    }
-
-    private func readExactly(_ length: Int) throws -> [UInt8] {
-        var body: [UInt8] = []
-        body.reserveCapacity(length)
-        try readExactly(length, into: &body)
-        return body
-    }
-
     private func readChunked() throws -> [UInt8] {
-        var body: [UInt8] = []
-        while true {
-            let size = try readLine { line in
-                do { return try ChunkedEncoding.parseSizeLine(line) } catch { throw malformed("chunk size line") }
+        do {
+            return try ChunkedBodyReader(maxBodyBytes: limits.maxBodyBytes, maxTrailerBytes: limits.maxHeaderBytes)
+                .read(from: input) { try fill(answered: true) }
+        } catch let failure as ChunkedEncoding.Failure {
+            switch failure {
+            case .sizeLine: throw malformed("chunk size line")
+            case .chunkEnd: throw malformed("chunk data not as long as its size")
+            case .trailerLine: throw malformed("trailer field line")
+            case .bodyTooLarge: throw HTTPClientError.tooLarge("a chunked body of more than \(limits.maxBodyBytes) bytes")
+            case .trailersTooLarge: throw HTTPClientError.tooLarge("trailer fields of more than \(limits.maxHeaderBytes) bytes")
             }
-            if size == 0 { break }
-            guard size <= limits.maxBodyBytes - body.count else { throw tooLarge(body.count + size) }
-            try readExactly(size, into: &body)
-            guard try readLine({ $0.isEmpty }) else { throw malformed("chunk data longer than its size") }
         }
-        while try readLine({ !$0.isEmpty }) {}   // trailer fields, passed over
-        return body
     }
 
     private func readUntilClose() throws -> [UInt8] {
@@ -99,21 +84,6 @@ struct ResponseReader {
             input.move(upTo: input.count, into: &body)
             guard body.count <= limits.maxBodyBytes else { throw tooLarge(body.count) }
             do { try fill(answered: false) } catch HTTPClientError.closed { return body }
-        }
-    }
-
-    /// One CRLF- (or LF-) terminated line of the chunked framing, given to `parse` without its end.
-    private func readLine<R>(_ parse: (UnsafeBufferPointer<UInt8>) throws -> R) throws -> R {
-        while true {
-            if let lf = input.withUnread({ $0.firstIndex(of: ASCII.lf) }) {
-                let result = try input.withUnread { bytes in
-                    try parse(UnsafeBufferPointer(rebasing: bytes[0..<(lf > 0 && bytes[lf - 1] == ASCII.cr ? lf - 1 : lf)]))
-                }
-                input.consume(lf + 1)
-                return result
-            }
-            guard input.count <= 4096 else { throw malformed("a chunk line longer than 4096 bytes") }
-            try fill(answered: true)
         }
     }
 
