@@ -21,7 +21,7 @@ struct SimulatorConfiguration {
 
     static func load(_ environment: [String: String] = ProcessInfo.processInfo.environment) throws -> SimulatorConfiguration {
         let reader = ConfigurationReader(environment: environment)
-        let level = reader.choice("IAS_LOG_LEVEL", default: "info", allowed: ["debug", "info", "warning", "error"])
+        let instance = InstanceSettings.read(from: reader, defaultInstanceId: "partner-simulator-\(ProcessInfo.processInfo.processIdentifier)")
         let configuration = SimulatorConfiguration(
             brokers: reader.string("IAS_KAFKA_BROKERS", default: "127.0.0.1:19092"),
             httpHost: reader.string("IAS_HTTP_HOST", default: "0.0.0.0"),
@@ -31,8 +31,8 @@ struct SimulatorConfiguration {
             topicPartitions: reader.int("IAS_KAFKA_TOPIC_PARTITIONS", default: 6, range: 1...1000),
             sessionTimeoutMs: reader.int("IAS_KAFKA_SESSION_TIMEOUT_MS", default: 6000, range: 1000...300_000),
             shutdownSeconds: reader.int("IAS_SHUTDOWN_SECONDS", default: 10, range: 1...300),
-            instanceId: reader.string("IAS_INSTANCE_ID", default: "partner-simulator-\(ProcessInfo.processInfo.processIdentifier)"),
-            logLevel: Logger.Level(name: level) ?? .info,
+            instanceId: instance.instanceId,
+            logLevel: instance.logLevel,
             security: KafkaSecurity.load(from: reader))
         try reader.validate()
         return configuration

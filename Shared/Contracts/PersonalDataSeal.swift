@@ -60,7 +60,7 @@ public enum PersonalDataSeal {
         }
         let sealed = try AESGCM.seal(try JSONCoding.encode(overlay), key: key, aad: associatedData(envelope))
         guard case .object(var members) = data else { throw EventRejected("event \(envelope.id): data is not an object") }
-        members[member] = try JSONValue(encoding: Personal(keyId: keyId, sealed: Data(sealed.serialized).base64EncodedString()))
+        members[member] = try JSONValue(encoding: Personal(keyId: keyId, sealed: sealed.base64))
         var result = envelope
         result.data = .object(members)
         result.dataversion = sealedVersion
@@ -73,7 +73,7 @@ public enum PersonalDataSeal {
     public static func open(_ envelope: EventEnvelope, key: SymmetricKey) throws -> EventEnvelope {
         guard isSealed(envelope) else { return envelope }
         let personal = try personal(of: envelope)
-        guard let bytes = Data(base64Encoded: personal.sealed), let box = try? SealedBox(serialized: Array(bytes)) else {
+        guard let bytes = SealedBox.serialized(base64: personal.sealed), let box = try? SealedBox(serialized: bytes) else {
             throw EventRejected("event \(envelope.id): \(member).sealed is not a sealed box in base64")
         }
         // Not wiped after: the opened fields become the event's data anyway.

@@ -6,7 +6,7 @@ import Foundation
 /// ZEMIS numbers, free text) must never be passed in: log identifiers (case id, person id,
 /// request id, event id) instead.
 public struct Logger: Sendable {
-    public enum Level: Int, Sendable, Comparable {
+    public enum Level: Int, Sendable, Comparable, CaseIterable {
         case debug = 0, info, warning, error
         public static func < (a: Level, b: Level) -> Bool { a.rawValue < b.rawValue }
         var name: String { ["debug", "info", "warning", "error"][rawValue] }

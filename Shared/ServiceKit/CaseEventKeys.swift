@@ -67,11 +67,11 @@ public enum CaseEventKeys {
 
     /// Keeps an issued key; a key destroyed before (a replay of the topic) stays destroyed.
     public static func store(_ issued: CaseKeyIssued, on c: PostgresConnection) throws {
-        guard let sealed = Data(base64Encoded: issued.wrappedKey.sealed) else {
+        guard let sealed = SealedBox.serialized(base64: issued.wrappedKey.sealed) else {
             throw EventRejected("the wrapped key of case \(issued.caseId) is not base64")
         }
         let wrapped: WrappedKey
-        do { wrapped = try WrappedKey(masterKeyId: issued.wrappedKey.masterKeyId, sealed: Array(sealed)) } catch {
+        do { wrapped = try WrappedKey(masterKeyId: issued.wrappedKey.masterKeyId, sealed: sealed) } catch {
             throw EventRejected("the wrapped key of case \(issued.caseId) cannot be one: \(error)")
         }
         try c.execute("""
@@ -137,7 +137,7 @@ public enum CaseEventKeys {
         let key = SymmetricKey.generate()
         let wrapped = try KeyWrapping.wrap(caseKey: key, context: context(caseId), with: ring)
         let event = CaseKeyIssued(caseId: caseId, keyId: Identifier(), wrappedKey: WrappedCaseKey(
-            masterKeyId: wrapped.masterKeyId, sealed: Data(wrapped.sealed.serialized).base64EncodedString()))
+            masterKeyId: wrapped.masterKeyId, sealed: wrapped.sealed.base64))
         try store(event, on: c)
         return (key, event)
     }

@@ -73,8 +73,7 @@ public struct ServiceConfiguration: Sendable {
     public static func load(service: String, defaultPort: Int, environment: [String: String] = ProcessInfo.processInfo.environment,
                             extra: (ConfigurationReader) -> Void = { _ in }) throws -> ServiceConfiguration {
         let reader = ConfigurationReader(environment: environment)
-        let instance = reader.string("IAS_INSTANCE_ID", default: ProcessInfo.processInfo.hostName + "-" + String(getpid()))
-        let level = reader.choice("IAS_LOG_LEVEL", default: "info", allowed: ["debug", "info", "warning", "error"])
+        let instance = InstanceSettings.read(from: reader)
 
         let http = HTTPServerConfiguration.read(from: reader, defaultPort: defaultPort)
 
@@ -101,7 +100,7 @@ public struct ServiceConfiguration: Sendable {
         }
 
         var kafka = KafkaConfiguration(brokers: reader.string("IAS_KAFKA_BROKERS", default: "127.0.0.1:19092"),
-                                       clientId: "ias-\(service)-\(instance)")
+                                       clientId: "ias-\(service)-\(instance.instanceId)")
         kafka.sessionTimeoutMs = reader.int("IAS_KAFKA_SESSION_TIMEOUT_MS", default: 6000, range: 1000...300_000)
         kafka.heartbeatIntervalMs = max(100, kafka.sessionTimeoutMs / 6)
         // TLS and SASL of every client of the service (IAS_KAFKA_SECURITY_PROTOCOL, …); the
@@ -120,7 +119,7 @@ public struct ServiceConfiguration: Sendable {
         let problems = reader.problems + [groupSuffixProblem(groupSuffix), newGroupStartProblem(newGroupStart, suffix: groupSuffix)].compactMap { $0 }
         guard problems.isEmpty else { throw ConfigurationError(problems: problems) }
         var configuration = ServiceConfiguration(
-            serviceName: service, instanceId: instance, logLevel: Logger.Level(name: level) ?? .info, http: http,
+            serviceName: service, instanceId: instance.instanceId, logLevel: instance.logLevel, http: http,
             database: database, kafka: kafka, topicPartitions: partitions, shutdownSeconds: shutdown, relayBatchSize: batch,
             consumerMaxBatch: consumerBatch)
         configuration.migrationDatabase = migrationDatabase

@@ -41,6 +41,31 @@ final class RegistrationValidationTests: XCTestCase {
         XCTAssertEqual(r.validate(today: today).map(\.field), ["responsibleOrg"])
     }
 
+    /// The correction checks the fields it names by the registration's rules: the same bad
+    /// value gives the same field errors, word for word.
+    func testACorrectionRefusesABadFieldAsTheRegistrationDoes() throws {
+        let stored = """
+            {"accommodation":"cantonal","caseId":"7d3b1d9e-6c43-4b6f-9a36-0d5a0c1e2f01","createdAt":"2026-09-01T08:00:00.000Z",
+            "dateOfBirth":"1994-03-02","enteredCantonOn":"2026-09-01","familyName":"Example","givenName":"Amina","languages":["ti"],
+            "nationality":"ER","personId":"5a1f7b5e-2f0c-4c57-8a3e-1d2c3b4a5f60","responsibleOrg":"canton:KSD","sex":"female",
+            "status":"VA","statusDecidedOn":"2026-08-20","updatedAt":"2026-09-01T08:00:00.000Z","version":1}
+            """
+        let current = try JSONCoding.decode(PersonRecord.self, from: Array(stored.utf8))
+        let badValues: [(String, Any)] = [
+            ("zemisNumber", "12ab"), ("givenName", "   "), ("familyName", String(repeating: "x", count: 101)),
+            ("dateOfBirth", "2027-01-01"), ("dateOfBirth", "1900-01-01"), ("nationality", "Eritrea"),
+            ("languages", ["ti", "TI"]), ("languages", Array(repeating: "ti", count: 21)),
+            ("enteredCantonOn", "2026-12-01"), ("enteredCantonOn", "1990-01-01"),
+        ]
+        for (field, value) in badValues {
+            let registration = try request { $0[field] = value }.validate(today: today)
+            let correction = try JSONCoding.decode(CorrectPersonRequest.self, from: JSONSerialization.data(withJSONObject: [field: value]))
+                .validate(today: today, current: current)
+            XCTAssertFalse(registration.isEmpty, "\(field): \(value)")
+            XCTAssertEqual(correction, registration, "\(field): \(value)")
+        }
+    }
+
     func testZemisNumbersAreComparedWithoutDots() {
         XCTAssertEqual(Validation.normalizedZemis("1234.5678"), "12345678")
         XCTAssertTrue(Validation.isZemisNumber("1234.5678"))

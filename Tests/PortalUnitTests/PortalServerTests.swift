@@ -155,6 +155,15 @@ final class PortalServerTests: XCTestCase {
         XCTAssertEqual(try client().request("GET", "/static/portal.css", headers: [("If-None-Match", "\"old\"")]).status, 200)
     }
 
+    func testTheInstanceNameAndTheLogLevelAreReadAsTheServicesReadThem() throws {
+        let settings = try PortalSettings.load(environment: ["IAS_JWT_SECRET": Self.secret, "IAS_INSTANCE_ID": "portal-2", "IAS_LOG_LEVEL": "warning"])
+        XCTAssertEqual(settings.instanceId, "portal-2")
+        XCTAssertEqual(settings.logLevel, .warning)
+        XCTAssertThrowsError(try PortalSettings.load(environment: ["IAS_JWT_SECRET": Self.secret, "IAS_LOG_LEVEL": "warn"])) { error in
+            XCTAssertEqual((error as? ConfigurationError)?.problems, ["IAS_LOG_LEVEL=warn must be one of debug, info, warning, error"])
+        }
+    }
+
     func testProductionRefusesTheDevelopmentSignIn() {
         let environment = ["IAS_ENVIRONMENT": "production", "IAS_JWT_JWKS_FILE": "/nonexistent.json", "IAS_JWT_ISSUER": "https://idp",
                            "IAS_JWT_AUDIENCE": "ias", "IAS_PORTAL_DEV_USERS_FILE": usersFile, "IAS_PORTAL_SECURE_COOKIES": "false"]

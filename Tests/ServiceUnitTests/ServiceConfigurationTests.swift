@@ -48,6 +48,23 @@ final class ServiceConfigurationTests: XCTestCase {
         XCTAssertEqual(owner.applicationName, "ias-plan-migrations")
     }
 
+    /// The instance's name reaches the Kafka client id; the level takes only the four names the
+    /// logger writes (not its alias "warn", nor another case).
+    func testTheInstanceNameAndTheLogLevel() throws {
+        let byDefault = try load([:])
+        XCTAssertEqual(byDefault.instanceId, ProcessInfo.processInfo.hostName + "-" + String(getpid()))
+        XCTAssertEqual(byDefault.logLevel, .info)
+        let given = try load(["IAS_INSTANCE_ID": "plan-2", "IAS_LOG_LEVEL": "warning"])
+        XCTAssertEqual(given.instanceId, "plan-2")
+        XCTAssertEqual(given.kafka.clientId, "ias-plan-plan-2")
+        XCTAssertEqual(given.logLevel, .warning)
+        for refused in ["warn", "ERROR", "verbose"] {
+            XCTAssertThrowsError(try load(["IAS_LOG_LEVEL": refused])) { error in
+                XCTAssertEqual((error as? ConfigurationError)?.problems, ["IAS_LOG_LEVEL=\(refused) must be one of debug, info, warning, error"])
+            }
+        }
+    }
+
     func testUnusableValuesAreReportedTogether() {
         XCTAssertThrowsError(try load(["IAS_CONSUMER_GROUP_SUFFIX": "a b", "IAS_OUTBOX_RELAY": "sometimes"])) { error in
             let problems = (error as? ConfigurationError)?.problems ?? []

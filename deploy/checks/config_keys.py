@@ -8,7 +8,7 @@ direct `environment["IAS_…"]` read.
 * Keys found under `Shared/` belong to every executable whose sources build a `ServiceHost`
   (or call `ServiceConfiguration.load`): that is where the common keys are read.
 * Keys of a shared reader in `SHARED_READERS` (the Kafka security keys, the HTTP server's
-  keys, the identity keys) also belong to every executable whose own sources call that reader
+  keys, the identity keys, the instance id and log level) also belong to every executable whose own sources call that reader
   without a `ServiceHost` (the partner simulator, the portal).
 * Keys found under `Services/<Dir>/` belong to that directory's executable.
 * `required(` means no default: the deployment must give a non-empty value.
@@ -58,6 +58,7 @@ SHARED_READERS = {
     "KafkaSecurity.load(": "Shared/Kafka/KafkaSecurity+Environment.swift",
     "HTTPServerConfiguration.read(": "Shared/HTTP/HTTPServerConfiguration+Reading.swift",
     "IdentitySettings.read(": "Shared/Auth/IdentitySettings.swift",
+    "InstanceSettings.read(": "Shared/Runtime/InstanceSettings.swift",
 }
 
 

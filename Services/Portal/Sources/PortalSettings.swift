@@ -32,8 +32,7 @@ public struct PortalSettings: Sendable {
 
     public static func load(environment: [String: String] = ProcessInfo.processInfo.environment) throws -> PortalSettings {
         let reader = ConfigurationReader(environment: environment)
-        let instance = reader.string("IAS_INSTANCE_ID", default: ProcessInfo.processInfo.hostName + "-" + String(getpid()))
-        let level = reader.choice("IAS_LOG_LEVEL", default: "info", allowed: ["debug", "info", "warning", "error"])
+        let instance = InstanceSettings.read(from: reader)
         var http = HTTPServerConfiguration.read(from: reader, defaultPort: defaultPort)
         http.gracePeriod = 5
         let identity = IdentitySettings.read(from: reader)
@@ -78,7 +77,7 @@ public struct PortalSettings: Sendable {
         }
         try reader.validate()
         return PortalSettings(
-            instanceId: instance, logLevel: Logger.Level(name: level) ?? .info, http: http, identity: identity, endpoints: endpoints,
+            instanceId: instance.instanceId, logLevel: instance.logLevel, http: http, identity: identity, endpoints: endpoints,
             backendTimeout: timeout, sessionLifetime: Double(lifetime), sessionIdleTimeout: Double(idle), secureCookies: secure,
             tokenHeader: tokenHeader, developmentUsersFile: usersFile.isEmpty ? nil : usersFile,
             publicOrigin: origin.isEmpty ? nil : origin, maxUploadBytes: maxUpload, signOutURL: signOut, shutdownSeconds: shutdown)

@@ -76,8 +76,7 @@ final class Bench: @unchecked Sendable {
     func measureBroker() throws -> BrokerCeiling {
         begin("broker")
         defer { end() }
-        let ceiling = try BrokerCeiling.measure(brokers: options.brokers, messages: options.brokerMessages,
-                                                logger: Logger(label: "bench", minimumLevel: .warning))
+        let ceiling = try BrokerCeiling.measure(brokers: options.brokers, messages: options.brokerMessages, logger: .bench)
         say(String(format: "broker: %.0f produced/s, %.0f consumed/s", ceiling.produce_per_s, ceiling.consume_per_s))
         return ceiling
     }
@@ -301,7 +300,7 @@ final class Bench: @unchecked Sendable {
     /// A count (`… AS n`) read directly from coordination's database; 0 when it cannot be read.
     func countInCoordination(_ sql: String) -> Int {
         guard let url = options.coordinationDatabaseURL else { return 0 }
-        let pool = PostgresPool(configuration: PostgresConfiguration(url: url), logger: Logger(label: "bench", minimumLevel: .warning))
+        let pool = PostgresPool(configuration: PostgresConfiguration(url: url), logger: .bench)
         defer { pool.close() }
         return (try? pool.withConnection { try $0.query(sql).first?.int("n") ?? 0 }) ?? 0
     }

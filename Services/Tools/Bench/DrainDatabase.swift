@@ -9,14 +9,13 @@ struct DrainDatabase {
     let address: String
     let live: String
     var name: String { live + "_drain" }
-    private let logger = Logger(label: "bench", minimumLevel: .warning)
 
     init(address: String, live: String) { self.address = address; self.live = live }
 
     func url(database: String, user: String = "postgres") -> String { "postgresql://\(user)@\(address)/\(database)" }
 
     private func admin<T>(_ body: (PostgresConnection) throws -> T) throws -> T {
-        let pool = PostgresPool(configuration: PostgresConfiguration(url: url(database: "postgres")), logger: logger)
+        let pool = PostgresPool(configuration: PostgresConfiguration(url: url(database: "postgres")), logger: .bench)
         defer { pool.close() }
         return try pool.withConnection(body)
     }
@@ -41,7 +40,7 @@ struct DrainDatabase {
 
     /// `SELECT count(*)` of `table` in `database`, grouped by `column` when given.
     func count(_ table: String, in database: String, by column: String? = nil) throws -> [String: Int] {
-        let pool = PostgresPool(configuration: PostgresConfiguration(url: url(database: database)), logger: logger)
+        let pool = PostgresPool(configuration: PostgresConfiguration(url: url(database: database)), logger: .bench)
         defer { pool.close() }
         return try pool.withConnection { c in
             let key = column.map { "\(PostgresConnection.quotedIdentifier($0))::text" } ?? "''"

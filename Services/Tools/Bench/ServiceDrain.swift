@@ -145,8 +145,7 @@ struct ServiceDrain {
     private func compare(_ database: DrainDatabase, consumed: Double, result: inout Result) -> [Check] {
         var checks: [Check] = []
         do {
-            let admin = try KafkaAdmin(configuration: KafkaConfiguration(brokers: options.brokers, clientId: "ias-bench"),
-                                       logger: Logger(label: "bench", minimumLevel: .warning))
+            let admin = try KafkaAdmin(configuration: KafkaConfiguration(brokers: options.brokers, clientId: "ias-bench"), logger: .bench)
             defer { admin.close() }
             // A group that never commits: its lag is everything the topic holds.
             let group = "ias-bench-count-\(UUID().uuidString.prefix(8).lowercased())"

@@ -23,18 +23,17 @@ struct AssessmentRequest: Decodable {
     }
 
     func validate(today: CalendarDate, dateOfBirth: CalendarDate?) -> [FieldError] {
-        var errors: [FieldError] = []
-        func check(_ ok: Bool, _ field: String, _ message: String) { if !ok { errors.append(FieldError(field: field, message: message)) } }
-        check(heldOn <= today, "heldOn", "must not be in the future")
-        if let dateOfBirth { check(heldOn >= dateOfBirth, "heldOn", "must not be before the date of birth") }
-        check((0...30).contains(schoolYears), "schoolYears", "must be 0 to 30")
-        check((0...50).contains(vocationalYears), "vocationalYears", "must be 0 to 50")
+        var errors = FieldErrors()
+        errors.check(heldOn <= today, "heldOn", "must not be in the future")
+        if let dateOfBirth { errors.check(heldOn >= dateOfBirth, "heldOn", "must not be before the date of birth") }
+        errors.check((0...30).contains(schoolYears), "schoolYears", "must be 0 to 30")
+        errors.check((0...50).contains(vocationalYears), "vocationalYears", "must be 0 to 50")
         let goals = self.goals ?? []
-        check(goals.count <= 20, "goals", "at most 20 goals")
+        errors.check(goals.count <= 20, "goals", "at most 20 goals")
         for (i, goal) in goals.enumerated() {
-            check(TextRules.isShortText(goal), "goals[\(i)]", "must be 1 to 200 characters, not only spaces")
+            errors.check(TextRules.isShortText(goal), "goals[\(i)]", "must be 1 to 200 characters, not only spaces")
         }
-        return errors
+        return errors.list
     }
 
     func facts(ageAtAssessment: Int) -> TriageFacts {
@@ -51,15 +50,14 @@ struct StatusMeetingRequest: Decodable {
     var notes: String?
 
     func validate(today: CalendarDate) -> [FieldError] {
-        var errors: [FieldError] = []
-        func check(_ ok: Bool, _ field: String, _ message: String) { if !ok { errors.append(FieldError(field: field, message: message)) } }
-        check(heldOn <= today, "heldOn", "must not be in the future")
-        check((1...30).contains(participants.count), "participants", "1 to 30 participants")
+        var errors = FieldErrors()
+        errors.check(heldOn <= today, "heldOn", "must not be in the future")
+        errors.check((1...30).contains(participants.count), "participants", "1 to 30 participants")
         for (i, name) in participants.enumerated() {
-            check(TextRules.isShortText(name), "participants[\(i)]", "must be 1 to 200 characters, not only spaces")
+            errors.check(TextRules.isShortText(name), "participants[\(i)]", "must be 1 to 200 characters, not only spaces")
         }
-        check((notes ?? "").count <= 20_000, "notes", "at most 20000 characters")
-        return errors
+        errors.check((notes ?? "").count <= 20_000, "notes", "at most 20000 characters")
+        return errors.list
     }
 }
 

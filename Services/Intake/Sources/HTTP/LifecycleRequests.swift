@@ -16,26 +16,12 @@ struct CorrectPersonRequest: Decodable {
     var householdId: Identifier?
 
     func validate(today: CalendarDate, current: PersonRecord) -> [FieldError] {
-        var errors: [FieldError] = []
-        func check(_ ok: Bool, _ field: String, _ message: String) { if !ok { errors.append(FieldError(field: field, message: message)) } }
-        if let zemis = zemisNumber { check(Validation.isZemisNumber(zemis), "zemisNumber", "must be 8 or 9 digits (dots allowed), e.g. 12345678") }
-        if let name = givenName { check(Validation.isName(name), "givenName", "must be 1 to 100 characters, not only spaces") }
-        if let name = familyName { check(Validation.isName(name), "familyName", "must be 1 to 100 characters, not only spaces") }
-        if let date = dateOfBirth {
-            check(date <= today, "dateOfBirth", "must not be in the future")
-            check(date.years(until: today) <= 120, "dateOfBirth", "must be within the last 120 years")
-        }
-        if let code = nationality { check(Validation.isCountryCode(code), "nationality", "must be an ISO 3166-1 alpha-2 or alpha-3 code in capitals, e.g. ER or AFG") }
-        if let languages {
-            check(languages.count <= 20, "languages", "at most 20 languages")
-            for (i, language) in languages.enumerated() {
-                check(Validation.isLanguageCode(language), "languages[\(i)]", "must be an ISO 639 code in lower case, e.g. ti or prs")
-            }
-        }
-        if let entered = enteredCantonOn { check(entered <= today, "enteredCantonOn", "must not be in the future") }
-        check((enteredCantonOn ?? current.enteredCantonOn) >= (dateOfBirth ?? current.dateOfBirth), "enteredCantonOn",
-              "must not be before dateOfBirth")
-        return errors
+        var errors = FieldErrors()
+        PersonFieldRules.check(zemisNumber: zemisNumber, givenName: givenName, familyName: familyName, dateOfBirth: dateOfBirth,
+                               nationality: nationality, languages: languages, enteredCantonOn: enteredCantonOn,
+                               entry: enteredCantonOn ?? current.enteredCantonOn, birth: dateOfBirth ?? current.dateOfBirth,
+                               today: today, into: &errors)
+        return errors.list
     }
 
     /// The fields whose value differs from the stored person, by their PersonRegistered name.

@@ -25,35 +25,25 @@ struct RegisterPersonRequest: Decodable {
 
     /// Field-level rules beyond the types; all problems are reported at once.
     func validate(today: CalendarDate) -> [FieldError] {
-        var errors: [FieldError] = []
-        func check(_ ok: Bool, _ field: String, _ message: String) { if !ok { errors.append(FieldError(field: field, message: message)) } }
-        if let zemis = zemisNumber { check(Validation.isZemisNumber(zemis), "zemisNumber", "must be 8 or 9 digits (dots allowed), e.g. 12345678") }
-        check(Validation.isName(givenName), "givenName", "must be 1 to 100 characters, not only spaces")
-        check(Validation.isName(familyName), "familyName", "must be 1 to 100 characters, not only spaces")
-        check(dateOfBirth <= today, "dateOfBirth", "must not be in the future")
-        check(dateOfBirth.years(until: today) <= 120, "dateOfBirth", "must be within the last 120 years")
-        check(Validation.isCountryCode(nationality), "nationality", "must be an ISO 3166-1 alpha-2 or alpha-3 code in capitals, e.g. ER or AFG")
-        check(languages.count <= 20, "languages", "at most 20 languages")
-        for (i, language) in languages.enumerated() {
-            check(Validation.isLanguageCode(language), "languages[\(i)]", "must be an ISO 639 code in lower case, e.g. ti or prs")
-        }
-        check(enteredCantonOn <= today, "enteredCantonOn", "must not be in the future")
-        check(enteredCantonOn >= dateOfBirth, "enteredCantonOn", "must not be before dateOfBirth")
+        var errors = FieldErrors()
+        PersonFieldRules.check(zemisNumber: zemisNumber, givenName: givenName, familyName: familyName, dateOfBirth: dateOfBirth,
+                               nationality: nationality, languages: languages, enteredCantonOn: enteredCantonOn,
+                               entry: enteredCantonOn, birth: dateOfBirth, today: today, into: &errors)
         if let decided = statusDecidedOn {
-            check(decided <= today, "statusDecidedOn", "must not be in the future")
-            check(status != .N, "statusDecidedOn", "only for status VA or FL; an asylum seeker (N) has no decision yet")
+            errors.check(decided <= today, "statusDecidedOn", "must not be in the future")
+            errors.check(status != .N, "statusDecidedOn", "only for status VA or FL; an asylum seeker (N) has no decision yet")
         }
         switch (accommodation, responsibleOrg) {
         case (.municipal, nil):
-            errors.append(FieldError(field: "responsibleOrg", message: "required for municipal accommodation, e.g. municipality:4001"))
+            errors.add("responsibleOrg", "required for municipal accommodation, e.g. municipality:4001")
         case (_, let org?):
-            check(Organisation(org) != nil, "responsibleOrg", "must be canton:KSD, municipality:<BFS number> or delegate:<name>:<BFS number>")
+            errors.check(Organisation(org) != nil, "responsibleOrg", "must be canton:KSD, municipality:<BFS number> or delegate:<name>:<BFS number>")
         default: break
         }
         if let reason = duplicateOverride?.reason {
-            check(Validation.isReason(reason), "duplicateOverride.reason", "must be 1 to 500 characters, not only spaces")
+            errors.check(Validation.isReason(reason), "duplicateOverride.reason", "must be 1 to 500 characters, not only spaces")
         }
-        return errors
+        return errors.list
     }
 
     /// Cantonal accommodation means the canton's social service runs the case.

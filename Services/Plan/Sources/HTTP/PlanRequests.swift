@@ -3,10 +3,6 @@ import IASContracts
 import IASHTTP
 import IASRuntime
 
-private func check(_ ok: Bool, _ field: String, _ message: String, into errors: inout [FieldError]) {
-    if !ok { errors.append(FieldError(field: field, message: message)) }
-}
-
 private func isText(_ s: String, max: Int) -> Bool {
     !s.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty && s.count <= max
 }
@@ -20,13 +16,13 @@ struct AddMeasureRequest: Decodable {
     var estimatedCostRappen: Int
 
     func validate() -> [FieldError] {
-        var errors: [FieldError] = []
-        check(isText(catalogCode, max: 60), "catalogCode", "must be a code of GET /catalog/measures, e.g. GER_A1", into: &errors)
-        if let provider { check(isText(provider, max: 200), "provider", "must be 1 to 200 characters", into: &errors) }
-        if let endsOn { check(endsOn >= startsOn, "endsOn", "must not be before startsOn", into: &errors) }
-        check((0...10_000_000).contains(estimatedCostRappen), "estimatedCostRappen",
-              "must be a whole number of Rappen from 0 to 10000000 (CHF 100,000)", into: &errors)
-        return errors
+        var errors = FieldErrors()
+        errors.check(isText(catalogCode, max: 60), "catalogCode", "must be a code of GET /catalog/measures, e.g. GER_A1")
+        if let provider { errors.check(isText(provider, max: 200), "provider", "must be 1 to 200 characters") }
+        if let endsOn { errors.check(endsOn >= startsOn, "endsOn", "must not be before startsOn") }
+        errors.check((0...10_000_000).contains(estimatedCostRappen), "estimatedCostRappen",
+                     "must be a whole number of Rappen from 0 to 10000000 (CHF 100,000)")
+        return errors.list
     }
 }
 
@@ -37,14 +33,14 @@ struct MeasureStatusRequest: Decodable {
     var reason: String?
 
     func validate(today: CalendarDate) -> [FieldError] {
-        var errors: [FieldError] = []
-        check(on <= today, "on", "must not be in the future", into: &errors)
+        var errors = FieldErrors()
+        errors.check(on <= today, "on", "must not be in the future")
         if MeasureStateMachine.isDeviation(status) {
-            check(reason.map { isText($0, max: 2000) } ?? false, "reason", "is required for interrupted and dropped (1 to 2000 characters)", into: &errors)
+            errors.check(reason.map { isText($0, max: 2000) } ?? false, "reason", "is required for interrupted and dropped (1 to 2000 characters)")
         } else if let reason {
-            check(reason.count <= 2000, "reason", "must be at most 2000 characters", into: &errors)
+            errors.check(reason.count <= 2000, "reason", "must be at most 2000 characters")
         }
-        return errors
+        return errors.list
     }
 }
 
@@ -77,19 +73,19 @@ struct AgreementRequest: Decodable {
     var reviewEveryMonths: Int
 
     func validate(today: CalendarDate) -> [FieldError] {
-        var errors: [FieldError] = []
-        check(signedOn <= today, "signedOn", "must not be in the future", into: &errors)
-        check((1...20).contains(goals.count), "goals", "must name 1 to 20 goals", into: &errors)
+        var errors = FieldErrors()
+        errors.check(signedOn <= today, "signedOn", "must not be in the future")
+        errors.check((1...20).contains(goals.count), "goals", "must name 1 to 20 goals")
         for (i, goal) in goals.enumerated() {
-            check(isText(goal.text, max: 1000), "goals[\(i)]", "must be 1 to 1000 characters, not only spaces", into: &errors)
+            errors.check(isText(goal.text, max: 1000), "goals[\(i)]", "must be 1 to 1000 characters, not only spaces")
             if let field = goal.fieldOfAction {
-                check(Self.fieldsOfAction.contains(field), "goals[\(i)].fieldOfAction",
-                      "must be one of \(Self.fieldsOfAction.sorted().joined(separator: ", "))", into: &errors)
+                errors.check(Self.fieldsOfAction.contains(field), "goals[\(i)].fieldOfAction",
+                             "must be one of \(Self.fieldsOfAction.sorted().joined(separator: ", "))")
             }
-            if let due = goal.dueOn { check(due >= signedOn, "goals[\(i)].dueOn", "must not be before signedOn", into: &errors) }
+            if let due = goal.dueOn { errors.check(due >= signedOn, "goals[\(i)].dueOn", "must not be before signedOn") }
         }
-        check((1...24).contains(reviewEveryMonths), "reviewEveryMonths", "must be a whole number of months from 1 to 24", into: &errors)
-        return errors
+        errors.check((1...24).contains(reviewEveryMonths), "reviewEveryMonths", "must be a whole number of months from 1 to 24")
+        return errors.list
     }
 }
 
@@ -100,9 +96,9 @@ struct ReviewRequest: Decodable {
     var notes: String
 
     func validate(today: CalendarDate) -> [FieldError] {
-        var errors: [FieldError] = []
-        check(heldOn <= today, "heldOn", "must not be in the future", into: &errors)
-        check(isText(notes, max: 10_000), "notes", "must be 1 to 10000 characters: what was agreed", into: &errors)
-        return errors
+        var errors = FieldErrors()
+        errors.check(heldOn <= today, "heldOn", "must not be in the future")
+        errors.check(isText(notes, max: 10_000), "notes", "must be 1 to 10000 characters: what was agreed")
+        return errors.list
     }
 }

@@ -46,11 +46,10 @@ enum Stylesheet {
     form.search .field .hint, form.search .field .field-error { order: 1; margin-top: .2rem; }
     form.search button { margin-top: 1.7rem; }
     .field { margin: 0 0 1rem; }
-    .field label, .field legend { display: block; font-weight: 600; margin-bottom: .2rem; }
+    .field label { display: block; font-weight: 600; margin-bottom: .2rem; }
     .field .hint { display: block; color: var(--muted); font-size: .9rem; }
     input[type=text], input[type=date], input[type=search], input[type=number], select, textarea { font: inherit; padding: .4rem .5rem; border: 2px solid #6b6b6b; border-radius: .2rem; width: 100%; max-width: 30rem; background: var(--paper); color: var(--ink); }
     textarea { min-height: 6rem; }
-    fieldset { border: 1px solid var(--line); padding: .5rem 1rem; margin: 0 0 1rem; }
     .field.invalid input, .field.invalid select, .field.invalid textarea { border-color: var(--danger); }
     .field-error { color: var(--danger); font-weight: 600; margin: .2rem 0 0; }
     .problem { border: 2px solid var(--danger); border-left-width: .5rem; padding: .75rem 1rem; margin: 0 0 1.25rem; background: #fdf2f2; }
