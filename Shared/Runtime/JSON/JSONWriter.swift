@@ -121,7 +121,7 @@ public struct JSONWriter {
         case .bool(let b): bool(b)
         case .string(let s): string(s)
         case .number(let n):
-            if n == n.rounded(), abs(n) < 9e15 { int(Int64(n)) } else { try double(n) }
+            if let integer = JSONValue.integer(n) { int(integer) } else { try double(n) }
         case .array(let items):
             beginArray()
             for item in items { try self.value(item) }
