@@ -1,4 +1,5 @@
 import Foundation
+import IASHTTP
 import IASRuntime
 
 /// A plain-text e-mail as the digest sends it: UTF-8 body (quoted-printable), an encoded-word
@@ -25,7 +26,7 @@ public struct MailMessage: Sendable {
             "From: \(from)",
             "To: \(to.joined(separator: ", "))",
             "Subject: \(Self.encodedWord(subject))",
-            "Date: \(Self.rfc5322(date))",
+            "Date: \(HTTPDate.rfc5322(Int(date.timeIntervalSince1970.rounded(.down))))",
             "Message-ID: <\(messageId)>",
             "MIME-Version: 1.0",
             "Content-Type: text/plain; charset=utf-8",
@@ -72,13 +73,5 @@ public struct MailMessage: Sendable {
             }
             return String(decoding: out, as: UTF8.self)
         }.joined(separator: "\r\n") + "\r\n"
-    }
-
-    static func rfc5322(_ date: Date) -> String {
-        let formatter = DateFormatter()
-        formatter.locale = Locale(identifier: "en_US_POSIX")
-        formatter.timeZone = TimeZone(identifier: "UTC")
-        formatter.dateFormat = "EEE, dd MMM yyyy HH:mm:ss '+0000'"
-        return formatter.string(from: date)
     }
 }
