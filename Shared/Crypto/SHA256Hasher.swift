@@ -1,4 +1,5 @@
 import Foundation
+import IASRuntime
 internal import COpenSSL
 
 /// SHA-256 by libcrypto, fed piece by piece, so that a large body is hashed as it streams by:

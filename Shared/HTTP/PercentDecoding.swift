@@ -51,11 +51,15 @@ public enum PercentDecoding {
 extension PercentDecoding {
     /// Every UTF-8 byte that `keeps` refuses as `%XX` (upper-case hex), the others as they are.
     public static func encode(_ text: String, keeping keeps: (UInt8) -> Bool) -> String {
-        let hex = Array("0123456789ABCDEF".utf8)
         var out: [UInt8] = []
         out.reserveCapacity(text.utf8.count)
         for byte in text.utf8 {
-            if keeps(byte) { out.append(byte) } else { out += [UInt8(ascii: "%"), hex[Int(byte >> 4)], hex[Int(byte & 0x0F)]] }
+            if keeps(byte) {
+                out.append(byte)
+            } else {
+                out.append(UInt8(ascii: "%"))
+                HexDigit.append(byte, to: &out, uppercase: true)
+            }
         }
         return String(decoding: out, as: UTF8.self)
     }

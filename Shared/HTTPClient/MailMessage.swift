@@ -1,4 +1,6 @@
 import Foundation
+import IASHTTP
+import IASRuntime
 
 /// A plain-text e-mail as the digest sends it: UTF-8 body (quoted-printable), an encoded-word
 /// subject, and the headers a mail client needs to show and thread it.
@@ -24,7 +26,7 @@ public struct MailMessage: Sendable {
             "From: \(from)",
             "To: \(to.joined(separator: ", "))",
             "Subject: \(Self.encodedWord(subject))",
-            "Date: \(Self.rfc5322(date))",
+            "Date: \(HTTPDate.rfc5322(Int(date.timeIntervalSince1970.rounded(.down))))",
             "Message-ID: <\(messageId)>",
             "MIME-Version: 1.0",
             "Content-Type: text/plain; charset=utf-8",
@@ -54,24 +56,22 @@ public struct MailMessage: Sendable {
     static func quotedPrintable(_ text: String) -> String {
         let lines = text.replacingOccurrences(of: "\r\n", with: "\n").split(separator: "\n", omittingEmptySubsequences: false)
         return lines.map { line -> String in
-            var out = "", width = 0
+            var out: [UInt8] = [], width = 0
             let bytes = Array(line.utf8)
             for (i, byte) in bytes.enumerated() {
                 let last = i == bytes.count - 1
                 let plain = (byte >= 33 && byte <= 126 && byte != 61) || ((byte == 32 || byte == 9) && !last)
-                let piece = plain ? String(UnicodeScalar(byte)) : String(format: "=%02X", byte)
-                if width + piece.count > 75 { out += "=\r\n"; width = 0 }
-                out += piece; width += piece.count
+                let size = plain ? 1 : 3
+                if width + size > 75 { out += "=\r\n".utf8; width = 0 }
+                if plain {
+                    out.append(byte)
+                } else {
+                    out.append(UInt8(ascii: "="))
+                    HexDigit.append(byte, to: &out, uppercase: true)
+                }
+                width += size
             }
-            return out
+            return String(decoding: out, as: UTF8.self)
         }.joined(separator: "\r\n") + "\r\n"
-    }
-
-    static func rfc5322(_ date: Date) -> String {
-        let formatter = DateFormatter()
-        formatter.locale = Locale(identifier: "en_US_POSIX")
-        formatter.timeZone = TimeZone(identifier: "UTC")
-        formatter.dateFormat = "EEE, dd MMM yyyy HH:mm:ss '+0000'"
-        return formatter.string(from: date)
     }
 }

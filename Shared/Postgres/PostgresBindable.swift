@@ -57,13 +57,9 @@ extension Optional: PostgresBindable where Wrapped: PostgresBindable {
 extension Array: PostgresBindable where Element == UInt8 {
     /// `bytea` in hex format: `\x` followed by two hex digits per byte.
     public var postgresText: String? {
-        let digits = Array<UInt8>("0123456789abcdef".utf8)
         var out = [UInt8]("\\x".utf8)
         out.reserveCapacity(2 + count * 2)
-        for byte in self {
-            out.append(digits[Int(byte >> 4)])
-            out.append(digits[Int(byte & 0x0f)])
-        }
+        for byte in self { HexDigit.append(byte, to: &out) }
         return String(decoding: out, as: UTF8.self)
     }
 }

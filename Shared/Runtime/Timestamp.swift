@@ -43,25 +43,11 @@ public struct CalendarDate: Sendable, Hashable, Comparable, Codable, CustomStrin
         self.init(year: parts.year!, month: parts.month!, day: parts.day!)!
     }
 
-    static func daysIn(month: Int, year: Int) -> Int {
-        switch month {
-        case 2: return (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 ? 29 : 28
-        case 4, 6, 9, 11: return 30
-        default: return 31
-        }
-    }
-
     /// Whole years between `self` (a birth date) and `other`, as age is counted.
     public func years(until other: CalendarDate) -> Int {
         var age = other.year - year
         if (other.month, other.day) < (month, day) { age -= 1 }
         return age
-    }
-
-    /// The same day `years` later (29 February becomes 28 February in a common year).
-    public func adding(years: Int) -> CalendarDate {
-        let y = year + years
-        return CalendarDate(year: y, month: month, day: min(day, CalendarDate.daysIn(month: month, year: y)))!
     }
 
     public var description: String { String(format: "%04d-%02d-%02d", year, month, day) }

@@ -69,11 +69,6 @@ final class CoordinationRulesTests: XCTestCase {
         XCTAssertEqual(figures.spentRappen, 150_000)
         XCTAssertEqual(figures.remainingRappen, 1_100_000)
     }
-
-    func testDueDatesAreCountedInCalendarDays() {
-        XCTAssertEqual(CalendarDate("2026-12-25")!.addingDays(14), CalendarDate("2027-01-08")!)
-        XCTAssertEqual(CalendarDate("2028-02-20")!.addingDays(10), CalendarDate("2028-03-01")!)
-    }
 }
 
 enum TaskRecordFixture {

@@ -51,6 +51,9 @@ final class TaskRulesTests: XCTestCase {
         XCTAssertEqual(day("2026-02-15").adding(RetentionPeriodText.p("P3M"), sign: -1), day("2025-11-15"))
         XCTAssertEqual(day("2026-03-01").adding(RetentionPeriodText.p("P1Y2W"), sign: -1), day("2025-02-15"))
         XCTAssertEqual(day("2026-12-25").adding(RetentionPeriodText.p("P10D")), day("2027-01-04"))
+        // Days past the last year a date may have are left out, not a reason to stop.
+        XCTAssertEqual(day("2200-12-25").adding(RetentionPeriodText.p("P10D")), day("2200-12-25"))
+        XCTAssertEqual(day("2200-11-25").adding(RetentionPeriodText.p("P1M10D")), day("2200-12-25"))
     }
 
     func testACantonsFileWithMistakesIsRefusedWithEveryProblem() throws {

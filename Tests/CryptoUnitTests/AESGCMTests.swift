@@ -1,5 +1,6 @@
 import Foundation
 import IASCrypto
+import IASRuntime
 import XCTest
 
 final class AESGCMTests: XCTestCase {

@@ -1,4 +1,5 @@
 import IASCrypto
+import IASRuntime
 import XCTest
 
 /// FIPS 180-2, appendix B: the one-block, two-block and long-message examples, and the

@@ -49,11 +49,4 @@ final class PlanDraftingTests: XCTestCase {
         XCTAssertFalse(PlanDrafting.needsCostApproval(.regularStructures))
         XCTAssertTrue(PlanDrafting.needsCostApproval(.lumpSum))
     }
-
-    func testDateArithmetic() {
-        XCTAssertEqual(CalendarDate("2026-01-31")!.adding(months: 1), CalendarDate("2026-02-28"))
-        XCTAssertEqual(CalendarDate("2026-11-15")!.adding(months: 6), CalendarDate("2027-05-15"))
-        XCTAssertEqual(CalendarDate("2026-12-31")!.adding(days: 1), CalendarDate("2027-01-01"))
-        XCTAssertEqual(CalendarDate("2028-02-28")!.adding(days: 1), CalendarDate("2028-02-29"))
-    }
 }

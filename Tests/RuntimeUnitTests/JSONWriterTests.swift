@@ -104,6 +104,15 @@ final class JSONWriterTests: XCTestCase {
         XCTAssertThrowsError(try written { try $0.value(.array([.number(.nan)])) })
     }
 
+    func testWholeNumbersBelow9e15AreIntegers() throws {
+        XCTAssertEqual(JSONValue.integer(0), 0)
+        XCTAssertEqual(JSONValue.integer(-0.0), 0)
+        XCTAssertEqual(JSONValue.integer(-42), -42)
+        XCTAssertEqual(JSONValue.integer(8_999_999_999_999_999), 8_999_999_999_999_999 as Int64?)
+        for n in [1.5, -0.5, 9e15, -9e15, 1e20, .infinity, -.infinity, .nan] { XCTAssertNil(JSONValue.integer(n), "\(n)") }
+        XCTAssertEqual(try written { try $0.value(.array([.number(100), .number(-7), .number(9e15), .number(2.5)])) }, "[100,-7,9000000000000000,2.5]")
+    }
+
     func testStoredJSONTextComesOutAsTheReferenceWritesIt() throws {
         let texts = [
             // jsonb output: members ordered by length, ", " and ": " between them

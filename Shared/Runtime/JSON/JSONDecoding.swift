@@ -69,6 +69,7 @@ extension JSONValue {
 
     func unbox<T: FixedWidthInteger>(_ type: T.Type, _ path: [any CodingKey]) throws -> T {
         guard case .number(let value) = self else { throw JSONValueDecoder.mismatch(type, self, path) }
+        // 2^53, not JSONValue.integer's 9e15: the bound of an exact conversion, not of writing without an exponent.
         guard value.magnitude < 9_007_199_254_740_992, let exact = T(exactly: value) else {
             throw DecodingError.dataCorrupted(.init(codingPath: path, debugDescription: "must be a whole number within the allowed range"))
         }

@@ -36,6 +36,12 @@ public enum JSONValue: Sendable, Hashable {
         if case .string(let s) = self { return s }
         return nil
     }
+
+    /// A number as an integer when it is whole and below 9e15 in magnitude: how such a number
+    /// is written (no fraction, no exponent) and read where an integer is expected.
+    public static func integer(_ number: Double) -> Int64? {
+        number == number.rounded() && abs(number) < 9e15 ? Int64(number) : nil
+    }
 }
 
 extension JSONValue: Codable {
@@ -56,7 +62,7 @@ extension JSONValue: Codable {
         case .null: try c.encodeNil()
         case .bool(let b): try c.encode(b)
         case .number(let n):
-            if n == n.rounded(), abs(n) < 9e15 { try c.encode(Int64(n)) } else { try c.encode(n) }
+            if let integer = JSONValue.integer(n) { try c.encode(integer) } else { try c.encode(n) }
         case .string(let s): try c.encode(s)
         case .array(let a): try c.encode(a)
         case .object(let o): try c.encode(o)

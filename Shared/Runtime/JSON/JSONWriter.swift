@@ -90,8 +90,7 @@ public struct JSONWriter {
         withUnsafeBytes(of: value.uuid.uuid) { raw in
             for (i, byte) in raw.enumerated() {
                 if i == 4 || i == 6 || i == 8 || i == 10 { bytes.append(UInt8(ascii: "-")) }
-                bytes.append(Self.hexDigits[Int(byte >> 4)])
-                bytes.append(Self.hexDigits[Int(byte & 0xF)])
+                HexDigit.append(byte, to: &bytes)
             }
         }
         bytes.append(UInt8(ascii: "\""))
@@ -121,7 +120,7 @@ public struct JSONWriter {
         case .bool(let b): bool(b)
         case .string(let s): string(s)
         case .number(let n):
-            if n == n.rounded(), abs(n) < 9e15 { int(Int64(n)) } else { try double(n) }
+            if let integer = JSONValue.integer(n) { int(integer) } else { try double(n) }
         case .array(let items):
             beginArray()
             for item in items { try self.value(item) }
@@ -187,8 +186,6 @@ public struct JSONWriter {
         }
     }
 
-    static let hexDigits = Array("0123456789abcdef".utf8)
-
     /// Escapes `"`, `\` and the control characters below 0x20; everything else is written as it is.
     static func escape(_ s: String, into out: inout [UInt8]) {
         out.append(UInt8(ascii: "\""))
@@ -209,7 +206,7 @@ public struct JSONWriter {
                 case 0x0C: out.append(0x5C); out.append(UInt8(ascii: "f"))
                 case 0..<0x20:
                     out.append(contentsOf: [0x5C, UInt8(ascii: "u"), UInt8(ascii: "0"), UInt8(ascii: "0")])
-                    out.append(hexDigits[Int(b >> 4)]); out.append(hexDigits[Int(b & 0xF)])
+                    HexDigit.append(b, to: &out)
                 default: out.append(b)
                 }
             }

@@ -24,7 +24,10 @@ struct TaskRules: Sendable {
         func opensOn(dueOn: CalendarDate) -> CalendarDate { openBefore.map { dueOn.adding($0, sign: -1) } ?? dueOn }
 
         /// The day an open task due on `dueOn` is escalated (the day after the grace ends).
-        func escalatesOn(dueOn: CalendarDate) -> CalendarDate { dueOn.adding(escalateAfter).addingDays(1) }
+        func escalatesOn(dueOn: CalendarDate) -> CalendarDate {
+            let end = dueOn.adding(escalateAfter)
+            return end.adding(days: 1) ?? end
+        }
     }
 
     /// The day each kind is counted from; the file names it too, so that it reads
@@ -150,19 +153,10 @@ struct TaskRulesError: Error, CustomStringConvertible {
 
 extension CalendarDate {
     /// The day `period` later (`sign` -1: earlier): years and months in the calendar (the end
-    /// of a shorter month is its last day), then weeks and days.
+    /// of a shorter month is its last day), then weeks and days; days that would leave the
+    /// years a date may have are not added.
     func adding(_ period: RetentionPeriod, sign: Int = 1) -> CalendarDate {
-        let months = month - 1 + sign * (period.years * 12 + period.months)
-        let y = year + Int((Double(months) / 12).rounded(.down)), m = ((months % 12) + 12) % 12 + 1
-        let shifted = CalendarDate(year: y, month: m, day: min(day, CalendarDate.lastDay(month: m, year: y)))!
-        return shifted.addingDays(sign * (period.weeks * 7 + period.days))
-    }
-
-    static func lastDay(month: Int, year: Int) -> Int {
-        switch month {
-        case 2: return (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 ? 29 : 28
-        case 4, 6, 9, 11: return 30
-        default: return 31
-        }
+        let shifted = adding(months: sign * (period.years * 12 + period.months))
+        return shifted.adding(days: sign * (period.weeks * 7 + period.days)) ?? shifted
     }
 }

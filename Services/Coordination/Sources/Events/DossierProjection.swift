@@ -1,4 +1,3 @@
-import Foundation
 import IASContracts
 import IASMessaging
 import IASPostgres
@@ -129,17 +128,5 @@ enum PersonCorrections {
             try c.execute("UPDATE cases SET \(column) = $2\(cast), updated_at = now() WHERE case_id = $1", [e.caseId, text])
         }
         try c.execute("UPDATE cases SET person_version = GREATEST(person_version, $2) WHERE case_id = $1", [e.caseId, e.version])
-    }
-}
-
-extension CalendarDate {
-    /// The date `days` later (or earlier), counted in the Gregorian calendar in UTC.
-    func addingDays(_ days: Int) -> CalendarDate {
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = TimeZone(identifier: "UTC")!
-        guard let start = calendar.date(from: DateComponents(year: year, month: month, day: day)),
-              let end = calendar.date(byAdding: .day, value: days, to: start) else { return self }
-        let parts = calendar.dateComponents([.year, .month, .day], from: end)
-        return CalendarDate(year: parts.year!, month: parts.month!, day: parts.day!) ?? self
     }
 }

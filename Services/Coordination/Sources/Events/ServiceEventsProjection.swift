@@ -148,7 +148,7 @@ enum ServiceEventsProjection {
             // The canton decides cost approvals; the task is done when the decision arrives.
             try mode.coordinationWork {
                 try TaskStore.open(caseId: e.caseId, kind: .costDecision, assignee: "canton:KSD", subjectRef: e.approvalId.description,
-                                   dueOn: rules[.costDecision].dueOn(from: envelope.time.calendarDateUTC), cause: cause, on: c)
+                                   dueOn: rules[.costDecision].dueOn(from: CalendarDate(utcDayOf: envelope.time)), cause: cause, on: c)
             }
         case CostApprovalDecided.eventType:
             let e = try envelope.payload(CostApprovalDecided.self)
@@ -179,14 +179,5 @@ enum ServiceEventsProjection {
         default:
             break
         }
-    }
-}
-
-extension Date {
-    var calendarDateUTC: CalendarDate {
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = TimeZone(identifier: "UTC")!
-        let p = calendar.dateComponents([.year, .month, .day], from: self)
-        return CalendarDate(year: p.year!, month: p.month!, day: p.day!)!
     }
 }

@@ -85,7 +85,8 @@ extension CoordinationApp {
     private func openSevenYearLimits(_ rule: TaskRules.Rule, today: CalendarDate) throws {
         guard let due = rule.due else { return }
         // Entered on or before this day: the limit is within openBefore (checked exactly below).
-        let enteredBy = today.adding(rule.openBefore ?? RetentionPeriod("P0D")!).adding(due, sign: -1).addingDays(1)
+        let shifted = today.adding(rule.openBefore ?? RetentionPeriod("P0D")!).adding(due, sign: -1)
+        let enteredBy = shifted.adding(days: 1) ?? shifted
         let rows = try host.read { c in
             try c.query("""
                 SELECT c.case_id, c.entered_canton_on, c.responsible_org FROM cases c

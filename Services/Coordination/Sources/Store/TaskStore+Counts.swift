@@ -28,7 +28,7 @@ extension TaskStore {
                    count(*) FILTER (WHERE assignee_org = $1 AND due_on < $2)::integer AS overdue,
                    count(*) FILTER (WHERE escalated_to = $1 AND assignee_org <> $1)::integer AS escalated
             FROM tasks WHERE status = 'open' AND (assignee_org = $1 OR escalated_to = $1) GROUP BY kind ORDER BY kind
-            """, [org, today, today.addingDays(dueWithinDays)]).map { r in
+            """, [org, today, today.adding(days: dueWithinDays) ?? today]).map { r in
             KindCount(kind: try r.string("kind"), open: try r.int("open"), due: try r.int("due"), overdue: try r.int("overdue"),
                       escalated: try r.int("escalated"))
         }

@@ -1,4 +1,3 @@
-import Foundation
 import IASContracts
 import IASRuntime
 
@@ -22,8 +21,8 @@ public enum PlanDrafting {
         var start = startingOn
         for code in pathway.steps {
             guard let measure = catalog.measure(code) else { continue }
-            let end = start.adding(days: measure.typicalDurationWeeks * 7 - 1)
-            defer { start = end.adding(days: 1) }
+            let end = start.adding(days: measure.typicalDurationWeeks * 7 - 1)!
+            defer { start = end.adding(days: 1)! }
             if existingCodes.contains(code) { continue }
             if status == .N {
                 guard measure.isLanguageCourse else { deferred.append(code); continue }
@@ -44,31 +43,5 @@ public enum PlanDrafting {
     /// Language funding and regular structures cost the lump sum nothing: no cost approval.
     public static func needsCostApproval(_ funding: FundingSource) -> Bool {
         funding == .lumpSum || funding == .other
-    }
-}
-
-extension CalendarDate {
-    /// The date `days` later (or earlier for a negative count).
-    public func adding(days: Int) -> CalendarDate {
-        var c = Calendar(identifier: .gregorian)
-        c.timeZone = TimeZone(identifier: "UTC")!
-        let start = c.date(from: DateComponents(year: year, month: month, day: day))!
-        let parts = c.dateComponents([.year, .month, .day], from: c.date(byAdding: .day, value: days, to: start)!)
-        return CalendarDate(year: parts.year!, month: parts.month!, day: parts.day!)!
-    }
-
-    /// The same day `months` later; the 31st becomes the last day of a shorter month.
-    public func adding(months: Int) -> CalendarDate {
-        let index = year * 12 + (month - 1) + months
-        let y = index / 12, m = index % 12 + 1
-        return CalendarDate(year: y, month: m, day: min(day, CalendarDate.lastDay(month: m, year: y)))!
-    }
-
-    static func lastDay(month: Int, year: Int) -> Int {
-        switch month {
-        case 2: return (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 ? 29 : 28
-        case 4, 6, 9, 11: return 30
-        default: return 31
-        }
     }
 }

@@ -112,7 +112,7 @@ extension JSONValue {
     }
 
     var intValue: Int? {
-        if case .number(let n) = self, n == n.rounded(), abs(n) < 9e15 { return Int(n) }
+        if case .number(let n) = self, let integer = JSONValue.integer(n) { return Int(integer) }
         return nil
     }
 }
