@@ -39,6 +39,9 @@ final class CoordinationInProcessTests: CoordinationInProcessCase {
         XCTAssertEqual(opened.count, 1)
         XCTAssertEqual(opened.first?["assigneeOrg"]?.stringValue, "municipality:4001")
         XCTAssertEqual(opened.first?["subjectRef"]?.stringValue, "municipality:4001@\(CalendarDate.today())")
+        // The person's name stands beside the task's own members, so that a work list can be read.
+        XCTAssertEqual(opened.first?["person"]?["familyName"]?.stringValue, "InProcess")
+        XCTAssertEqual(opened.first?["person"]?["givenName"]?.stringValue, "Meron")
         XCTAssertEqual(try tasks(caseId, "", token: baden).count, 0, "another municipality lists nothing of the case")
 
         // Delivered again: the inbox knows it, nothing is applied twice.

@@ -157,14 +157,13 @@ enum TaskStore {
         let task: TaskRecord
         let person: PersonName?
 
-        /// The task's members, and `person` beside them.
+        enum CodingKeys: String, CodingKey { case person }
+
+        /// The task's members, and `person` beside them in the same object.
         func encode(to encoder: Encoder) throws {
-            var value = try JSONValue(encoding: task)
-            if let person, case .object(var members) = value {
-                members["person"] = try JSONValue(encoding: person)
-                value = .object(members)
-            }
-            try value.encode(to: encoder)
+            try task.encode(to: encoder)
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encodeIfPresent(person, forKey: .person)
         }
     }
 
