@@ -13,17 +13,13 @@ public struct Pagination: Sendable {
     public let cursor: String?
 
     public init(_ request: HTTPRequest, defaultLimit: Int = 50, maximum: Int = 200, cursor kind: CursorKind = .identifier) throws {
-        var errors: [FieldError] = []
-        if let text = request.query["limit"] {
-            if let n = Int(text), (1...maximum).contains(n) { limit = n } else {
-                limit = defaultLimit
-                errors.append(FieldError(field: "limit", message: "must be a whole number from 1 to \(maximum)"))
-            }
-        } else { limit = defaultLimit }
-        cursor = request.query["cursor"]
-        after = cursor.flatMap(Identifier.init)
-        if cursor != nil, kind == .identifier, after == nil { errors.append(Self.unknownCursor) }
-        if !errors.isEmpty { throw Problem.validation(errors) }
+        var query = QueryParameters(request)
+        limit = query.value("limit", "must be a whole number from 1 to \(maximum)") { Int($0).flatMap { (1...maximum).contains($0) ? $0 : nil } }
+            ?? defaultLimit
+        cursor = query["cursor"]
+        // A stored list's cursor must be an id; a catalogue's is a code, looked up in the list.
+        after = kind == .identifier ? query.identifier("cursor", Self.unknownCursor.message) : cursor.flatMap(Identifier.init)
+        try query.throwIfInvalid()
     }
 
     static let unknownCursor = FieldError(field: "cursor", message: "is not a cursor returned by this list")

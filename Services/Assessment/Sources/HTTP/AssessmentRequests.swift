@@ -31,7 +31,7 @@ struct AssessmentRequest: Decodable {
         let goals = self.goals ?? []
         errors.check(goals.count <= 20, "goals", "at most 20 goals")
         for (i, goal) in goals.enumerated() {
-            errors.check(TextRules.isShortText(goal), "goals[\(i)]", "must be 1 to 200 characters, not only spaces")
+            errors.check(TextRules.isText(goal, max: 200), "goals[\(i)]", "must be 1 to 200 characters, not only spaces")
         }
         return errors.list
     }
@@ -54,7 +54,7 @@ struct StatusMeetingRequest: Decodable {
         errors.check(heldOn <= today, "heldOn", "must not be in the future")
         errors.check((1...30).contains(participants.count), "participants", "1 to 30 participants")
         for (i, name) in participants.enumerated() {
-            errors.check(TextRules.isShortText(name), "participants[\(i)]", "must be 1 to 200 characters, not only spaces")
+            errors.check(TextRules.isText(name, max: 200), "participants[\(i)]", "must be 1 to 200 characters, not only spaces")
         }
         errors.check((notes ?? "").count <= 20_000, "notes", "at most 20000 characters")
         return errors.list
@@ -68,7 +68,7 @@ struct TargetGroupOverrideRequest: Decodable {
 
     func validate() -> [FieldError] {
         guard let reason else { return [FieldError(field: "reason", message: "required: say why the target group differs from the rules")] }
-        return TextRules.isReason(reason) ? [] : [FieldError(field: "reason", message: "must be 1 to 1000 characters, not only spaces")]
+        return TextRules.isText(reason, max: 1000) ? [] : [FieldError(field: "reason", message: "must be 1 to 1000 characters, not only spaces")]
     }
 
     /// Children cannot be placed in the adults' groups nor adults in the children's.
@@ -81,14 +81,5 @@ struct TargetGroupOverrideRequest: Decodable {
         default:
             return nil
         }
-    }
-}
-
-enum TextRules {
-    static func isShortText(_ s: String) -> Bool {
-        !s.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty && s.count <= 200
-    }
-    static func isReason(_ s: String) -> Bool {
-        !s.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty && s.count <= 1000
     }
 }

@@ -29,8 +29,8 @@ enum DocumentRules {
 
     static func metadata(_ fields: [String: String], today: CalendarDate,
                          label: (String) -> String = { $0 }) -> (DocumentMetadata?, [FieldError]) {
-        var errors: [FieldError] = []
-        func fail(_ field: String, _ message: String) { errors.append(FieldError(field: label(field), message: message)) }
+        var errors = FieldErrors()
+        func fail(_ field: String, _ message: String) { errors.add(label(field), message) }
         func choice<E: RawRepresentable & CaseIterable>(_ field: String, _ type: E.Type) -> E? where E.RawValue == String {
             Self.choice(fields[field], field: label(field), &errors)
         }
@@ -80,27 +80,27 @@ enum DocumentRules {
             }
         }
 
-        guard errors.isEmpty, let category else { return (nil, errors) }
+        guard errors.list.isEmpty, let category else { return (nil, errors.list) }
         return (DocumentMetadata(category: category, certificateKind: certificateKind, title: title, issuedOn: issuedOn, link: link), [])
     }
 
     /// The value of a field that names one of `E`'s cases; nil (and an error naming the
     /// choices) for any other text, nil for none.
-    static func choice<E: RawRepresentable & CaseIterable>(_ text: String?, field: String, _ errors: inout [FieldError]) -> E?
+    static func choice<E: RawRepresentable & CaseIterable>(_ text: String?, field: String, _ errors: inout FieldErrors) -> E?
     where E.RawValue == String {
         guard let text, !text.isEmpty else { return nil }
         if let value = E(rawValue: text) { return value }
-        errors.append(FieldError(field: field, message: "must be one of \(E.allCases.map(\.rawValue).joined(separator: ", "))"))
+        errors.add(field, "must be one of \(E.allCases.map(\.rawValue).joined(separator: ", "))")
         return nil
     }
 
     /// The filter of a list of documents (`?category=&linkKind=&linkId=`).
     static func filter(_ query: [String: String], after: Identifier?, limit: Int) -> (DocumentFilter, [FieldError]) {
-        var errors: [FieldError] = []
+        var errors = FieldErrors()
         let filter = DocumentFilter(category: choice(query["category"], field: "category", &errors),
                                     linkKind: choice(query["linkKind"], field: "linkKind", &errors),
                                     linkId: query["linkId"].flatMap(Identifier.init), after: after, limit: limit)
-        if query["linkId"] != nil && filter.linkId == nil { errors.append(FieldError(field: "linkId", message: "must be an id")) }
-        return (filter, errors)
+        errors.check(query["linkId"] == nil || filter.linkId != nil, "linkId", "must be an id")
+        return (filter, errors.list)
     }
 }

@@ -12,17 +12,12 @@ struct RecordConsentRequest: Decodable {
     var documentRef: String
 
     func validate(today: CalendarDate) -> [FieldError] {
-        var errors: [FieldError] = []
-        if !ConsentRules.partners.contains(partner) {
-            errors.append(FieldError(field: "partner", message: "must be one of \(ConsentRules.partners.joined(separator: ", "))"))
-        }
-        if givenOn > today { errors.append(FieldError(field: "givenOn", message: "must not be in the future")) }
-        if let expiresOn, expiresOn < givenOn { errors.append(FieldError(field: "expiresOn", message: "must not be before givenOn")) }
-        let trimmed = documentRef.trimmingCharacters(in: .whitespacesAndNewlines)
-        if trimmed.isEmpty || documentRef.count > 200 || documentRef.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) {
-            errors.append(FieldError(field: "documentRef", message: "must be 1 to 200 characters, not only spaces"))
-        }
-        return errors
+        var errors = FieldErrors()
+        errors.check(ConsentRules.partners.contains(partner), "partner", "must be one of \(ConsentRules.partners.joined(separator: ", "))")
+        errors.check(givenOn <= today, "givenOn", "must not be in the future")
+        if let expiresOn { errors.check(expiresOn >= givenOn, "expiresOn", "must not be before givenOn") }
+        errors.check(TextRules.isLine(documentRef, max: 200), "documentRef", "must be 1 to 200 characters, not only spaces")
+        return errors.list
     }
 }
 
@@ -33,13 +28,12 @@ struct CompleteTaskRequest: Decodable {
     var notes: String?
 
     func validate() -> [FieldError] {
-        var errors: [FieldError] = []
+        var errors = FieldErrors()
         let allowed = outcome.allSatisfy { ($0.isASCII && ($0.isLetter || $0.isNumber)) || $0 == "_" || $0 == "-" }
-        if outcome.isEmpty || outcome.count > 60 || !allowed {
-            errors.append(FieldError(field: "outcome", message: "must be a code of 1 to 60 letters, digits, '_' or '-', e.g. plan_adjusted"))
-        }
-        if let notes, notes.count > 4000 { errors.append(FieldError(field: "notes", message: "at most 4000 characters")) }
-        return errors
+        errors.check(!outcome.isEmpty && outcome.count <= 60 && allowed, "outcome",
+                     "must be a code of 1 to 60 letters, digits, '_' or '-', e.g. plan_adjusted")
+        errors.check((notes ?? "").count <= 4000, "notes", "at most 4000 characters")
+        return errors.list
     }
 }
 

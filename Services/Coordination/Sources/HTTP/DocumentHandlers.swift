@@ -89,11 +89,9 @@ extension CoordinationApp {
     func documentContent(_ context: RequestContext) throws -> HTTPResponse {
         let caseId = try context.pathId("caseId", "case")
         let documentId = try context.pathId("documentId", "document")
-        var asked: Int?
-        if let text = context.request.query["version"] {
-            guard let n = Int(text), n >= 1 else { throw Problem.validation([FieldError(field: "version", message: "must be a version number from 1")]) }
-            asked = n
-        }
+        var query = QueryParameters(context.request)
+        let asked = query.value("version", "must be a version number from 1") { Int($0).flatMap { $0 >= 1 ? $0 : nil } }
+        try query.throwIfInvalid()
         context.recordFilter(["documentId": documentId.description, "version": asked.map(String.init)])
         return try host.read { c -> HTTPResponse in
             try context.access(CaseSnapshot.find(caseId, on: c))

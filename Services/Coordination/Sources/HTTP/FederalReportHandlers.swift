@@ -6,24 +6,17 @@ import IASServiceKit
 /// `GET /reports/federal?year=2026[&format=csv|json]` (or `Accept: text/csv`): the report to SEM.
 extension CoordinationApp {
     func federalReport(_ context: RequestContext) throws -> HTTPResponse {
-        let query = context.request.query
+        var query = QueryParameters(context.request)
         let today = CalendarDate.today()
-        var errors: [FieldError] = []
-        let year = query["year"].flatMap(Int.init)
         // Early years are allowed so that a report can be tried on a cohort of its own; its oldest
         // cohort must still be a year a date can have (from 1900).
         let earliest = 1900 + FederalReport.cohortYears
-        if year == nil || !(earliest...today.year).contains(year!) {
-            errors.append(FieldError(field: "year", message: "required: a year from \(earliest) to \(today.year)"))
+        let year = query.required("year", "required: a year from \(earliest) to \(today.year)") { text in
+            Int(text).flatMap { (earliest...today.year).contains($0) ? $0 : nil }
         }
-        var csv = (context.request.header("Accept") ?? "").contains("text/csv")
-        switch query["format"] {
-        case nil: break
-        case "csv": csv = true
-        case "json": csv = false
-        default: errors.append(FieldError(field: "format", message: "must be csv or json"))
-        }
-        guard errors.isEmpty, let year else { throw Problem.validation(errors) }
+        let csv = query.value("format", "must be csv or json") { ["csv": true, "json": false][$0] }
+            ?? (context.request.header("Accept") ?? "").contains("text/csv")
+        guard let year, query.errors.list.isEmpty else { throw Problem.validation(query.errors.list) }
         // A year still running is reported as far as it went.
         let asOf = min(CalendarDate(year: year, month: 12, day: 31)!, today)
         let inputs = try host.read { c in

@@ -53,21 +53,11 @@ extension CoordinationApp {
         let page = try Pagination(request)
         var filter = ReferralStore.Filter(limit: page.fetchLimit)
         filter.after = page.after
-        var errors: [FieldError] = []
-        if let partner = request.query["partner"] {
-            if ConsentRules.partners.contains(partner) { filter.partner = partner } else {
-                errors.append(FieldError(field: "partner", message: "must be one of \(ConsentRules.partners.joined(separator: ", "))"))
-            }
-        }
-        if let status = request.query["status"] {
-            if ReferralStore.statuses.contains(status) { filter.status = status } else {
-                errors.append(FieldError(field: "status", message: "must be one of \(ReferralStore.statuses.joined(separator: ", "))"))
-            }
-        }
-        if let text = request.query["caseId"] {
-            if let id = Identifier(text) { filter.caseId = id } else { errors.append(FieldError(field: "caseId", message: "must be a case id")) }
-        }
-        try Problem.throwIfInvalid(errors)
+        var query = QueryParameters(request)
+        filter.partner = query.choice("partner", among: ConsentRules.partners)
+        filter.status = query.choice("status", among: ReferralStore.statuses)
+        filter.caseId = query.identifier("caseId", "must be a case id")
+        try query.throwIfInvalid()
         filter.scope = AccessPolicy.referralScope(context.organisation)
         if filter.scope == .none { throw Problem.forbidden("your organisation has no referrals here") }
         context.recordFilter(["partner": filter.partner, "status": filter.status, "caseId": filter.caseId?.description, "cursor": page.after?.description,

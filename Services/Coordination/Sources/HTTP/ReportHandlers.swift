@@ -14,20 +14,15 @@ extension CoordinationApp {
     }
 
     func indicators(_ context: RequestContext) throws -> HTTPResponse {
-        let query = context.request.query
+        var query = QueryParameters(context.request)
         let today = CalendarDate.today()
-        var errors: [FieldError] = []
-        let entryYear = query["entryYear"].flatMap(Int.init)
-        if entryYear == nil || !(1950...(today.year)).contains(entryYear!) {
-            errors.append(FieldError(field: "entryYear", message: "required: a year from 1950 to \(today.year)"))
+        let entryYear = query.required("entryYear", "required: a year from 1950 to \(today.year)") { text in
+            Int(text).flatMap { (1950...today.year).contains($0) ? $0 : nil }
         }
-        var asOf = today
-        if let text = query["asOf"] {
-            if let date = CalendarDate(text), date <= today { asOf = date } else {
-                errors.append(FieldError(field: "asOf", message: "must be a date YYYY-MM-DD, not in the future"))
-            }
-        }
-        guard errors.isEmpty, let year = entryYear else { throw Problem.validation(errors) }
+        let asOf = query.value("asOf", "must be a date YYYY-MM-DD, not in the future") { text in
+            CalendarDate(text).flatMap { $0 <= today ? $0 : nil }
+        } ?? today
+        guard let year = entryYear, query.errors.list.isEmpty else { throw Problem.validation(query.errors.list) }
         let (members, erased) = try host.read { c in
             (try IndicatorFacts.cohort(entryYear: year, on: c), try IndicatorContributions.cohort(entryYear: year, on: c))
         }
@@ -39,26 +34,18 @@ extension CoordinationApp {
     func audit(_ context: RequestContext) throws -> HTTPResponse {
         let request = context.request
         let page = try Pagination(request)
-        var errors: [FieldError] = []
+        var query = QueryParameters(request)
         var filter = AuditLog.Filter(limit: page.fetchLimit)
         filter.after = page.after
-        if let text = request.query["caseId"] {
-            if let id = Identifier(text) { filter.caseId = id } else { errors.append(FieldError(field: "caseId", message: "must be a UUID")) }
+        filter.caseId = query.identifier("caseId", "must be a UUID")
+        filter.personId = query.identifier("personId", "must be a UUID")
+        filter.subject = query["sub"]
+        func time(_ text: String) -> Date? {
+            Timestamp.parse(text) ?? CalendarDate(text).flatMap { Timestamp.parse("\($0)T00:00:00Z") }
         }
-        if let text = request.query["personId"] {
-            if let id = Identifier(text) { filter.personId = id } else { errors.append(FieldError(field: "personId", message: "must be a UUID")) }
-        }
-        filter.subject = request.query["sub"]
-        func time(_ name: String) -> Date? {
-            guard let text = request.query[name] else { return nil }
-            if let t = Timestamp.parse(text) { return t }
-            if let d = CalendarDate(text) { return Timestamp.parse("\(d)T00:00:00Z") }
-            errors.append(FieldError(field: name, message: "must be an RFC 3339 timestamp or a date YYYY-MM-DD"))
-            return nil
-        }
-        filter.from = time("from")
-        filter.to = time("to")
-        try Problem.throwIfInvalid(errors)
+        filter.from = query.value("from", "must be an RFC 3339 timestamp or a date YYYY-MM-DD", time)
+        filter.to = query.value("to", "must be an RFC 3339 timestamp or a date YYYY-MM-DD", time)
+        try query.throwIfInvalid()
         context.recordFilter(["caseId": filter.caseId?.description, "personId": filter.personId?.description, "sub": filter.subject,
                               "from": filter.from.map(Timestamp.format), "to": filter.to.map(Timestamp.format),
                               "cursor": page.after?.description, "limit": String(page.limit)])

@@ -9,42 +9,22 @@ extension CoordinationApp {
     func listTasks(_ context: RequestContext) throws -> HTTPResponse {
         let request = context.request
         let page = try Pagination(request)
-        var errors: [FieldError] = []
+        var query = QueryParameters(request)
         var filter = TaskStore.Filter(limit: page.fetchLimit)
         filter.after = page.after
-        if let status = request.query["status"] {
-            if let value = TaskStore.Status(rawValue: status) { filter.status = value } else {
-                errors.append(FieldError(field: "status", message: "must be open or done"))
-            }
-        }
-        if let kind = request.query["kind"] {
-            if TaskKind(rawValue: kind) != nil { filter.kind = kind } else {
-                errors.append(FieldError(field: "kind", message: "must be one of \(TaskKind.allCases.map(\.rawValue).joined(separator: ", "))"))
-            }
-        }
-        if let escalated = request.query["escalated"] {
-            if let value = ["true": true, "false": false][escalated] { filter.escalated = value } else {
-                errors.append(FieldError(field: "escalated", message: "must be true or false"))
-            }
-        }
-        if let order = request.query["order"] {
-            if let value = TaskStore.Order(rawValue: order) { filter.order = value } else {
-                errors.append(FieldError(field: "order", message: "must be one of \(TaskStore.Order.allCases.map(\.rawValue).joined(separator: ", "))"))
-            }
-        }
-        if let org = request.query["org"] {
-            if Organisation(org) != nil { filter.assigneeOrg = org } else {
-                errors.append(FieldError(field: "org", message: "is not an organisation, e.g. municipality:4001"))
-            }
-        }
-        try Problem.throwIfInvalid(errors)
+        filter.status = query.choice("status", TaskStore.Status.self, message: "must be open or done")
+        filter.kind = query.choice("kind", TaskKind.self)?.rawValue
+        filter.escalated = query.bool("escalated")
+        if let order = query.choice("order", TaskStore.Order.self) { filter.order = order }
+        filter.assigneeOrg = query.value("org", "is not an organisation, e.g. municipality:4001") { Organisation($0) != nil ? $0 : nil }
+        try query.throwIfInvalid()
         filter.scope = AccessPolicy.taskScope(context.organisation)
         if filter.scope == .none { throw Problem.forbidden("partners have no tasks here") }
         if let requested = filter.assigneeOrg.flatMap(Organisation.init), !filter.scope.includes(assignee: requested) {
             throw Problem.forbidden("your organisation may list only its own tasks")
         }
-        context.recordFilter(["org": filter.assigneeOrg, "status": filter.status?.rawValue, "kind": filter.kind, "escalated": request.query["escalated"],
-                              "order": request.query["order"], "cursor": page.after?.description, "limit": String(page.limit)])
+        context.recordFilter(["org": filter.assigneeOrg, "status": filter.status?.rawValue, "kind": filter.kind, "escalated": query["escalated"],
+                              "order": query["order"], "cursor": page.after?.description, "limit": String(page.limit)])
         let listed = page.page(try host.read { try TaskStore.list(filter, on: $0) }) { $0.task.taskId }
         context.disclose(listed.items.map { DisclosedRecord(caseId: $0.task.caseId, personId: nil) })
         return .json(listed)

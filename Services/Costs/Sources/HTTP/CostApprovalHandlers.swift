@@ -155,18 +155,10 @@ extension CostsApp {
     func listApprovals(_ context: RequestContext) throws -> HTTPResponse {
         let request = context.request
         let page = try Pagination(request)
-        var errors: [FieldError] = []
-        var status: ApprovalStatus?
-        if let text = request.query["status"] {
-            status = ApprovalStatus(rawValue: text)
-            if status == nil { errors.append(FieldError(field: "status", message: "must be requested, granted, partially_granted or rejected")) }
-        }
-        var caseId: Identifier?
-        if let text = request.query["caseId"] {
-            caseId = Identifier(text)
-            if caseId == nil { errors.append(FieldError(field: "caseId", message: "must be a case id")) }
-        }
-        try Problem.throwIfInvalid(errors)
+        var query = QueryParameters(request)
+        let status = query.value("status", "must be requested, granted, partially_granted or rejected") { ApprovalStatus(rawValue: $0) }
+        let caseId = query.identifier("caseId", "must be a case id")
+        try query.throwIfInvalid()
         let municipality = try context.listedMunicipality(refusal: "your organisation has no access to cost approvals")
         context.recordFilter(["status": status?.rawValue, "caseId": caseId?.description, "cursor": page.after?.description,
                               "limit": String(page.limit)])

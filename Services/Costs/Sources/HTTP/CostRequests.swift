@@ -3,10 +3,6 @@ import IASContracts
 import IASHTTP
 import IASRuntime
 
-private func isText(_ s: String, max: Int) -> Bool {
-    !s.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty && s.count <= max
-}
-
 /// The largest single amount the API accepts (CHF 100,000): well above any measure, below
 /// any overflow.
 let maximumAmountRappen = 10_000_000
@@ -19,12 +15,10 @@ struct RequestApproval: Decodable {
     var justification: String
 
     func validate() -> [FieldError] {
-        var errors: [FieldError] = []
-        if !(1...maximumAmountRappen).contains(amountRappen) {
-            errors.append(FieldError(field: "amountRappen", message: "must be a whole number of Rappen from 1 to \(maximumAmountRappen)"))
-        }
-        if !isText(justification, max: 4000) { errors.append(FieldError(field: "justification", message: "must be 1 to 4000 characters")) }
-        return errors
+        var errors = FieldErrors()
+        errors.check((1...maximumAmountRappen).contains(amountRappen), "amountRappen", "must be a whole number of Rappen from 1 to \(maximumAmountRappen)")
+        errors.check(TextRules.isText(justification, max: 4000), "justification", "must be 1 to 4000 characters")
+        return errors.list
     }
 }
 
@@ -39,7 +33,7 @@ struct DecideApproval: Decodable {
     var fundingSource: DecisionFunding?
 
     func validate(requested: Int) -> [FieldError] {
-        var errors: [FieldError] = []
+        var errors = FieldErrors()
         if BudgetRules.grantedAmount(decision: decision, requested: requested, named: amountRappen) == nil {
             let message: String
             switch decision {
@@ -47,10 +41,10 @@ struct DecideApproval: Decodable {
             case .partiallyGranted: message = "is required for partially_granted: from 1 to the requested \(requested)"
             case .rejected: message = "must be left out (or 0) for rejected"
             }
-            errors.append(FieldError(field: "amountRappen", message: message))
+            errors.add("amountRappen", message)
         }
-        if !isText(reason, max: 4000) { errors.append(FieldError(field: "reason", message: "must be 1 to 4000 characters")) }
-        return errors
+        errors.check(TextRules.isText(reason, max: 4000), "reason", "must be 1 to 4000 characters")
+        return errors.list
     }
 }
 
@@ -61,12 +55,10 @@ struct BookCharge: Decodable {
     var bookedOn: CalendarDate
 
     func validate(today: CalendarDate) -> [FieldError] {
-        var errors: [FieldError] = []
-        if !(1...maximumAmountRappen).contains(amountRappen) {
-            errors.append(FieldError(field: "amountRappen", message: "must be a whole number of Rappen from 1 to \(maximumAmountRappen)"))
-        }
-        if !isText(invoiceRef, max: 100) { errors.append(FieldError(field: "invoiceRef", message: "must be 1 to 100 characters")) }
-        if bookedOn > today { errors.append(FieldError(field: "bookedOn", message: "must not be in the future")) }
-        return errors
+        var errors = FieldErrors()
+        errors.check((1...maximumAmountRappen).contains(amountRappen), "amountRappen", "must be a whole number of Rappen from 1 to \(maximumAmountRappen)")
+        errors.check(TextRules.isText(invoiceRef, max: 100), "invoiceRef", "must be 1 to 100 characters")
+        errors.check(bookedOn <= today, "bookedOn", "must not be in the future")
+        return errors.list
     }
 }

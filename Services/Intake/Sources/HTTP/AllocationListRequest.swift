@@ -40,14 +40,10 @@ struct AllocationListRequest: Decodable {
 
     /// Problems of the list as a whole; any of them refuses the whole request.
     func validate() -> [FieldError] {
-        var errors: [FieldError] = []
-        if !Validation.isListRef(listRef) {
-            errors.append(FieldError(field: "listRef", message: "must be 1 to 100 characters, not only spaces, e.g. SEM-2026-11-0042"))
-        }
-        if persons.isEmpty {
-            errors.append(FieldError(field: "persons", message: "must hold 1 to \(Self.maxPersons) persons"))
-        }
-        return errors
+        var errors = FieldErrors()
+        errors.check(TextRules.isLine(listRef, max: 100), "listRef", "must be 1 to 100 characters, not only spaces, e.g. SEM-2026-11-0042")
+        errors.check(!persons.isEmpty, "persons", "must hold 1 to \(Self.maxPersons) persons")
+        return errors.list
     }
 }
 
@@ -64,12 +60,5 @@ enum AllocationRow: Decodable {
         } catch let error as DecodingError {
             self = .unreadable(FieldError(error, within: decoder.codingPath))
         }
-    }
-}
-
-extension Validation {
-    static func isListRef(_ s: String) -> Bool {
-        !s.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty && s.count <= 100
-            && !s.unicodeScalars.contains { $0.properties.generalCategory == .control }
     }
 }

@@ -50,10 +50,10 @@ struct RegularizationRequest: Decodable {
     var decidedOn: CalendarDate
 
     func validate(today: CalendarDate) -> [FieldError] {
-        var errors: [FieldError] = []
-        if status == .N { errors.append(FieldError(field: "status", message: "must be VA or FL")) }
-        if decidedOn > today { errors.append(FieldError(field: "decidedOn", message: "must not be in the future")) }
-        return errors
+        var errors = FieldErrors()
+        errors.check(status != .N, "status", "must be VA or FL")
+        errors.check(decidedOn <= today, "decidedOn", "must not be in the future")
+        return errors.list
     }
 }
 
@@ -77,12 +77,10 @@ struct ClosureRequest: Decodable {
     var outcome: IntegrationOutcome?
 
     func validate(today: CalendarDate, enteredCantonOn: CalendarDate) -> [FieldError] {
-        var errors: [FieldError] = []
-        if closedOn > today { errors.append(FieldError(field: "closedOn", message: "must not be in the future")) }
-        if closedOn < enteredCantonOn { errors.append(FieldError(field: "closedOn", message: "must not be before the entry into the canton")) }
-        if outcome != nil && reason != .integrated {
-            errors.append(FieldError(field: "outcome", message: "only for reason integrated"))
-        }
-        return errors
+        var errors = FieldErrors()
+        errors.check(closedOn <= today, "closedOn", "must not be in the future")
+        errors.check(closedOn >= enteredCantonOn, "closedOn", "must not be before the entry into the canton")
+        errors.check(outcome == nil || reason == .integrated, "outcome", "only for reason integrated")
+        return errors.list
     }
 }

@@ -44,21 +44,15 @@ extension IntakeApp {
         let request = context.request
         let page = try Pagination(request)
         var filter = PersonStore.Filter(limit: page.fetchLimit)
-        var errors: [FieldError] = []
-        filter.zemisNumber = request.query["zemisNumber"].map(Validation.normalizedZemis)
-        filter.familyName = request.query["familyName"]
-        if let given = request.query["givenName"] {
-            if Validation.isName(given) { filter.givenName = given.trimmingCharacters(in: .whitespaces) } else {
-                errors.append(FieldError(field: "givenName", message: "must be 1 to 100 characters, not only spaces"))
-            }
+        var query = QueryParameters(request)
+        filter.zemisNumber = query["zemisNumber"].map(Validation.normalizedZemis)
+        filter.familyName = query["familyName"]
+        filter.givenName = query.value("givenName", "must be 1 to 100 characters, not only spaces") { given in
+            Validation.isName(given) ? given.trimmingCharacters(in: .whitespaces) : nil
         }
-        if let text = request.query["dateOfBirth"] {
-            if let date = CalendarDate(text) { filter.dateOfBirth = date } else {
-                errors.append(FieldError(field: "dateOfBirth", message: "must be a date YYYY-MM-DD"))
-            }
-        }
-        try Problem.throwIfInvalid(errors)
-        filter.responsibleOrg = request.query["responsibleOrg"]
+        filter.dateOfBirth = query.value("dateOfBirth", "must be a date YYYY-MM-DD") { CalendarDate($0) }
+        try query.throwIfInvalid()
+        filter.responsibleOrg = query["responsibleOrg"]
         filter.after = page.after
         filter.municipality = try context.listedMunicipality(refusal: "your organisation has no access to persons")
         context.recordFilter(["zemisNumber": filter.zemisNumber, "familyName": filter.familyName, "givenName": filter.givenName,

@@ -41,7 +41,7 @@ struct RegisterPersonRequest: Decodable {
         default: break
         }
         if let reason = duplicateOverride?.reason {
-            errors.check(Validation.isReason(reason), "duplicateOverride.reason", "must be 1 to 500 characters, not only spaces")
+            errors.check(TextRules.isText(reason, max: 500), "duplicateOverride.reason", "must be 1 to 500 characters, not only spaces")
         }
         return errors.list
     }
@@ -58,10 +58,8 @@ struct RegisterPersonRequest: Decodable {
 }
 
 enum Validation {
-    static func isName(_ s: String) -> Bool {
-        let trimmed = s.trimmingCharacters(in: .whitespacesAndNewlines)
-        return !trimmed.isEmpty && s.count <= 100 && !s.unicodeScalars.contains { $0.properties.generalCategory == .control }
-    }
+    /// A given or family name: one line of at most 100 characters.
+    static func isName(_ s: String) -> Bool { TextRules.isLine(s, max: 100) }
     static func isZemisNumber(_ s: String) -> Bool {
         let digits = s.filter { $0 != "." }
         return (8...9).contains(digits.count) && digits.allSatisfy { $0.isASCII && $0.isNumber } && s.count <= 12
@@ -71,9 +69,6 @@ enum Validation {
     }
     static func isLanguageCode(_ s: String) -> Bool {
         (2...3).contains(s.count) && s.allSatisfy { $0.isASCII && $0.isLowercase }
-    }
-    static func isReason(_ s: String) -> Bool {
-        !s.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty && s.count <= 500
     }
     /// ZEMIS numbers are compared without formatting dots.
     static func normalizedZemis(_ s: String) -> String { s.filter { $0 != "." } }

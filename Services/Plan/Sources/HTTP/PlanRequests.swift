@@ -3,10 +3,6 @@ import IASContracts
 import IASHTTP
 import IASRuntime
 
-private func isText(_ s: String, max: Int) -> Bool {
-    !s.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty && s.count <= max
-}
-
 /// `POST /cases/{caseId}/plan/measures`: a measure of the catalogue added by the case worker.
 struct AddMeasureRequest: Decodable {
     var catalogCode: String
@@ -17,8 +13,8 @@ struct AddMeasureRequest: Decodable {
 
     func validate() -> [FieldError] {
         var errors = FieldErrors()
-        errors.check(isText(catalogCode, max: 60), "catalogCode", "must be a code of GET /catalog/measures, e.g. GER_A1")
-        if let provider { errors.check(isText(provider, max: 200), "provider", "must be 1 to 200 characters") }
+        errors.check(TextRules.isText(catalogCode, max: 60), "catalogCode", "must be a code of GET /catalog/measures, e.g. GER_A1")
+        if let provider { errors.check(TextRules.isText(provider, max: 200), "provider", "must be 1 to 200 characters") }
         if let endsOn { errors.check(endsOn >= startsOn, "endsOn", "must not be before startsOn") }
         errors.check((0...10_000_000).contains(estimatedCostRappen), "estimatedCostRappen",
                      "must be a whole number of Rappen from 0 to 10000000 (CHF 100,000)")
@@ -36,7 +32,7 @@ struct MeasureStatusRequest: Decodable {
         var errors = FieldErrors()
         errors.check(on <= today, "on", "must not be in the future")
         if MeasureStateMachine.isDeviation(status) {
-            errors.check(reason.map { isText($0, max: 2000) } ?? false, "reason", "is required for interrupted and dropped (1 to 2000 characters)")
+            errors.check(reason.map { TextRules.isText($0, max: 2000) } ?? false, "reason", "is required for interrupted and dropped (1 to 2000 characters)")
         } else if let reason {
             errors.check(reason.count <= 2000, "reason", "must be at most 2000 characters")
         }
@@ -77,7 +73,7 @@ struct AgreementRequest: Decodable {
         errors.check(signedOn <= today, "signedOn", "must not be in the future")
         errors.check((1...20).contains(goals.count), "goals", "must name 1 to 20 goals")
         for (i, goal) in goals.enumerated() {
-            errors.check(isText(goal.text, max: 1000), "goals[\(i)]", "must be 1 to 1000 characters, not only spaces")
+            errors.check(TextRules.isText(goal.text, max: 1000), "goals[\(i)]", "must be 1 to 1000 characters, not only spaces")
             if let field = goal.fieldOfAction {
                 errors.check(Self.fieldsOfAction.contains(field), "goals[\(i)].fieldOfAction",
                              "must be one of \(Self.fieldsOfAction.sorted().joined(separator: ", "))")
@@ -98,7 +94,7 @@ struct ReviewRequest: Decodable {
     func validate(today: CalendarDate) -> [FieldError] {
         var errors = FieldErrors()
         errors.check(heldOn <= today, "heldOn", "must not be in the future")
-        errors.check(isText(notes, max: 10_000), "notes", "must be 1 to 10000 characters: what was agreed")
+        errors.check(TextRules.isText(notes, max: 10_000), "notes", "must be 1 to 10000 characters: what was agreed")
         return errors.list
     }
 }
