@@ -80,5 +80,15 @@ final class FederalReportTests: XCTestCase {
               case .object(let amiplus) = rows[1] else { return XCTFail("unexpected shape: \(json)") }
         XCTAssertEqual(amiplus["committedRappen"], .null, "a withheld cell is null in JSON")
         XCTAssertEqual(amiplus["suppressed"], .bool(true))
+        // Every withheld figure stands as null, named; what a row does not have (the total's
+        // field of action and kind) is left out.
+        XCTAssertEqual(String(decoding: try JSONCoding.encode(report.lumpSum.total), as: UTF8.self),
+                       #"{"committedRappen":2100000,"persons":18,"spentRappen":500100,"suppressed":false}"#)
+        XCTAssertEqual(String(decoding: try JSONCoding.encode(report.counts[1]), as: UTF8.self),
+                       #"{"name":"language_support","persons":null,"suppressed":true}"#)
+        let cohort = FederalReport.Cohort(entryYear: 2019, cohortSize: nil, indicators: [
+            FederalReport.Figure(id: 1, name: "x", numerator: nil, denominator: 10, share: nil, suppressed: true)])
+        XCTAssertEqual(String(decoding: try JSONCoding.encode(cohort), as: UTF8.self),
+                       #"{"cohortSize":null,"entryYear":2019,"indicators":[{"denominator":10,"id":1,"name":"x","numerator":null,"share":null,"suppressed":true}]}"#)
     }
 }

@@ -24,49 +24,30 @@ struct FederalReport: Encodable, Sendable {
         let counts: [String: Int]
     }
 
+    // Withheld figures stand as null beside `"suppressed": true`, so that a reader sees them withheld.
     struct Figure: Encodable, Sendable {
         let id: Int
         let name: String
-        let numerator: Int?
-        let denominator: Int?
-        let share: Double?
+        @NullWhenAbsent var numerator: Int?
+        @NullWhenAbsent var denominator: Int?
+        @NullWhenAbsent var share: Double?
         let suppressed: Bool
-        func encode(to encoder: Encoder) throws {
-            var c = encoder.container(keyedBy: Keys.self)
-            try c.encode(id, forKey: .id); try c.encode(name, forKey: .name)
-            try c.encode(numerator, forKey: .numerator); try c.encode(denominator, forKey: .denominator)
-            try c.encode(share, forKey: .share); try c.encode(suppressed, forKey: .suppressed)
-        }
-        enum Keys: String, CodingKey { case id, name, numerator, denominator, share, suppressed }
     }
 
     struct Cohort: Encodable, Sendable {
         let entryYear: Int
-        let cohortSize: Int?
+        @NullWhenAbsent var cohortSize: Int?
         let indicators: [Figure]
-        func encode(to encoder: Encoder) throws {
-            var c = encoder.container(keyedBy: Keys.self)
-            try c.encode(entryYear, forKey: .entryYear); try c.encode(cohortSize, forKey: .cohortSize)
-            try c.encode(indicators, forKey: .indicators)
-        }
-        enum Keys: String, CodingKey { case entryYear, cohortSize, indicators }
     }
 
     struct Money: Encodable, Sendable {
+        /// Both absent in the total, and then left out.
         let fieldOfAction: String?
         let measureKind: String?
-        let persons: Int?
-        let committedRappen: Int?
-        let spentRappen: Int?
+        @NullWhenAbsent var persons: Int?
+        @NullWhenAbsent var committedRappen: Int?
+        @NullWhenAbsent var spentRappen: Int?
         let suppressed: Bool
-        func encode(to encoder: Encoder) throws {
-            var c = encoder.container(keyedBy: Keys.self)
-            if let fieldOfAction { try c.encode(fieldOfAction, forKey: .fieldOfAction) }
-            if let measureKind { try c.encode(measureKind, forKey: .measureKind) }
-            try c.encode(persons, forKey: .persons); try c.encode(committedRappen, forKey: .committedRappen)
-            try c.encode(spentRappen, forKey: .spentRappen); try c.encode(suppressed, forKey: .suppressed)
-        }
-        enum Keys: String, CodingKey { case fieldOfAction, measureKind, persons, committedRappen, spentRappen, suppressed }
     }
 
     struct LumpSum: Encodable, Sendable { let measures: [Money]; let total: Money }
@@ -74,13 +55,8 @@ struct FederalReport: Encodable, Sendable {
     struct Count: Encodable, Sendable {
         static let names = ["first_information", "language_support", "training_or_work_support", "early_language_support_children"]
         let name: String
-        let persons: Int?
+        @NullWhenAbsent var persons: Int?
         let suppressed: Bool
-        func encode(to encoder: Encoder) throws {
-            var c = encoder.container(keyedBy: Keys.self)
-            try c.encode(name, forKey: .name); try c.encode(persons, forKey: .persons); try c.encode(suppressed, forKey: .suppressed)
-        }
-        enum Keys: String, CodingKey { case name, persons, suppressed }
     }
 
     let year: Int
