@@ -35,14 +35,10 @@ public final class UploadSlots: @unchecked Sendable {
         condition.lock()
         defer { condition.unlock() }
         while held >= capacity {
-            let remaining = deadline - MonotonicClock.now()
-            guard remaining > 0 else {
+            guard condition.wait(untilMonotonic: deadline) || held < capacity else {
                 refused += 1
                 return false
             }
-            // NSCondition waits on the wall clock; short slices against the monotonic deadline
-            // keep a clock change from stretching the wait.
-            _ = condition.wait(until: Date(timeIntervalSinceNow: min(remaining, 0.25)))
         }
         held += 1
         return true

@@ -1,4 +1,5 @@
 import Foundation
+import IASRuntime
 
 /// The results of one `send` call, filled by delivery reports from the poll thread while
 /// the sending thread waits.
@@ -23,12 +24,12 @@ final class DeliveryBatch: @unchecked Sendable {
         if remaining == 0 { condition.broadcast() }
     }
 
-    /// Waits until every slot has a result or `deadline` passed; unfilled slots are nil.
-    func wait(until deadline: Date) -> [Result<Void, KafkaError>?] {
+    /// Waits until every slot has a result or `deadline` (`MonotonicClock`) passed; unfilled slots are nil.
+    func wait(until deadline: Double) -> [Result<Void, KafkaError>?] {
         condition.lock()
         defer { condition.unlock() }
         while remaining > 0 {
-            if !condition.wait(until: deadline) { break }
+            if !condition.wait(untilMonotonic: deadline) { break }
         }
         return results
     }

@@ -136,8 +136,8 @@ public final class KafkaAdmin: @unchecked Sendable {
     /// partitions of the end offset minus the committed offset (minus the start offset where
     /// the group committed nothing, since it would start from the earliest message).
     public func lag(groupId: String, topic: String, timeout: Double) throws -> Int64 {
-        let deadline = Date(timeIntervalSinceNow: timeout)
-        func remainingMs() -> Int32 { Int32(clamping: max(1, Int(deadline.timeIntervalSinceNow * 1000))) }
+        let deadline = MonotonicClock.now() + timeout
+        func remainingMs() -> Int32 { max(1, MonotonicClock.pollTimeout(until: deadline)) }
         return try GroupOffsets.withReader(of: groupId, role: "lag reader", configuration: configuration,
                                            properties: ["fetch.wait.max.ms": "100"], logger: logger) { rk -> Int64 in
             let partitions = try Self.partitionCount(rk, topic: topic, timeout: timeout)

@@ -85,14 +85,14 @@ public final class KafkaPartitionReader: @unchecked Sendable {
     /// group that never joins it, so the group's members are not disturbed.
     public static func committedOffsets(configuration: KafkaConfiguration, groupId: String, topics: [String], timeout: Double,
                                         logger: Logger) throws -> [TopicPartition: Int64?] {
-        let deadline = Date(timeIntervalSinceNow: timeout)
+        let deadline = MonotonicClock.now() + timeout
         return try GroupOffsets.withReader(of: groupId, role: "offset reader", configuration: configuration, logger: logger) { rk in
             var entries: [TopicPartitionList.Entry] = []
             for topic in topics {
-                let count = try KafkaAdmin.partitionCount(rk, topic: topic, timeout: max(1, deadline.timeIntervalSinceNow))
+                let count = try KafkaAdmin.partitionCount(rk, topic: topic, timeout: max(1, MonotonicClock.remaining(until: deadline)))
                 entries += (0..<count).map { .init(topic: topic, partition: Int32($0), offset: Int64(RD_KAFKA_OFFSET_INVALID)) }
             }
-            let remainingMs = Int32(clamping: max(1, Int(deadline.timeIntervalSinceNow * 1000)))
+            let remainingMs = max(1, MonotonicClock.pollTimeout(until: deadline))
             var result: [TopicPartition: Int64?] = [:]
             for entry in try GroupOffsets.committed(rk, groupId: groupId, entries, timeoutMs: remainingMs) {
                 guard KafkaError.isSuccess(entry.error) else {

@@ -95,7 +95,7 @@ public final class KafkaProducer: @unchecked Sendable {
             }
             return send(records, timeout: timeout)
         }
-        let deadline = Date(timeIntervalSinceNow: timeout)
+        let deadline = MonotonicClock.now() + timeout
         let batch = DeliveryBatch(count: records.count)
         let deliveries = handle.context.deliveries
         var ids: [UInt] = []
@@ -125,7 +125,7 @@ public final class KafkaProducer: @unchecked Sendable {
     static let sessionEndingCodes: Set<Int32> = [90, 47]
 
     /// Nil when librdkafka accepted the record into its queue.
-    private func enqueue(_ record: KafkaRecord, id: UInt, deadline: Date, on handle: KafkaHandle) -> KafkaError? {
+    private func enqueue(_ record: KafkaRecord, id: UInt, deadline: Double, on handle: KafkaHandle) -> KafkaError? {
         var memory = ScratchMemory()
         defer { memory.release() }
         var fields: [rd_kafka_vu_t] = []
@@ -168,7 +168,7 @@ public final class KafkaProducer: @unchecked Sendable {
                 while true {
                     guard let error = rd_kafka_produceva(rk, fields, fields.count) else { return nil }
                     let code = rd_kafka_error_code(error)
-                    guard code == RD_KAFKA_RESP_ERR__QUEUE_FULL, Date() < deadline else {
+                    guard code == RD_KAFKA_RESP_ERR__QUEUE_FULL, MonotonicClock.now() < deadline else {
                         return KafkaError(consuming: error, "record not accepted for sending to \(record.topic)")
                     }
                     // The local queue is full: serve delivery reports to make room, then retry.

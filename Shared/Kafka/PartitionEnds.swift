@@ -13,8 +13,8 @@ enum PartitionEnds {
     /// `rk`: a consumer-type client of no group's assignment (it assigns the partitions itself
     /// for the fetch, and unassigns them). A partition whose fetch does not answer before
     /// `deadline` keeps the broker's answer, which may be too low.
-    static func read(_ rk: OpaquePointer, _ partitions: [TopicPartition], deadline: Date) throws -> [TopicPartition: Bounds] {
-        func remainingMs() -> Int32 { Int32(clamping: max(1, Int(deadline.timeIntervalSinceNow * 1000))) }
+    static func read(_ rk: OpaquePointer, _ partitions: [TopicPartition], deadline: Double) throws -> [TopicPartition: Bounds] {
+        func remainingMs() -> Int32 { max(1, MonotonicClock.pollTimeout(until: deadline)) }
         var bounds: [TopicPartition: Bounds] = [:]
         for partition in partitions {
             var low: Int64 = 0, high: Int64 = 0
@@ -29,7 +29,7 @@ enum PartitionEnds {
         guard KafkaError.isSuccess(rd_kafka_assign(rk, list)) else { return bounds }
         defer { rd_kafka_assign(rk, nil) }
         var fetched = Set<TopicPartition>()
-        while fetched.count < nonEmpty.count && Date() < deadline {
+        while fetched.count < nonEmpty.count && MonotonicClock.now() < deadline {
             if let message = rd_kafka_consumer_poll(rk, 50) { rd_kafka_message_destroy(message) }
             for partition in nonEmpty.keys where !fetched.contains(partition) {
                 var low: Int64 = 0, high: Int64 = -1
@@ -46,13 +46,13 @@ enum PartitionEnds {
     /// `groupId` that never joins it (`GroupOffsets.withReader`).
     static func read(topics: [String], groupId: String, configuration: KafkaConfiguration, timeout: Double,
                      logger: Logger) throws -> [TopicPartition: Bounds] {
-        let deadline = Date(timeIntervalSinceNow: timeout)
+        let deadline = MonotonicClock.now() + timeout
         return try GroupOffsets.withReader(of: groupId, role: "end reader", configuration: configuration,
                                            properties: ["fetch.wait.max.ms": "100"], logger: logger) { rk in
-            let existing = try KafkaAdmin.topicNames(rk, timeout: max(1, deadline.timeIntervalSinceNow))
+            let existing = try KafkaAdmin.topicNames(rk, timeout: max(1, MonotonicClock.remaining(until: deadline)))
             var partitions: [TopicPartition] = []
             for topic in topics where existing.contains(topic) {
-                let count = try KafkaAdmin.partitionCount(rk, topic: topic, timeout: max(1, deadline.timeIntervalSinceNow))
+                let count = try KafkaAdmin.partitionCount(rk, topic: topic, timeout: max(1, MonotonicClock.remaining(until: deadline)))
                 partitions += (0..<count).map { TopicPartition(topic: topic, partition: Int32($0)) }
             }
             return try read(rk, partitions, deadline: deadline)

@@ -5,15 +5,15 @@ import IASRuntime
 /// same warning many times a second.
 final class RateLimiter: Sendable {
     private let interval: TimeInterval
-    private let state = Locked<[String: (last: Date, suppressed: Int)]>([:])
+    private let state = Locked<[String: (last: Double, suppressed: Int)]>([:])
 
     init(interval: TimeInterval) { self.interval = interval }
 
     /// Nil when suppressed; otherwise how many were suppressed since the last one let through.
     func admit(_ key: String) -> Int? {
-        let now = Date()
+        let now = MonotonicClock.now()
         return state.withLock { entries in
-            if let entry = entries[key], now.timeIntervalSince(entry.last) < interval {
+            if let entry = entries[key], now - entry.last < interval {
                 entries[key] = (entry.last, entry.suppressed + 1)
                 return nil
             }

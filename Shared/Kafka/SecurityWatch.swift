@@ -18,7 +18,7 @@ final class SecurityWatch: Sendable {
     /// How the client connects, for messages: `sasl_ssl, SCRAM-SHA-512 as user ias-plan`.
     let summary: String
     private let secret: String?
-    private let refusal = Locked<(error: KafkaError, at: Date)?>(nil)
+    private let refusal = Locked<(error: KafkaError, at: Double)?>(nil)
 
     init(properties: [String: String]) {
         let password = properties["sasl.password"]
@@ -49,7 +49,7 @@ final class SecurityWatch: Sendable {
             message: "the brokers refused the connection of this client (\(summary)): \(redact(reason)). Check the "
                 + "security protocol, SASL mechanism, user name and password (and CA certificate) against the brokers' "
                 + "listener and the user created there; librdkafka keeps retrying meanwhile")
-        refusal.withLock { $0 = (error, Date()) }
+        refusal.withLock { $0 = (error, MonotonicClock.now()) }
         return error
     }
 
@@ -64,7 +64,7 @@ final class SecurityWatch: Sendable {
 
     /// The refusal recorded within `freshness`, if any.
     var recentRefusal: KafkaError? {
-        guard let (error, at) = refusal.current, Date().timeIntervalSince(at) < Self.freshness else { return nil }
+        guard let (error, at) = refusal.current, MonotonicClock.now() - at < Self.freshness else { return nil }
         return error
     }
 }

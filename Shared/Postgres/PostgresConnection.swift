@@ -1,4 +1,5 @@
 import Foundation
+import IASRuntime
 internal import CLibPQ
 
 /// One libpq session. Not thread-safe: it lives in a `PostgresPool` and is lent to one
@@ -256,7 +257,7 @@ public final class PostgresConnection {
             isBroken = PQstatus(handle) == CONNECTION_BAD
             return false
         }
-        let deadline = Date().addingTimeInterval(timeout)
+        let deadline = MonotonicClock.now() + timeout
         var ok = false
         while true {
             if PQisBusy(handle) == 0 {
@@ -265,7 +266,7 @@ public final class PostgresConnection {
                 PQclear(result)
                 continue
             }
-            let remaining = deadline.timeIntervalSinceNow
+            let remaining = deadline - MonotonicClock.now()
             var descriptor = pollfd(fd: PQsocket(handle), events: Int16(POLLIN), revents: 0)
             let polled = remaining > 0 ? poll(&descriptor, 1, Int32(remaining * 1000) + 1) : -1
             if remaining <= 0 || (polled < 0 && errno != EINTR) || PQconsumeInput(handle) == 0 {

@@ -90,7 +90,7 @@ public final class PostgresPool: @unchecked Sendable {
     }
 
     private func checkout(timeout: Double) throws -> PostgresConnection {
-        let deadline = Date().addingTimeInterval(timeout)
+        let deadline = MonotonicClock.now() + timeout
         while true {
             switch reserve(until: deadline) {
             case .reuse(let connection):
@@ -115,7 +115,7 @@ public final class PostgresPool: @unchecked Sendable {
         }
     }
 
-    private func reserve(until deadline: Date) -> Reservation {
+    private func reserve(until deadline: Double) -> Reservation {
         condition.lock()
         defer { condition.unlock() }
         while true {
@@ -125,9 +125,9 @@ public final class PostgresPool: @unchecked Sendable {
                 open += 1
                 return .openNew
             }
-            if Date() >= deadline { return .timedOut }
+            if MonotonicClock.now() >= deadline { return .timedOut }
             waiting += 1
-            _ = condition.wait(until: deadline)
+            _ = condition.wait(untilMonotonic: deadline)
             waiting -= 1
         }
     }

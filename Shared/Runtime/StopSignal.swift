@@ -21,8 +21,8 @@ public final class StopSignal: @unchecked Sendable {
     @discardableResult
     public func wait(seconds: Double) -> Bool {
         condition.withLock {
-            let deadline = Date(timeIntervalSinceNow: max(0, seconds))
-            while !stopped && !woken && condition.wait(until: deadline) {}
+            let deadline = MonotonicClock.now() + max(0, seconds)
+            while !stopped && !woken && condition.wait(untilMonotonic: deadline) {}
             woken = false
             return stopped
         }

@@ -26,18 +26,18 @@ final class DeadLetterReplay {
             consumer.close()
             producer.close(timeout: 5)
         }
-        let joinDeadline = Date().addingTimeInterval(60)
-        var lastActivity = Date()
+        let joinDeadline = MonotonicClock.now() + 60
+        var lastActivity = MonotonicClock.now()
         while settings.limit.map({ counts.replayed < $0 }) ?? true {
             guard let message = try consumer.poll(timeoutMs: 200) else {
                 if !consumer.hasJoinedGroup {
-                    guard Date() < joinDeadline else { throw ReplayError("the consumer group \(settings.groupId) was not joined within 60 s") }
-                    lastActivity = Date()
+                    guard MonotonicClock.now() < joinDeadline else { throw ReplayError("the consumer group \(settings.groupId) was not joined within 60 s") }
+                    lastActivity = MonotonicClock.now()
                 }
-                if Date().timeIntervalSince(lastActivity) > idleSeconds { break }
+                if MonotonicClock.now() - lastActivity > idleSeconds { break }
                 continue
             }
-            lastActivity = Date()
+            lastActivity = MonotonicClock.now()
             counts.read += 1
             guard try handle(DeadLetter(message: message), producer: producer) else {
                 try? consumer.commitStoredOffsets()

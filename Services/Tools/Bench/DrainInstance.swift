@@ -1,4 +1,5 @@
 import Foundation
+import IASRuntime
 
 /// A second instance of a service's release binary for the drain phase: its own database,
 /// HTTP port and consumer groups, and its outbox relay off, so that it reads every topic it
@@ -47,8 +48,8 @@ final class DrainInstance {
         defer { if let pidFile { try? FileManager.default.removeItem(atPath: pidFile) } }
         guard process.isRunning else { return }
         process.terminate()
-        let deadline = Date(timeIntervalSinceNow: seconds)
-        while process.isRunning && Date() < deadline { Thread.sleep(forTimeInterval: 0.1) }
+        let deadline = MonotonicClock.now() + seconds
+        while process.isRunning && MonotonicClock.now() < deadline { Thread.sleep(forTimeInterval: 0.1) }
         if process.isRunning {
             kill(pid, SIGKILL)
             process.waitUntilExit()

@@ -121,7 +121,7 @@ let info = ProcessInfo.processInfo
 do {
     let v = BenchReport.value
     report.json = try [
-        "run": .object(["finished_at": .string(ISO8601DateFormatter().string(from: Date())), "cores": v(info.activeProcessorCount),
+        "run": .object(["finished_at": .string(Timestamp.now()), "cores": v(info.activeProcessorCount),
                         "memory_gb": BenchReport.number(Double(info.physicalMemory) / 1_073_741_824),
                         "cases": v(options.cases), "list_size": v(options.listSize), "workers": v(options.workers),
                         "open_rate": v(options.openRate), "open_seconds": v(options.openSeconds), "write_rate": v(options.writeRate),

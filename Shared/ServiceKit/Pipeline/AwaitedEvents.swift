@@ -61,9 +61,9 @@ final class EventArrivals: @unchecked Sendable {
 
     /// Returns when the generation moved past `seen` or after `seconds`.
     func wait(after seen: UInt64, seconds: Double) {
-        let deadline = Date(timeIntervalSinceNow: seconds)
+        let deadline = MonotonicClock.now() + seconds
         condition.lock()
-        while count == seen, condition.wait(until: deadline) {}
+        while count == seen, condition.wait(untilMonotonic: deadline) {}
         condition.unlock()
     }
 }

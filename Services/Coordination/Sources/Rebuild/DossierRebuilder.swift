@@ -77,11 +77,11 @@ final class DossierRebuilder {
         let reader = try KafkaPartitionReader(configuration: kafka, partitions: progress.partitionsToRead, logger: logger)
         defer { reader.close() }
         var batch: [KafkaMessage] = []
-        var lastMessage = Date()
+        var lastMessage = MonotonicClock.now()
         while !progress.isComplete {
             switch try reader.poll(timeoutMs: 500) {
             case .message(let message):
-                lastMessage = Date()
+                lastMessage = MonotonicClock.now()
                 let partition = TopicPartition(topic: message.topic, partition: message.partition)
                 guard progress.decide(partition, offset: message.offset) == .apply else { continue }
                 batch.append(message)
@@ -92,7 +92,7 @@ final class DossierRebuilder {
             case .partitionEnd(let partition):
                 progress.reachedEnd(partition)
             case .nothing:
-                guard Date().timeIntervalSince(lastMessage) < idleLimitSeconds else {
+                guard MonotonicClock.now() - lastMessage < idleLimitSeconds else {
                     let open = progress.remaining.sorted().map(\.description).joined(separator: ", ")
                     throw RebuildError("no message from the brokers for \(Int(idleLimitSeconds)) s while \(open) were not read to "
                                        + "the offsets of group \(DossierTables.consumerGroup); check IAS_KAFKA_BROKERS and run again")
