@@ -16,7 +16,7 @@ public final class UploadSlots: @unchecked Sendable {
     /// Seconds a refused client is told to wait before it tries again.
     public let retryAfterSeconds: Int
 
-    private let condition = NSCondition()
+    private let condition = MonotonicCondition()
     private var held = 0
     private var refused = 0
 
@@ -35,7 +35,7 @@ public final class UploadSlots: @unchecked Sendable {
         condition.lock()
         defer { condition.unlock() }
         while held >= capacity {
-            guard condition.wait(untilMonotonic: deadline) || held < capacity else {
+            guard condition.wait(until: deadline) || held < capacity else {
                 refused += 1
                 return false
             }

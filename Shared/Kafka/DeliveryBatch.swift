@@ -5,7 +5,7 @@ import IASRuntime
 /// the sending thread waits.
 final class DeliveryBatch: @unchecked Sendable {
     // NSCondition guards `results` and `remaining`.
-    private let condition = NSCondition()
+    private let condition = MonotonicCondition()
     private var results: [Result<Void, KafkaError>?]
     private var remaining: Int
 
@@ -29,7 +29,7 @@ final class DeliveryBatch: @unchecked Sendable {
         condition.lock()
         defer { condition.unlock() }
         while remaining > 0 {
-            if !condition.wait(untilMonotonic: deadline) { break }
+            if !condition.wait(until: deadline) { break }
         }
         return results
     }

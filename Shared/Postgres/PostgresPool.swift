@@ -8,7 +8,7 @@ public final class PostgresPool: @unchecked Sendable {
     public let configuration: PostgresConfiguration
     private let logger: Logger
     private let maximum: Int
-    private let condition = NSCondition()
+    private let condition = MonotonicCondition()
     // Guarded by `condition`. No libpq call is made while it is held.
     private var idle: [PostgresConnection] = []
     private var open = 0  // idle, lent, and being opened
@@ -127,7 +127,7 @@ public final class PostgresPool: @unchecked Sendable {
             }
             if MonotonicClock.now() >= deadline { return .timedOut }
             waiting += 1
-            _ = condition.wait(untilMonotonic: deadline)
+            _ = condition.wait(until: deadline)
             waiting -= 1
         }
     }

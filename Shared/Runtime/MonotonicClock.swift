@@ -1,4 +1,3 @@
-import Foundation
 import Glibc
 
 /// Seconds on a clock that never jumps: every interval and deadline is measured on it, so that
@@ -18,18 +17,5 @@ package enum MonotonicClock {
         let remaining = (deadline - now()) * 1000
         if remaining <= 0 { return 0 }
         return Int32(min(remaining.rounded(.up), Double(Int32.max)))
-    }
-}
-
-extension NSCondition {
-    /// Waits (locked) for a signal until `deadline` on `MonotonicClock`; false once it has passed.
-    /// NSCondition itself waits on the wall clock, so the wait goes in slices of at most a
-    /// quarter second: a step of that clock changes a slice, not the deadline. May return true
-    /// without a signal, like any condition wait: callers loop on what they wait for.
-    package func wait(untilMonotonic deadline: Double) -> Bool {
-        let remaining = deadline - MonotonicClock.now()
-        guard remaining > 0 else { return false }
-        _ = wait(until: Date(timeIntervalSinceNow: min(remaining, 0.25)))
-        return MonotonicClock.now() < deadline
     }
 }

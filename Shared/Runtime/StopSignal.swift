@@ -3,7 +3,7 @@ import Foundation
 /// How a worker is asked to stop, and woken early from a pause: a worker pauses only through
 /// its signal, so that a stop request ends any pause at once.
 public final class StopSignal: @unchecked Sendable {
-    private let condition = NSCondition()
+    private let condition = MonotonicCondition()
     private var stopped = false
     private var woken = false
 
@@ -22,7 +22,7 @@ public final class StopSignal: @unchecked Sendable {
     public func wait(seconds: Double) -> Bool {
         condition.withLock {
             let deadline = MonotonicClock.now() + max(0, seconds)
-            while !stopped && !woken && condition.wait(untilMonotonic: deadline) {}
+            while !stopped && !woken && condition.wait(until: deadline) {}
             woken = false
             return stopped
         }

@@ -42,7 +42,7 @@ struct AwaitedEvents: RouteMiddleware {
 /// Wakes the requests waiting for events whenever one of the service's consumers committed
 /// applied events, so that they look again at once instead of at their next poll.
 final class EventArrivals: @unchecked Sendable {
-    private let condition = NSCondition()
+    private let condition = MonotonicCondition()
     private var count: UInt64 = 0
 
     /// Changes with every commit of applied events.
@@ -63,7 +63,7 @@ final class EventArrivals: @unchecked Sendable {
     func wait(after seen: UInt64, seconds: Double) {
         let deadline = MonotonicClock.now() + seconds
         condition.lock()
-        while count == seen, condition.wait(untilMonotonic: deadline) {}
+        while count == seen, condition.wait(until: deadline) {}
         condition.unlock()
     }
 }
