@@ -4,7 +4,7 @@ import IASRuntime
 /// The results of one `send` call, filled by delivery reports from the poll thread while
 /// the sending thread waits.
 final class DeliveryBatch: @unchecked Sendable {
-    // NSCondition guards `results` and `remaining`.
+    // The condition guards `results` and `remaining`.
     private let condition = MonotonicCondition()
     private var results: [Result<Void, KafkaError>?]
     private var remaining: Int

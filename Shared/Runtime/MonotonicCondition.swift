@@ -12,11 +12,11 @@ package final class MonotonicCondition: @unchecked Sendable {
     package init() {
         mutex.initialize(to: pthread_mutex_t())
         condition.initialize(to: pthread_cond_t())
-        pthread_mutex_init(mutex, nil)
         var attributes = pthread_condattr_t()
-        pthread_condattr_init(&attributes)
-        pthread_condattr_setclock(&attributes, CLOCK_MONOTONIC)
-        pthread_cond_init(condition, &attributes)
+        // On the wall clock instead, every timed wait would return at once and its caller spin.
+        precondition(pthread_mutex_init(mutex, nil) == 0 && pthread_condattr_init(&attributes) == 0
+                     && pthread_condattr_setclock(&attributes, CLOCK_MONOTONIC) == 0 && pthread_cond_init(condition, &attributes) == 0,
+                     "a condition on the monotonic clock could not be made")
         pthread_condattr_destroy(&attributes)
     }
 

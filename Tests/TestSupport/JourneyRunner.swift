@@ -12,7 +12,7 @@ public final class JourneyRunner: @unchecked Sendable {
         public let failure: String?
     }
 
-    private let condition = NSCondition()
+    private let condition = MonotonicCondition()
     private var heap = TimedHeap()
     private var outstanding = 0
     private var stopping = false
@@ -41,7 +41,7 @@ public final class JourneyRunner: @unchecked Sendable {
         condition.lock()
         defer { condition.unlock() }
         while outstanding > 0 && clock.now < deadline {
-            _ = condition.wait(until: Date().addingTimeInterval(0.2))
+            _ = condition.wait(until: MonotonicClock.now() + 0.2)
         }
         return finished
     }
@@ -64,9 +64,9 @@ public final class JourneyRunner: @unchecked Sendable {
                 if let due = heap.peekTime {
                     let wait = due - clock.now
                     if wait <= 0 { next = heap.pop(); break }
-                    _ = condition.wait(until: Date().addingTimeInterval(wait))
+                    _ = condition.wait(until: MonotonicClock.now() + wait)
                 } else {
-                    _ = condition.wait(until: Date().addingTimeInterval(0.5))
+                    _ = condition.wait(until: MonotonicClock.now() + 0.5)
                 }
             }
             condition.unlock()
